@@ -1,0 +1,38 @@
+# Every target creates its own virtualenv on first use, so a fresh clone needs only
+# `make demo` or `make test`.  torch is installed first, pinned to the CPU build that
+# lies on this machine's disk (an unpinned torch would pull a multi-GB CUDA build).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+TORCH_SPEC ?= torch==2.13.0
+DEMO_OUT ?= out/demo
+
+.PHONY: install demo test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+demo: install
+	$(BIN)/pairgen build pipelines/demo.yaml --out $(DEMO_OUT)
+	$(BIN)/pairgen query $(DEMO_OUT) "SELECT config, split, count(*) AS pairs, round(avg(norm_edit_distance), 4) AS mean_ned FROM pairs GROUP BY ALL ORDER BY ALL"
+	$(BIN)/pairgen validate $(DEMO_OUT)
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check pairgen tests benchmarks
+	$(BIN)/ruff format --check pairgen tests benchmarks
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python benchmarks/build.py
+
+clean:
+	rm -rf $(VENV) out runs .pytest_cache .mypy_cache .ruff_cache

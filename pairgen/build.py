@@ -1,0 +1,231 @@
+"""The build stage: sources -> pairs -> shards, rejects and ``manifest.json``.
+
+Reading happens in the calling process (it is I/O), pairing and statistics in the
+workers (:func:`pairgen.pairing.process_batch`), writing back in the calling process in
+input order.  The manifest reconciles every split: ``rows_in = rows_paired +
+rows_rejected``; a build that cannot reconcile is a bug and fails loudly.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from pairgen.config import BuildSpec, SourceSpec
+from pairgen.errors import PairgenError, RowRejected
+from pairgen.executors import ordered_map
+from pairgen.fewshot import ExemplarPool, pool_from
+from pairgen.formats import FORMATS
+from pairgen.loading import RawBatch, SplitInput, describe_inputs, iter_split, resolve_inputs
+from pairgen.pairing import BatchPlan, BatchResult, process_batch
+from pairgen.record import REJECT_SCHEMA, Example, pair_schema
+from pairgen.sources import Source, get_source
+from pairgen.stats import load_tokenizer
+from pairgen.writer import SplitWriter, write_table_atomically
+
+MANIFEST_NAME = "manifest.json"
+MANIFEST_VERSION = 1
+ProgressCallback = Callable[[str, int], None]
+VERSIONED_PACKAGES = ("pairgen", "pyarrow", "datasets", "rapidfuzz", "transformers", "tokenizers")
+
+
+def build(spec: BuildSpec, progress: ProgressCallback | None = None) -> dict[str, Any]:
+    """Run a whole build and return the manifest (also written to ``OUT/manifest.json``)."""
+    check_spec(spec)
+    prepare_output(spec.out)
+    if spec.tokenizer is not None:
+        load_tokenizer(spec.tokenizer)  # fail early, in the parent, with a clear message
+    configs: dict[str, Any] = {}
+    for source_spec in spec.sources:
+        source = get_source(source_spec.source)
+        config = source_spec.config or source.default_config
+        output_config = source.output_config(config)
+        if output_config in configs:
+            raise PairgenError(f"config {output_config!r} is listed twice in this build")
+        configs[output_config] = build_source(spec, source_spec, source, config, progress)
+    manifest = {
+        "manifest_version": MANIFEST_VERSION,
+        "config_hash": spec.config_hash(),
+        "seed": spec.seed,
+        "format": spec.format,
+        "shots": spec.shots,
+        "tokenizer": spec.tokenizer,
+        "options": asdict(spec.options),
+        "versions": library_versions(),
+        "configs": configs,
+    }
+    write_json_atomically(spec.out / MANIFEST_NAME, manifest)
+    return manifest
+
+
+def check_spec(spec: BuildSpec) -> None:
+    if spec.format not in FORMATS:
+        raise PairgenError(f"unknown format {spec.format!r}; use one of {', '.join(FORMATS)}")
+    if spec.shots < 0:
+        raise PairgenError(f"--shots must be >= 0, got {spec.shots}")
+    if not spec.sources:
+        raise PairgenError("nothing to build: no sources given")
+
+
+def prepare_output(out: Path) -> None:
+    """Create the output directory; refuse a path that is a file.
+
+    Re-building into a previous pairgen output replaces its shards and rejects, so no
+    stale shard of an earlier, larger build survives next to the new ones.
+    """
+    if out.exists() and not out.is_dir():
+        raise PairgenError("output path exists and is not a directory", file=str(out))
+    if (out / MANIFEST_NAME).is_file():
+        for stale in ("data", "rejects"):
+            shutil.rmtree(out / stale, ignore_errors=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PairgenError(f"cannot create output directory: {exc.strerror}", file=str(out)) from exc
+
+
+def build_source(
+    spec: BuildSpec,
+    source_spec: SourceSpec,
+    source: Source,
+    config: str,
+    progress: ProgressCallback | None,
+) -> dict[str, Any]:
+    """Build every split of one source/config; return its manifest entry."""
+    inputs = resolve_inputs(
+        source, config, source_spec.backend, source_spec.data_files, source_spec.revision, source_spec.splits
+    )
+    output_config = source.output_config(config)
+    plan = BatchPlan(
+        source=source.name,
+        config=config,
+        output_config=output_config,
+        strategy=source_spec.strategy or source.default_strategy,
+        options=spec.options,
+        seed=spec.seed,
+        shots=spec.shots,
+        pool=exemplar_pool(spec, source, config, inputs),
+        tokenizer=spec.tokenizer,
+        format=spec.format,
+    )
+    splits = {}
+    input_records = []
+    for split_input in inputs:
+        input_records.extend(asdict(r) for r in describe_inputs(split_input))
+        splits[split_input.split] = build_split(spec, plan, source, split_input, progress)
+    return {
+        "source": source.name,
+        "source_config": config,
+        "hub_repo": source.hub_repo,
+        "license": source.license,
+        "backend": source_spec.backend,
+        "strategy": plan.strategy,
+        "inputs": input_records,
+        "splits": splits,
+    }
+
+
+def exemplar_pool(spec: BuildSpec, source: Source, config: str, inputs: list[SplitInput]) -> ExemplarPool:
+    """The few-shot pool: the first usable rows of the train split (or the first split)."""
+    if spec.shots == 0:
+        return ExemplarPool(())
+    pool_input = next((i for i in inputs if i.split == "train"), inputs[0])
+    examples: list[Example] = []
+    for batch in iter_split(pool_input, source, batch_rows=spec.pool_size):
+        for offset, row in enumerate(batch.to_pylist()):
+            try:
+                examples.append(
+                    source.to_example(row, config=config, split=batch.split, row_index=batch.first_row + offset)
+                )
+            except RowRejected:
+                continue
+        if len(examples) >= spec.pool_size:
+            break
+    return pool_from(examples, spec.pool_size)
+
+
+def build_split(
+    spec: BuildSpec,
+    plan: BatchPlan,
+    source: Source,
+    split_input: SplitInput,
+    progress: ProgressCallback | None,
+) -> dict[str, Any]:
+    """Pair one split and write its shards and rejects; return its manifest entry."""
+    writer = SplitWriter(spec.out, plan.output_config, split_input.split, pair_schema(spec.format == "conversational"))
+    reject_tables: list[pa.Table] = []
+    counts: Counter[str] = Counter()
+    batches: Iterator[RawBatch] = iter_split(split_input, source, spec.batch_rows)
+    try:
+        results: Iterator[BatchResult] = ordered_map(process_batch, plan, batches, spec.workers, spec.executor)
+        for result in results:
+            writer.write(result.pairs)
+            if result.rejects.num_rows:
+                reject_tables.append(result.rejects)
+            counts["rows_in"] += result.rows_in
+            counts["rows_paired"] += result.rows_paired
+            counts["pairs"] += result.pairs.num_rows
+            if progress is not None:
+                progress(f"{plan.output_config}/{split_input.split}", result.rows_in)
+        shards = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    rejects = pa.concat_tables(reject_tables) if reject_tables else REJECT_SCHEMA.empty_table()
+    rejects_path = spec.out / "rejects" / plan.output_config / f"{split_input.split}.parquet"
+    rejects_info = write_table_atomically(rejects_path, rejects)
+    rows_rejected = rejects.num_rows
+    if counts["rows_in"] != counts["rows_paired"] + rows_rejected:
+        raise RuntimeError(f"{plan.output_config}/{split_input.split}: rows do not reconcile: {dict(counts)}")
+    reasons = Counter(rejects.column("reason").to_pylist()) if rows_rejected else Counter()
+    return {
+        "rows_in": counts["rows_in"],
+        "rows_paired": counts["rows_paired"],
+        "rows_rejected": rows_rejected,
+        "pairs": counts["pairs"],
+        "rejects_by_reason": dict(sorted(reasons.items())),
+        "shards": [asdict(s) for s in shards],
+        "rejects": {
+            "path": rejects_path.relative_to(spec.out).as_posix(),
+            "rows": rows_rejected,
+            "sha256": rejects_info.sha256,
+        },
+    }
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for package in VERSIONED_PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def write_json_atomically(path: Path, payload: dict[str, Any]) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(partial, path)
+
+
+def read_manifest(out: Path) -> dict[str, Any]:
+    """The manifest of a build output, or a clear error when there is none."""
+    path = out / MANIFEST_NAME
+    if not path.is_file():
+        raise PairgenError("no manifest.json: not a pairgen build output", file=str(out))
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise PairgenError(f"manifest is not valid JSON: {exc.msg}", file=str(path), row=exc.lineno) from exc
+    return manifest

@@ -1,0 +1,76 @@
+"""The ``pairgen`` command line.
+
+Each sub-command lives in its own module and registers itself on :data:`app`
+(``register(app)``).  :func:`main` turns :class:`~pairgen.errors.PairgenError` into one
+red line and exit status 2; ``--debug`` (or ``PAIRGEN_DEBUG=1``) shows the traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+import typer
+from rich.console import Console
+
+from pairgen.errors import PairgenError
+
+app = typer.Typer(
+    name="pairgen",
+    help="Build, inspect, publish and train on minimal-pair preference datasets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err_console = Console(stderr=True)
+
+
+@app.callback()
+def _root() -> None:
+    """Build, inspect, publish and train on minimal-pair preference datasets.
+
+    Add --debug to any command to see the full traceback of an error.
+    """
+
+# Sub-command modules, each with a ``register(app)`` function.
+COMMAND_MODULES: tuple[str, ...] = ("pairgen.cli.build_cmd",)
+
+
+def _register_commands() -> None:
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(app)
+
+
+_register_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = os.environ.get("PAIRGEN_DEBUG") == "1"
+    if "--debug" in args:
+        args.remove("--debug")
+        debug = True
+    try:
+        app(args=args, prog_name="pairgen", standalone_mode=False)
+    except PairgenError as exc:
+        if debug:
+            raise
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
+    except (typer.Abort, KeyboardInterrupt):
+        err_console.print("[red]aborted[/]")
+        raise SystemExit(130) from None
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            raise SystemExit(exc.exit_code) from None
+        if isinstance(exc, click.exceptions.Exit):
+            raise SystemExit(exc.exit_code) from None
+        raise
+
+
+__all__ = ["app", "main"]

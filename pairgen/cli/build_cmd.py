@@ -1,0 +1,139 @@
+"""``pairgen build``: make pairs from a source (flags) or from a pipeline file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pairgen.build import build
+from pairgen.config import DEFAULT_SEED, BuildSpec, SourceSpec
+from pairgen.errors import PairgenError
+from pairgen.pipeline import load_pipeline
+from pairgen.strategies import StrategyOptions
+from pairgen.summary import SplitSummary, summarize
+
+console = Console()
+
+
+def parse_data_files(values: list[str]) -> dict[str, list[str]]:
+    """``SPLIT=PATH`` pairs (repeatable, several paths per split allowed)."""
+    data_files: dict[str, list[str]] = {}
+    for value in values:
+        split, sep, path = value.partition("=")
+        if not sep or not split or not path:
+            raise PairgenError(f"--data-files expects SPLIT=PATH, got {value!r}")
+        data_files.setdefault(split, []).append(path)
+    return data_files
+
+
+def build_command(
+    pipeline: Annotated[Optional[Path], typer.Argument(help="A pipeline YAML file (instead of --source).")] = None,
+    source: Annotated[Optional[str], typer.Option(help="gsm8k, metamath, arc or hellaswag.")] = None,
+    config: Annotated[Optional[str], typer.Option(help="Source config (e.g. ARC-Challenge).")] = None,
+    backend: Annotated[str, typer.Option("--from", help="hub, files or sample.")] = "sample",
+    data_files: Annotated[Optional[list[str]], typer.Option("--data-files", help="SPLIT=PATH, repeatable.")] = None,
+    revision: Annotated[Optional[str], typer.Option(help="Hub revision (branch, tag or commit).")] = None,
+    split: Annotated[Optional[list[str]], typer.Option("--split", help="Only these splits (repeatable).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Output directory.")] = None,
+    seed: Annotated[Optional[int], typer.Option(help=f"Global seed (default {DEFAULT_SEED}).")] = None,
+    workers: Annotated[Optional[int], typer.Option(help="Worker processes (default 1).")] = None,
+    executor: Annotated[Optional[str], typer.Option(help="process or ray.")] = None,
+    tokenizer: Annotated[Optional[str], typer.Option(help="Tokenizer name/path for token statistics.")] = None,
+    shots: Annotated[Optional[int], typer.Option(help="Few-shot exemplars in each prompt.")] = None,
+    output_format: Annotated[Optional[str], typer.Option("--format", help="standard or conversational.")] = None,
+    strip_annotations: Annotated[bool, typer.Option(help="GSM8K: drop <<a*b=c>> annotations.")] = False,
+    choice_template: Annotated[str, typer.Option(help="Choice completions: letter or sentence.")] = "letter",
+    clean_markup: Annotated[bool, typer.Option(help="HellaSwag: strip WikiHow [step] markup.")] = True,
+) -> None:
+    """Build minimal pairs and write Hub-layout Parquet shards, rejects and a manifest."""
+    overrides = {
+        "out": out,
+        "seed": seed,
+        "workers": workers,
+        "executor": executor,
+        "tokenizer": tokenizer,
+        "shots": shots,
+        "format": output_format,
+    }
+    if pipeline is not None:
+        if source is not None:
+            raise PairgenError("give either a pipeline file or --source, not both")
+        spec = load_pipeline(pipeline, overrides)
+    else:
+        if source is None:
+            raise PairgenError("give a pipeline file or --source")
+        if out is None:
+            raise PairgenError("--out is required")
+        source_spec = SourceSpec(
+            source=source,
+            config=config,
+            backend=backend,
+            data_files=parse_data_files(data_files or []),
+            revision=revision,
+            splits=tuple(split) if split else None,
+        )
+        options = StrategyOptions(strip_annotations, choice_template, clean_markup)
+        settings = {k: v for k, v in overrides.items() if v is not None and k != "out"}
+        spec = BuildSpec(out=out, sources=(source_spec,), options=options, **settings)  # type: ignore[arg-type]
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def advance(key: str, rows: int) -> None:
+            if key not in tasks:
+                tasks[key] = progress.add_task(key, total=None)
+            progress.advance(tasks[key], rows)
+
+        manifest = build(spec, progress=advance)
+    elapsed = time.perf_counter() - started
+    print_summary(summarize(spec.out, manifest), elapsed, spec.out)
+
+
+def print_summary(summaries: list[SplitSummary], elapsed: float, out: Path) -> None:
+    table = Table(title=f"pairgen build -> {out}", title_justify="left")
+    for name in ("config", "split", "rows in", "pairs", "rejects", "mean NED", "median NED", "tokens after diff"):
+        table.add_column(name, justify="left" if name in ("config", "split") else "right")
+    for s in summaries:
+        table.add_row(
+            s.config,
+            s.split,
+            f"{s.rows_in:,}",
+            f"{s.pairs:,}",
+            f"{s.rows_rejected:,}",
+            _fmt(s.mean_ned),
+            _fmt(s.median_ned),
+            _fmt(s.mean_tokens_after_diff, 1),
+        )
+    console.print(table)
+    reasons = Table(title="rejects by reason", title_justify="left")
+    for name in ("config", "split", "reason", "rows"):
+        reasons.add_column(name, justify="right" if name == "rows" else "left")
+    for s in summaries:
+        for reason, count in s.rejects_by_reason.items():
+            reasons.add_row(s.config, s.split, reason, f"{count:,}")
+    if reasons.row_count:
+        console.print(reasons)
+    total = sum(s.pairs for s in summaries)
+    console.print(f"{total:,} pairs in {elapsed:.1f} s ({total / max(elapsed, 1e-9):,.0f} pairs/s)")
+
+
+def _fmt(value: float | None, digits: int = 4) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build_command)

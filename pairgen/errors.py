@@ -1,0 +1,48 @@
+"""User-facing errors.
+
+Every problem a user can cause (a missing file, a column that is not there, an unparsable
+line) is raised as a :class:`PairgenError`, whose message is one line naming the file,
+row and field.  The CLI prints that line and exits non-zero without a traceback; anything
+else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class PairgenError(Exception):
+    """A problem with the user's input or environment, reported as one clear line."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.file = file
+        self.row = row
+        self.field = field
+        where = []
+        if file is not None:
+            where.append(str(file))
+        if row is not None:
+            where.append(f"row {row}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        prefix = ": ".join([", ".join(where)]) + ": " if where else ""
+        super().__init__(prefix + message)
+
+
+class RowRejected(Exception):
+    """Raised inside a source or strategy when one row cannot become a pair.
+
+    It is never shown to the user as an error: the build catches it and writes the row
+    to ``OUT/rejects/`` with ``reason`` (a short stable code, grouped in the summary) and
+    ``detail`` (free text for a human).
+    """
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail

@@ -1,0 +1,284 @@
+"""Reading source rows from the Hub, from local files, or from the bundled samples.
+
+All three backends yield the same thing: :class:`RawBatch` objects (a slice of one split,
+with the row index of its first row and the file it came from), in input order and in
+bounded memory.  Rows stay raw here; turning them into examples is the source's job and
+happens in the workers.
+
+- ``hub``: :func:`datasets.load_dataset` with a configurable revision; the resolved commit
+  is recorded.
+- ``files``: local Parquet or JSONL in the Hub's schema (``--data-files SPLIT=PATH``).
+- ``sample``: the handwritten examples shipped in ``pairgen/samples/`` (no network).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+import pyarrow.json as pa_json
+import pyarrow.parquet as pq
+
+from pairgen.errors import PairgenError
+from pairgen.sources.base import Source
+
+Backend = Literal["hub", "files", "sample"]
+BACKENDS: tuple[str, ...] = ("hub", "files", "sample")
+DEFAULT_BATCH_ROWS = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class RawBatch:
+    """Consecutive raw rows of one split: Arrow columns, or dicts when parsed by hand."""
+
+    split: str
+    file: str
+    first_row: int
+    rows: pa.RecordBatch | list[dict[str, Any]]
+
+    def __len__(self) -> int:
+        return self.rows.num_rows if isinstance(self.rows, pa.RecordBatch) else len(self.rows)
+
+    def to_pylist(self) -> list[dict[str, Any]]:
+        return self.rows.to_pylist() if isinstance(self.rows, pa.RecordBatch) else self.rows
+
+
+@dataclass(frozen=True, slots=True)
+class InputRecord:
+    """What went into a split, for the manifest: a file with its checksum, or a Hub commit."""
+
+    split: str
+    location: str
+    sha256: str | None = None
+    revision: str | None = None
+
+
+@dataclass(slots=True)
+class SplitInput:
+    """One split's input: where its rows come from, and how to read them."""
+
+    split: str
+    backend: str
+    paths: list[Path] = field(default_factory=list)
+    hub_repo: str = ""
+    hub_config: str = ""
+    revision: str | None = None
+
+
+def sample_path(source: Source, config: str, split: str) -> Path:
+    """The bundled sample file of a source/config/split."""
+    root = resources.files("pairgen") / "samples" / source.name / config / f"{split}.jsonl"
+    return Path(str(root))
+
+
+def sample_splits(source: Source, config: str) -> list[str]:
+    """Splits that have bundled samples, in the source's canonical split order."""
+    return [s for s in source.splits if sample_path(source, config, s).is_file()]
+
+
+def resolve_inputs(
+    source: Source,
+    config: str,
+    backend: str,
+    data_files: Mapping[str, Sequence[str | Path]],
+    revision: str | None,
+    splits: Sequence[str] | None,
+) -> list[SplitInput]:
+    """Decide which file(s) or Hub split feed each split, checking they exist."""
+    if backend not in BACKENDS:
+        raise PairgenError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    if config not in source.configs:
+        raise PairgenError(
+            f"source {source.name!r} has no config {config!r}; configs: {', '.join(source.configs)}"
+        )
+    if backend == "files":
+        if not data_files:
+            raise PairgenError("--from files needs at least one --data-files SPLIT=PATH")
+        chosen = list(splits) if splits else list(data_files)
+        inputs = []
+        for split in chosen:
+            if split not in data_files:
+                raise PairgenError(f"split {split!r} has no --data-files entry")
+            paths = [Path(p) for p in data_files[split]]
+            for path in paths:
+                if not path.is_file():
+                    raise PairgenError("file not found", file=str(path))
+            inputs.append(SplitInput(split, backend, paths=paths))
+        return inputs
+    if backend == "sample":
+        available = sample_splits(source, config)
+        chosen = list(splits) if splits else available
+        for split in chosen:
+            if split not in available:
+                raise PairgenError(
+                    f"no bundled sample for {source.name}/{config} split {split!r}; "
+                    f"samples exist for: {', '.join(available)}"
+                )
+        return [SplitInput(s, backend, paths=[sample_path(source, config, s)]) for s in chosen]
+    chosen = list(splits) if splits else list(source.splits)
+    return [
+        SplitInput(s, backend, hub_repo=source.hub_repo, hub_config=config, revision=revision)
+        for s in chosen
+    ]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def describe_inputs(split_input: SplitInput) -> list[InputRecord]:
+    """Manifest entries for a split: file checksums, or the resolved Hub commit."""
+    if split_input.backend == "hub":
+        resolved = resolve_hub_revision(split_input.hub_repo, split_input.revision)
+        return [
+            InputRecord(split_input.split, f"hf://datasets/{split_input.hub_repo}", revision=resolved)
+        ]
+    return [InputRecord(split_input.split, str(p), sha256=file_sha256(p)) for p in split_input.paths]
+
+
+def resolve_hub_revision(repo: str, revision: str | None) -> str:
+    """The commit sha a Hub revision (branch, tag or sha) points at right now."""
+    from huggingface_hub import HfApi
+
+    try:
+        info = HfApi().dataset_info(repo, revision=revision)
+    except Exception as exc:  # network, auth, missing repo: all user-facing
+        raise PairgenError(
+            f"cannot resolve revision {revision or 'main'!r} of dataset {repo!r} on the Hub: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    return str(info.sha)
+
+
+def check_columns(columns: Sequence[str], source: Source, location: str) -> None:
+    """Fail with the missing column's name when a file is not in the source's schema."""
+    missing = [c for c in source.required_columns if c not in columns]
+    if missing:
+        raise PairgenError(
+            f"not in the {source.name} schema: missing column {missing[0]!r} "
+            f"(expected {', '.join(source.required_columns)}; found {', '.join(columns) or 'none'})",
+            file=location,
+        )
+
+
+def iter_split(
+    split_input: SplitInput, source: Source, batch_rows: int = DEFAULT_BATCH_ROWS
+) -> Iterator[RawBatch]:
+    """All raw rows of one split, in order, as batches of at most ``batch_rows`` rows."""
+    next_row = 0
+    if split_input.backend == "hub":
+        yield from _iter_hub(split_input, source, batch_rows)
+        return
+    for path in split_input.paths:
+        if path.suffix == ".parquet":
+            reader = _iter_parquet(path, source, batch_rows)
+        elif path.suffix in (".jsonl", ".json"):
+            reader = _iter_jsonl(path, source, batch_rows)
+        else:
+            raise PairgenError("unsupported file type (use .parquet or .jsonl)", file=str(path))
+        for rows in reader:
+            batch = RawBatch(split_input.split, str(path), next_row, rows)
+            next_row += len(batch)
+            yield batch
+
+
+def _iter_parquet(path: Path, source: Source, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise PairgenError(f"not a readable Parquet file: {exc}", file=str(path)) from exc
+    check_columns(parquet.schema_arrow.names, source, str(path))
+    try:
+        yield from parquet.iter_batches(batch_size=batch_rows)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise PairgenError(f"corrupt Parquet data: {exc}", file=str(path)) from exc
+
+
+def _iter_jsonl(
+    path: Path, source: Source, batch_rows: int
+) -> Iterator[pa.RecordBatch | list[dict[str, Any]]]:
+    """JSON Lines through Arrow's streaming reader; rows of mixed types fall back to Python.
+
+    Arrow stops at the first block whose types disagree with the schema it inferred, so on
+    an Arrow error the rest of the file is read line by line, skipping the rows already
+    yielded: a line that is not JSON is a hard error naming the line, while a row with odd
+    types goes on to the source, which rejects it with a reason.
+    """
+    yielded = 0
+    try:
+        reader = pa_json.open_json(path, read_options=pa_json.ReadOptions(block_size=8 << 20))
+        check_columns(reader.schema.names, source, str(path))
+        for batch in reader:
+            for start in range(0, batch.num_rows, batch_rows):
+                piece = batch.slice(start, batch_rows)
+                yield piece
+                yielded += piece.num_rows
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        yield from _read_jsonl_python(path, source, batch_rows, skip_rows=yielded)
+
+
+def _read_jsonl_python(
+    path: Path, source: Source, batch_rows: int, skip_rows: int = 0
+) -> Iterator[list[dict[str, Any]]]:
+    rows: list[dict[str, Any]] = []
+    rows_seen = 0
+    seen_columns: set[str] = set()
+    checked = False
+    with path.open(encoding="utf-8") as handle:
+        for line_number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise PairgenError(f"unparsable JSON: {exc.msg}", file=str(path), row=line_number) from exc
+            if not isinstance(row, dict):
+                raise PairgenError("a JSON Lines row must be an object", file=str(path), row=line_number)
+            seen_columns.update(row)
+            rows_seen += 1
+            if rows_seen <= skip_rows:
+                continue
+            rows.append(row)
+            if len(rows) == batch_rows:
+                if not checked:
+                    check_columns(sorted(seen_columns), source, str(path))
+                    checked = True
+                yield rows
+                rows = []
+    if rows or not checked:
+        check_columns(sorted(seen_columns), source, str(path))
+    if rows:
+        yield rows
+
+
+def _iter_hub(split_input: SplitInput, source: Source, batch_rows: int) -> Iterator[RawBatch]:
+    import datasets
+
+    location = f"hf://datasets/{split_input.hub_repo}"
+    try:
+        dataset = datasets.load_dataset(
+            split_input.hub_repo,
+            split_input.hub_config,
+            split=split_input.split,
+            revision=split_input.revision,
+        )
+    except Exception as exc:
+        raise PairgenError(
+            f"cannot load split {split_input.split!r} from the Hub: {type(exc).__name__}: {exc}",
+            file=location,
+        ) from exc
+    check_columns(dataset.column_names, source, location)
+    next_row = 0
+    for batch in dataset.data.table.to_batches(max_chunksize=batch_rows):
+        yield RawBatch(split_input.split, location, next_row, batch)
+        next_row += batch.num_rows

@@ -1,0 +1,124 @@
+"""The canonical example, the pair draft, and the Arrow schemas of what pairgen writes.
+
+Sources turn raw rows into :class:`Example` (one schema for all datasets), strategies turn
+an example into :class:`PairDraft` objects, and the build adds provenance and statistics
+to give rows of :data:`PAIR_SCHEMA`.  Column names of the text fields are the ones TRL's
+DPOTrainer reads (``prompt``, ``chosen``, ``rejected``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """One source row in pairgen's canonical form.
+
+    Maths sources fill ``solution`` (the reference step-by-step answer, final-answer line
+    included).  Multiple-choice sources fill ``choices``, ``choice_labels`` and
+    ``answer_index`` (``None`` when the row is unlabeled).  ``context`` carries extra
+    prompt material (HellaSwag's activity label), ``meta`` anything a template may use.
+    """
+
+    source: str
+    config: str
+    split: str
+    source_id: str
+    question: str
+    solution: str = ""
+    choices: tuple[str, ...] = ()
+    choice_labels: tuple[str, ...] = ()
+    answer_index: int | None = None
+    context: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PairDraft:
+    """A chosen/rejected completion pair made by a strategy, before statistics.
+
+    ``edit_start`` is the character offset in ``chosen`` where the edit begins;
+    ``chosen_value``/``rejected_value`` are the edited spans (a number, a choice label).
+    ``pair_index`` numbers the pairs one example gives (0 for arithmetic, one per wrong
+    choice for the choice strategy).
+    """
+
+    chosen: str
+    rejected: str
+    strategy: str
+    edit_start: int
+    chosen_value: str
+    rejected_value: str
+    pair_index: int = 0
+
+
+# Columns of a pair row; ``prompt``/``chosen``/``rejected`` are strings in the default
+# "standard" format and lists of {role, content} messages in "conversational" format.
+MESSAGE_TYPE = pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))
+
+PROVENANCE_FIELDS: list[pa.Field] = [
+    pa.field("id", pa.string(), nullable=False),
+    pa.field("source", pa.string(), nullable=False),
+    pa.field("config", pa.string(), nullable=False),
+    pa.field("split", pa.string(), nullable=False),
+    pa.field("source_id", pa.string(), nullable=False),
+    pa.field("pair_index", pa.int32(), nullable=False),
+    pa.field("strategy", pa.string(), nullable=False),
+    pa.field("shots", pa.int32(), nullable=False),
+    pa.field("edit_start", pa.int32(), nullable=False),
+    pa.field("chosen_value", pa.string(), nullable=False),
+    pa.field("rejected_value", pa.string(), nullable=False),
+]
+
+CHAR_STAT_FIELDS: list[pa.Field] = [
+    pa.field("chosen_chars", pa.int32(), nullable=False),
+    pa.field("rejected_chars", pa.int32(), nullable=False),
+    pa.field("levenshtein", pa.int32(), nullable=False),
+    pa.field("norm_edit_distance", pa.float64(), nullable=False),
+    pa.field("common_prefix_chars", pa.int32(), nullable=False),
+    pa.field("common_suffix_chars", pa.int32(), nullable=False),
+]
+
+# Null when the build ran without ``--tokenizer``; present always so every build has one
+# schema and shards of different builds can be queried together.
+TOKEN_STAT_FIELDS: list[pa.Field] = [
+    pa.field("tokenizer", pa.string()),
+    pa.field("chosen_tokens", pa.int32()),
+    pa.field("rejected_tokens", pa.int32()),
+    pa.field("token_levenshtein", pa.int32()),
+    pa.field("token_norm_edit_distance", pa.float64()),
+    pa.field("common_prefix_tokens", pa.int32()),
+    pa.field("common_suffix_tokens", pa.int32()),
+    pa.field("first_diff_token", pa.int32()),
+    pa.field("tokens_after_first_diff", pa.int32()),
+]
+
+STAT_COLUMNS: list[str] = [f.name for f in CHAR_STAT_FIELDS + TOKEN_STAT_FIELDS]
+
+
+def pair_schema(conversational: bool = False) -> pa.Schema:
+    """The schema of pair shards in the standard (string) or conversational format."""
+    text_type = MESSAGE_TYPE if conversational else pa.string()
+    text = [pa.field(name, text_type, nullable=False) for name in ("prompt", "chosen", "rejected")]
+    return pa.schema(text + PROVENANCE_FIELDS + CHAR_STAT_FIELDS + TOKEN_STAT_FIELDS)
+
+
+PAIR_SCHEMA = pair_schema(conversational=False)
+
+REJECT_SCHEMA = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("config", pa.string(), nullable=False),
+        pa.field("split", pa.string(), nullable=False),
+        pa.field("source_id", pa.string(), nullable=False),
+        pa.field("row_index", pa.int64(), nullable=False),
+        pa.field("file", pa.string(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+        pa.field("detail", pa.string(), nullable=False),
+        pa.field("raw", pa.string(), nullable=False),
+    ]
+)

@@ -1,0 +1,81 @@
+"""The base class every dataset source subclasses.
+
+A source knows three things about its dataset: where it lives on the Hub (repo, configs,
+splits), which columns a row must have, and how to turn one raw row into the canonical
+:class:`~pairgen.record.Example` (the one hook a subclass overrides, :meth:`to_example`).
+It also owns the prompt template, because the template is what differs between maths
+word problems and multiple-choice questions.  Loading (Hub, files, samples) is not the
+source's business: see :mod:`pairgen.loading`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from pairgen.errors import RowRejected
+from pairgen.record import Example
+
+
+class Source(ABC):
+    """A dataset pairgen can make pairs from."""
+
+    name: ClassVar[str]
+    hub_repo: ClassVar[str]
+    configs: ClassVar[tuple[str, ...]]
+    splits: ClassVar[tuple[str, ...]]
+    required_columns: ClassVar[tuple[str, ...]]
+    default_strategy: ClassVar[str]
+    license: ClassVar[str]
+    pretty_name: ClassVar[str]
+    citation: ClassVar[str]
+
+    @property
+    def default_config(self) -> str:
+        return self.configs[0]
+
+    def output_config(self, config: str) -> str:
+        """The Hub config name this source/config is written under (``OUT/data/<name>/``).
+
+        Source-qualified so one combined build can hold every source without clashes
+        (MetaMathQA and HellaSwag both call their only config ``default``).
+        """
+        if len(self.configs) == 1:
+            return self.name
+        return f"{self.name}-{config.lower().removeprefix(self.name + '-')}"
+
+    def source_id(self, row: Mapping[str, Any], row_index: int) -> str:
+        """A stable id for a row: the dataset's own id column, else the row index."""
+        return str(row_index)
+
+    @abstractmethod
+    def to_example(self, row: Mapping[str, Any], *, config: str, split: str, row_index: int) -> Example:
+        """Turn one raw row into an :class:`Example`; raise ``RowRejected`` for a bad row."""
+
+    # -- prompt template -------------------------------------------------------------
+    def render_question(self, example: Example) -> str:
+        """The question part of the prompt (what the model must answer)."""
+        return f"Question: {example.question}\nAnswer:\n"
+
+    def render_answer(self, example: Example) -> str:
+        """The correct completion of an example, as used in few-shot exemplars."""
+        return example.solution
+
+    def render_prompt(self, example: Example, shots: Sequence[Example] = ()) -> str:
+        """The full prompt: few-shot exemplars (question + correct answer) then the question."""
+        parts = [self.render_question(shot) + self.render_answer(shot) + "\n\n" for shot in shots]
+        parts.append(self.render_question(example))
+        return "".join(parts)
+
+
+def require_text(row: Mapping[str, Any], column: str) -> str:
+    """A non-empty string field of a row, or a reject naming the field."""
+    value = row.get(column)
+    if value is None:
+        raise RowRejected("missing_field", f"field {column!r} is null")
+    if not isinstance(value, str):
+        raise RowRejected("bad_field_type", f"field {column!r} is {type(value).__name__}, not str")
+    if not value.strip():
+        raise RowRejected("empty_field", f"field {column!r} is empty")
+    return value

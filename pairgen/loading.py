@@ -17,7 +17,6 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,6 +30,7 @@ from pairgen.sources.base import Source
 Backend = Literal["hub", "files", "sample"]
 BACKENDS: tuple[str, ...] = ("hub", "files", "sample")
 DEFAULT_BATCH_ROWS = 4096
+SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +73,7 @@ class SplitInput:
 
 def sample_path(source: Source, config: str, split: str) -> Path:
     """The bundled sample file of a source/config/split."""
-    root = resources.files("pairgen") / "samples" / source.name / config / f"{split}.jsonl"
-    return Path(str(root))
+    return SAMPLES_DIR / source.name / config / f"{split}.jsonl"
 
 
 def sample_splits(source: Source, config: str) -> list[str]:

@@ -85,8 +85,12 @@ def process_batch(plan: BatchPlan, batch: RawBatch) -> BatchResult:
         source_id = _safe_source_id(source, row, row_index)
         try:
             example = source.to_example(row, config=plan.config, split=batch.split, row_index=row_index)
-            shots = plan.pool.draw(
-                example, plan.shots, example_rng(plan.seed, plan.source, batch.split, source_id, "shots")
+            shots = (
+                plan.pool.draw(
+                    example, plan.shots, example_rng(plan.seed, plan.source, batch.split, source_id, "shots")
+                )
+                if plan.shots
+                else []
             )
             drafts = strategy.make_pairs(
                 example, example_rng(plan.seed, plan.source, batch.split, source_id, "pairs")

@@ -1,0 +1,89 @@
+"""Build throughput: pairs/s, peak RSS, and the ratio to an I/O-only baseline.
+
+    python benchmarks/build.py [--rows 400000] [--workers 2]
+
+The baseline reads the same input with pyarrow and writes the same output columns with
+the same Parquet settings, with no pair making and no statistics: the floor any build
+of this data has to pay.  Both run in this process, one after the other, on this machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _data import DEFAULT_ROWS, metamath_rows  # noqa: E402
+from _measure import timed  # noqa: E402
+
+from pairgen.build import build  # noqa: E402
+from pairgen.config import BuildSpec, SourceSpec  # noqa: E402
+from pairgen.record import PAIR_SCHEMA  # noqa: E402
+from pairgen.writer import SplitWriter  # noqa: E402
+
+
+def io_baseline(source: Path, out: Path) -> int:
+    """Read the input, write rows of the pair schema copied from it, no pairing."""
+    writer = SplitWriter(out, "metamath", "train", PAIR_SCHEMA)
+    rows = 0
+    for batch in pq.ParquetFile(source).iter_batches(batch_size=4096):
+        writer.write(copy_into_pair_schema(batch))
+        rows += batch.num_rows
+    writer.close()
+    return rows
+
+
+def copy_into_pair_schema(batch: pa.RecordBatch) -> pa.Table:
+    """Text columns from the input, constant provenance and statistics columns."""
+    n = batch.num_rows
+    text = {"prompt": batch.column("query"), "chosen": batch.column("response"), "rejected": batch.column("response")}
+    columns = {}
+    for field in PAIR_SCHEMA:
+        if field.name in text:
+            columns[field.name] = text[field.name]
+        elif field.nullable:
+            columns[field.name] = pa.nulls(n, field.type)
+        else:
+            value = "x" if pa.types.is_string(field.type) else 0
+            columns[field.name] = pa.array([value] * n, type=field.type)
+    return pa.Table.from_pydict(columns, schema=PAIR_SCHEMA)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=DEFAULT_ROWS)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--tokenizer", default=None)
+    args = parser.parse_args()
+
+    source = metamath_rows(args.rows)
+    work = Path(tempfile.mkdtemp(prefix="pairgen-bench-"))
+    try:
+        rows, base = timed(lambda: io_baseline(source, work / "baseline"))
+        spec = BuildSpec(
+            out=work / "build",
+            sources=(SourceSpec("metamath", backend="files", data_files={"train": [str(source)]}),),
+            workers=args.workers,
+            tokenizer=args.tokenizer,
+        )
+        manifest, run = timed(lambda: build(spec))
+        split = manifest["configs"]["metamath"]["splits"]["train"]
+        pairs = split["pairs"]
+        print(f"input rows            {rows:>12,}")
+        print(f"pairs                 {pairs:>12,}   rejects {split['rows_rejected']:,} {split['rejects_by_reason']}")
+        print(f"I/O baseline          {base.seconds:>12.2f} s   {rows / base.seconds:,.0f} rows/s   peak RSS {base.peak_rss_mib:,.0f} MiB")
+        print(f"pairgen build ({args.workers}w)    {run.seconds:>12.2f} s   {pairs / run.seconds:,.0f} pairs/s   peak RSS {run.peak_rss_mib:,.0f} MiB")
+        print(f"ratio build/baseline  {run.seconds / base.seconds:>12.2f} x")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""The build command as a user runs it: a real subprocess, one clear line on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from conftest import GSM8K_ROWS, write_jsonl
+
+
+def pairgen(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pairgen", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    message = " ".join(result.stderr.split())
+    for fragment in fragments:
+        assert fragment in message, message
+
+
+def test_build_from_samples_prints_a_summary(tmp_path: Path) -> None:
+    result = pairgen("build", "--source", "gsm8k", "--from", "sample", "--out", str(tmp_path / "o"))
+    assert result.returncode == 0, result.stderr
+    assert "pairs/s" in result.stdout and "gsm8k" in result.stdout
+    assert (tmp_path / "o/manifest.json").is_file()
+
+
+def test_unknown_source(tmp_path: Path) -> None:
+    result = pairgen("build", "--source", "nope", "--out", str(tmp_path / "o"))
+    assert_clean_error(result, "unknown source 'nope'", "gsm8k")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    missing = tmp_path / "absent.jsonl"
+    result = pairgen(
+        "build",
+        "--source",
+        "gsm8k",
+        "--from",
+        "files",
+        "--data-files",
+        f"train={missing}",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert_clean_error(result, str(missing), "file not found")
+
+
+def test_file_not_in_the_schema_names_the_missing_column(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "wrong.jsonl", [{"question": "q", "response": "r"}])
+    result = pairgen(
+        "build",
+        "--source",
+        "gsm8k",
+        "--from",
+        "files",
+        "--data-files",
+        f"train={path}",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert_clean_error(result, str(path), "missing column 'answer'")
+
+
+def test_parquet_not_in_the_schema_names_the_missing_column(tmp_path: Path) -> None:
+    path = tmp_path / "wrong.parquet"
+    pq.write_table(pa.table({"query": ["q"]}), path)
+    result = pairgen(
+        "build",
+        "--source",
+        "metamath",
+        "--from",
+        "files",
+        "--data-files",
+        f"train={path}",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert_clean_error(result, str(path), "missing column 'response'")
+
+
+def test_unparsable_line_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.jsonl"
+    path.write_text(
+        json.dumps(GSM8K_ROWS[0]) + "\n" + '{"question": "unterminated\n', encoding="utf-8"
+    )
+    result = pairgen(
+        "build",
+        "--source",
+        "gsm8k",
+        "--from",
+        "files",
+        "--data-files",
+        f"train={path}",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert_clean_error(result, str(path), "row 2", "unparsable JSON")
+
+
+def test_output_path_that_is_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("x")
+    result = pairgen("build", "--source", "gsm8k", "--out", str(target))
+    assert_clean_error(result, str(target), "not a directory")
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    result = pairgen("build", "--source", "nope", "--out", str(tmp_path / "o"), "--debug")
+    assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_a_bad_row_in_a_good_file_is_rejected_and_the_rest_built(tmp_path: Path) -> None:
+    rows = [
+        GSM8K_ROWS[0],
+        {"question": "q", "answer": None},
+        {"question": 5, "answer": "x"},
+        GSM8K_ROWS[1],
+    ]
+    path = write_jsonl(tmp_path / "mixed.jsonl", rows)
+    result = pairgen(
+        "build",
+        "--source",
+        "gsm8k",
+        "--from",
+        "files",
+        "--data-files",
+        f"train={path}",
+        "--out",
+        str(tmp_path / "o"),
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "o/manifest.json").read_text())
+    split = manifest["configs"]["gsm8k"]["splits"]["train"]
+    assert (split["rows_in"], split["rows_paired"], split["rows_rejected"]) == (4, 2, 2)
+    reasons = (
+        pq.read_table(tmp_path / "o/rejects/gsm8k/train.parquet").column("row_index").to_pylist()
+    )
+    assert reasons == [1, 2]
+
+
+def test_pipeline_file_builds_both_math_sources(tmp_path: Path) -> None:
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text(
+        "out: built\nsources:\n  - {source: gsm8k}\n  - {source: metamath, from: sample}\n"
+    )
+    result = pairgen("build", str(pipeline))
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "built/manifest.json").read_text())
+    assert sorted(manifest["configs"]) == ["gsm8k", "metamath"]
+
+
+def test_pipeline_with_an_unknown_key_is_an_error(tmp_path: Path) -> None:
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text("out: built\nsede: 3\nsources:\n  - {source: gsm8k}\n")
+    result = pairgen("build", str(pipeline))
+    assert_clean_error(result, str(pipeline), "'sede'")

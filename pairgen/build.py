@@ -103,7 +103,8 @@ def build_source(
 ) -> dict[str, Any]:
     """Build every split of one source/config; return its manifest entry."""
     inputs = resolve_inputs(
-        source, config, source_spec.backend, source_spec.data_files, source_spec.revision, source_spec.splits
+        source, config, source_spec.backend, source_spec.data_files, source_spec.revision, source_spec.splits,
+        source_spec.hub_repo,
     )
     output_config = source.output_config(config)
     plan = BatchPlan(
@@ -126,7 +127,7 @@ def build_source(
     return {
         "source": source.name,
         "source_config": config,
-        "hub_repo": source.hub_repo,
+        "hub_repo": source_spec.hub_repo or source.hub_repo,
         "license": source.license,
         "backend": source_spec.backend,
         "strategy": plan.strategy,

@@ -29,6 +29,7 @@ class SourceSpec:
     revision: str | None = None
     splits: tuple[str, ...] | None = None
     strategy: str | None = None
+    hub_repo: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

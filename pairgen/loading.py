@@ -88,8 +88,14 @@ def resolve_inputs(
     data_files: Mapping[str, Sequence[str | Path]],
     revision: str | None,
     splits: Sequence[str] | None,
+    hub_repo: str | None = None,
 ) -> list[SplitInput]:
-    """Decide which file(s) or Hub split feed each split, checking they exist."""
+    """Decide which file(s) or Hub split feed each split, checking they exist.
+
+    ``hub_repo`` replaces the source's Hub id for the ``hub`` backend: another repo, or a
+    local directory holding a clone or mirror of the Hub repository (air-gapped
+    clusters), which ``datasets.load_dataset`` reads the same way.
+    """
     if backend not in BACKENDS:
         raise PairgenError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
     if config not in source.configs:
@@ -121,10 +127,8 @@ def resolve_inputs(
                 )
         return [SplitInput(s, backend, paths=[sample_path(source, config, s)]) for s in chosen]
     chosen = list(splits) if splits else list(source.splits)
-    return [
-        SplitInput(s, backend, hub_repo=source.hub_repo, hub_config=config, revision=revision)
-        for s in chosen
-    ]
+    repo = hub_repo or source.hub_repo
+    return [SplitInput(s, backend, hub_repo=repo, hub_config=config, revision=revision) for s in chosen]
 
 
 def file_sha256(path: Path) -> str:
@@ -136,13 +140,30 @@ def file_sha256(path: Path) -> str:
 
 
 def describe_inputs(split_input: SplitInput) -> list[InputRecord]:
-    """Manifest entries for a split: file checksums, or the resolved Hub commit."""
+    """Manifest entries for a split: file checksums, or the resolved Hub commit.
+
+    A Hub split is pinned to the commit its revision resolves to now, so the rows read
+    are exactly the ones the manifest names even if the branch moves during the build.
+    """
     if split_input.backend == "hub":
+        mirror = Path(split_input.hub_repo)
+        if mirror.is_dir():
+            return [InputRecord(split_input.split, str(mirror), revision=directory_revision(mirror))]
         resolved = resolve_hub_revision(split_input.hub_repo, split_input.revision)
+        split_input.revision = resolved
         return [
             InputRecord(split_input.split, f"hf://datasets/{split_input.hub_repo}", revision=resolved)
         ]
     return [InputRecord(split_input.split, str(p), sha256=file_sha256(p)) for p in split_input.paths]
+
+
+def directory_revision(directory: Path) -> str:
+    """A content hash standing in for the commit of a local mirror of a Hub repo."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and ".git" not in p.parts):
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(file_sha256(path).encode())
+    return f"sha256:{digest.hexdigest()}"
 
 
 def resolve_hub_revision(repo: str, revision: str | None) -> str:
@@ -181,6 +202,8 @@ def iter_split(
     for path in split_input.paths:
         if path.suffix == ".parquet":
             reader = _iter_parquet(path, source, batch_rows)
+        elif path.suffix == ".json" and _starts_with_array(path):
+            reader = _iter_json_array(path, source, batch_rows)
         elif path.suffix in (".jsonl", ".json"):
             reader = _iter_jsonl(path, source, batch_rows)
         else:
@@ -201,6 +224,32 @@ def _iter_parquet(path: Path, source: Source, batch_rows: int) -> Iterator[pa.Re
         yield from parquet.iter_batches(batch_size=batch_rows)
     except (pa.ArrowInvalid, OSError) as exc:
         raise PairgenError(f"corrupt Parquet data: {exc}", file=str(path)) from exc
+
+
+def _starts_with_array(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(4096).lstrip()
+    return head.startswith(b"[")
+
+
+def _iter_json_array(path: Path, source: Source, batch_rows: int) -> Iterator[list[dict[str, Any]]]:
+    """A file holding one JSON array of rows (how MetaMathQA-395K.json ships on the Hub).
+
+    The array is parsed whole (about 1 GB of memory for MetaMathQA); convert it to JSON
+    Lines or Parquet once for builds on machines tighter than that.
+    """
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise PairgenError(f"unparsable JSON: {exc.msg}", file=str(path), row=exc.lineno) from exc
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise PairgenError("a .json input must be an array of objects", file=str(path))
+    columns: set[str] = set()
+    for row in rows[:1000]:
+        columns.update(row)
+    check_columns(sorted(columns), source, str(path))
+    for start in range(0, len(rows), batch_rows):
+        yield rows[start : start + batch_rows]
 
 
 def _iter_jsonl(
@@ -263,7 +312,8 @@ def _read_jsonl_python(
 def _iter_hub(split_input: SplitInput, source: Source, batch_rows: int) -> Iterator[RawBatch]:
     import datasets
 
-    location = f"hf://datasets/{split_input.hub_repo}"
+    local = Path(split_input.hub_repo).is_dir()
+    location = split_input.hub_repo if local else f"hf://datasets/{split_input.hub_repo}"
     try:
         dataset = datasets.load_dataset(
             split_input.hub_repo,

@@ -29,7 +29,7 @@ from pairgen.errors import PairgenError
 from pairgen.strategies import StrategyOptions
 
 BUILD_KEYS = {"out", "seed", "workers", "executor", "tokenizer", "format", "shots", "pool_size", "batch_rows"}
-SOURCE_KEYS = {"source", "config", "from", "data_files", "revision", "splits", "strategy"}
+SOURCE_KEYS = {"source", "config", "from", "data_files", "revision", "splits", "strategy", "hub_repo"}
 
 
 def load_pipeline(path: Path, overrides: dict[str, Any] | None = None) -> BuildSpec:
@@ -91,6 +91,7 @@ def _source_spec(entry: Any, index: int, base: Path, file: str) -> SourceSpec:
         revision=entry.get("revision"),
         splits=tuple(splits) if splits else None,
         strategy=entry.get("strategy"),
+        hub_repo=entry.get("hub_repo"),
     )
 
 

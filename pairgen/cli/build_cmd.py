@@ -39,6 +39,9 @@ def build_command(
     backend: Annotated[str, typer.Option("--from", help="hub, files or sample.")] = "sample",
     data_files: Annotated[Optional[list[str]], typer.Option("--data-files", help="SPLIT=PATH, repeatable.")] = None,
     revision: Annotated[Optional[str], typer.Option(help="Hub revision (branch, tag or commit).")] = None,
+    hub_repo: Annotated[
+        Optional[str], typer.Option(help="--from hub: another repo id, or a local mirror directory.")
+    ] = None,
     split: Annotated[Optional[list[str]], typer.Option("--split", help="Only these splits (repeatable).")] = None,
     out: Annotated[Optional[Path], typer.Option(help="Output directory.")] = None,
     seed: Annotated[Optional[int], typer.Option(help=f"Global seed (default {DEFAULT_SEED}).")] = None,
@@ -77,6 +80,7 @@ def build_command(
             data_files=parse_data_files(data_files or []),
             revision=revision,
             splits=tuple(split) if split else None,
+            hub_repo=hub_repo,
         )
         options = StrategyOptions(strip_annotations, choice_template, clean_markup)
         settings = {k: v for k, v in overrides.items() if v is not None and k != "out"}

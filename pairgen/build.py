@@ -31,6 +31,7 @@ from pairgen.pairing import BatchPlan, BatchResult, process_batch
 from pairgen.record import REJECT_SCHEMA, Example, pair_schema
 from pairgen.sources import Source, get_source
 from pairgen.stats import load_tokenizer
+from pairgen.strategies import Strategy, build_strategy
 from pairgen.writer import SplitWriter, write_table_atomically
 
 MANIFEST_NAME = "manifest.json"
@@ -91,7 +92,9 @@ def prepare_output(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise PairgenError(f"cannot create output directory: {exc.strerror}", file=str(out)) from exc
+        raise PairgenError(
+            f"cannot create output directory: {exc.strerror}", file=str(out)
+        ) from exc
 
 
 def build_source(
@@ -103,24 +106,32 @@ def build_source(
 ) -> dict[str, Any]:
     """Build every split of one source/config; return its manifest entry."""
     inputs = resolve_inputs(
-        source, config, source_spec.backend, source_spec.data_files, source_spec.revision, source_spec.splits,
+        source,
+        config,
+        source_spec.backend,
+        source_spec.data_files,
+        source_spec.revision,
+        source_spec.splits,
         source_spec.hub_repo,
     )
     output_config = source.output_config(config)
+    strategy_name = source_spec.strategy or source.default_strategy
     plan = BatchPlan(
         source=source.name,
         config=config,
         output_config=output_config,
-        strategy=source_spec.strategy or source.default_strategy,
+        strategy=strategy_name,
         options=spec.options,
         seed=spec.seed,
         shots=spec.shots,
-        pool=exemplar_pool(spec, source, config, inputs),
+        pool=exemplar_pool(
+            spec, source_spec, source, config, inputs, build_strategy(strategy_name, spec.options)
+        ),
         tokenizer=spec.tokenizer,
         format=spec.format,
     )
     splits = {}
-    input_records = []
+    input_records: list[dict[str, Any]] = []
     for split_input in inputs:
         input_records.extend(asdict(r) for r in describe_inputs(split_input))
         splits[split_input.split] = build_split(spec, plan, source, split_input, progress)
@@ -136,20 +147,47 @@ def build_source(
     }
 
 
-def exemplar_pool(spec: BuildSpec, source: Source, config: str, inputs: list[SplitInput]) -> ExemplarPool:
-    """The few-shot pool: the first usable rows of the train split (or the first split)."""
+def exemplar_pool(
+    spec: BuildSpec,
+    source_spec: SourceSpec,
+    source: Source,
+    config: str,
+    inputs: list[SplitInput],
+    strategy: Strategy,
+) -> ExemplarPool:
+    """The few-shot pool: the first usable rows of the train split.
+
+    When the build does not include the train split but the source has one available (a
+    test-only build), the pool still comes from train: exemplars drawn from the evaluated
+    split itself would leak its answers.  Only a source with no train split at hand falls
+    back to the first split of the build.
+    """
     if spec.shots == 0:
         return ExemplarPool(())
-    pool_input = next((i for i in inputs if i.split == "train"), inputs[0])
+    pool_input = next((i for i in inputs if i.split == "train"), None)
+    if pool_input is None:
+        try:
+            (pool_input,) = resolve_inputs(
+                source,
+                config,
+                source_spec.backend,
+                source_spec.data_files,
+                source_spec.revision,
+                ["train"],
+                source_spec.hub_repo,
+            )
+        except PairgenError:
+            pool_input = inputs[0]
     examples: list[Example] = []
     for batch in iter_split(pool_input, source, batch_rows=spec.pool_size):
         for offset, row in enumerate(batch.to_pylist()):
             try:
-                examples.append(
-                    source.to_example(row, config=config, split=batch.split, row_index=batch.first_row + offset)
+                example = source.to_example(
+                    row, config=config, split=batch.split, row_index=batch.first_row + offset
                 )
             except RowRejected:
                 continue
+            examples.append(strategy.prepare(example))
         if len(examples) >= spec.pool_size:
             break
     return pool_from(examples, spec.pool_size)
@@ -163,12 +201,19 @@ def build_split(
     progress: ProgressCallback | None,
 ) -> dict[str, Any]:
     """Pair one split and write its shards and rejects; return its manifest entry."""
-    writer = SplitWriter(spec.out, plan.output_config, split_input.split, pair_schema(spec.format == "conversational"))
+    writer = SplitWriter(
+        spec.out,
+        plan.output_config,
+        split_input.split,
+        pair_schema(spec.format == "conversational"),
+    )
     reject_tables: list[pa.Table] = []
     counts: Counter[str] = Counter()
     batches: Iterator[RawBatch] = iter_split(split_input, source, spec.batch_rows)
     try:
-        results: Iterator[BatchResult] = ordered_map(process_batch, plan, batches, spec.workers, spec.executor)
+        results: Iterator[BatchResult] = ordered_map(
+            process_batch, plan, batches, spec.workers, spec.executor
+        )
         for result in results:
             writer.write(result.pairs)
             if result.rejects.num_rows:
@@ -187,7 +232,9 @@ def build_split(
     rejects_info = write_table_atomically(rejects_path, rejects)
     rows_rejected = rejects.num_rows
     if counts["rows_in"] != counts["rows_paired"] + rows_rejected:
-        raise RuntimeError(f"{plan.output_config}/{split_input.split}: rows do not reconcile: {dict(counts)}")
+        raise RuntimeError(
+            f"{plan.output_config}/{split_input.split}: rows do not reconcile: {dict(counts)}"
+        )
     reasons = Counter(rejects.column("reason").to_pylist()) if rows_rejected else Counter()
     return {
         "rows_in": counts["rows_in"],
@@ -228,5 +275,7 @@ def read_manifest(out: Path) -> dict[str, Any]:
     try:
         manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise PairgenError(f"manifest is not valid JSON: {exc.msg}", file=str(path), row=exc.lineno) from exc
+        raise PairgenError(
+            f"manifest is not valid JSON: {exc.msg}", file=str(path), row=exc.lineno
+        ) from exc
     return manifest

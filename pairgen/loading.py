@@ -128,7 +128,9 @@ def resolve_inputs(
         return [SplitInput(s, backend, paths=[sample_path(source, config, s)]) for s in chosen]
     chosen = list(splits) if splits else list(source.splits)
     repo = hub_repo or source.hub_repo
-    return [SplitInput(s, backend, hub_repo=repo, hub_config=config, revision=revision) for s in chosen]
+    return [
+        SplitInput(s, backend, hub_repo=repo, hub_config=config, revision=revision) for s in chosen
+    ]
 
 
 def file_sha256(path: Path) -> str:
@@ -148,13 +150,19 @@ def describe_inputs(split_input: SplitInput) -> list[InputRecord]:
     if split_input.backend == "hub":
         mirror = Path(split_input.hub_repo)
         if mirror.is_dir():
-            return [InputRecord(split_input.split, str(mirror), revision=directory_revision(mirror))]
+            return [
+                InputRecord(split_input.split, str(mirror), revision=directory_revision(mirror))
+            ]
         resolved = resolve_hub_revision(split_input.hub_repo, split_input.revision)
         split_input.revision = resolved
         return [
-            InputRecord(split_input.split, f"hf://datasets/{split_input.hub_repo}", revision=resolved)
+            InputRecord(
+                split_input.split, f"hf://datasets/{split_input.hub_repo}", revision=resolved
+            )
         ]
-    return [InputRecord(split_input.split, str(p), sha256=file_sha256(p)) for p in split_input.paths]
+    return [
+        InputRecord(split_input.split, str(p), sha256=file_sha256(p)) for p in split_input.paths
+    ]
 
 
 def directory_revision(directory: Path) -> str:
@@ -186,7 +194,8 @@ def check_columns(columns: Sequence[str], source: Source, location: str) -> None
     if missing:
         raise PairgenError(
             f"not in the {source.name} schema: missing column {missing[0]!r} "
-            f"(expected {', '.join(source.required_columns)}; found {', '.join(columns) or 'none'})",
+            f"(expected {', '.join(source.required_columns)}; "
+            f"found {', '.join(columns) or 'none'})",
             file=location,
         )
 
@@ -289,9 +298,13 @@ def _read_jsonl_python(
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise PairgenError(f"unparsable JSON: {exc.msg}", file=str(path), row=line_number) from exc
+                raise PairgenError(
+                    f"unparsable JSON: {exc.msg}", file=str(path), row=line_number
+                ) from exc
             if not isinstance(row, dict):
-                raise PairgenError("a JSON Lines row must be an object", file=str(path), row=line_number)
+                raise PairgenError(
+                    "a JSON Lines row must be an object", file=str(path), row=line_number
+                )
             seen_columns.update(row)
             rows_seen += 1
             if rows_seen <= skip_rows:

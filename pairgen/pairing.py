@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 
 from pairgen.errors import RowRejected
@@ -84,10 +83,14 @@ def process_batch(plan: BatchPlan, batch: RawBatch) -> BatchResult:
         row_index = batch.first_row + offset
         source_id = _safe_source_id(source, row, row_index)
         try:
-            example = source.to_example(row, config=plan.config, split=batch.split, row_index=row_index)
+            example = strategy.prepare(
+                source.to_example(row, config=plan.config, split=batch.split, row_index=row_index)
+            )
             shots = (
                 plan.pool.draw(
-                    example, plan.shots, example_rng(plan.seed, plan.source, batch.split, source_id, "shots")
+                    example,
+                    plan.shots,
+                    example_rng(plan.seed, plan.source, batch.split, source_id, "shots"),
                 )
                 if plan.shots
                 else []
@@ -184,7 +187,9 @@ def _pairs_table(plan: BatchPlan, collected: _Collected) -> pa.Table:
     return pa.Table.from_pydict(columns, schema=pair_schema(conversational))
 
 
-def _token_columns(tokenizer_name: str | None, chosen: list[str], rejected: list[str]) -> dict[str, Any]:
+def _token_columns(
+    tokenizer_name: str | None, chosen: list[str], rejected: list[str]
+) -> dict[str, Any]:
     """Token statistics columns; all null when the build has no tokenizer."""
     names = [f.name for f in TOKEN_STAT_FIELDS]
     if tokenizer_name is None:
@@ -199,7 +204,7 @@ def _token_columns(tokenizer_name: str | None, chosen: list[str], rejected: list
         edits.norm_edit_distance,
         edits.common_prefix,
         edits.common_suffix,
-        np.where(stats.first_diff < 0, None, stats.first_diff),
+        [None if d < 0 else int(d) for d in stats.first_diff],
         stats.after_first_diff,
     ]
     return dict(zip(names, values, strict=True))

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from pairgen.build import build
@@ -33,26 +40,45 @@ def parse_data_files(values: list[str]) -> dict[str, list[str]]:
 
 
 def build_command(
-    pipeline: Annotated[Optional[Path], typer.Argument(help="A pipeline YAML file (instead of --source).")] = None,
-    source: Annotated[Optional[str], typer.Option(help="gsm8k, metamath, arc or hellaswag.")] = None,
-    config: Annotated[Optional[str], typer.Option(help="Source config (e.g. ARC-Challenge).")] = None,
-    backend: Annotated[str, typer.Option("--from", help="hub, files or sample.")] = "sample",
-    data_files: Annotated[Optional[list[str]], typer.Option("--data-files", help="SPLIT=PATH, repeatable.")] = None,
-    revision: Annotated[Optional[str], typer.Option(help="Hub revision (branch, tag or commit).")] = None,
-    hub_repo: Annotated[
-        Optional[str], typer.Option(help="--from hub: another repo id, or a local mirror directory.")
+    pipeline: Annotated[
+        Path | None, typer.Argument(help="A pipeline YAML file (instead of --source).")
     ] = None,
-    split: Annotated[Optional[list[str]], typer.Option("--split", help="Only these splits (repeatable).")] = None,
-    out: Annotated[Optional[Path], typer.Option(help="Output directory.")] = None,
-    seed: Annotated[Optional[int], typer.Option(help=f"Global seed (default {DEFAULT_SEED}).")] = None,
-    workers: Annotated[Optional[int], typer.Option(help="Worker processes (default 1).")] = None,
-    executor: Annotated[Optional[str], typer.Option(help="process or ray.")] = None,
-    tokenizer: Annotated[Optional[str], typer.Option(help="Tokenizer name/path for token statistics.")] = None,
-    shots: Annotated[Optional[int], typer.Option(help="Few-shot exemplars in each prompt.")] = None,
-    output_format: Annotated[Optional[str], typer.Option("--format", help="standard or conversational.")] = None,
-    strip_annotations: Annotated[bool, typer.Option(help="GSM8K: drop <<a*b=c>> annotations.")] = False,
-    choice_template: Annotated[str, typer.Option(help="Choice completions: letter or sentence.")] = "letter",
-    clean_markup: Annotated[bool, typer.Option(help="HellaSwag: strip WikiHow [step] markup.")] = True,
+    source: Annotated[str | None, typer.Option(help="gsm8k, metamath, arc or hellaswag.")] = None,
+    config: Annotated[str | None, typer.Option(help="Source config (e.g. ARC-Challenge).")] = None,
+    backend: Annotated[str, typer.Option("--from", help="hub, files or sample.")] = "sample",
+    data_files: Annotated[
+        list[str] | None, typer.Option("--data-files", help="SPLIT=PATH, repeatable.")
+    ] = None,
+    revision: Annotated[
+        str | None, typer.Option(help="Hub revision (branch, tag or commit).")
+    ] = None,
+    hub_repo: Annotated[
+        str | None,
+        typer.Option(help="--from hub: another repo id, or a local mirror directory."),
+    ] = None,
+    split: Annotated[
+        list[str] | None, typer.Option("--split", help="Only these splits (repeatable).")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Output directory.")] = None,
+    seed: Annotated[int | None, typer.Option(help=f"Global seed (default {DEFAULT_SEED}).")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default 1).")] = None,
+    executor: Annotated[str | None, typer.Option(help="process or ray.")] = None,
+    tokenizer: Annotated[
+        str | None, typer.Option(help="Tokenizer name/path for token statistics.")
+    ] = None,
+    shots: Annotated[int | None, typer.Option(help="Few-shot exemplars in each prompt.")] = None,
+    output_format: Annotated[
+        str | None, typer.Option("--format", help="standard or conversational.")
+    ] = None,
+    strip_annotations: Annotated[
+        bool, typer.Option(help="GSM8K: drop <<a*b=c>> annotations.")
+    ] = False,
+    choice_template: Annotated[
+        str, typer.Option(help="Choice completions: letter or sentence.")
+    ] = "letter",
+    clean_markup: Annotated[
+        bool, typer.Option(help="HellaSwag: strip WikiHow [step] markup.")
+    ] = True,
 ) -> None:
     """Build minimal pairs and write Hub-layout Parquet shards, rejects and a manifest."""
     overrides = {
@@ -95,7 +121,7 @@ def build_command(
         console=console,
         transient=True,
     ) as progress:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def advance(key: str, rows: int) -> None:
             if key not in tasks:
@@ -109,8 +135,10 @@ def build_command(
 
 def print_summary(summaries: list[SplitSummary], elapsed: float, out: Path) -> None:
     table = Table(title=f"pairgen build -> {out}", title_justify="left")
-    for name in ("config", "split", "rows in", "pairs", "rejects", "mean NED", "median NED", "tokens after diff"):
-        table.add_column(name, justify="left" if name in ("config", "split") else "right")
+    headers = ("config", "split", "rows", "pairs", "rejects", "NED mean", "NED med", "tok after")
+    for name in headers:
+        text_column = name in ("config", "split")
+        table.add_column(name, justify="left" if text_column else "right", no_wrap=text_column)
     for s in summaries:
         table.add_row(
             s.config,

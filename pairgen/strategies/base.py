@@ -20,6 +20,15 @@ class Strategy(ABC):
 
     name: ClassVar[str]
 
+    def prepare(self, example: Example) -> Example:
+        """The example as this strategy's options want it rendered (prompt included).
+
+        Called on every example and on every few-shot exemplar before the prompt is
+        rendered, so an option that changes how answers look (the choice template, raw
+        HellaSwag markup) changes the exemplars the same way.  Default: unchanged.
+        """
+        return example
+
     @abstractmethod
     def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
         """All pairs for one example; raise ``RowRejected`` when there are none."""

@@ -1,0 +1,111 @@
+"""ARC, the AI2 Reasoning Challenge (``allenai/ai2_arc``): grade-school science questions.
+
+Hub schema: ``id``, ``question``, ``choices: {"text": [...], "label": [...]}``,
+``answerKey``.  Labels are letters (``A``..``E``) or, for some questions from other
+exams, digits (``1``..``4``); questions have 3 to 5 choices.  The prompt lists the
+choices under their own labels, so a pair can name its answer by label
+(see :mod:`pairgen.strategies.choice` for the completion templates).
+
+Reject codes: ``missing_field``/``bad_field_type``/``empty_field`` (a text field),
+``malformed_choices`` (not a text/label mapping of equal-length lists of strings),
+``empty_choice``, ``duplicate_label``, ``too_few_choices`` (under 2), ``unlabeled``
+(empty ``answerKey``) and ``unknown_answer_key`` (an ``answerKey`` no label matches).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pairgen.errors import RowRejected
+from pairgen.record import Example
+from pairgen.sources.base import Source, require_text
+from pairgen.strategies.choice import answer_completion, format_choice_line
+
+
+class ARC(Source):
+    """ARC-Challenge and ARC-Easy multiple-choice science questions."""
+
+    name = "arc"
+    hub_repo = "allenai/ai2_arc"
+    configs = ("ARC-Challenge", "ARC-Easy")
+    splits = ("train", "validation", "test")
+    required_columns = ("id", "question", "choices", "answerKey")
+    default_strategy = "choice"
+    license = "cc-by-sa-4.0"
+    pretty_name = "AI2 Reasoning Challenge (ARC)"
+    citation = """@article{allenai:arc,
+  author  = {Peter Clark and Isaac Cowhey and Oren Etzioni and Tushar Khot and
+             Ashish Sabharwal and Carissa Schoenick and Oyvind Tafjord},
+  title   = {Think you have Solved Question Answering? Try ARC, the AI2 Reasoning Challenge},
+  journal = {arXiv:1803.05457v1},
+  year    = {2018},
+}"""
+
+    def source_id(self, row: Mapping[str, Any], row_index: int) -> str:
+        """ARC's own question id (``Mercury_SC_415702``), else the row index."""
+        value = row.get("id")
+        return value if isinstance(value, str) and value.strip() else str(row_index)
+
+    def to_example(
+        self, row: Mapping[str, Any], *, config: str, split: str, row_index: int
+    ) -> Example:
+        question = require_text(row, "question").strip()
+        texts, labels = _choices(row.get("choices"))
+        answer_key = row.get("answerKey")
+        if answer_key is None or (isinstance(answer_key, str) and not answer_key.strip()):
+            raise RowRejected("unlabeled", "answerKey is empty")
+        answer_key = str(answer_key).strip()
+        if answer_key not in labels:
+            raise RowRejected(
+                "unknown_answer_key", f"answerKey {answer_key!r} is none of the labels {labels}"
+            )
+        return Example(
+            source=self.name,
+            config=config,
+            split=split,
+            source_id=self.source_id(row, row_index),
+            question=question,
+            choices=tuple(texts),
+            choice_labels=tuple(labels),
+            answer_index=labels.index(answer_key),
+        )
+
+    def render_question(self, example: Example) -> str:
+        """``Question: ...`` then one ``(label) text`` line per choice, then ``Answer:``."""
+        lines = [f"Question: {example.question}"]
+        lines += [
+            format_choice_line(label, text)
+            for label, text in zip(example.choice_labels, example.choices, strict=True)
+        ]
+        return "\n".join(lines) + "\nAnswer:\n"
+
+    def render_answer(self, example: Example) -> str:
+        """The correct completion, in the template the pairs use."""
+        return answer_completion(example)
+
+
+def _choices(value: object) -> tuple[list[str], list[str]]:
+    """The choice texts and labels of an ARC row, whitespace-normalised, or a reject.
+
+    Runs of whitespace (a stray newline in a scraped answer) become one space, so each
+    choice is one line of the prompt.
+    """
+    if not isinstance(value, Mapping):
+        raise RowRejected("malformed_choices", f"choices is {type(value).__name__}, not a mapping")
+    texts, labels = value.get("text"), value.get("label")
+    if not isinstance(texts, list | tuple) or not isinstance(labels, list | tuple):
+        raise RowRejected("malformed_choices", "choices needs a 'text' and a 'label' list")
+    if len(texts) != len(labels):
+        raise RowRejected("malformed_choices", f"{len(texts)} texts but {len(labels)} labels")
+    if not all(isinstance(item, str) for item in [*texts, *labels]):
+        raise RowRejected("malformed_choices", "choice texts and labels must be strings")
+    clean_texts = [" ".join(text.split()) for text in texts]
+    clean_labels = [label.strip() for label in labels]
+    if any(not text for text in clean_texts) or any(not label for label in clean_labels):
+        raise RowRejected("empty_choice", f"an empty choice text or label in {list(labels)}")
+    if len(set(clean_labels)) != len(clean_labels):
+        raise RowRejected("duplicate_label", f"labels {clean_labels}")
+    if len(clean_texts) < 2:
+        raise RowRejected("too_few_choices", f"{len(clean_texts)} choice(s)")
+    return clean_texts, clean_labels

@@ -1,0 +1,61 @@
+"""MetaMathQA (``meta-math/MetaMathQA``): augmented GSM8K and MATH questions with answers.
+
+A row is ``{"query", "response", "type", "original_question"}``.  ``type`` names the
+origin and augmentation (``GSM_``/``MATH_`` x ``AnsAug``/``Rephrased``/``SV``/``FOBAR``);
+responses end with ``The answer is: X`` (sometimes glued to the previous sentence) and
+MATH rows carry LaTeX.  Only ``query`` and ``response`` make the pair, so only they are
+required; ``type`` and ``original_question`` are kept in ``Example.meta`` when they are
+strings (``""`` otherwise), so MetaMathQA derivatives without them still load.  There is
+no id column: the source id is the row index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pairgen.record import Example
+from pairgen.sources.base import Source, require_text
+
+
+def _optional_text(row: Mapping[str, Any], column: str) -> str:
+    value = row.get(column)
+    return value if isinstance(value, str) else ""
+
+
+class MetaMath(Source):
+    """MetaMathQA, the dataset Smaug's MetaMath DPO pairs were made from."""
+
+    name = "metamath"
+    hub_repo = "meta-math/MetaMathQA"
+    configs = ("default",)
+    splits = ("train",)
+    required_columns = ("query", "response")
+    default_strategy = "arithmetic"
+    license = "mit"
+    pretty_name = "MetaMathQA"
+    citation = """@article{yu2023metamath,
+  title={MetaMath: Bootstrap Your Own Mathematical Questions for Large Language Models},
+  author={Yu, Longhui and Jiang, Weisen and Shi, Han and Yu, Jincheng and Liu, Zhengying and
+    Zhang, Yu and Kwok, James T and Li, Zhenguo and Weller, Adrian and Liu, Weiyang},
+  journal={arXiv preprint arXiv:2309.12284},
+  year={2023}
+}"""
+
+    def to_example(
+        self, row: Mapping[str, Any], *, config: str, split: str, row_index: int
+    ) -> Example:
+        """Query and response must be non-empty strings (else ``missing_field``,
+        ``bad_field_type`` or ``empty_field``)."""
+        return Example(
+            source=self.name,
+            config=config,
+            split=split,
+            source_id=self.source_id(row, row_index),
+            question=require_text(row, "query"),
+            solution=require_text(row, "response"),
+            meta={
+                "type": _optional_text(row, "type"),
+                "original_question": _optional_text(row, "original_question"),
+            },
+        )

@@ -28,7 +28,9 @@ def metamath_rows(n: int = DEFAULT_ROWS, directory: Path = Path("/tmp/pairgen-be
     lines = sample_path(source, "default", "train").read_text(encoding="utf-8").splitlines()
     samples = [json.loads(line) for line in lines if line.strip()]
     columns = list(samples[0])
-    writer = pq.ParquetWriter(path.with_suffix(".partial"), pa.schema([(c, pa.string()) for c in columns]))
+    writer = pq.ParquetWriter(
+        path.with_suffix(".partial"), pa.schema([(c, pa.string()) for c in columns])
+    )
     chunk = 50_000
     for start in range(0, n, chunk):
         rows = [samples[i % len(samples)] for i in range(start, min(n, start + chunk))]

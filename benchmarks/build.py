@@ -20,13 +20,13 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _data import DEFAULT_ROWS, metamath_rows  # noqa: E402
-from _measure import timed  # noqa: E402
+from pairgen.build import build
+from pairgen.config import BuildSpec, SourceSpec
+from pairgen.record import PAIR_SCHEMA
+from pairgen.writer import SplitWriter
 
-from pairgen.build import build  # noqa: E402
-from pairgen.config import BuildSpec, SourceSpec  # noqa: E402
-from pairgen.record import PAIR_SCHEMA  # noqa: E402
-from pairgen.writer import SplitWriter  # noqa: E402
+from _data import DEFAULT_ROWS, metamath_rows
+from _measure import timed
 
 
 def io_baseline(source: Path, out: Path) -> int:
@@ -43,7 +43,11 @@ def io_baseline(source: Path, out: Path) -> int:
 def copy_into_pair_schema(batch: pa.RecordBatch) -> pa.Table:
     """Text columns from the input, constant provenance and statistics columns."""
     n = batch.num_rows
-    text = {"prompt": batch.column("query"), "chosen": batch.column("response"), "rejected": batch.column("response")}
+    text = {
+        "prompt": batch.column("query"),
+        "chosen": batch.column("response"),
+        "rejected": batch.column("response"),
+    }
     columns = {}
     for field in PAIR_SCHEMA:
         if field.name in text:
@@ -77,9 +81,15 @@ def main() -> None:
         split = manifest["configs"]["metamath"]["splits"]["train"]
         pairs = split["pairs"]
         print(f"input rows            {rows:>12,}")
-        print(f"pairs                 {pairs:>12,}   rejects {split['rows_rejected']:,} {split['rejects_by_reason']}")
-        print(f"I/O baseline          {base.seconds:>12.2f} s   {rows / base.seconds:,.0f} rows/s   peak RSS {base.peak_rss_mib:,.0f} MiB")
-        print(f"pairgen build ({args.workers}w)    {run.seconds:>12.2f} s   {pairs / run.seconds:,.0f} pairs/s   peak RSS {run.peak_rss_mib:,.0f} MiB")
+        print(
+            f"pairs                 {pairs:>12,}   rejects {split['rows_rejected']:,} {split['rejects_by_reason']}"
+        )
+        print(
+            f"I/O baseline          {base.seconds:>12.2f} s   {rows / base.seconds:,.0f} rows/s   peak RSS {base.peak_rss_mib:,.0f} MiB"
+        )
+        print(
+            f"pairgen build ({args.workers}w)    {run.seconds:>12.2f} s   {pairs / run.seconds:,.0f} pairs/s   peak RSS {run.peak_rss_mib:,.0f} MiB"
+        )
         print(f"ratio build/baseline  {run.seconds / base.seconds:>12.2f} x")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -11,6 +11,7 @@ Executors: ``process`` (a local process pool; ``workers=1`` runs in-process) and
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -44,7 +45,9 @@ def ordered_map(
         yield from _process_map(fn, context, items, workers)
 
 
-def _process_map(fn: Callable[[Any, T], R], context: Any, items: Iterable[T], workers: int) -> Iterator[R]:
+def _process_map(
+    fn: Callable[[Any, T], R], context: Any, items: Iterable[T], workers: int
+) -> Iterator[R]:
     in_flight: deque[Future[R]] = deque()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for item in items:
@@ -55,13 +58,18 @@ def _process_map(fn: Callable[[Any, T], R], context: Any, items: Iterable[T], wo
             yield in_flight.popleft().result()
 
 
-def _ray_map(fn: Callable[[Any, T], R], context: Any, items: Iterable[T], workers: int) -> Iterator[R]:
+def _ray_map(
+    fn: Callable[[Any, T], R], context: Any, items: Iterable[T], workers: int
+) -> Iterator[R]:
     try:
         import ray
     except ImportError as exc:
         raise PairgenError("--executor ray needs Ray: pip install 'pairgen[ray]'") from exc
     if not ray.is_initialized():
-        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+        if os.environ.get("RAY_ADDRESS"):  # an existing cluster: use its resources
+            ray.init(log_to_driver=False)
+        else:  # a local Ray on this machine, sized like the process pool
+            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
     remote_fn = ray.remote(fn)
     context_ref = ray.put(context)
     in_flight: deque[Any] = deque()

@@ -19,7 +19,9 @@ FORMATS: tuple[str, ...] = ("standard", "conversational")
 Message = dict[str, str]
 
 
-def conversational_prompt(source: Source, example: Example, shots: Sequence[Example]) -> list[Message]:
+def conversational_prompt(
+    source: Source, example: Example, shots: Sequence[Example]
+) -> list[Message]:
     """Few-shot turns then the question, as chat messages."""
     messages: list[Message] = []
     for shot in shots:

@@ -28,8 +28,27 @@ from pairgen.config import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
 from pairgen.strategies import StrategyOptions
 
-BUILD_KEYS = {"out", "seed", "workers", "executor", "tokenizer", "format", "shots", "pool_size", "batch_rows"}
-SOURCE_KEYS = {"source", "config", "from", "data_files", "revision", "splits", "strategy", "hub_repo"}
+BUILD_KEYS = {
+    "out",
+    "seed",
+    "workers",
+    "executor",
+    "tokenizer",
+    "format",
+    "shots",
+    "pool_size",
+    "batch_rows",
+}
+SOURCE_KEYS = {
+    "source",
+    "config",
+    "from",
+    "data_files",
+    "revision",
+    "splits",
+    "strategy",
+    "hub_repo",
+}
 
 
 def load_pipeline(path: Path, overrides: dict[str, Any] | None = None) -> BuildSpec:
@@ -40,7 +59,9 @@ def load_pipeline(path: Path, overrides: dict[str, Any] | None = None) -> BuildS
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise PairgenError(f"invalid YAML: {exc}", file=str(path), row=None if line is None else line + 1) from exc
+        raise PairgenError(
+            f"invalid YAML: {exc}", file=str(path), row=None if line is None else line + 1
+        ) from exc
     if not isinstance(document, dict):
         raise PairgenError("a pipeline file must be a mapping", file=str(path))
     base = path.parent
@@ -48,7 +69,9 @@ def load_pipeline(path: Path, overrides: dict[str, Any] | None = None) -> BuildS
     raw_sources = document.get("sources")
     if not isinstance(raw_sources, list) or not raw_sources:
         raise PairgenError("needs a non-empty 'sources' list", file=str(path), field="sources")
-    sources = tuple(_source_spec(entry, index, base, str(path)) for index, entry in enumerate(raw_sources))
+    sources = tuple(
+        _source_spec(entry, index, base, str(path)) for index, entry in enumerate(raw_sources)
+    )
     settings = {key: document[key] for key in BUILD_KEYS if key in document}
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
     out = settings.pop("out", None)
@@ -70,7 +93,11 @@ def _resolve(base: Path, value: str | Path) -> Path:
 def _reject_unknown(mapping: dict[str, Any], allowed: set[str], file: str, where: str) -> None:
     unknown = sorted(set(mapping) - allowed)
     if unknown:
-        raise PairgenError(f"unknown key at {where}; allowed: {', '.join(sorted(allowed))}", file=file, field=unknown[0])
+        raise PairgenError(
+            f"unknown key at {where}; allowed: {', '.join(sorted(allowed))}",
+            file=file,
+            field=unknown[0],
+        )
 
 
 def _source_spec(entry: Any, index: int, base: Path, file: str) -> SourceSpec:

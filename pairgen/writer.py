@@ -201,4 +201,6 @@ def write_table_atomically(path: Path, table: pa.Table) -> ShardInfo:
     writer.write_table(table)
     writer.close()
     os.replace(partial, path)
-    return ShardInfo(path=path.name, rows=table.num_rows, bytes=path.stat().st_size, sha256=sha256_of(path))
+    return ShardInfo(
+        path=path.name, rows=table.num_rows, bytes=path.stat().st_size, sha256=sha256_of(path)
+    )

@@ -11,10 +11,11 @@ import polars as pl
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import build_files, gsm8k_rows, write_jsonl
 from pairgen.build import build, read_manifest
 from pairgen.config import BuildSpec, SourceSpec
 from pairgen.record import PAIR_SCHEMA, REJECT_SCHEMA
+
+from conftest import build_files, gsm8k_rows, write_jsonl
 
 
 def shard_bytes(out: Path) -> dict[str, bytes]:

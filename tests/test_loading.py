@@ -9,12 +9,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import GSM8K_ROWS, gsm8k_rows, write_jsonl
 from pairgen.build import build
 from pairgen.config import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
 from pairgen.loading import SplitInput, iter_split, resolve_inputs, sample_splits
 from pairgen.sources import get_source
+
+from conftest import GSM8K_ROWS, gsm8k_rows, write_jsonl
 
 
 def rows_of(split_input: SplitInput, batch_rows: int = 3) -> list[dict[str, object]]:
@@ -39,7 +40,9 @@ def test_every_source_ships_samples_of_at_least_30_rows() -> None:
         )
         assert total >= 1
         rows = sum(
-            len(rows_of_source(name, c, s)) for c in source.configs for s in sample_splits(source, c)
+            len(rows_of_source(name, c, s))
+            for c in source.configs
+            for s in sample_splits(source, c)
         )
         assert rows >= 30, name
 
@@ -91,7 +94,9 @@ def hub_mirror(root: Path) -> Path:
     """A local directory laid out like the openai/gsm8k repository on the Hub."""
     (root / "main").mkdir(parents=True)
     for split, n in (("train", 12), ("test", 4)):
-        pq.write_table(pa.Table.from_pylist(gsm8k_rows(n)), root / "main" / f"{split}-00000-of-00001.parquet")
+        pq.write_table(
+            pa.Table.from_pylist(gsm8k_rows(n)), root / "main" / f"{split}-00000-of-00001.parquet"
+        )
     (root / "README.md").write_text(
         "---\nconfigs:\n- config_name: main\n  data_files:\n"
         "  - split: train\n    path: main/train-*\n  - split: test\n    path: main/test-*\n---\n",
@@ -113,7 +118,9 @@ def test_hub_backend_reads_a_local_mirror_with_datasets(tmp_path: Path) -> None:
     assert entry["backend"] == "hub" and entry["hub_repo"] == str(mirror)
 
 
-def test_hub_backend_without_network_names_the_dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hub_backend_without_network_names_the_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     source = get_source("gsm8k")
     (split_input,) = resolve_inputs(source, "main", "hub", {}, "main", ["train"])

@@ -9,9 +9,10 @@ import pytest
 from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 from transformers import AutoTokenizer, PreTrainedTokenizerFast
 
-from conftest import GSM8K_ROWS
 from pairgen.build import build
 from pairgen.config import BuildSpec, SourceSpec
+
+from conftest import GSM8K_ROWS
 
 
 @pytest.fixture(scope="module")
@@ -19,16 +20,22 @@ def tokenizer_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A byte-level BPE trained on the fixture rows and saved the Hugging Face way."""
     tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    trainer = trainers.BpeTrainer(vocab_size=400, special_tokens=["<unk>", "<eos>"], show_progress=False)
+    trainer = trainers.BpeTrainer(
+        vocab_size=400, special_tokens=["<unk>", "<eos>"], show_progress=False
+    )
     texts = [r["question"] + r["answer"] for r in GSM8K_ROWS] * 5
     tokenizer.train_from_iterator(texts, trainer=trainer)
     directory = tmp_path_factory.mktemp("tokenizer")
-    PreTrainedTokenizerFast(tokenizer_object=tokenizer, unk_token="<unk>", eos_token="<eos>").save_pretrained(directory)
+    PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, unk_token="<unk>", eos_token="<eos>"
+    ).save_pretrained(directory)
     return directory
 
 
 def test_token_columns_are_filled_and_consistent(tmp_path: Path, tokenizer_dir: Path) -> None:
-    spec = BuildSpec(out=tmp_path / "out", sources=(SourceSpec("gsm8k"),), tokenizer=str(tokenizer_dir))
+    spec = BuildSpec(
+        out=tmp_path / "out", sources=(SourceSpec("gsm8k"),), tokenizer=str(tokenizer_dir)
+    )
     build(spec)
     table = pq.read_table(tmp_path / "out/data/gsm8k/train-00000-of-00001.parquet")
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_dir)
@@ -48,6 +55,8 @@ def test_token_columns_are_filled_and_consistent(tmp_path: Path, tokenizer_dir: 
 def test_unknown_tokenizer_is_a_clear_error(tmp_path: Path) -> None:
     from pairgen.errors import PairgenError
 
-    spec = BuildSpec(out=tmp_path / "out", sources=(SourceSpec("gsm8k"),), tokenizer=str(tmp_path / "nope"))
+    spec = BuildSpec(
+        out=tmp_path / "out", sources=(SourceSpec("gsm8k"),), tokenizer=str(tmp_path / "nope")
+    )
     with pytest.raises(PairgenError, match="cannot load tokenizer"):
         build(spec)

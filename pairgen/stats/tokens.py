@@ -37,7 +37,9 @@ def load_tokenizer(name_or_path: str) -> Any:
     try:
         return AutoTokenizer.from_pretrained(name_or_path)
     except Exception as exc:
-        raise PairgenError(f"cannot load tokenizer {name_or_path!r}: {type(exc).__name__}: {exc}") from exc
+        raise PairgenError(
+            f"cannot load tokenizer {name_or_path!r}: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def tokenize(tokenizer: Any, texts: Sequence[str]) -> list[list[int]]:

@@ -50,7 +50,9 @@ class Source(ABC):
         return str(row_index)
 
     @abstractmethod
-    def to_example(self, row: Mapping[str, Any], *, config: str, split: str, row_index: int) -> Example:
+    def to_example(
+        self, row: Mapping[str, Any], *, config: str, split: str, row_index: int
+    ) -> Example:
         """Turn one raw row into an :class:`Example`; raise ``RowRejected`` for a bad row."""
 
     # -- prompt template -------------------------------------------------------------

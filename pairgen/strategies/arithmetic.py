@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
 
 from pairgen.errors import RowRejected
 from pairgen.record import Example, PairDraft
@@ -183,8 +184,18 @@ class ArithmeticStrategy(Strategy):
     def __init__(self, options: StrategyOptions) -> None:
         self.strip = options.strip_annotations
 
+    def prepare(self, example: Example) -> Example:
+        """With ``strip_annotations``, the example without annotations, so few-shot
+        exemplars in the prompt look like the completions (no ``<<...>>`` anywhere)."""
+        if self.strip and "<<" in example.solution:
+            return replace(example, solution=strip_annotations(example.solution))
+        return example
+
     def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
-        """The pair for ``example``; ``RowRejected("no_intermediate_result")`` if none."""
+        """The pair for ``example``; ``RowRejected("no_intermediate_result")`` if none.
+
+        Stripping is repeated here (it is idempotent) so a caller that skips
+        :meth:`prepare` still gets annotation-free pairs."""
         text = strip_annotations(example.solution) if self.strip else example.solution
         results = find_results(text)
         if not results:

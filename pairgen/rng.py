@@ -43,6 +43,19 @@ class SplitMix64(random.Random):
     def random(self) -> float:
         return (self._next64() >> 11) * (1.0 / 9007199254740992.0)
 
+    def _randbelow(self, n: int) -> int:  # type: ignore[override]
+        """An integer in [0, n): one 64-bit draw scaled by multiplication (Lemire).
+
+        ``randrange``, ``choice``, ``sample`` and ``shuffle`` all go through this hook;
+        the standard rejection loop would cost several Python-level draws per call.
+        The bias is below n / 2**64, far beneath anything a corruption choice can show.
+        """
+        if n <= 0:
+            raise ValueError("n must be positive")
+        if n > _MASK:
+            return int(super()._randbelow(n))  # type: ignore[misc]
+        return (self._next64() * n) >> 64
+
     def getrandbits(self, k: int) -> int:
         if k < 0:
             raise ValueError("number of bits must be non-negative")

@@ -18,6 +18,7 @@ Unknown keys are errors (a typo must not silently fall back to a default).
 
 from __future__ import annotations
 
+import os
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,7 @@ def load_pipeline(path: Path, overrides: dict[str, Any] | None = None) -> BuildS
 
 def _resolve(base: Path, value: str | Path) -> Path:
     candidate = Path(value)
-    return candidate if candidate.is_absolute() else base / candidate
+    return candidate if candidate.is_absolute() else Path(os.path.normpath(base / candidate))
 
 
 def _reject_unknown(mapping: dict[str, Any], allowed: set[str], file: str, where: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +26,8 @@ from pairgen.pipeline import load_pipeline
 from pairgen.strategies import StrategyOptions
 from pairgen.summary import SplitSummary, summarize
 
-console = Console()
+# Wide enough for the summary table when stdout is a pipe or a narrow CI log.
+console = Console(width=max(shutil.get_terminal_size().columns, 110))
 
 
 def parse_data_files(values: list[str]) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ rows_rejected``; a build that cannot reconcile is a bug and fails loudly.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import platform
@@ -54,19 +55,41 @@ def build(spec: BuildSpec, progress: ProgressCallback | None = None) -> dict[str
         if output_config in configs:
             raise PairgenError(f"config {output_config!r} is listed twice in this build")
         configs[output_config] = build_source(spec, source_spec, source, config, progress)
-    manifest = {
-        "manifest_version": MANIFEST_VERSION,
-        "config_hash": spec.config_hash(),
+    settings = {
         "seed": spec.seed,
         "format": spec.format,
         "shots": spec.shots,
+        "pool_size": spec.pool_size,
         "tokenizer": spec.tokenizer,
         "options": asdict(spec.options),
+    }
+    manifest = {
+        "manifest_version": MANIFEST_VERSION,
+        "config_hash": config_hash(settings, configs),
+        **settings,
         "versions": library_versions(),
         "configs": configs,
     }
     write_json_atomically(spec.out / MANIFEST_NAME, manifest)
     return manifest
+
+
+def config_hash(settings: dict[str, Any], configs: dict[str, Any]) -> str:
+    """sha256 of every *resolved* setting that decides the shards' content.
+
+    Resolved means defaults filled in (config, strategy, the splits actually built), so
+    ``--config main`` and no ``--config`` hash alike; file paths and worker counts are left
+    out because they do not change the content (input checksums are recorded apart).
+    """
+    sources = {
+        name: {
+            key: entry[key] for key in ("source", "source_config", "backend", "hub_repo", "strategy")
+        }
+        | {"splits": sorted(entry["splits"])}
+        for name, entry in configs.items()
+    }
+    payload = json.dumps({"settings": settings, "sources": sources}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def check_spec(spec: BuildSpec) -> None:

@@ -1,16 +1,15 @@
 """Typed build configuration: what to read, how to pair it, where to write.
 
 A build is described by :class:`BuildSpec` whether it comes from CLI flags or from a
-pipeline file (:mod:`pairgen.pipeline`), so both paths run the same code.  The config
-hash in the manifest covers everything that can change the shards' content and nothing
-that cannot (output directory, worker count, executor).
+pipeline file (:mod:`pairgen.pipeline`), so both paths run the same code.  The manifest's
+config hash (:func:`pairgen.build.config_hash`) covers the resolved settings that can
+change the shards' content and nothing that cannot (output directory, worker count,
+executor, batch size).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pairgen.strategies import StrategyOptions
@@ -47,14 +46,3 @@ class BuildSpec:
     pool_size: int = 256
     options: StrategyOptions = field(default_factory=StrategyOptions)
     batch_rows: int = 4096
-
-    def content_dict(self) -> dict[str, object]:
-        """Everything that determines the shards' content (for the config hash)."""
-        data = asdict(self)
-        for key in ("out", "workers", "executor", "batch_rows"):
-            data.pop(key)
-        return data
-
-    def config_hash(self) -> str:
-        payload = json.dumps(self.content_dict(), sort_keys=True, default=str)
-        return hashlib.sha256(payload.encode()).hexdigest()

@@ -132,3 +132,18 @@ def test_conversational_format_loads_as_messages(tmp_path: Path, fmt: str) -> No
     assert [m["role"] for m in row["prompt"]] == ["user", "assistant", "user"]
     assert row["chosen"][0]["role"] == "assistant"
     assert row["chosen"][0]["content"] != row["rejected"][0]["content"]
+
+
+def test_config_hash_covers_resolved_settings_only(tmp_path: Path) -> None:
+    def manifest_for(name: str, **kwargs: object) -> dict[str, object]:
+        source = SourceSpec(source="gsm8k", **kwargs)  # type: ignore[arg-type]
+        return build(BuildSpec(out=tmp_path / name, sources=(source,), seed=7))
+
+    implicit = manifest_for("a")
+    explicit = manifest_for("b", config="main", strategy="arithmetic", splits=("test", "train"))
+    other_splits = manifest_for("c", splits=("train",))
+    assert implicit["config_hash"] == explicit["config_hash"]
+    assert implicit["config_hash"] != other_splits["config_hash"]
+    reseeded = build(BuildSpec(out=tmp_path / "d", sources=(SourceSpec("gsm8k"),), seed=8))
+    assert reseeded["config_hash"] != implicit["config_hash"]
+    assert implicit["pool_size"] == 256

@@ -104,13 +104,13 @@ def check_spec(spec: BuildSpec) -> None:
 def prepare_output(out: Path) -> None:
     """Create the output directory; refuse a path that is a file.
 
-    Re-building into a previous pairgen output replaces its shards and rejects, so no
-    stale shard of an earlier, larger build survives next to the new ones.
+    Re-building into a previous pairgen output replaces its shards, rejects and plots, so
+    nothing of an earlier, larger build survives next to the new ones (and gets published).
     """
     if out.exists() and not out.is_dir():
         raise PairgenError("output path exists and is not a directory", file=str(out))
     if (out / MANIFEST_NAME).is_file():
-        for stale in ("data", "rejects"):
+        for stale in ("data", "rejects", "plots"):
             shutil.rmtree(out / stale, ignore_errors=True)
     try:
         out.mkdir(parents=True, exist_ok=True)

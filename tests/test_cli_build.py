@@ -164,3 +164,9 @@ def test_pipeline_with_an_unknown_key_is_an_error(tmp_path: Path) -> None:
     pipeline.write_text("out: built\nsede: 3\nsources:\n  - {source: gsm8k}\n")
     result = pairgen("build", str(pipeline))
     assert_clean_error(result, str(pipeline), "'sede'")
+
+
+def test_unknown_command_is_a_usage_error_without_traceback() -> None:
+    result = pairgen("nosuchcommand")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "No such command" in result.stderr

@@ -34,7 +34,14 @@ def _root() -> None:
     """
 
 # Sub-command modules, each with a ``register(app)`` function.
-COMMAND_MODULES: tuple[str, ...] = ("pairgen.cli.build_cmd",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "pairgen.cli.build_cmd",
+    "pairgen.cli.train_cmd",
+    "pairgen.cli.query_cmd",
+    "pairgen.cli.stats_cmd",
+    "pairgen.cli.validate_cmd",
+    "pairgen.cli.publish_cmd",
+)
 
 
 def _register_commands() -> None:
@@ -46,31 +53,27 @@ _register_commands()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    Click (vendored inside typer) handles its own usage errors and exit codes in
+    standalone mode; pairgen's user errors pass through it and are printed here as one
+    line with exit status 2.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     debug = os.environ.get("PAIRGEN_DEBUG") == "1"
     if "--debug" in args:
         args.remove("--debug")
         debug = True
     try:
-        app(args=args, prog_name="pairgen", standalone_mode=False)
+        app(args=args, prog_name="pairgen", standalone_mode=True)
+    except SystemExit as exc:  # click exits even on success; return normally then
+        if exc.code not in (0, None):
+            raise
     except PairgenError as exc:
         if debug:
             raise
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
-    except (typer.Abort, KeyboardInterrupt):
-        err_console.print("[red]aborted[/]")
-        raise SystemExit(130) from None
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, click.exceptions.Exit):
-            raise SystemExit(exc.exit_code) from None
-        raise
 
 
 __all__ = ["app", "main"]

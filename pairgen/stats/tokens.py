@@ -54,6 +54,9 @@ def token_stats(tokenizer: Any, chosen: Sequence[str], rejected: Sequence[str]) 
     (the common token prefix length); ``after_first_diff`` counts the chosen tokens after
     it, ``len(chosen_tokens) - first_diff - 1``.
     """
+    if not chosen:  # tokenizers reject an empty batch; an empty split has no pairs
+        empty = edit_stats([], [])
+        return TokenStats(empty, empty.chosen_len, empty.chosen_len)
     chosen_ids = tokenize(tokenizer, chosen)
     rejected_ids = tokenize(tokenizer, rejected)
     edits = edit_stats(chosen_ids, rejected_ids)

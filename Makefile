@@ -20,8 +20,9 @@ $(VENV)/.installed: pyproject.toml
 
 demo: install
 	$(BIN)/pairgen build pipelines/demo.yaml --out $(DEMO_OUT)
-	$(BIN)/pairgen query $(DEMO_OUT) "SELECT config, split, count(*) AS pairs, round(avg(norm_edit_distance), 4) AS mean_ned FROM pairs GROUP BY ALL ORDER BY ALL"
 	$(BIN)/pairgen validate $(DEMO_OUT)
+	$(BIN)/pairgen stats $(DEMO_OUT)
+	$(BIN)/pairgen query $(DEMO_OUT) --file pipelines/queries/reject_reasons.sql
 
 test: install
 	$(BIN)/python -m pytest

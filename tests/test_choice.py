@@ -56,7 +56,7 @@ def stored_rows(example: Example, drafts: list[PairDraft]) -> list[dict[str, Any
     """The pair rows as the build stores them (the columns the checks read)."""
     source = HellaSwag() if example.meta.get(CONTINUATION_META_KEY) else ARC()
     prompt = source.render_prompt(example)
-    return [{"prompt": prompt, **dataclasses.asdict(d)} for d in drafts]
+    return [{"prompt": prompt, "source": source.name, **dataclasses.asdict(d)} for d in drafts]
 
 
 def strategy(template: str = "letter", clean_markup: bool = True) -> ChoiceStrategy:

@@ -238,8 +238,10 @@ def test_choice_pair_with_a_relabeled_answer_fails(out: Path) -> None:
     wrong_label = table["rejected_value"][1].as_py()  # a wrong choice, not row 0's rejected one
     rewrite_shard(out, ARC_SHARD, lambda t: set_cell(t, "chosen_value", 0, wrong_label))
     found = validate_output(out).violations
-    assert [(v.shard, v.row, v.check) for v in found] == [(ARC_SHARD, 0, "choice")]
-    assert "disagree on chosen_value" in found[0].reason
+    assert [(v.shard, v.row, v.check) for v in found] == [(ARC_SHARD, 0, "choice")] * 2
+    reasons = sorted(v.reason for v in found)
+    assert f"chosen does not start with the label ({wrong_label})" in reasons[0]
+    assert "disagree on chosen_value" in reasons[1]
 
 
 def test_duplicate_ids_and_foreign_rows_fail(out: Path) -> None:

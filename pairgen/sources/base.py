@@ -30,6 +30,9 @@ class Source(ABC):
     license: ClassVar[str]
     pretty_name: ClassVar[str]
     citation: ClassVar[str]
+    # True when the completion continues the prompt's context (HellaSwag) instead of
+    # answering a question whose choices the prompt lists under labels.
+    completes_context: ClassVar[bool] = False
 
     @property
     def default_config(self) -> str:

@@ -41,6 +41,7 @@ class HellaSwag(Source):
     default_strategy = "choice"
     license = "mit"
     pretty_name = "HellaSwag"
+    completes_context = True
     citation = """@inproceedings{zellers2019hellaswag,
   title     = {HellaSwag: Can a Machine Really Finish Your Sentence?},
   author    = {Zellers, Rowan and Holtzman, Ari and Bisk, Yonatan and Farhadi, Ali and Choi, Yejin},

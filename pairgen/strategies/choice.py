@@ -202,9 +202,9 @@ def check_choice_pair(row: Mapping[str, Any]) -> str | None:
     if row.get("edit_start") != first_difference:
         edit_start = row.get("edit_start")
         return f"edit_start is {edit_start!r}, but chosen and rejected differ at {first_difference}"
-    chosen_texts = _labelled_texts(chosen, chosen_value)
-    if chosen_texts is None:
+    if _completes_context(row.get("source")):
         return None  # a continuation (HellaSwag): no label in the completion to check
+    chosen_texts = _labelled_texts(chosen, chosen_value)
     question = prompt.rsplit("\n\n", 1)[-1]
     for name, texts, value in (
         ("chosen", chosen_texts, chosen_value),
@@ -215,6 +215,19 @@ def check_choice_pair(row: Mapping[str, Any]) -> str | None:
         if not any(f"\n{format_choice_line(value, text)}\n" in f"\n{question}\n" for text in texts):
             return f"{name} is not the text the prompt lists as choice {format_choice_label(value)}"
     return None
+
+
+def _completes_context(source_name: object) -> bool:
+    """Whether a source's completions continue the prompt rather than name a choice.
+
+    Decided by the source, never by the row's own text, so a pair whose label was
+    tampered with cannot pass as a continuation.
+    """
+    from pairgen.sources import SOURCE_CLASSES, get_source
+
+    if not isinstance(source_name, str) or source_name not in SOURCE_CLASSES:
+        return False
+    return get_source(source_name).completes_context
 
 
 def check_choice_group(rows: Sequence[Mapping[str, Any]]) -> str | None:

@@ -83,7 +83,8 @@ def config_hash(settings: dict[str, Any], configs: dict[str, Any]) -> str:
     """
     sources = {
         name: {
-            key: entry[key] for key in ("source", "source_config", "backend", "hub_repo", "strategy")
+            key: entry[key]
+            for key in ("source", "source_config", "backend", "hub_repo", "strategy")
         }
         | {"splits": sorted(entry["splits"])}
         for name, entry in configs.items()

@@ -273,7 +273,14 @@ def check_strategies(
 
 
 _ARITHMETIC_COLUMNS = ("edit_start", "chosen_value", "rejected_value")
-_CHOICE_COLUMNS = ("source", "source_id", "chosen_value", "rejected_value", "pair_index", "edit_start")
+_CHOICE_COLUMNS = (
+    "source",
+    "source_id",
+    "chosen_value",
+    "rejected_value",
+    "pair_index",
+    "edit_start",
+)
 
 
 def _check_choice_rows(

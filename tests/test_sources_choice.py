@@ -12,7 +12,6 @@ from typing import Any
 import datasets
 import pyarrow.parquet as pq
 import pytest
-from conftest import write_jsonl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +30,8 @@ from pairgen.sources.markup import (
 )
 from pairgen.strategies import StrategyOptions
 from pairgen.strategies.choice import ChoiceStrategy, check_choice_group, check_choice_pair
+
+from conftest import write_jsonl
 
 SAMPLES = Path(__file__).resolve().parents[1] / "pairgen" / "samples"
 ARC_FILES = {

@@ -33,6 +33,7 @@ def _root() -> None:
     Add --debug to any command to see the full traceback of an error.
     """
 
+
 # Sub-command modules, each with a ``register(app)`` function.
 COMMAND_MODULES: tuple[str, ...] = (
     "pairgen.cli.build_cmd",

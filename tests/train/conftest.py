@@ -11,5 +11,5 @@ from train_shards import metamath_pairs, write_shard
 @pytest.fixture
 def pairs_dir(tmp_path: Path) -> Path:
     out = tmp_path / "out"
-    write_shard(out, metamath_pairs(24))
+    write_shard(out, metamath_pairs(12))
     return out

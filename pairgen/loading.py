@@ -25,6 +25,7 @@ import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 
 from pairgen.errors import PairgenError
+from pairgen.hashing import file_sha256
 from pairgen.sources.base import Source
 
 Backend = Literal["hub", "files", "sample"]
@@ -131,14 +132,6 @@ def resolve_inputs(
     return [
         SplitInput(s, backend, hub_repo=repo, hub_config=config, revision=revision) for s in chosen
     ]
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def describe_inputs(split_input: SplitInput) -> list[InputRecord]:

@@ -32,6 +32,7 @@ from pairgen.card import CARD_NAME, write_card
 from pairgen.card_check import check_card
 from pairgen.card_context import plot_files
 from pairgen.errors import PairgenError
+from pairgen.hashing import file_sha256
 
 MANAGED_PREFIXES = ("data/", "rejects/", "plots/")
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
@@ -75,14 +76,6 @@ class PublishResult:
     notes: list[str] = field(default_factory=list)
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def git_blob_sha1(path: Path) -> str:
     """The git object id of a small file (how the Hub identifies non-LFS files)."""
     data = path.read_bytes()
@@ -102,7 +95,7 @@ def local_files(out: Path, manifest: dict[str, Any]) -> list[LocalFile]:
         local = out / path
         if not local.is_file():
             raise PairgenError("file listed by the build is missing", file=str(local))
-        files.append(LocalFile(path, local, local.stat().st_size, sha256_file(local)))
+        files.append(LocalFile(path, local, local.stat().st_size, file_sha256(local)))
     return files
 
 

@@ -34,8 +34,8 @@ import pyarrow.parquet as pq
 from pairgen.build import MANIFEST_NAME, read_manifest
 from pairgen.checks import ChoiceGroups, ShardContext, Violation, check_batch
 from pairgen.errors import PairgenError
+from pairgen.hashing import file_sha256
 from pairgen.record import REJECT_SCHEMA, pair_schema
-from pairgen.writer import sha256_of
 
 ProgressCallback = Callable[[str, int], None]
 _SHARD_NAME = re.compile(r"(?P<split>.+)-(?P<index>\d{5})-of-(?P<total>\d{5})\.parquet")
@@ -168,7 +168,7 @@ def _file_violations(
             Violation(name, None, "missing: listed in the manifest but not on disk", "missing")
         ], None
     found = []
-    digest = sha256_of(path)
+    digest = file_sha256(path)
     if digest != listed.get("sha256"):
         found.append(
             Violation(

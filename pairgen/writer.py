@@ -14,7 +14,6 @@ under a real name.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from pairgen.hashing import file_sha256
 
 ROW_GROUP_BYTES = 100 * 1024 * 1024
 SHARD_BYTES = 500 * 1024 * 1024
@@ -39,14 +40,6 @@ class ShardInfo:
     rows: int
     bytes: int
     sha256: str
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def row_sizes(table: pa.Table) -> np.ndarray:
@@ -124,7 +117,7 @@ class SplitWriter:
                     path=final.relative_to(self.root).as_posix(),
                     rows=rows,
                     bytes=final.stat().st_size,
-                    sha256=sha256_of(final),
+                    sha256=file_sha256(final),
                 )
             )
         return shards
@@ -202,5 +195,5 @@ def write_table_atomically(path: Path, table: pa.Table) -> ShardInfo:
     writer.close()
     os.replace(partial, path)
     return ShardInfo(
-        path=path.name, rows=table.num_rows, bytes=path.stat().st_size, sha256=sha256_of(path)
+        path=path.name, rows=table.num_rows, bytes=path.stat().st_size, sha256=file_sha256(path)
     )

@@ -19,6 +19,23 @@ def pairgen(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def build_from_file(
+    path: Path, out: Path, source: str = "gsm8k"
+) -> subprocess.CompletedProcess[str]:
+    """``pairgen build`` of one train file with the files backend."""
+    return pairgen(
+        "build",
+        "--source",
+        source,
+        "--from",
+        "files",
+        "--data-files",
+        f"train={path}",
+        "--out",
+        str(out),
+    )
+
+
 def assert_clean_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
@@ -41,50 +58,20 @@ def test_unknown_source(tmp_path: Path) -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     missing = tmp_path / "absent.jsonl"
-    result = pairgen(
-        "build",
-        "--source",
-        "gsm8k",
-        "--from",
-        "files",
-        "--data-files",
-        f"train={missing}",
-        "--out",
-        str(tmp_path / "o"),
-    )
+    result = build_from_file(missing, tmp_path / "o", source="gsm8k")
     assert_clean_error(result, str(missing), "file not found")
 
 
 def test_file_not_in_the_schema_names_the_missing_column(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "wrong.jsonl", [{"question": "q", "response": "r"}])
-    result = pairgen(
-        "build",
-        "--source",
-        "gsm8k",
-        "--from",
-        "files",
-        "--data-files",
-        f"train={path}",
-        "--out",
-        str(tmp_path / "o"),
-    )
+    result = build_from_file(path, tmp_path / "o", source="gsm8k")
     assert_clean_error(result, str(path), "missing column 'answer'")
 
 
 def test_parquet_not_in_the_schema_names_the_missing_column(tmp_path: Path) -> None:
     path = tmp_path / "wrong.parquet"
     pq.write_table(pa.table({"query": ["q"]}), path)
-    result = pairgen(
-        "build",
-        "--source",
-        "metamath",
-        "--from",
-        "files",
-        "--data-files",
-        f"train={path}",
-        "--out",
-        str(tmp_path / "o"),
-    )
+    result = build_from_file(path, tmp_path / "o", source="metamath")
     assert_clean_error(result, str(path), "missing column 'response'")
 
 
@@ -93,17 +80,7 @@ def test_unparsable_line_names_file_and_line(tmp_path: Path) -> None:
     path.write_text(
         json.dumps(GSM8K_ROWS[0]) + "\n" + '{"question": "unterminated\n', encoding="utf-8"
     )
-    result = pairgen(
-        "build",
-        "--source",
-        "gsm8k",
-        "--from",
-        "files",
-        "--data-files",
-        f"train={path}",
-        "--out",
-        str(tmp_path / "o"),
-    )
+    result = build_from_file(path, tmp_path / "o", source="gsm8k")
     assert_clean_error(result, str(path), "row 2", "unparsable JSON")
 
 
@@ -127,17 +104,7 @@ def test_a_bad_row_in_a_good_file_is_rejected_and_the_rest_built(tmp_path: Path)
         GSM8K_ROWS[1],
     ]
     path = write_jsonl(tmp_path / "mixed.jsonl", rows)
-    result = pairgen(
-        "build",
-        "--source",
-        "gsm8k",
-        "--from",
-        "files",
-        "--data-files",
-        f"train={path}",
-        "--out",
-        str(tmp_path / "o"),
-    )
+    result = build_from_file(path, tmp_path / "o", source="gsm8k")
     assert result.returncode == 0, result.stderr
     manifest = json.loads((tmp_path / "o/manifest.json").read_text())
     split = manifest["configs"]["gsm8k"]["splits"]["train"]

@@ -17,8 +17,8 @@ from pairgen.build import build, read_manifest
 from pairgen.cli import main
 from pairgen.config import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
+from pairgen.hashing import file_sha256
 from pairgen.query import SUMMARY_SQL, open_catalog, run_query, shard_files, view_sources
-from pairgen.writer import sha256_of
 
 QUERIES = Path(__file__).resolve().parents[1] / "pipelines" / "queries"
 
@@ -135,7 +135,7 @@ def test_cli_csv_and_json_agree_and_shards_stay_untouched(
     out: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pairs, _ = shard_files(out)
-    before = {p: sha256_of(p) for p in pairs}
+    before = {p: file_sha256(p) for p in pairs}
     sql = "SELECT id, source, levenshtein FROM pairs ORDER BY id"
     main(["query", str(out), sql, "--format", "csv"])
     csv_rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
@@ -144,7 +144,7 @@ def test_cli_csv_and_json_agree_and_shards_stay_untouched(
     assert len(csv_rows) == len(json_rows) == all_pairs(out).num_rows
     assert [r["id"] for r in csv_rows] == [r["id"] for r in json_rows]
     assert [int(r["levenshtein"]) for r in csv_rows] == [r["levenshtein"] for r in json_rows]
-    assert {p: sha256_of(p) for p in pairs} == before
+    assert {p: file_sha256(p) for p in pairs} == before
 
 
 def test_cli_reads_sql_from_a_file_and_prints_a_table(

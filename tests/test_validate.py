@@ -20,6 +20,7 @@ from pairgen.checks_arithmetic import check_arithmetic_rows
 from pairgen.cli import main
 from pairgen.config import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
+from pairgen.hashing import file_sha256
 from pairgen.loading import sample_path
 from pairgen.record import Example
 from pairgen.sources import get_source
@@ -28,7 +29,7 @@ from pairgen.strategies import StrategyOptions
 from pairgen.strategies.arithmetic import ArithmeticStrategy, check_arithmetic_pair
 from pairgen.strategies.numbers import NUMBER_RE
 from pairgen.validate import ValidationReport, validate_output
-from pairgen.writer import parquet_writer, sha256_of
+from pairgen.writer import parquet_writer
 
 SOURCES = (
     SourceSpec(source="gsm8k"),
@@ -83,7 +84,7 @@ def rewrite_shard(out: Path, shard: str, edit: Callable[[pa.Table], pa.Table]) -
             for listed in info["shards"]:
                 if listed["path"] == shard:
                     listed.update(
-                        sha256=sha256_of(path), bytes=path.stat().st_size, rows=table.num_rows
+                        sha256=file_sha256(path), bytes=path.stat().st_size, rows=table.num_rows
                     )
     write_json_atomically(out / "manifest.json", manifest)
 

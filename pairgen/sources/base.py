@@ -84,3 +84,33 @@ def require_text(row: Mapping[str, Any], column: str) -> str:
     if not value.strip():
         raise RowRejected("empty_field", f"field {column!r} is empty")
     return value
+
+
+class QuestionAnswerSource(Source):
+    """A source whose rows are one question column and one worked-solution column.
+
+    GSM8K and MetaMathQA differ only in their column names and in what extra metadata
+    they carry, so they declare those and share the mapping.
+    """
+
+    question_column: ClassVar[str]
+    solution_column: ClassVar[str]
+
+    def example_meta(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """Extra per-row metadata kept on the example (none by default)."""
+        return {}
+
+    def to_example(
+        self, row: Mapping[str, Any], *, config: str, split: str, row_index: int
+    ) -> Example:
+        """Both columns must be non-empty strings (else ``missing_field``,
+        ``bad_field_type`` or ``empty_field``)."""
+        return Example(
+            source=self.name,
+            config=config,
+            split=split,
+            source_id=self.source_id(row, row_index),
+            question=require_text(row, self.question_column),
+            solution=require_text(row, self.solution_column),
+            meta=self.example_meta(row),
+        )

@@ -9,20 +9,18 @@ source id is the row index within the split.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from pairgen.record import Example
-from pairgen.sources.base import Source, require_text
+from pairgen.sources.base import QuestionAnswerSource
 
 
-class GSM8K(Source):
+class GSM8K(QuestionAnswerSource):
     """Grade School Math 8K, config ``main`` (the ``socratic`` config is not supported)."""
 
     name = "gsm8k"
     hub_repo = "openai/gsm8k"
     configs = ("main",)
     splits = ("train", "test")
+    question_column = "question"
+    solution_column = "answer"
     required_columns = ("question", "answer")
     default_strategy = "arithmetic"
     license = "mit"
@@ -36,17 +34,3 @@ class GSM8K(Source):
   journal={arXiv preprint arXiv:2110.14168},
   year={2021}
 }"""
-
-    def to_example(
-        self, row: Mapping[str, Any], *, config: str, split: str, row_index: int
-    ) -> Example:
-        """Question and answer must be non-empty strings (else ``missing_field``,
-        ``bad_field_type`` or ``empty_field``)."""
-        return Example(
-            source=self.name,
-            config=config,
-            split=split,
-            source_id=self.source_id(row, row_index),
-            question=require_text(row, "question"),
-            solution=require_text(row, "answer"),
-        )

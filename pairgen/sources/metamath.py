@@ -14,8 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pairgen.record import Example
-from pairgen.sources.base import Source, require_text
+from pairgen.sources.base import QuestionAnswerSource
 
 
 def _optional_text(row: Mapping[str, Any], column: str) -> str:
@@ -23,13 +22,15 @@ def _optional_text(row: Mapping[str, Any], column: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-class MetaMath(Source):
+class MetaMath(QuestionAnswerSource):
     """MetaMathQA, the dataset Smaug's MetaMath DPO pairs were made from."""
 
     name = "metamath"
     hub_repo = "meta-math/MetaMathQA"
     configs = ("default",)
     splits = ("train",)
+    question_column = "query"
+    solution_column = "response"
     required_columns = ("query", "response")
     default_strategy = "arithmetic"
     license = "mit"
@@ -42,20 +43,8 @@ class MetaMath(Source):
   year={2023}
 }"""
 
-    def to_example(
-        self, row: Mapping[str, Any], *, config: str, split: str, row_index: int
-    ) -> Example:
-        """Query and response must be non-empty strings (else ``missing_field``,
-        ``bad_field_type`` or ``empty_field``)."""
-        return Example(
-            source=self.name,
-            config=config,
-            split=split,
-            source_id=self.source_id(row, row_index),
-            question=require_text(row, "query"),
-            solution=require_text(row, "response"),
-            meta={
-                "type": _optional_text(row, "type"),
-                "original_question": _optional_text(row, "original_question"),
-            },
-        )
+    def example_meta(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "type": _optional_text(row, "type"),
+            "original_question": _optional_text(row, "original_question"),
+        }

@@ -1,12 +1,15 @@
 """pairgen's trainer against TRL's DPOTrainer: pairs/s, peak RSS and loss values.
 
-Both train DPO (β 0.1, AdamW, same learning rate) on the same tiny model (same seed),
+Both train DPO (β 0.1, AdamW, same learning rate) on the same model (tiny by default,
+same seed; ``--model smollm2-135m`` for the real 49K-vocabulary one),
 the same pairs, the same batch size and number of steps, with the start model as the
 reference.  Each runs in its own subprocess so that its peak RSS is its own; the parent
 prints one table.
 
     python benchmarks/train.py --out /tmp/gsm8k_out --pairs 256 --batch-size 8 --steps 8
     python benchmarks/train.py              # builds the GSM8K samples into a temp dir
+    python benchmarks/train.py --model smollm2-135m --out /tmp/gsm8k_out --pairs 16 \
+        --batch-size 4 --steps 4 --lr 2e-5
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def run_pairgen(data: Path, args: argparse.Namespace) -> dict[str, Any]:
             TrainConfig(
                 out_dir=data,
                 run_dir=Path(run_dir),
+                model=args.model,
                 losses=["dpo"],
                 steps=args.steps,
                 batch_size=args.batch_size,
@@ -77,14 +81,15 @@ def run_trl(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     import torch
     import trl
 
-    from pairgen.train.tiny import tiny_model
+    from pairgen.train.models import load_model
 
     if args.threads:
         torch.set_num_threads(args.threads)
     started = time.perf_counter()
     shard = next((data / "data").rglob("*.parquet"))
     dataset = datasets.load_dataset("parquet", data_files={"train": str(shard)}, split="train")
-    model, tokenizer = tiny_model(seed=0)
+    loaded = load_model(args.model, seed=0)
+    model, tokenizer = loaded.model, loaded.tokenizer
     config = trl.DPOConfig(
         output_dir=tempfile.mkdtemp(),
         per_device_train_batch_size=args.batch_size,
@@ -141,6 +146,7 @@ def main() -> None:
     parser.add_argument(
         "--out", type=Path, help="a pairgen output dir (default: build the GSM8K samples)"
     )
+    parser.add_argument("--model", default="tiny", help="tiny or smollm2-135m")
     parser.add_argument("--pairs", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--steps", type=int, default=8)
@@ -159,7 +165,7 @@ def main() -> None:
         results = {}
         for which in ("pairgen", "trl"):
             cmd = [sys.executable, __file__, "--worker", which, "--data", str(data)]
-            for flag in ("pairs", "batch_size", "steps", "lr", "max_length", "threads"):
+            for flag in ("model", "pairs", "batch_size", "steps", "lr", "max_length", "threads"):
                 value = getattr(args, flag)
                 if value is not None:
                     cmd += [f"--{flag.replace('_', '-')}", str(value)]

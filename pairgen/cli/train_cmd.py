@@ -32,7 +32,9 @@ def train_command(
     grad_accum: Annotated[int, typer.Option(min=1, help="Micro-batches per optimizer step.")] = 1,
     lr: Annotated[
         float | None,
-        typer.Option(help="AdamW learning rate (default 1e-3 tiny, 5e-6 otherwise)."),
+        typer.Option(
+            help="AdamW learning rate (default: tiny 1e-3, smollm2-135m 2e-5, else 5e-6)."
+        ),
     ] = None,
     beta: Annotated[
         float | None, typer.Option(help="β for every loss (default: each loss's own).")

@@ -110,9 +110,7 @@ def render(pair: PairText, tokenizer: Any) -> tuple[str, str, str]:
     if all(isinstance(x, str) for x in (pair.prompt, pair.chosen, pair.rejected)):
         return pair.prompt, pair.chosen, pair.rejected
     if not all(isinstance(x, list) for x in (pair.prompt, pair.chosen, pair.rejected)):
-        raise PairgenError(
-            "prompt/chosen/rejected mix strings and message lists", row=None, field="prompt"
-        )
+        raise PairgenError(f"pair {pair.id}: prompt/chosen/rejected mix strings and message lists")
     if not getattr(tokenizer, "chat_template", None):
         raise PairgenError(
             f"pair {pair.id}: conversational pairs need a tokenizer with a chat template; "

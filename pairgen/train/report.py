@@ -61,7 +61,9 @@ def verdict(report: dict[str, Any]) -> dict[str, Any]:
 
 def rows(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Table rows: the reference first, then each loss's held-out measurement."""
-    out = [("reference", report["reference"]["eval"])]
+    # Rewards of the reference against itself are 0 by definition: show them as blanks.
+    reference = {**report["reference"]["eval"], "reward_margin": None, "reward_accuracy": None}
+    out = [("reference", reference)]
     out += [(name, result["eval"]) for name, result in report["losses"].items()]
     return out
 

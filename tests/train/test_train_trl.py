@@ -85,7 +85,7 @@ def test_dpo_loss_equals_trl_on_the_same_batch(tmp_path: Path) -> None:
         hp, ref_w, ref_l, batch.lengths[: batch.pairs], batch.lengths[batch.pairs :], logp_w, logp_l
     )
     ours = dpo(logp_w, logp_l, ctx).mean()
-    assert float(ours) != pytest.approx(0.6931, abs=1e-3)  # the reference differs: a real test
+    assert float((logp_w - ref_w).abs().min()) > 1e-3  # the reference differs: a real test
     torch.testing.assert_close(ours, trl_loss.float(), rtol=1e-4, atol=1e-5)
     chosen_metric = trainer._metrics["train"]["logps/chosen"][-1]
     assert float(logp_w.mean()) == pytest.approx(chosen_metric, rel=1e-4)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,14 +18,12 @@ from rich.progress import (
 from rich.table import Table
 
 from pairgen.build import build
+from pairgen.cli.console import console
 from pairgen.config import DEFAULT_SEED, BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
 from pairgen.pipeline import load_pipeline
 from pairgen.strategies import StrategyOptions
 from pairgen.summary import SplitSummary, summarize
-
-# Wide enough for the summary table when stdout is a pipe or a narrow CI log.
-console = Console(width=max(shutil.get_terminal_size().columns, 110))
 
 
 def parse_data_files(values: list[str]) -> dict[str, list[str]]:

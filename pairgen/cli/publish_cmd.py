@@ -6,15 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from pairgen.build import read_manifest
 from pairgen.card import CARD_NAME, write_card
 from pairgen.card_check import check_card
+from pairgen.cli.console import console
 from pairgen.errors import PairgenError
 from pairgen.publish import PublishResult, publish
-
-console = Console()
 
 OutArgument = Annotated[Path, typer.Argument(help="A pairgen build output directory.")]
 

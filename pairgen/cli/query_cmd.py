@@ -8,13 +8,12 @@ from typing import Annotated, Any
 
 import pyarrow as pa
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from pairgen.cli.console import console
 from pairgen.errors import PairgenError
 from pairgen.query import OUTPUT_FORMATS, open_catalog, read_sql_file, run_query, to_csv, to_json
 
-console = Console()
 CELL_CHARS = 80
 
 

@@ -6,13 +6,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from pairgen.cli.console import console
 from pairgen.errors import PairgenError
 
 # Wide enough for the table when the output is a file or a pipe (rich assumes 80 there).
-console = Console() if Console().is_terminal else Console(width=120)
 
 
 def train_command(

@@ -6,11 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from pairgen.cli.console import console
 from pairgen.validate import ValidationReport, validate_output
-
-console = Console()
 
 
 def validate_command(

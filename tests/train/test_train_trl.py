@@ -9,16 +9,15 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import datasets
 import pytest
 import torch
+import trl  # a dev dependency: this test always runs in CI
 from train_shards import metamath_pairs, write_shard
 
 from pairgen.train.batch import Batch, sequence_logprobs, token_logprobs
 from pairgen.train.losses import LOSSES, make_context
 from pairgen.train.tiny import tiny_model
-
-trl = pytest.importorskip("trl")
-datasets = pytest.importorskip("datasets")
 
 
 def dpo_trainer(out: Path, tmp_path: Path, steps: int) -> Any:

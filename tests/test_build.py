@@ -15,7 +15,7 @@ from pairgen.build import build, read_manifest
 from pairgen.config import BuildSpec, SourceSpec
 from pairgen.record import PAIR_SCHEMA, REJECT_SCHEMA
 
-from conftest import build_files, gsm8k_rows, write_jsonl
+from pairgen_rows import build_files, gsm8k_rows, write_jsonl
 
 
 def shard_bytes(out: Path) -> dict[str, bytes]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from conftest import GSM8K_ROWS, write_jsonl
+from pairgen_rows import GSM8K_ROWS, write_jsonl
 
 
 def pairgen(*args: str) -> subprocess.CompletedProcess[str]:

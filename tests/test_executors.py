@@ -12,7 +12,7 @@ from pairgen.config import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
 from pairgen.executors import ordered_map
 
-from conftest import gsm8k_rows, write_jsonl
+from pairgen_rows import gsm8k_rows, write_jsonl
 
 
 def square_with_pid(offset: int, item: int) -> tuple[int, int]:

@@ -15,7 +15,7 @@ from pairgen.errors import PairgenError
 from pairgen.loading import SplitInput, iter_split, resolve_inputs, sample_splits
 from pairgen.sources import get_source
 
-from conftest import GSM8K_ROWS, gsm8k_rows, write_jsonl
+from pairgen_rows import GSM8K_ROWS, gsm8k_rows, write_jsonl
 
 
 def rows_of(split_input: SplitInput, batch_rows: int = 3) -> list[dict[str, object]]:

@@ -31,7 +31,7 @@ from pairgen.sources.markup import (
 from pairgen.strategies import StrategyOptions
 from pairgen.strategies.choice import ChoiceStrategy, check_choice_group, check_choice_pair
 
-from conftest import write_jsonl
+from pairgen_rows import write_jsonl
 
 SAMPLES = Path(__file__).resolve().parents[1] / "pairgen" / "samples"
 ARC_FILES = {

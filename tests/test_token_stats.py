@@ -12,7 +12,7 @@ from transformers import AutoTokenizer, PreTrainedTokenizerFast
 from pairgen.build import build
 from pairgen.config import BuildSpec, SourceSpec
 
-from conftest import GSM8K_ROWS
+from pairgen_rows import GSM8K_ROWS
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import torch
+
 from train_shards import metamath_pairs, write_shard
 
 

@@ -8,7 +8,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import torch
-from train_shards import metamath_pairs, write_shard
 
 from pairgen.errors import PairgenError
 from pairgen.record import MESSAGE_TYPE
@@ -21,6 +20,8 @@ from pairgen.train.data import (
     tokenize_pairs,
 )
 from pairgen.train.tiny import tiny_model, tiny_tokenizer
+
+from train_shards import metamath_pairs, write_shard
 
 
 def test_read_pairs_reads_every_shard_in_order(tmp_path: Path) -> None:

@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
-from train_shards import metamath_pairs, write_shard
 
 from pairgen.cli import main
 from pairgen.train.report import verdict
 from pairgen.train.trainer import TrainConfig, train
+
+from train_shards import metamath_pairs, write_shard
 
 QUICK = {"steps": 4, "batch_size": 4, "sft_steps": 4, "eval_every": 2, "progress": False}
 

@@ -13,11 +13,12 @@ import datasets
 import pytest
 import torch
 import trl  # a dev dependency: this test always runs in CI
-from train_shards import metamath_pairs, write_shard
 
 from pairgen.train.batch import Batch, sequence_logprobs, token_logprobs
 from pairgen.train.losses import LOSSES, make_context
 from pairgen.train.tiny import tiny_model
+
+from train_shards import metamath_pairs, write_shard
 
 
 def dpo_trainer(out: Path, tmp_path: Path, steps: int) -> Any:

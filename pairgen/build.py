@@ -15,7 +15,7 @@ import platform
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from pairgen.strategies import Strategy, build_strategy
 from pairgen.writer import SplitWriter, write_table_atomically
 
 MANIFEST_NAME = "manifest.json"
+CARD_NAME = "README.md"
 MANIFEST_VERSION = 1
 ProgressCallback = Callable[[str, int], None]
 VERSIONED_PACKAGES = ("pairgen", "pyarrow", "datasets", "rapidfuzz", "transformers", "tokenizers")
@@ -44,6 +45,7 @@ VERSIONED_PACKAGES = ("pairgen", "pyarrow", "datasets", "rapidfuzz", "transforme
 def build(spec: BuildSpec, progress: ProgressCallback | None = None) -> dict[str, Any]:
     """Run a whole build and return the manifest (also written to ``OUT/manifest.json``)."""
     check_spec(spec)
+    spec = with_local_tokenizer_resolved(spec)
     prepare_output(spec.out)
     if spec.tokenizer is not None:
         load_tokenizer(spec.tokenizer)  # fail early, in the parent, with a clear message
@@ -93,6 +95,18 @@ def config_hash(settings: dict[str, Any], configs: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def with_local_tokenizer_resolved(spec: BuildSpec) -> BuildSpec:
+    """A tokenizer given as a relative local path, made absolute.
+
+    The name is stored in every shard's ``tokenizer`` column and ``pairgen validate``
+    reloads it from there, possibly from another working directory; a relative path would
+    then be taken for a Hub id.
+    """
+    if spec.tokenizer is None or not Path(spec.tokenizer).exists():
+        return spec
+    return replace(spec, tokenizer=str(Path(spec.tokenizer).resolve()))
+
+
 def check_spec(spec: BuildSpec) -> None:
     if spec.format not in FORMATS:
         raise PairgenError(f"unknown format {spec.format!r}; use one of {', '.join(FORMATS)}")
@@ -105,14 +119,16 @@ def check_spec(spec: BuildSpec) -> None:
 def prepare_output(out: Path) -> None:
     """Create the output directory; refuse a path that is a file.
 
-    Re-building into a previous pairgen output replaces its shards, rejects and plots, so
-    nothing of an earlier, larger build survives next to the new ones (and gets published).
+    Re-building into a previous pairgen output replaces its shards, rejects, plots and
+    dataset card, so nothing of an earlier build survives next to the new one (and gets
+    published); `pairgen stats` and `pairgen card` write them again.
     """
     if out.exists() and not out.is_dir():
         raise PairgenError("output path exists and is not a directory", file=str(out))
     if (out / MANIFEST_NAME).is_file():
         for stale in ("data", "rejects", "plots"):
             shutil.rmtree(out / stale, ignore_errors=True)
+        (out / CARD_NAME).unlink(missing_ok=True)  # it described the old shards
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

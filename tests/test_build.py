@@ -147,3 +147,33 @@ def test_config_hash_covers_resolved_settings_only(tmp_path: Path) -> None:
     reseeded = build(BuildSpec(out=tmp_path / "d", sources=(SourceSpec("gsm8k"),), seed=8))
     assert reseeded["config_hash"] != implicit["config_hash"]
     assert implicit["pool_size"] == 256
+
+
+def test_rebuilding_removes_the_stale_card_and_plots(tmp_path: Path, gsm8k_file: Path) -> None:
+    out = tmp_path / "out"
+    build_files(out, {"train": [str(gsm8k_file)]})
+    (out / "README.md").write_text("---\nconfigs: []\n---\nold card\n")
+    (out / "plots").mkdir()
+    (out / "plots" / "edit_distance.png").write_bytes(b"png")
+    build_files(out, {"train": [str(gsm8k_file)]})
+    assert not (out / "README.md").exists() and not (out / "plots").exists()
+
+
+def test_a_relative_tokenizer_path_is_stored_absolute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    backend = Tokenizer(models.WordLevel({"<unk>": 0}, unk_token="<unk>"))
+    backend.pre_tokenizer = pre_tokenizers.Whitespace()
+    PreTrainedTokenizerFast(tokenizer_object=backend, unk_token="<unk>").save_pretrained(
+        tmp_path / "tk"
+    )
+    monkeypatch.chdir(tmp_path)
+    manifest = build(BuildSpec(out=Path("out"), sources=(SourceSpec("gsm8k"),), tokenizer="tk"))
+    assert manifest["tokenizer"] == str((tmp_path / "tk").resolve())
+    shard = tmp_path / "out/data/gsm8k/train-00000-of-00001.parquet"
+    assert set(pq.read_table(shard, columns=["tokenizer"]).column(0).to_pylist()) == {
+        str((tmp_path / "tk").resolve())
+    }

@@ -53,7 +53,7 @@ def train_command(
         int | None, typer.Option(min=2, help="Use the first N pairs only.")
     ] = None,
     split: Annotated[
-        str | None, typer.Option(help="Only shards of this split (e.g. train).")
+        str | None, typer.Option(help="Shards of this split (default: train if built, else all).")
     ] = None,
     eval_fraction: Annotated[
         float, typer.Option(min=0.0, max=0.9, help="Share of pairs held out.")

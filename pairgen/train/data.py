@@ -81,9 +81,16 @@ def find_shards(out_dir: Path) -> list[Path]:
 
 
 def read_pairs(out_dir: Path, split: str | None = None) -> list[PairText]:
-    """All pairs of an output directory, in shard order; optionally one split only."""
+    """The pairs of one split of an output directory, in shard order.
+
+    With no ``split`` it reads the train split when the build has one (training and
+    measuring on a benchmark's test pairs would contaminate it), else every shard.
+    """
     pairs: list[PairText] = []
-    for shard in find_shards(out_dir):
+    shards = find_shards(out_dir)
+    if split is None and any(shard.name.startswith("train-") for shard in shards):
+        split = "train"
+    for shard in shards:
         if split is not None and not shard.name.startswith(f"{split}-"):
             continue
         table = pq.read_table(shard)
@@ -186,17 +193,37 @@ def tokenize_pairs(
     return kept, report
 
 
+def question_key(pair_id: str) -> str:
+    """The question a pair comes from: its id without the trailing ``/pair_index``."""
+    return pair_id.rsplit("/", 1)[0] if "/" in pair_id else pair_id
+
+
 def split_pairs(
     pairs: list[TokenizedPair], eval_fraction: float, seed: int
 ) -> tuple[list[TokenizedPair], list[TokenizedPair]]:
-    """A seeded train/held-out split; at least one pair on each side when possible."""
-    order = list(range(len(pairs)))
-    random.Random(seed).shuffle(order)
+    """A seeded train/held-out split by question; at least one pair on each side when possible.
+
+    The pairs of one question (ARC and HellaSwag give one per wrong choice) share the
+    prompt and the chosen completion, so they all go to the same side: a held-out pair
+    whose chosen text was trained on would not be held out.
+    """
+    groups: dict[str, list[int]] = {}
+    for index, pair in enumerate(pairs):
+        groups.setdefault(question_key(pair.id), []).append(index)
+    keys = list(groups)
+    random.Random(seed).shuffle(keys)
     n_eval = round(len(pairs) * eval_fraction)
     n_eval = min(max(n_eval, 1 if eval_fraction > 0 else 0), len(pairs) - 1)
-    held_out = sorted(order[:n_eval])
-    train = sorted(order[n_eval:])
-    return [pairs[i] for i in train], [pairs[i] for i in held_out]
+    held_out: list[int] = []
+    for key in keys:
+        if len(held_out) >= n_eval or len(groups) < 2:
+            break
+        if len(held_out) + len(groups[key]) > len(pairs) - 1:
+            continue  # keep at least one pair to train on
+        held_out.extend(groups[key])
+    held = set(held_out)
+    train = [i for i in range(len(pairs)) if i not in held]
+    return [pairs[i] for i in train], [pairs[i] for i in sorted(held)]
 
 
 __all__ = [

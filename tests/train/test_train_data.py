@@ -24,12 +24,17 @@ from pairgen.train.tiny import tiny_model, tiny_tokenizer
 from train_shards import metamath_pairs, write_shard
 
 
-def test_read_pairs_reads_every_shard_in_order(tmp_path: Path) -> None:
+def test_read_pairs_defaults_to_the_train_split(tmp_path: Path) -> None:
     write_shard(tmp_path, metamath_pairs(3), config="a", split="train")
     write_shard(tmp_path, metamath_pairs(2, seed=1), config="b", split="test")
-    pairs = read_pairs(tmp_path)
-    assert len(pairs) == 5
+    assert len(read_pairs(tmp_path)) == 3  # never the test pairs unless asked for
     assert [p.id for p in read_pairs(tmp_path, split="test")] == ["pair-0", "pair-1"]
+
+
+def test_read_pairs_reads_every_shard_when_there_is_no_train_split(tmp_path: Path) -> None:
+    write_shard(tmp_path, metamath_pairs(3), config="a", split="validation")
+    write_shard(tmp_path, metamath_pairs(2, seed=1), config="b", split="test")
+    assert len(read_pairs(tmp_path)) == 5
 
 
 @pytest.mark.parametrize("make", ["missing", "empty_dir", "no_rows"])
@@ -128,6 +133,20 @@ def test_split_is_seeded_and_disjoint() -> None:
     assert len(held) == 5 and len(train) == 15
     assert {p.id for p in train}.isdisjoint(p.id for p in held)
     assert split_pairs(pairs, 0.25, seed=3) == (train, held)
+
+
+def test_split_keeps_the_pairs_of_one_question_together() -> None:
+    tok = tiny_tokenizer()
+    texts = [
+        PairText(f"arc/train/q{q}/{k}", f"Question {q}", "(A) yes", f"({'BCD'[k]}) no")
+        for q in range(8)
+        for k in range(3)
+    ]
+    pairs, _ = tokenize_pairs(texts, tok, 512)
+    train, held = split_pairs(pairs, 0.25, seed=1)
+    questions = {p.id.rsplit("/", 1)[0] for p in held}
+    assert len(held) == 6 and len(questions) == 2
+    assert questions.isdisjoint(p.id.rsplit("/", 1)[0] for p in train)
 
 
 def test_completion_logprobs_equal_a_full_log_softmax() -> None:

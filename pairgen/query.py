@@ -151,10 +151,12 @@ def open_catalog(target: str | Path, db: Path | None = None) -> duckdb.DuckDBPyC
         ) from exc
     try:
         con.execute(f"CREATE OR REPLACE VIEW rejects AS {rejects_sql}")
-    except duckdb.Error:
+    except duckdb.Error as exc:
         if not is_hub_target(target):
             con.close()
-            raise
+            raise PairgenError(
+                f"cannot read rejects: {_first_line(exc)}", file=str(target)
+            ) from exc
         # A published dataset need not carry its rejects: an empty view keeps queries valid.
         con.execute(f"CREATE OR REPLACE VIEW rejects AS {_empty_rejects_sql()}")
     return con
@@ -185,14 +187,32 @@ def to_csv(table: pa.Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(table.column_names)
-    for row in table.to_pylist():
-        writer.writerow([_plain(v) for v in row.values()])
+    for row in rows_by_position(table):
+        writer.writerow([_plain(v) for v in row])
     return buffer.getvalue()
+
+
+def rows_by_position(table: pa.Table) -> list[tuple[Any, ...]]:
+    """Rows as tuples in column order: a result may repeat a column name (a self-join)."""
+    columns = [column.to_pylist() for column in table.columns]
+    return list(zip(*columns, strict=True)) if columns else []
 
 
 def to_json(table: pa.Table) -> str:
     """The rows as a JSON array of objects (dates and decimals as strings)."""
-    return json.dumps(table.to_pylist(), ensure_ascii=False, default=str, indent=1) + "\n"
+    names = unique_names(table.column_names)
+    rows = [dict(zip(names, row, strict=True)) for row in rows_by_position(table)]
+    return json.dumps(rows, ensure_ascii=False, default=str, indent=1) + "\n"
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Column names made unique for JSON keys: a repeated ``id`` becomes ``id_2``."""
+    seen: dict[str, int] = {}
+    result = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        result.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return result
 
 
 def read_sql_file(path: Path) -> str:

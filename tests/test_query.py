@@ -187,3 +187,26 @@ def test_hub_targets_read_the_hub_layout_globs() -> None:
     pairs_sql, rejects_sql = view_sources("hf://datasets/me/pairs")
     assert "'hf://datasets/me/pairs/data/*/*.parquet'" in pairs_sql
     assert "'hf://datasets/me/pairs/rejects/*/*.parquet'" in rejects_sql
+
+
+def test_repeated_column_names_keep_every_column(
+    out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sql = (
+        "SELECT a.source, b.source, a.id FROM pairs a JOIN pairs b USING (id) ORDER BY a.id LIMIT 3"
+    )
+    main(["query", str(out), sql, "--format", "csv"])
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["source", "source", "id"]
+    assert all(len(row) == 3 and row[0] == row[1] for row in rows[1:])
+    main(["query", str(out), sql, "--format", "json"])
+    records = json.loads(capsys.readouterr().out)
+    assert all(set(r) == {"source", "source_2", "id"} for r in records)
+
+
+def test_a_damaged_rejects_file_is_a_clear_error(tmp_path: Path) -> None:
+    build(BuildSpec(out=tmp_path / "o", sources=(SourceSpec(source="gsm8k"),)))
+    rejects = tmp_path / "o/rejects/gsm8k/train.parquet"
+    rejects.write_bytes(rejects.read_bytes()[:100])
+    with pytest.raises(PairgenError, match="cannot read rejects"):
+        open_catalog(tmp_path / "o")

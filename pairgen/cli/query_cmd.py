@@ -12,7 +12,15 @@ from rich.table import Table
 
 from pairgen.cli.console import console
 from pairgen.errors import PairgenError
-from pairgen.query import OUTPUT_FORMATS, open_catalog, read_sql_file, run_query, to_csv, to_json
+from pairgen.query import (
+    OUTPUT_FORMATS,
+    open_catalog,
+    read_sql_file,
+    rows_by_position,
+    run_query,
+    to_csv,
+    to_json,
+)
 
 CELL_CHARS = 80
 
@@ -73,8 +81,8 @@ def print_table(result: pa.Table, max_rows: int) -> None:
             overflow="ellipsis",
             min_width=min(len(field.name), 8),
         )
-    for row in result.slice(0, max_rows).to_pylist():
-        table.add_row(*(_cell(v) for v in row.values()))
+    for row in rows_by_position(result.slice(0, max_rows)):
+        table.add_row(*(_cell(v) for v in row))
     console.print(table)
     hidden = result.num_rows - max_rows
     suffix = f" ({hidden:,} not shown; use --format csv or --max-rows)" if hidden > 0 else ""

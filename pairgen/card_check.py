@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+import yaml
 from huggingface_hub import DatasetCard
 
 from pairgen.card import SIZE_CATEGORIES
 from pairgen.card_context import loadable_splits
+from pairgen.errors import PairgenError
 
 # https://huggingface.co/docs/hub/repositories-licenses
 HUB_LICENSES = frozenset(
@@ -137,15 +139,28 @@ def check_card(out: Path, text: str, manifest: dict[str, Any]) -> list[str]:
     """Every problem with ``text`` as the card of the build in ``out`` (empty: valid)."""
     try:
         card = DatasetCard(text)
-    except (ValueError, TypeError) as exc:
-        return [f"not a valid dataset card: {exc}"]
+    except (ValueError, TypeError, yaml.YAMLError) as exc:
+        return [f"not a valid dataset card: {' '.join(str(exc).split())}"]
     data = card.data.to_dict()
     if not text.lstrip().startswith("---") or not data:
         return ["the card has no YAML metadata block at its top"]
-    problems = _check_identifiers(data)
-    problems += _check_configs(out, data, manifest)
-    problems += _check_infos(out, data, manifest)
+    try:
+        problems = _check_identifiers(data)
+        problems += _check_configs(out, data, manifest)
+        problems += _check_infos(out, data, manifest)
+    except (TypeError, KeyError, AttributeError) as exc:  # hand-edited metadata of the wrong shape
+        return [f"card metadata has an unexpected shape: {type(exc).__name__}: {exc}"]
     return problems
+
+
+def read_card_text(path: Path) -> str:
+    """A card file's text, or a clear error when it is not UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PairgenError(
+            f"the dataset card is not UTF-8 text: {exc.reason}", file=str(path)
+        ) from exc
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -29,7 +29,7 @@ from typing import Any
 
 from pairgen.build import MANIFEST_NAME, read_manifest
 from pairgen.card import CARD_NAME, write_card
-from pairgen.card_check import check_card
+from pairgen.card_check import check_card, read_card_text
 from pairgen.card_context import plot_files
 from pairgen.errors import PairgenError
 from pairgen.hashing import file_sha256
@@ -120,7 +120,7 @@ def check_ready(out: Path, repo_id: str) -> dict[str, Any]:
     card = out / CARD_NAME
     if not card.is_file():
         write_card(out, repo_id=repo_id)
-    problems = check_card(out, card.read_text(encoding="utf-8"), manifest)
+    problems = check_card(out, read_card_text(card), manifest)
     if problems:
         raise PairgenError(
             "README.md does not describe this build (run `pairgen card` again): "

@@ -237,3 +237,33 @@ def test_a_combined_card_gives_a_pipeline_file_that_rebuilds_it(
     (tmp_path / "pipeline.yaml").write_text(pipeline, encoding="utf-8")
     main(["build", str(tmp_path / "pipeline.yaml"), "--out", str(tmp_path / "again")])
     assert shard_checksums(read_manifest(tmp_path / "again")) == shard_checksums(read_manifest(out))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("---\nconfigs: [\n---\nbody\n", "not a valid dataset card"),
+        ("---\nlicense: mit\nconfigs: [5]\n---\nbody\n", "card"),
+    ],
+)
+def test_hand_edited_cards_give_problems_not_tracebacks(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    from pairgen.build import build, read_manifest
+    from pairgen.card_check import check_card
+    from pairgen.config import BuildSpec, SourceSpec
+
+    out = tmp_path / "out"
+    build(BuildSpec(out=out, sources=(SourceSpec(source="gsm8k"),)))
+    problems = check_card(out, text, read_manifest(out))
+    assert problems and any(expected in p for p in problems)
+
+
+def test_a_card_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
+    from pairgen.card_check import read_card_text
+    from pairgen.errors import PairgenError
+
+    path = tmp_path / "README.md"
+    path.write_bytes(b"---\nlicense: mit\n---\n\xff\xfe")
+    with pytest.raises(PairgenError, match="not UTF-8"):
+        read_card_text(path)

@@ -9,7 +9,7 @@ import typer
 
 from pairgen.build import read_manifest
 from pairgen.card import CARD_NAME, write_card
-from pairgen.card_check import check_card
+from pairgen.card_check import check_card, read_card_text
 from pairgen.cli.console import console
 from pairgen.errors import PairgenError
 from pairgen.publish import PublishResult, publish
@@ -36,7 +36,7 @@ def card_command(
             raise PairgenError(
                 "no README.md to check; run `pairgen card OUT` first", file=str(path)
             )
-        problems = check_card(out, path.read_text(encoding="utf-8"), read_manifest(out))
+        problems = check_card(out, read_card_text(path), read_manifest(out))
         if problems:
             raise PairgenError("the card is not valid: " + "; ".join(problems), file=str(path))
         say(f"{path}: valid")

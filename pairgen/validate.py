@@ -77,6 +77,10 @@ def validate_output(out: Path, progress: ProgressCallback | None = None) -> Vali
     out = Path(out)
     manifest = read_manifest(out)
     report = ValidationReport(out=out)
+    report.violations += manifest_shape_problems(manifest)
+    if report.violations:  # nothing below can be trusted to read a malformed manifest
+        report.seconds = time.perf_counter() - started
+        return report
     conversational = manifest.get("format") == "conversational"
     schema = pair_schema(conversational)
     listed: set[str] = set()
@@ -86,6 +90,43 @@ def validate_output(out: Path, progress: ProgressCallback | None = None) -> Vali
     report.violations += _unlisted_files(out, listed)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def manifest_shape_problems(manifest: Any) -> list[Violation]:
+    """Violations for a manifest whose structure is not what ``pairgen build`` writes.
+
+    A hand-edited or truncated manifest must give a clear ``manifest`` violation, not a
+    traceback from deep inside the shard checks.
+    """
+
+    def problem(where: str, expected: str) -> list[Violation]:
+        return [Violation(MANIFEST_NAME, None, f"{where} is not {expected}", "manifest")]
+
+    if not isinstance(manifest, dict):
+        return problem("the manifest", "a JSON object")
+    configs = manifest.get("configs")
+    if not isinstance(configs, dict):
+        return problem("'configs'", "an object")
+    found: list[Violation] = []
+    for config, entry in configs.items():
+        where = f"configs.{config}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("splits"), dict):
+            found += problem(f"{where}", "an object with a 'splits' object")
+            continue
+        for split, info in entry["splits"].items():
+            at = f"{where}.splits.{split}"
+            if not isinstance(info, dict):
+                found += problem(at, "an object")
+                continue
+            shards = info.get("shards")
+            if not isinstance(shards, list) or not all(
+                isinstance(s, dict) and isinstance(s.get("path"), str) for s in shards
+            ):
+                found += problem(f"{at}.shards", "a list of objects with a 'path'")
+            rejects = info.get("rejects")
+            if not isinstance(rejects, dict) or not isinstance(rejects.get("path"), str):
+                found += problem(f"{at}.rejects", "an object with a 'path'")
+    return found
 
 
 def _configs(

@@ -7,6 +7,7 @@ import random
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -393,3 +394,42 @@ def test_fast_arithmetic_check_agrees_with_the_full_check() -> None:
     assert len(cases) > 500
     assert sum(v is None for v in full) > 100 and sum(v is not None for v in full) > 100
     assert fast == full
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda m: [m],
+        lambda m: {**m, "configs": {"gsm8k": None}},
+        lambda m: {**m, "configs": {"gsm8k": {**m["configs"]["gsm8k"], "splits": None}}},
+        lambda m: {
+            **m,
+            "configs": {
+                "gsm8k": {
+                    **m["configs"]["gsm8k"],
+                    "splits": {
+                        "train": {**m["configs"]["gsm8k"]["splits"]["train"], "shards": ["x"]}
+                    },
+                }
+            },
+        },
+        lambda m: {
+            **m,
+            "configs": {
+                "gsm8k": {
+                    **m["configs"]["gsm8k"],
+                    "splits": {
+                        "train": {**m["configs"]["gsm8k"]["splits"]["train"], "rejects": {}}
+                    },
+                }
+            },
+        },
+    ],
+)
+def test_a_malformed_manifest_is_a_manifest_violation(tmp_path: Path, edit: Any) -> None:
+    out = tmp_path / "out"
+    build(BuildSpec(out=out, sources=(SourceSpec(source="gsm8k"),)))
+    path = out / "manifest.json"
+    path.write_text(json.dumps(edit(json.loads(path.read_text()))))
+    report = validate_output(out)
+    assert not report.ok and {v.check for v in report.violations} == {"manifest"}

@@ -68,6 +68,7 @@ class ShardContext:
     config: str
     split: str
     first_row: int = 0
+    shots: int | None = None  # the build's --shots; a row may have fewer (a small pool)
 
 
 @dataclass
@@ -157,6 +158,36 @@ def check_provenance(batch: pa.RecordBatch, ctx: ShardContext) -> list[Finding]:
         found += [
             (int(i), f"{name} is {column[i].as_py()!r}, expected {expected!r}", "provenance")
             for i in np.flatnonzero(~_mask(pc.equal(column, expected)))
+        ]
+    expected_ids = pc.binary_join_element_wise(
+        batch.column("config"),
+        batch.column("split"),
+        batch.column("source_id"),
+        pc.cast(batch.column("pair_index"), pa.string()),
+        "/",
+    )
+    found += [
+        (
+            int(i),
+            f"id {batch.column('id')[i].as_py()!r} is not config/split/source_id/pair_index",
+            "provenance",
+        )
+        for i in np.flatnonzero(~_mask(pc.equal(batch.column("id"), expected_ids)))
+    ]
+    arithmetic = _mask(pc.equal(batch.column("strategy"), "arithmetic"))
+    found += [
+        (int(i), "an arithmetic pair must have pair_index 0 (one pair per row)", "invariant")
+        for i in np.flatnonzero(arithmetic & ~_mask(pc.equal(batch.column("pair_index"), 0)))
+    ]
+    if ctx.shots is not None:
+        over = ~_mask(pc.less_equal(batch.column("shots"), ctx.shots))
+        found += [
+            (
+                int(i),
+                f"shots is {batch.column('shots')[i].as_py()}, the build asked for {ctx.shots}",
+                "provenance",
+            )
+            for i in np.flatnonzero(over)
         ]
     return found
 

@@ -82,11 +82,14 @@ def validate_output(out: Path, progress: ProgressCallback | None = None) -> Vali
         report.seconds = time.perf_counter() - started
         return report
     conversational = manifest.get("format") == "conversational"
+    shots = manifest.get("shots") if isinstance(manifest.get("shots"), int) else None
     schema = pair_schema(conversational)
     listed: set[str] = set()
     for config, entry in _configs(manifest, report):
         for split, info in entry.get("splits", {}).items():
-            listed |= _validate_split(out, config, split, entry, info, schema, report, progress)
+            listed |= _validate_split(
+                out, config, split, entry, info, schema, report, progress, shots
+            )
     report.violations += _unlisted_files(out, listed)
     report.seconds = time.perf_counter() - started
     return report
@@ -150,6 +153,7 @@ def _validate_split(
     schema: pa.Schema,
     report: ValidationReport,
     progress: ProgressCallback | None,
+    shots: int | None = None,
 ) -> set[str]:
     """Check one split's counts, shards and rejects; return the paths it lists."""
     where = f"{MANIFEST_NAME} {config}/{split}"
@@ -184,7 +188,7 @@ def _validate_split(
             found.append(
                 Violation(shard["path"], None, f"shard should be named {expected_name}", "manifest")
             )
-        ctx = ShardContext(shard["path"], str(entry.get("source", "")), config, split)
+        ctx = ShardContext(shard["path"], str(entry.get("source", "")), config, split, shots=shots)
         rows = _validate_shard(out, shard, schema, ctx, state, report)
         report.pairs_checked += rows
         report.shards_checked += 1
@@ -261,7 +265,7 @@ def _validate_shard(
         return 0
     first_row = 0
     for group in range(parquet.num_row_groups):
-        batch_ctx = ShardContext(ctx.shard, ctx.source, ctx.config, ctx.split, first_row)
+        batch_ctx = ShardContext(ctx.shard, ctx.source, ctx.config, ctx.split, first_row, ctx.shots)
         try:
             batch = _read_group(parquet, group)
             # decoding errors surface only when the checks convert the text to Python

@@ -433,3 +433,30 @@ def test_a_malformed_manifest_is_a_manifest_violation(tmp_path: Path, edit: Any)
     path.write_text(json.dumps(edit(json.loads(path.read_text()))))
     report = validate_output(out)
     assert not report.ok and {v.check for v in report.violations} == {"manifest"}
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("id", "gsm8k/train/elsewhere/0", "is not config/split/source_id/pair_index"),
+        ("shots", 9, "the build asked for 0"),
+    ],
+)
+def test_provenance_columns_must_match_the_build(
+    out: Path, column: str, value: object, reason: str
+) -> None:
+    rewrite_shard(out, GSM8K_SHARD, lambda t: set_cell(t, column, 0, value))
+    found = validate_output(out).violations
+    assert any(v.shard == GSM8K_SHARD and v.row == 0 and reason in v.reason for v in found)
+
+
+def test_a_second_arithmetic_pair_for_one_row_fails(out: Path) -> None:
+    def duplicate_first_row(table: pa.Table) -> pa.Table:
+        extra = set_cell(set_cell(table.slice(0, 1), "pair_index", 0, 1), "id", 0, "x")
+        first = table.slice(0, 1).to_pylist()[0]
+        extra = set_cell(extra, "id", 0, f"gsm8k/train/{first['source_id']}/1")
+        return pa.concat_tables([table, extra])
+
+    rewrite_shard(out, GSM8K_SHARD, duplicate_first_row)
+    found = validate_output(out).violations
+    assert any("pair_index 0" in v.reason for v in found)

@@ -163,7 +163,9 @@ class SplitWriter:
         if self._writer is None:
             self._open_shard()
         assert self._writer is not None
-        self._writer.write_table(rows, row_group_size=rows.num_rows)
+        # One contiguous chunk per column: Arrow's writer places page boundaries by the
+        # chunk layout it is given, which would otherwise follow the input batches.
+        self._writer.write_table(rows.combine_chunks(), row_group_size=rows.num_rows)
         self._shard_rows += rows.num_rows
         self._shard_bytes += size
         if self._shard_bytes >= self.shard_bytes:
@@ -191,7 +193,7 @@ def write_table_atomically(path: Path, table: pa.Table) -> ShardInfo:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     writer = parquet_writer(partial, table.schema)
-    writer.write_table(table)
+    writer.write_table(table.combine_chunks())
     writer.close()
     os.replace(partial, path)
     return ShardInfo(

@@ -98,3 +98,18 @@ def test_abort_leaves_no_partial_files(tmp_path: Path) -> None:
     writer.write(pair_rows(100))
     writer.abort()
     assert not list(tmp_path.rglob("*.parquet*"))
+
+
+def test_bytes_do_not_depend_on_chunking_beyond_one_page(tmp_path: Path) -> None:
+    """Column chunks over 1 MiB span several pages; page boundaries must not follow batches."""
+    base = pair_rows(3000)
+    long_text = pa.array(["chosen text " * 40 + str(i) for i in range(3000)])
+    index = base.schema.get_field_index("chosen")
+    table = base.set_column(index, base.schema.field(index), long_text)
+    digests = []
+    for chunk in (3000, 7, 333):
+        writer = SplitWriter(tmp_path / str(chunk), "gsm8k", "train", PAIR_SCHEMA)
+        for start in range(0, table.num_rows, chunk):
+            writer.write(table.slice(start, chunk))
+        digests.append([s.sha256 for s in writer.close()])
+    assert digests[0] == digests[1] == digests[2]

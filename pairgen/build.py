@@ -15,7 +15,7 @@ import platform
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from pairgen.config import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError, RowRejected
-from pairgen.executors import ordered_map
+from pairgen.executors import EXECUTORS, ordered_map
 from pairgen.fewshot import ExemplarPool, pool_from
 from pairgen.formats import FORMATS
 from pairgen.loading import RawBatch, SplitInput, describe_inputs, iter_split, resolve_inputs
@@ -42,21 +42,31 @@ ProgressCallback = Callable[[str, int], None]
 VERSIONED_PACKAGES = ("pairgen", "pyarrow", "datasets", "rapidfuzz", "transformers", "tokenizers")
 
 
+@dataclass(frozen=True, slots=True)
+class ResolvedSource:
+    """One source of a build with everything checked before any output is touched."""
+
+    spec: SourceSpec
+    source: Source
+    config: str
+    inputs: list[SplitInput]
+    plan: BatchPlan
+
+
 def build(spec: BuildSpec, progress: ProgressCallback | None = None) -> dict[str, Any]:
-    """Run a whole build and return the manifest (also written to ``OUT/manifest.json``)."""
+    """Run a whole build and return the manifest (also written to ``OUT/manifest.json``).
+
+    Everything that can fail on bad input (sources, files, tokenizer, settings, the
+    few-shot pool) is resolved first, so a failed rebuild leaves the previous output as
+    it was.
+    """
     check_spec(spec)
     spec = with_local_tokenizer_resolved(spec)
-    prepare_output(spec.out)
     if spec.tokenizer is not None:
         load_tokenizer(spec.tokenizer)  # fail early, in the parent, with a clear message
-    configs: dict[str, Any] = {}
-    for source_spec in spec.sources:
-        source = get_source(source_spec.source)
-        config = source_spec.config or source.default_config
-        output_config = source.output_config(config)
-        if output_config in configs:
-            raise PairgenError(f"config {output_config!r} is listed twice in this build")
-        configs[output_config] = build_source(spec, source_spec, source, config, progress)
+    resolved = resolve_sources(spec)
+    prepare_output(spec.out)
+    configs = {item.plan.output_config: build_source(spec, item, progress) for item in resolved}
     settings = {
         "seed": spec.seed,
         "format": spec.format,
@@ -74,6 +84,44 @@ def build(spec: BuildSpec, progress: ProgressCallback | None = None) -> dict[str
     }
     write_json_atomically(spec.out / MANIFEST_NAME, manifest)
     return manifest
+
+
+def resolve_sources(spec: BuildSpec) -> list[ResolvedSource]:
+    """Check every source of the build and prepare its batch plan (no output written)."""
+    resolved: list[ResolvedSource] = []
+    seen: set[str] = set()
+    for source_spec in spec.sources:
+        source = get_source(source_spec.source)
+        config = source_spec.config or source.default_config
+        inputs = resolve_inputs(
+            source,
+            config,
+            source_spec.backend,
+            source_spec.data_files,
+            source_spec.revision,
+            source_spec.splits,
+            source_spec.hub_repo,
+        )
+        output_config = source.output_config(config)
+        if output_config in seen:
+            raise PairgenError(f"config {output_config!r} is listed twice in this build")
+        seen.add(output_config)
+        strategy_name = source_spec.strategy or source.default_strategy
+        strategy = build_strategy(strategy_name, spec.options)
+        plan = BatchPlan(
+            source=source.name,
+            config=config,
+            output_config=output_config,
+            strategy=strategy_name,
+            options=spec.options,
+            seed=spec.seed,
+            shots=spec.shots,
+            pool=exemplar_pool(spec, source_spec, source, config, inputs, strategy),
+            tokenizer=spec.tokenizer,
+            format=spec.format,
+        )
+        resolved.append(ResolvedSource(source_spec, source, config, inputs, plan))
+    return resolved
 
 
 def config_hash(settings: dict[str, Any], configs: dict[str, Any]) -> str:
@@ -108,10 +156,22 @@ def with_local_tokenizer_resolved(spec: BuildSpec) -> BuildSpec:
 
 
 def check_spec(spec: BuildSpec) -> None:
+    """Settings of the wrong type or range, as one clear line (pipeline files are YAML)."""
+    minimums = {"seed": None, "workers": 1, "shots": 0, "pool_size": 1, "batch_rows": 1}
+    for name, minimum in minimums.items():
+        value = getattr(spec, name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise PairgenError(f"{name} must be a whole number, got {value!r}", field=name)
+        if minimum is not None and value < minimum:
+            raise PairgenError(f"{name} must be at least {minimum}, got {value}", field=name)
+    for name in ("strip_annotations", "clean_markup"):
+        if not isinstance(getattr(spec.options, name), bool):
+            value = getattr(spec.options, name)
+            raise PairgenError(f"{name} must be true or false, got {value!r}", field=name)
     if spec.format not in FORMATS:
         raise PairgenError(f"unknown format {spec.format!r}; use one of {', '.join(FORMATS)}")
-    if spec.shots < 0:
-        raise PairgenError(f"--shots must be >= 0, got {spec.shots}")
+    if spec.executor not in EXECUTORS:
+        raise PairgenError(f"unknown executor {spec.executor!r}; use one of {', '.join(EXECUTORS)}")
     if not spec.sources:
         raise PairgenError("nothing to build: no sources given")
 
@@ -126,6 +186,7 @@ def prepare_output(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise PairgenError("output path exists and is not a directory", file=str(out))
     if (out / MANIFEST_NAME).is_file():
+        (out / MANIFEST_NAME).unlink()  # no manifest may describe shards being replaced
         for stale in ("data", "rejects", "plots"):
             shutil.rmtree(out / stale, ignore_errors=True)
         (out / CARD_NAME).unlink(missing_ok=True)  # it described the old shards
@@ -138,50 +199,21 @@ def prepare_output(out: Path) -> None:
 
 
 def build_source(
-    spec: BuildSpec,
-    source_spec: SourceSpec,
-    source: Source,
-    config: str,
-    progress: ProgressCallback | None,
+    spec: BuildSpec, item: ResolvedSource, progress: ProgressCallback | None
 ) -> dict[str, Any]:
     """Build every split of one source/config; return its manifest entry."""
-    inputs = resolve_inputs(
-        source,
-        config,
-        source_spec.backend,
-        source_spec.data_files,
-        source_spec.revision,
-        source_spec.splits,
-        source_spec.hub_repo,
-    )
-    output_config = source.output_config(config)
-    strategy_name = source_spec.strategy or source.default_strategy
-    plan = BatchPlan(
-        source=source.name,
-        config=config,
-        output_config=output_config,
-        strategy=strategy_name,
-        options=spec.options,
-        seed=spec.seed,
-        shots=spec.shots,
-        pool=exemplar_pool(
-            spec, source_spec, source, config, inputs, build_strategy(strategy_name, spec.options)
-        ),
-        tokenizer=spec.tokenizer,
-        format=spec.format,
-    )
     splits = {}
     input_records: list[dict[str, Any]] = []
-    for split_input in inputs:
+    for split_input in item.inputs:
         input_records.extend(asdict(r) for r in describe_inputs(split_input))
-        splits[split_input.split] = build_split(spec, plan, source, split_input, progress)
+        splits[split_input.split] = build_split(spec, item.plan, item.source, split_input, progress)
     return {
-        "source": source.name,
-        "source_config": config,
-        "hub_repo": source_spec.hub_repo or source.hub_repo,
-        "license": source.license,
-        "backend": source_spec.backend,
-        "strategy": plan.strategy,
+        "source": item.source.name,
+        "source_config": item.config,
+        "hub_repo": item.spec.hub_repo or item.source.hub_repo,
+        "license": item.source.license,
+        "backend": item.spec.backend,
+        "strategy": item.plan.strategy,
         "inputs": input_records,
         "splits": splits,
     }
@@ -199,8 +231,8 @@ def exemplar_pool(
 
     When the build does not include the train split but the source has one available (a
     test-only build), the pool still comes from train: exemplars drawn from the evaluated
-    split itself would leak its answers.  Only a source with no train split at hand falls
-    back to the first split of the build.
+    split itself would leak its answers, so a build with no train split at hand is an
+    error.
     """
     if spec.shots == 0:
         return ExemplarPool(())
@@ -216,8 +248,11 @@ def exemplar_pool(
                 ["train"],
                 source_spec.hub_repo,
             )
-        except PairgenError:
-            pool_input = inputs[0]
+        except PairgenError as exc:
+            raise PairgenError(
+                f"--shots needs {source.name}'s train split to draw exemplars from (never the "
+                "split being built); add --data-files train=PATH"
+            ) from exc
     examples: list[Example] = []
     for batch in iter_split(pool_input, source, batch_rows=spec.pool_size):
         for offset, row in enumerate(batch.to_pylist()):

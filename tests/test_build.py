@@ -13,6 +13,7 @@ import pytest
 
 from pairgen.build import build, read_manifest
 from pairgen.config import BuildSpec, SourceSpec
+from pairgen.errors import PairgenError
 from pairgen.record import PAIR_SCHEMA, REJECT_SCHEMA
 
 from pairgen_rows import build_files, gsm8k_rows, write_jsonl
@@ -177,3 +178,36 @@ def test_a_relative_tokenizer_path_is_stored_absolute(
     assert set(pq.read_table(shard, columns=["tokenizer"]).column(0).to_pylist()) == {
         str((tmp_path / "tk").resolve())
     }
+
+
+def test_shots_without_a_train_split_is_an_error(tmp_path: Path, gsm8k_file: Path) -> None:
+    with pytest.raises(PairgenError, match="train split to draw exemplars"):
+        build_files(tmp_path / "out", {"test": [str(gsm8k_file)]}, shots=2)
+
+
+def test_a_failed_rebuild_leaves_the_previous_output_intact(
+    tmp_path: Path, gsm8k_file: Path
+) -> None:
+    out = tmp_path / "out"
+    build_files(out, {"train": [str(gsm8k_file)]})
+    before = shard_bytes(out)
+    with pytest.raises(PairgenError, match="file not found"):
+        build_files(out, {"train": [str(tmp_path / "typo.jsonl")]})
+    with pytest.raises(PairgenError, match="workers must be at least 1"):
+        build_files(out, {"train": [str(gsm8k_file)]}, workers=0)
+    assert shard_bytes(out) == before and read_manifest(out)["configs"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"workers": "2"}, "workers must be a whole number"),
+        ({"batch_rows": 0}, "batch_rows must be at least 1"),
+        ({"executor": "dask"}, "unknown executor"),
+    ],
+)
+def test_settings_of_the_wrong_type_are_clear_errors(
+    tmp_path: Path, gsm8k_file: Path, settings: dict[str, object], message: str
+) -> None:
+    with pytest.raises(PairgenError, match=message):
+        build_files(tmp_path / "out", {"train": [str(gsm8k_file)]}, **settings)

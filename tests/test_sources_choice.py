@@ -293,7 +293,11 @@ def test_build_on_sample_files_reconciles_and_passes_the_checks(tmp_path: Path) 
                 SourceSpec(
                     source="hellaswag",
                     backend="files",
-                    data_files={"validation": [str(hellaswag_input)]},
+                    data_files={
+                        "train": [str(HELLASWAG_FILES["train"])],
+                        "validation": [str(hellaswag_input)],
+                    },
+                    splits=("validation",),  # exemplars still come from train
                 ),
             ),
             shots=2,

@@ -31,6 +31,7 @@ from pairgen.loading import RawBatch, SplitInput, describe_inputs, iter_split, r
 from pairgen.pairing import BatchPlan, BatchResult, process_batch
 from pairgen.record import REJECT_SCHEMA, Example, pair_schema
 from pairgen.sources import Source, get_source
+from pairgen.sources.base import require_utf8
 from pairgen.stats import load_tokenizer
 from pairgen.strategies import Strategy, build_strategy
 from pairgen.writer import SplitWriter, write_table_atomically
@@ -257,8 +258,10 @@ def exemplar_pool(
     for batch in iter_split(pool_input, source, batch_rows=spec.pool_size):
         for offset, row in enumerate(batch.to_pylist()):
             try:
-                example = source.to_example(
-                    row, config=config, split=batch.split, row_index=batch.first_row + offset
+                example = require_utf8(
+                    source.to_example(
+                        row, config=config, split=batch.split, row_index=batch.first_row + offset
+                    )
                 )
             except RowRejected:
                 continue

@@ -230,7 +230,7 @@ def _iter_parquet(path: Path, source: Source, batch_rows: int) -> Iterator[pa.Re
 
 def _starts_with_array(path: Path) -> bool:
     with path.open("rb") as handle:
-        head = handle.read(4096).lstrip()
+        head = handle.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
     return head.startswith(b"[")
 
 
@@ -241,7 +241,7 @@ def _iter_json_array(path: Path, source: Source, batch_rows: int) -> Iterator[li
     Lines or Parquet once for builds on machines tighter than that.
     """
     try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
+        rows = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise PairgenError(f"unparsable JSON: {exc.msg}", file=str(path), row=exc.lineno) from exc
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
@@ -284,7 +284,7 @@ def _read_jsonl_python(
     rows_seen = 0
     seen_columns: set[str] = set()
     checked = False
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8-sig") as handle:  # a BOM is not part of the first row
         for line_number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue

@@ -22,6 +22,7 @@ from pairgen.loading import RawBatch
 from pairgen.record import REJECT_SCHEMA, TOKEN_STAT_FIELDS, Example, PairDraft, pair_schema
 from pairgen.rng import example_rng
 from pairgen.sources import Source, get_source
+from pairgen.sources.base import require_utf8
 from pairgen.stats import edit_stats, load_tokenizer, token_stats
 from pairgen.strategies import Strategy, StrategyOptions, build_strategy
 
@@ -84,7 +85,11 @@ def process_batch(plan: BatchPlan, batch: RawBatch) -> BatchResult:
         source_id = _safe_source_id(source, row, row_index)
         try:
             example = strategy.prepare(
-                source.to_example(row, config=plan.config, split=batch.split, row_index=row_index)
+                require_utf8(
+                    source.to_example(
+                        row, config=plan.config, split=batch.split, row_index=row_index
+                    )
+                )
             )
             shots = (
                 plan.pool.draw(
@@ -147,8 +152,18 @@ def _reject_row(
         "file": batch.file,
         "reason": rejected.reason,
         "detail": rejected.detail,
-        "raw": json.dumps(row, ensure_ascii=False, sort_keys=True, default=str),
+        "raw": raw_json(row),
     }
+
+
+def raw_json(row: dict[str, Any]) -> str:
+    """The raw row as JSON text; escaped to ASCII when it holds text UTF-8 cannot encode."""
+    text = json.dumps(row, ensure_ascii=False, sort_keys=True, default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(row, ensure_ascii=True, sort_keys=True, default=str)
+    return text
 
 
 def _pairs_table(plan: BatchPlan, collected: _Collected) -> pa.Table:

@@ -137,3 +137,14 @@ def test_unknown_command_is_a_usage_error_without_traceback() -> None:
     result = pairgen("nosuchcommand")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "No such command" in result.stderr
+
+
+def test_text_that_utf8_cannot_hold_is_a_reject_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "surrogate.jsonl"
+    good = json.dumps(GSM8K_ROWS[0])
+    path.write_text(good + "\n" + '{"question": "Broken emoji \\ud83d", "answer": "x = 1"}\n')
+    result = build_from_file(path, tmp_path / "o")
+    assert result.returncode == 0, result.stderr
+    rejects = pq.read_table(tmp_path / "o/rejects/gsm8k/train.parquet").to_pylist()
+    assert [r["reason"] for r in rejects] == ["bad_encoding"]
+    assert "\\ud83d" in rejects[0]["raw"]

@@ -130,3 +130,13 @@ def test_hub_backend_without_network_names_the_dataset(
 
 def test_fixture_rows_are_in_the_gsm8k_hub_schema() -> None:
     assert all(set(row) == {"question", "answer"} for row in GSM8K_ROWS)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_row(tmp_path: Path) -> None:
+    rows = [*gsm8k_rows(3), {"question": 3, "answer": "mixed types force the Python reader"}]
+    jsonl = tmp_path / "bom.jsonl"
+    jsonl.write_bytes(b"\xef\xbb\xbf" + "".join(json.dumps(r) + "\n" for r in rows).encode())
+    assert rows_of(SplitInput("train", "files", paths=[jsonl])) == rows
+    array = tmp_path / "bom.json"
+    array.write_bytes(b"\xef\xbb\xbf" + json.dumps(gsm8k_rows(2)).encode())
+    assert rows_of(SplitInput("train", "files", paths=[array])) == gsm8k_rows(2)

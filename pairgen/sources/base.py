@@ -74,6 +74,20 @@ class Source(ABC):
         return "".join(parts)
 
 
+def require_utf8(example: Example) -> Example:
+    """The example, or a ``bad_encoding`` reject when its text cannot be written as UTF-8.
+
+    JSON allows lone UTF-16 surrogates (``"\\ud83d"``, half an emoji); Python reads them
+    into ``str`` but neither Arrow nor any UTF-8 file can hold them.
+    """
+    for text in (example.question, example.solution, example.context, *example.choices):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise RowRejected("bad_encoding", f"text is not valid Unicode: {exc.reason}") from exc
+    return example
+
+
 def require_text(row: Mapping[str, Any], column: str) -> str:
     """A non-empty string field of a row, or a reject naming the field."""
     value = row.get(column)

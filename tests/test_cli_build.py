@@ -148,3 +148,15 @@ def test_text_that_utf8_cannot_hold_is_a_reject_not_a_crash(tmp_path: Path) -> N
     rejects = pq.read_table(tmp_path / "o/rejects/gsm8k/train.parquet").to_pylist()
     assert [r["reason"] for r in rejects] == ["bad_encoding"]
     assert "\\ud83d" in rejects[0]["raw"]
+
+
+def test_option_flags_override_a_pipeline_and_source_flags_are_refused(tmp_path: Path) -> None:
+    pipeline = tmp_path / "p.yaml"
+    pipeline.write_text("out: built\nsources:\n  - {source: arc, config: ARC-Easy}\n")
+    result = pairgen("build", str(pipeline), "--choice-template", "sentence")
+    assert result.returncode == 0, result.stderr
+    chosen = pq.read_table(tmp_path / "built/data/arc-easy/train-00000-of-00001.parquet")["chosen"]
+    assert chosen[0].as_py().startswith("The answer is (")
+    assert_clean_error(
+        pairgen("build", str(pipeline), "--split", "test"), "--split cannot be combined"
+    )

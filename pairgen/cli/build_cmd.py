@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import (
@@ -43,7 +44,9 @@ def build_command(
     ] = None,
     source: Annotated[str | None, typer.Option(help="gsm8k, metamath, arc or hellaswag.")] = None,
     config: Annotated[str | None, typer.Option(help="Source config (e.g. ARC-Challenge).")] = None,
-    backend: Annotated[str, typer.Option("--from", help="hub, files or sample.")] = "sample",
+    backend: Annotated[
+        str | None, typer.Option("--from", help="hub, files or sample (default sample).")
+    ] = None,
     data_files: Annotated[
         list[str] | None, typer.Option("--data-files", help="SPLIT=PATH, repeatable.")
     ] = None,
@@ -69,14 +72,19 @@ def build_command(
         str | None, typer.Option("--format", help="standard or conversational.")
     ] = None,
     strip_annotations: Annotated[
-        bool, typer.Option(help="GSM8K: drop <<a*b=c>> annotations.")
-    ] = False,
+        bool | None,
+        typer.Option("--strip-annotations", help="GSM8K: drop <<a*b=c>> annotations."),
+    ] = None,
     choice_template: Annotated[
-        str, typer.Option(help="Choice completions: letter or sentence.")
-    ] = "letter",
+        str | None, typer.Option(help="Choice completions: letter (default) or sentence.")
+    ] = None,
     clean_markup: Annotated[
-        bool, typer.Option(help="HellaSwag: strip WikiHow [step] markup.")
-    ] = True,
+        bool | None,
+        typer.Option(
+            "--clean-markup/--no-clean-markup",
+            help="HellaSwag: strip WikiHow header/step markup (default on).",
+        ),
+    ] = None,
 ) -> None:
     """Build minimal pairs and write Hub-layout Parquet shards, rejects and a manifest."""
     overrides = {
@@ -88,10 +96,30 @@ def build_command(
         "shots": shots,
         "format": output_format,
     }
+    option_flags = {
+        "strip_annotations": strip_annotations,
+        "choice_template": choice_template,
+        "clean_markup": clean_markup,
+    }
+    given_options: dict[str, Any] = {k: v for k, v in option_flags.items() if v is not None}
     if pipeline is not None:
-        if source is not None:
-            raise PairgenError("give either a pipeline file or --source, not both")
+        source_flags = {
+            "--source": source,
+            "--config": config,
+            "--from": backend,
+            "--data-files": data_files,
+            "--revision": revision,
+            "--hub-repo": hub_repo,
+            "--split": split,
+        }
+        given = [flag for flag, value in source_flags.items() if value]
+        if given:
+            raise PairgenError(
+                f"{', '.join(given)} cannot be combined with a pipeline file: "
+                "set it on the sources in the file"
+            )
         spec = load_pipeline(pipeline, overrides)
+        spec = replace(spec, options=replace(spec.options, **given_options))
     else:
         if source is None:
             raise PairgenError("give a pipeline file or --source")
@@ -100,13 +128,13 @@ def build_command(
         source_spec = SourceSpec(
             source=source,
             config=config,
-            backend=backend,
+            backend=backend or "sample",
             data_files=parse_data_files(data_files or []),
             revision=revision,
             splits=tuple(split) if split else None,
             hub_repo=hub_repo,
         )
-        options = StrategyOptions(strip_annotations, choice_template, clean_markup)
+        options = replace(StrategyOptions(), **given_options)
         settings = {k: v for k, v in overrides.items() if v is not None and k != "out"}
         spec = BuildSpec(out=out, sources=(source_spec,), options=options, **settings)  # type: ignore[arg-type]
     started = time.perf_counter()

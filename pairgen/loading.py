@@ -106,12 +106,18 @@ def resolve_inputs(
     if backend == "files":
         if not data_files:
             raise PairgenError("--from files needs at least one --data-files SPLIT=PATH")
-        chosen = list(splits) if splits else list(data_files)
+        chosen = list(dict.fromkeys(splits)) if splits else list(data_files)
         inputs = []
         for split in chosen:
             if split not in data_files:
                 raise PairgenError(f"split {split!r} has no --data-files entry")
             paths = [Path(p) for p in data_files[split]]
+            repeated = {str(p) for p in paths if paths.count(p) > 1}
+            if repeated:
+                raise PairgenError(
+                    f"split {split!r} lists the same file twice (its rows would pair twice)",
+                    file=sorted(repeated)[0],
+                )
             for path in paths:
                 if not path.is_file():
                     raise PairgenError("file not found", file=str(path))
@@ -119,7 +125,7 @@ def resolve_inputs(
         return inputs
     if backend == "sample":
         available = sample_splits(source, config)
-        chosen = list(splits) if splits else available
+        chosen = list(dict.fromkeys(splits)) if splits else available
         for split in chosen:
             if split not in available:
                 raise PairgenError(
@@ -127,7 +133,7 @@ def resolve_inputs(
                     f"samples exist for: {', '.join(available)}"
                 )
         return [SplitInput(s, backend, paths=[sample_path(source, config, s)]) for s in chosen]
-    chosen = list(splits) if splits else list(source.splits)
+    chosen = list(dict.fromkeys(splits)) if splits else list(source.splits)
     repo = hub_repo or source.hub_repo
     return [
         SplitInput(s, backend, hub_repo=repo, hub_config=config, revision=revision) for s in chosen

@@ -74,6 +74,8 @@ def load_pipeline(path: Path, overrides: dict[str, Any] | None = None) -> BuildS
         _source_spec(entry, index, base, str(path)) for index, entry in enumerate(raw_sources)
     )
     settings = {key: document[key] for key in BUILD_KEYS if key in document}
+    if isinstance(settings.get("tokenizer"), str):
+        settings["tokenizer"] = _local_or_id(base, settings["tokenizer"])
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
     out = settings.pop("out", None)
     if out is None:
@@ -84,6 +86,14 @@ def load_pipeline(path: Path, overrides: dict[str, Any] | None = None) -> BuildS
         return BuildSpec(out=out_path, sources=sources, options=options, **settings)
     except TypeError as exc:
         raise PairgenError(f"invalid setting: {exc}", file=str(path)) from exc
+
+
+def _local_or_id(base: Path, value: str | None) -> str | None:
+    """A Hub id stays as it is; a path relative to the pipeline file is resolved."""
+    if value is None:
+        return None
+    local = base / value
+    return str(local) if not Path(value).is_absolute() and local.exists() else value
 
 
 def _resolve(base: Path, value: str | Path) -> Path:
@@ -111,6 +121,14 @@ def _source_spec(entry: Any, index: int, base: Path, file: str) -> SourceSpec:
         for split, paths in (entry.get("data_files") or {}).items()
     }
     splits = entry.get("splits")
+    if isinstance(splits, str):  # `splits: train` means one split, not five letters
+        splits = [splits]
+    if splits is not None and not (
+        isinstance(splits, list) and all(isinstance(x, str) for x in splits)
+    ):
+        raise PairgenError(
+            f"{where}.splits must be a list of split names", file=file, field="splits"
+        )
     return SourceSpec(
         source=str(entry["source"]),
         config=entry.get("config"),
@@ -119,7 +137,7 @@ def _source_spec(entry: Any, index: int, base: Path, file: str) -> SourceSpec:
         revision=entry.get("revision"),
         splits=tuple(splits) if splits else None,
         strategy=entry.get("strategy"),
-        hub_repo=entry.get("hub_repo"),
+        hub_repo=_local_or_id(base, entry.get("hub_repo")),
     )
 
 

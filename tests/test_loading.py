@@ -140,3 +140,14 @@ def test_a_byte_order_mark_is_not_part_of_the_first_row(tmp_path: Path) -> None:
     array = tmp_path / "bom.json"
     array.write_bytes(b"\xef\xbb\xbf" + json.dumps(gsm8k_rows(2)).encode())
     assert rows_of(SplitInput("train", "files", paths=[array])) == gsm8k_rows(2)
+
+
+def test_a_file_listed_twice_for_a_split_is_an_error_and_splits_are_deduplicated(
+    tmp_path: Path,
+) -> None:
+    source = get_source("gsm8k")
+    path = write_jsonl(tmp_path / "a.jsonl", gsm8k_rows(2))
+    with pytest.raises(PairgenError, match="same file twice"):
+        resolve_inputs(source, "main", "files", {"train": [path, path]}, None, None)
+    inputs = resolve_inputs(source, "main", "sample", {}, None, ["train", "train"])
+    assert [i.split for i in inputs] == ["train"]

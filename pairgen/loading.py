@@ -315,7 +315,7 @@ def _read_jsonl_python(
                     checked = True
                 yield rows
                 rows = []
-    if rows or not checked:
+    if rows or (rows_seen and not checked):  # an empty file is in every schema: no rows
         check_columns(sorted(seen_columns), source, str(path))
     if rows:
         yield rows

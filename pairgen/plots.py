@@ -18,6 +18,8 @@ import duckdb
 import numpy as np
 from numpy.typing import NDArray
 
+from pairgen.errors import PairgenError
+
 # One row per pair: the three quantities the plots show, each in tokens when the build
 # has token statistics and in characters otherwise (``unit`` says which).
 PLOT_SQL = """
@@ -110,6 +112,9 @@ def _panels(
         ax.set_visible(False)
     fig.suptitle(title, fontsize=12)
     fig.tight_layout()
+    if path.parent.exists() and not path.parent.is_dir():
+        plt.close(fig)
+        raise PairgenError("the plots path exists and is not a directory", file=str(path.parent))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)

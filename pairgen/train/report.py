@@ -135,7 +135,8 @@ def write_outputs(run_dir: Path, report: dict[str, Any]) -> None:
     from pairgen.train.plots import write_plots
 
     report["verdict"] = verdict(report)
-    (run_dir / "report.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
+    text = json.dumps(without_nan(report), indent=2, default=str, allow_nan=False)
+    (run_dir / "report.json").write_text(text + "\n")
     (run_dir / "report.md").write_text(markdown(report))
     write_plots(run_dir, report, read_metrics(run_dir))
 
@@ -161,3 +162,14 @@ def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
 
 
 __all__ = ["markdown", "read_metrics", "read_report", "rows", "verdict", "write_outputs"]
+
+
+def without_nan(value: Any) -> Any:
+    """NaN/inf (an undefined loss, an empty region) as null, so report.json is strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: without_nan(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_nan(v) for v in value]
+    return value

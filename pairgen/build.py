@@ -8,30 +8,40 @@ rows_rejected``; a build that cannot reconcile is a bug and fails loudly.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from pairgen.config import BuildSpec, SourceSpec
+from pairgen.config import (
+    BuildSpec,
+    SourceSpec,
+    check_spec,
+    config_hash,
+    with_local_tokenizer_resolved,
+)
 from pairgen.errors import PairgenError, RowRejected
-from pairgen.executors import EXECUTORS, ordered_map
+from pairgen.executors import ordered_map
 from pairgen.fewshot import ExemplarPool, pool_from
-from pairgen.formats import FORMATS
-from pairgen.loading import RawBatch, SplitInput, describe_inputs, iter_split, resolve_inputs
-from pairgen.pairing import BatchPlan, BatchResult, process_batch
+from pairgen.loading import (
+    InputRecord,
+    RawBatch,
+    SplitInput,
+    describe_inputs,
+    iter_split,
+    resolve_inputs,
+)
+from pairgen.pairing import BatchPlan, BatchResult, prepared_example, process_batch
 from pairgen.record import REJECT_SCHEMA, Example, pair_schema
 from pairgen.sources import Source, get_source
-from pairgen.sources.base import require_utf8
 from pairgen.stats import load_tokenizer
 from pairgen.strategies import Strategy, build_strategy
 from pairgen.writer import SplitWriter, write_table_atomically
@@ -51,6 +61,7 @@ class ResolvedSource:
     source: Source
     config: str
     inputs: list[SplitInput]
+    records: list[InputRecord]
     plan: BatchPlan
 
 
@@ -94,15 +105,8 @@ def resolve_sources(spec: BuildSpec) -> list[ResolvedSource]:
     for source_spec in spec.sources:
         source = get_source(source_spec.source)
         config = source_spec.config or source.default_config
-        inputs = resolve_inputs(
-            source,
-            config,
-            source_spec.backend,
-            source_spec.data_files,
-            source_spec.revision,
-            source_spec.splits,
-            source_spec.hub_repo,
-        )
+        inputs = source_inputs(source_spec, source, config, source_spec.splits)
+        records = describe_inputs(inputs)  # pins Hub splits before the pool reads train
         output_config = source.output_config(config)
         if output_config in seen:
             raise PairgenError(f"config {output_config!r} is listed twice in this build")
@@ -121,60 +125,27 @@ def resolve_sources(spec: BuildSpec) -> list[ResolvedSource]:
             tokenizer=spec.tokenizer,
             format=spec.format,
         )
-        resolved.append(ResolvedSource(source_spec, source, config, inputs, plan))
+        resolved.append(ResolvedSource(source_spec, source, config, inputs, records, plan))
     return resolved
 
 
-def config_hash(settings: dict[str, Any], configs: dict[str, Any]) -> str:
-    """sha256 of every *resolved* setting that decides the shards' content.
-
-    Resolved means defaults filled in (config, strategy, the splits actually built), so
-    ``--config main`` and no ``--config`` hash alike; file paths and worker counts are left
-    out because they do not change the content (input checksums are recorded apart).
-    """
-    sources = {
-        name: {
-            key: entry[key]
-            for key in ("source", "source_config", "backend", "hub_repo", "strategy")
-        }
-        | {"splits": sorted(entry["splits"])}
-        for name, entry in configs.items()
-    }
-    payload = json.dumps({"settings": settings, "sources": sources}, sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def with_local_tokenizer_resolved(spec: BuildSpec) -> BuildSpec:
-    """A tokenizer given as a relative local path, made absolute.
-
-    The name is stored in every shard's ``tokenizer`` column and ``pairgen validate``
-    reloads it from there, possibly from another working directory; a relative path would
-    then be taken for a Hub id.
-    """
-    if spec.tokenizer is None or not Path(spec.tokenizer).exists():
-        return spec
-    return replace(spec, tokenizer=str(Path(spec.tokenizer).resolve()))
-
-
-def check_spec(spec: BuildSpec) -> None:
-    """Settings of the wrong type or range, as one clear line (pipeline files are YAML)."""
-    minimums = {"seed": None, "workers": 1, "shots": 0, "pool_size": 1, "batch_rows": 1}
-    for name, minimum in minimums.items():
-        value = getattr(spec, name)
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise PairgenError(f"{name} must be a whole number, got {value!r}", field=name)
-        if minimum is not None and value < minimum:
-            raise PairgenError(f"{name} must be at least {minimum}, got {value}", field=name)
-    for name in ("strip_annotations", "clean_markup"):
-        if not isinstance(getattr(spec.options, name), bool):
-            value = getattr(spec.options, name)
-            raise PairgenError(f"{name} must be true or false, got {value!r}", field=name)
-    if spec.format not in FORMATS:
-        raise PairgenError(f"unknown format {spec.format!r}; use one of {', '.join(FORMATS)}")
-    if spec.executor not in EXECUTORS:
-        raise PairgenError(f"unknown executor {spec.executor!r}; use one of {', '.join(EXECUTORS)}")
-    if not spec.sources:
-        raise PairgenError("nothing to build: no sources given")
+def source_inputs(
+    source_spec: SourceSpec,
+    source: Source,
+    config: str,
+    splits: Sequence[str] | None,
+    revision: str | None = None,
+) -> list[SplitInput]:
+    """The inputs of ``splits`` of one source of the build (``revision`` overrides its own)."""
+    return resolve_inputs(
+        source,
+        config,
+        source_spec.backend,
+        source_spec.data_files,
+        revision or source_spec.revision,
+        splits,
+        source_spec.hub_repo,
+    )
 
 
 def prepare_output(out: Path) -> None:
@@ -203,11 +174,10 @@ def build_source(
     spec: BuildSpec, item: ResolvedSource, progress: ProgressCallback | None
 ) -> dict[str, Any]:
     """Build every split of one source/config; return its manifest entry."""
-    splits = {}
-    input_records: list[dict[str, Any]] = []
-    for split_input in item.inputs:
-        input_records.extend(asdict(r) for r in describe_inputs(split_input))
-        splits[split_input.split] = build_split(spec, item.plan, item.source, split_input, progress)
+    splits = {
+        split_input.split: build_split(spec, item.plan, item.source, split_input, progress)
+        for split_input in item.inputs
+    }
     return {
         "source": item.source.name,
         "source_config": item.config,
@@ -215,7 +185,7 @@ def build_source(
         "license": item.source.license,
         "backend": item.spec.backend,
         "strategy": item.plan.strategy,
-        "inputs": input_records,
+        "inputs": [asdict(record) for record in item.records],
         "splits": splits,
     }
 
@@ -239,15 +209,9 @@ def exemplar_pool(
         return ExemplarPool(())
     pool_input = next((i for i in inputs if i.split == "train"), None)
     if pool_input is None:
-        try:
-            (pool_input,) = resolve_inputs(
-                source,
-                config,
-                source_spec.backend,
-                source_spec.data_files,
-                source_spec.revision,
-                ["train"],
-                source_spec.hub_repo,
+        try:  # from the commit the built splits were pinned to
+            (pool_input,) = source_inputs(
+                source_spec, source, config, ["train"], inputs[0].revision
             )
         except PairgenError as exc:
             raise PairgenError(
@@ -258,14 +222,13 @@ def exemplar_pool(
     for batch in iter_split(pool_input, source, batch_rows=spec.pool_size):
         for offset, row in enumerate(batch.to_pylist()):
             try:
-                example = require_utf8(
-                    source.to_example(
-                        row, config=config, split=batch.split, row_index=batch.first_row + offset
+                examples.append(
+                    prepared_example(
+                        source, strategy, row, config, batch.split, batch.first_row + offset
                     )
                 )
             except RowRejected:
                 continue
-            examples.append(strategy.prepare(example))
         if len(examples) >= spec.pool_size:
             break
     return pool_from(examples, spec.pool_size)

@@ -140,28 +140,37 @@ def resolve_inputs(
     ]
 
 
-def describe_inputs(split_input: SplitInput) -> list[InputRecord]:
-    """Manifest entries for a split: file checksums, or the resolved Hub commit.
+def describe_inputs(split_inputs: Sequence[SplitInput]) -> list[InputRecord]:
+    """Manifest entries for a source's splits: file checksums, or the resolved Hub commit.
 
-    A Hub split is pinned to the commit its revision resolves to now, so the rows read
-    are exactly the ones the manifest names even if the branch moves during the build.
+    Each Hub repo (or local mirror) is resolved once for all its splits, and every Hub
+    split is pinned to that commit, so the rows read are exactly the ones the manifest
+    names even if the branch moves during the build, and no two splits can come from
+    different commits.
     """
-    if split_input.backend == "hub":
-        mirror = Path(split_input.hub_repo)
-        if mirror.is_dir():
-            return [
-                InputRecord(split_input.split, str(mirror), revision=directory_revision(mirror))
+    revisions: dict[tuple[str, str | None], str] = {}
+    records: list[InputRecord] = []
+    for split_input in split_inputs:
+        if split_input.backend != "hub":
+            records += [
+                InputRecord(split_input.split, str(p), sha256=file_sha256(p))
+                for p in split_input.paths
             ]
-        resolved = resolve_hub_revision(split_input.hub_repo, split_input.revision)
-        split_input.revision = resolved
-        return [
-            InputRecord(
-                split_input.split, f"hf://datasets/{split_input.hub_repo}", revision=resolved
+            continue
+        repo = split_input.hub_repo
+        mirror = Path(repo).is_dir()
+        key = (repo, split_input.revision)
+        if key not in revisions:
+            revisions[key] = (
+                directory_revision(Path(repo))
+                if mirror
+                else resolve_hub_revision(repo, split_input.revision)
             )
-        ]
-    return [
-        InputRecord(split_input.split, str(p), sha256=file_sha256(p)) for p in split_input.paths
-    ]
+        location = repo if mirror else f"hf://datasets/{repo}"
+        if not mirror:
+            split_input.revision = revisions[key]
+        records.append(InputRecord(split_input.split, location, revision=revisions[key]))
+    return records
 
 
 def directory_revision(directory: Path) -> str:

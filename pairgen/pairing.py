@@ -84,13 +84,7 @@ def process_batch(plan: BatchPlan, batch: RawBatch) -> BatchResult:
         row_index = batch.first_row + offset
         source_id = _safe_source_id(source, row, row_index)
         try:
-            example = strategy.prepare(
-                require_utf8(
-                    source.to_example(
-                        row, config=plan.config, split=batch.split, row_index=row_index
-                    )
-                )
-            )
+            example = prepared_example(source, strategy, row, plan.config, batch.split, row_index)
             shots = (
                 plan.pool.draw(
                     example,
@@ -125,6 +119,23 @@ def process_batch(plan: BatchPlan, batch: RawBatch) -> BatchResult:
         rows_in=len(batch),
         rows_paired=collected.rows_paired,
     )
+
+
+def prepared_example(
+    source: Source,
+    strategy: Strategy,
+    row: dict[str, Any],
+    config: str,
+    split: str,
+    row_index: int,
+) -> Example:
+    """A raw row as the example the strategy pairs (and few-shot pools draw from).
+
+    One path for both, so an exemplar is read, checked and prepared exactly like the
+    examples whose prompts it appears in; raises ``RowRejected`` for an unusable row.
+    """
+    example = source.to_example(row, config=config, split=split, row_index=row_index)
+    return strategy.prepare(require_utf8(example))
 
 
 def _safe_source_id(source: Source, row: dict[str, Any], row_index: int) -> str:

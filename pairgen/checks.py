@@ -150,7 +150,10 @@ def _mask(array: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
 
 
 def check_provenance(batch: pa.RecordBatch, ctx: ShardContext) -> list[Finding]:
-    """``source``/``config``/``split`` columns agree with the manifest entry of the shard."""
+    """Provenance columns agree with the build: ``source``/``config``/``split`` with the
+    manifest entry of the shard, ``id`` with ``config/split/source_id/pair_index`` (the
+    formula :mod:`pairgen.pairing` writes), one arithmetic pair per source row, and
+    ``shots`` no more than the build asked for (a small pool may give fewer)."""
     found = []
     for name in ("source", "config", "split"):
         expected = getattr(ctx, name)

@@ -20,7 +20,7 @@ from pairgen.fewshot import ExemplarPool
 from pairgen.formats import assistant_message, conversational_prompt
 from pairgen.loading import RawBatch
 from pairgen.record import REJECT_SCHEMA, TOKEN_STAT_FIELDS, Example, PairDraft, pair_schema
-from pairgen.rng import example_rng
+from pairgen.rng import ExampleRandom
 from pairgen.sources import Source, get_source
 from pairgen.sources.base import require_utf8
 from pairgen.stats import edit_stats, load_tokenizer, token_stats
@@ -80,23 +80,18 @@ def process_batch(plan: BatchPlan, batch: RawBatch) -> BatchResult:
     source = _source(plan.source)
     strategy = _strategy(plan.strategy, plan.options)
     collected = _Collected()
+    rngs = ExampleRandom(plan.seed, plan.source, batch.split)
     for offset, row in enumerate(batch.to_pylist()):
         row_index = batch.first_row + offset
         source_id = _safe_source_id(source, row, row_index)
         try:
             example = prepared_example(source, strategy, row, plan.config, batch.split, row_index)
             shots = (
-                plan.pool.draw(
-                    example,
-                    plan.shots,
-                    example_rng(plan.seed, plan.source, batch.split, source_id, "shots"),
-                )
+                plan.pool.draw(example, plan.shots, rngs.for_example(source_id, "shots"))
                 if plan.shots
                 else []
             )
-            drafts = strategy.make_pairs(
-                example, example_rng(plan.seed, plan.source, batch.split, source_id, "pairs")
-            )
+            drafts = strategy.make_pairs(example, rngs.for_example(source_id, "pairs"))
             if not drafts:
                 raise RowRejected("no_pairs", "the strategy produced no pair")
         except RowRejected as rejected:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pairgen.rng import SplitMix64, example_rng
+from pairgen.rng import ExampleRandom, SplitMix64, example_rng
 
 
 def test_same_identity_same_stream_and_purposes_are_independent() -> None:
@@ -44,3 +45,22 @@ def test_state_round_trips() -> None:
     first = [rng.random() for _ in range(3)]
     rng.setstate(state)
     assert [rng.random() for _ in range(3)] == first
+
+
+@given(st.integers(0, 2**64 - 1), st.integers(1, 2**70), st.integers(-50, 50), st.integers(0, 99))
+def test_fast_paths_draw_what_random_random_would(seed: int, n: int, a: int, width: int) -> None:
+    """randrange(n) and randint(a, b) skip random.Random's checks, not its values."""
+    fast, reference = SplitMix64(seed), SplitMix64(seed)
+    assert fast.randrange(n) == random.Random.randrange(reference, n)
+    assert fast.randint(a, a + width) == random.Random.randint(reference, a, a + width)
+    assert fast.randrange(a, a + width + 1) == random.Random.randrange(reference, a, a + width + 1)
+    assert fast.random() == reference.random()
+
+
+@given(st.text(max_size=12), st.sampled_from(["pairs", "shots"]), st.integers(0, 2**32))
+def test_example_random_gives_example_rng_streams(source_id: str, purpose: str, seed: int) -> None:
+    rngs = ExampleRandom(seed, "metamath", "train")
+    rngs.for_example("another", purpose).random()  # a used generator is re-seeded fully
+    shared = rngs.for_example(source_id, purpose)
+    fresh = example_rng(seed, "metamath", "train", source_id, purpose)
+    assert [shared.randrange(1000) for _ in range(4)] == [fresh.randrange(1000) for _ in range(4)]

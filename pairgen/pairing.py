@@ -165,6 +165,8 @@ def _reject_row(
 def raw_json(row: dict[str, Any]) -> str:
     """The raw row as JSON text; escaped to ASCII when it holds text UTF-8 cannot encode."""
     text = json.dumps(row, ensure_ascii=False, sort_keys=True, default=str)
+    if text.isascii():
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

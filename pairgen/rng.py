@@ -80,6 +80,8 @@ class SplitMix64(random.Random):
         return (self._next64() * n) >> 64
 
     def getrandbits(self, k: int) -> int:
+        if k == 64:  # one whole draw, the common request
+            return self._next64()
         if k < 0:
             raise ValueError("number of bits must be non-negative")
         value, bits = 0, 0

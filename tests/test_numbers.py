@@ -108,6 +108,12 @@ def test_wrong_value_keeps_format_and_changes_value(token: str, seed: int) -> No
     assert abs(got.mantissa - old.mantissa) <= max(2, old.mantissa // 2)
 
 
+def test_wrong_value_reaches_every_place_step_and_direction() -> None:
+    """One draw split into place, step and direction still reaches every combination."""
+    moves = {int(wrong_value("5000", random.Random(seed))) - 5000 for seed in range(3000)}
+    assert moves == {sign * k * 10**j for sign in (1, -1) for k in range(1, 10) for j in range(3)}
+
+
 def test_wrong_value_is_deterministic_for_a_seed() -> None:
     draws = [wrong_value("1,234.50", random.Random(7)) for _ in range(3)]
     assert len(set(draws)) == 1

@@ -50,6 +50,8 @@ def is_number(token: str) -> bool:
 
 def parse_number(token: str) -> NumberFormat:
     """The value and format of an unsigned number token (``ValueError`` if it is not one)."""
+    if token.isdecimal():  # a plain integer, the common case: no regex needed
+        return NumberFormat(int(token), 0, False, False)
     if _FULL_NUMBER_RE.match(token) is None:
         raise ValueError(f"not a number token: {token!r}")
     commas = "," in token
@@ -84,12 +86,18 @@ def wrong_value(token: str, rng: random.Random) -> str:
     the edit stays small in characters and tokens (``135000`` -> ``132000``, ``24`` ->
     ``27``, ``2.50`` -> ``2.46``).  A move that would reach zero or below goes up
     instead, so a positive value stays positive.
+
+    ``j``, ``k`` and the direction come from one 64-bit draw (successive remainders):
+    a draw costs more than the rest of this function, and the modulo bias is below
+    2**-55.
     """
     style = parse_number(token)
     mantissa = style.mantissa
-    unit = 10 ** rng.randrange(max(1, len(str(mantissa)) - 1))
-    step = unit * rng.randint(1, max(2, min(9, mantissa // (2 * unit))))
-    new = mantissa - step if rng.random() < 0.5 else mantissa + step
+    draw, place = divmod(rng.getrandbits(64), max(1, len(str(mantissa)) - 1))
+    unit = 10**place
+    draw, k = divmod(draw, max(2, min(9, mantissa // (2 * unit))))
+    step = unit * (k + 1)
+    new = mantissa - step if draw & 1 else mantissa + step
     if new <= 0:
         new = mantissa + step
     return format_number(new, style)

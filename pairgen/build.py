@@ -39,7 +39,7 @@ from pairgen.loading import (
     iter_split,
     resolve_inputs,
 )
-from pairgen.pairing import BatchPlan, BatchResult, prepared_example, process_batch
+from pairgen.pairing import BatchPlan, BatchResult, prepared_example, process_batch, warm_up
 from pairgen.record import REJECT_SCHEMA, Example, pair_schema
 from pairgen.sources import Source, get_source
 from pairgen.stats import load_tokenizer
@@ -251,6 +251,7 @@ def build_split(
     reject_tables: list[pa.Table] = []
     counts: Counter[str] = Counter()
     batches: Iterator[RawBatch] = iter_split(split_input, source, spec.batch_rows)
+    warm_up(plan)
     try:
         results: Iterator[BatchResult] = ordered_map(
             process_batch, plan, batches, spec.workers, spec.executor

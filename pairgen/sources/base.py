@@ -69,6 +69,8 @@ class Source(ABC):
 
     def render_prompt(self, example: Example, shots: Sequence[Example] = ()) -> str:
         """The full prompt: few-shot exemplars (question + correct answer) then the question."""
+        if not shots:  # the common zero-shot build, without building a list to join
+            return self.render_question(example)
         parts = [self.render_question(shot) + self.render_answer(shot) + "\n\n" for shot in shots]
         parts.append(self.render_question(example))
         return "".join(parts)

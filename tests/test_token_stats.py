@@ -11,6 +11,7 @@ from transformers import AutoTokenizer, PreTrainedTokenizerFast
 
 from pairgen.build import build
 from pairgen.config import BuildSpec, SourceSpec
+from pairgen.stats.tokens import load_tokenizer, tokenize
 
 from pairgen_rows import GSM8K_ROWS
 
@@ -50,6 +51,14 @@ def test_token_columns_are_filled_and_consistent(tmp_path: Path, tokenizer_dir: 
         assert chosen[:first] == rejected[:first] and chosen[first] != rejected[first]
         assert row["tokens_after_first_diff"] == len(chosen) - first - 1
         assert 0 < row["token_norm_edit_distance"] <= 1
+
+
+def test_backend_fast_path_gives_the_ids_transformers_gives(tokenizer_dir: Path) -> None:
+    """The Rust backend's encode_batch_fast is only a faster route to the same ids."""
+    tokenizer = load_tokenizer(str(tokenizer_dir))
+    texts = [r["answer"] for r in GSM8K_ROWS] + ["", " ", "  two spaces", "naïve café 😀", "<eos>"]
+    expected = [list(ids) for ids in tokenizer(texts, add_special_tokens=False)["input_ids"]]
+    assert tokenize(tokenizer, texts) == expected
 
 
 def test_unknown_tokenizer_is_a_clear_error(tmp_path: Path) -> None:

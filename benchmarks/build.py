@@ -1,6 +1,6 @@
 """Build throughput: pairs/s, peak RSS, and the ratio to an I/O-only baseline.
 
-    python benchmarks/build.py [--rows 400000] [--workers 2] [--repeat 3]
+    python benchmarks/build.py [--rows 400000] [--workers 2] [--repeat 3] [--gsm8k train.jsonl]
 
 The baseline reads the same input with pyarrow and writes the same output columns with
 the same Parquet settings, with no pair making and no statistics: the floor any build
@@ -93,9 +93,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--tokenizer", default=None)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--gsm8k",
+        type=Path,
+        default=None,
+        help="replicate this local GSM8K JSONL (distinct real text) instead of the samples",
+    )
     args = parser.parse_args()
 
-    source = metamath_rows(args.rows)
+    source = metamath_rows(args.rows, gsm8k=args.gsm8k)
     work = Path(tempfile.mkdtemp(prefix="pairgen-bench-"))
 
     def spec(strategy: str | None = None) -> BuildSpec:

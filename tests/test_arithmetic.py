@@ -69,6 +69,7 @@ def result_tokens(text: str) -> list[str]:
             ["2", "16"],
         ),
         ("Nothing to compute here.\n#### 7", []),
+        ("= 12 apples in 45", []),  # an "=" opening the text has no left-hand side
     ],
 )
 def test_find_results(text: str, tokens: list[str]) -> None:

@@ -113,7 +113,7 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 def _lhs_has_digit(text: str, eq: int) -> bool:
     """Whether the left-hand side of the ``=`` at ``eq`` contains a digit (see module doc)."""
-    if text[eq - 1 : eq] in _DIGITS or text[eq - 2 : eq - 1] in _DIGITS:
+    if text[eq - 1 : eq] in _DIGITS or (eq > 1 and text[eq - 2] in _DIGITS):
         return True  # "48/2 = 24", "3*2=6": no stop fits between that digit and the "="
     window = max(0, eq - _LHS_WINDOW)
     stop = _LAST_STOP_RE.match(text, window, eq)

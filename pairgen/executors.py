@@ -12,13 +12,15 @@ Executors: ``process`` (a local process pool; ``workers=1`` runs in-process) and
 from __future__ import annotations
 
 import os
-import pickle
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pairgen.errors import PairgenError
+from pairgen.parcels import Parcel, pack, shared_memory_dir, unpack
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -49,24 +51,28 @@ def ordered_map(
 def _process_map(
     fn: Callable[[Any, T], R], context: Any, items: Iterable[T], workers: int
 ) -> Iterator[R]:
-    in_flight: deque[Future[bytes]] = deque()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    """Batches and results travel as parcels: their Arrow buffers through shared memory,
+    in a directory of this call's own, removed with whatever an abort left in it."""
+    in_flight: deque[Future[Parcel]] = deque()
+    shared = shared_memory_dir()
+    with (
+        tempfile.TemporaryDirectory(prefix="pairgen-", dir=shared) as directory,
+        ProcessPoolExecutor(max_workers=workers) as pool,
+    ):
+        parcels = Path(directory) if shared is not None else None
         for item in items:
-            in_flight.append(pool.submit(_pickled_call, fn, context, item))
+            in_flight.append(pool.submit(_parcel_call, fn, context, pack(item, parcels), parcels))
             if len(in_flight) >= 2 * workers:
-                yield pickle.loads(in_flight.popleft().result())
+                yield unpack(in_flight.popleft().result())
         while in_flight:
-            yield pickle.loads(in_flight.popleft().result())
+            yield unpack(in_flight.popleft().result())
 
 
-def _pickled_call(fn: Callable[[Any, T], R], context: Any, item: T) -> bytes:
-    """``fn(context, item)`` pickled in the worker with the newest protocol.
-
-    The pool pickles results with the default protocol 4, under which an Arrow table
-    pickles ~2.5x slower than under protocol 5 (3.4 ms against 1.3 ms for a 4,096-pair
-    batch); handing the pool bytes makes its own pickling a plain copy.
-    """
-    return pickle.dumps(fn(context, item), protocol=pickle.HIGHEST_PROTOCOL)
+def _parcel_call(
+    fn: Callable[[Any, T], R], context: Any, item: Parcel, directory: Path | None
+) -> Parcel:
+    """``fn(context, item)`` in a worker, parcel in and parcel out (:mod:`pairgen.parcels`)."""
+    return pack(fn(context, unpack(item)), directory)
 
 
 def _ray_map(

@@ -44,7 +44,7 @@ from pairgen.record import REJECT_SCHEMA, Example, pair_schema
 from pairgen.sources import Source, get_source
 from pairgen.stats import load_tokenizer
 from pairgen.strategies import Strategy, build_strategy
-from pairgen.writer import SplitWriter, write_table_atomically
+from pairgen.writer import SplitWriter, in_background, write_table_atomically
 
 MANIFEST_NAME = "manifest.json"
 CARD_NAME = "README.md"
@@ -256,15 +256,16 @@ def build_split(
         results: Iterator[BatchResult] = ordered_map(
             process_batch, plan, batches, spec.workers, spec.executor
         )
-        for result in results:
-            writer.write(result.pairs)
-            if result.rejects.num_rows:
-                reject_tables.append(result.rejects)
-            counts["rows_in"] += result.rows_in
-            counts["rows_paired"] += result.rows_paired
-            counts["pairs"] += result.pairs.num_rows
-            if progress is not None:
-                progress(f"{plan.output_config}/{split_input.split}", result.rows_in)
+        with in_background(writer.write) as write:
+            for result in results:
+                write(result.pairs)
+                if result.rejects.num_rows:
+                    reject_tables.append(result.rejects)
+                counts["rows_in"] += result.rows_in
+                counts["rows_paired"] += result.rows_paired
+                counts["pairs"] += result.pairs.num_rows
+                if progress is not None:
+                    progress(f"{plan.output_config}/{split_input.split}", result.rows_in)
         shards = writer.close()
     except BaseException:
         writer.abort()

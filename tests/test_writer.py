@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pairgen.record import PAIR_SCHEMA
-from pairgen.writer import SplitWriter
+from pairgen.writer import SplitWriter, in_background
 
 
 def pair_rows(n: int) -> pa.Table:
@@ -113,3 +115,37 @@ def test_bytes_do_not_depend_on_chunking_beyond_one_page(tmp_path: Path) -> None
             writer.write(table.slice(start, chunk))
         digests.append([s.sha256 for s in writer.close()])
     assert digests[0] == digests[1] == digests[2]
+
+
+def test_background_writes_run_in_order_off_the_calling_thread() -> None:
+    written: list[tuple[int, str]] = []
+    tables = [pa.table({"i": [i]}) for i in range(20)]
+    with in_background(
+        lambda t: written.append((t["i"][0].as_py(), threading.current_thread().name)),
+        max_pending=2,
+    ) as write:
+        for table in tables:
+            write(table)
+    assert [i for i, _ in written] == list(range(20))
+    assert all(name.startswith("pairgen-writer") for _, name in written)
+
+
+def test_a_failed_background_write_reaches_the_caller() -> None:
+    def write(table: pa.Table) -> None:
+        if table["i"][0].as_py() == 3:
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"), in_background(write, max_pending=1) as submit:
+        for i in range(10):
+            submit(pa.table({"i": [i]}))
+
+
+def test_background_writer_is_byte_identical_to_inline(tmp_path: Path) -> None:
+    rows = pair_rows(300)
+    inline = SplitWriter(tmp_path / "inline", "gsm8k", "train", PAIR_SCHEMA)
+    threaded = SplitWriter(tmp_path / "threaded", "gsm8k", "train", PAIR_SCHEMA)
+    with in_background(threaded.write) as write:
+        for start in range(0, 300, 37):
+            inline.write(rows.slice(start, 37))
+            write(rows.slice(start, 37))
+    assert [s.sha256 for s in inline.close()] == [s.sha256 for s in threaded.close()]

@@ -16,6 +16,7 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -55,11 +56,13 @@ def _process_map(
     in a directory of this call's own, removed with whatever an abort left in it."""
     in_flight: deque[Future[Parcel]] = deque()
     shared = shared_memory_dir()
-    with (
-        tempfile.TemporaryDirectory(prefix="pairgen-", dir=shared) as directory,
-        ProcessPoolExecutor(max_workers=workers) as pool,
-    ):
-        parcels = Path(directory) if shared is not None else None
+    with ExitStack() as stack:
+        parcels = (
+            Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pairgen-", dir=shared)))
+            if shared is not None
+            else None
+        )
+        pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
         for item in items:
             in_flight.append(pool.submit(_parcel_call, fn, context, pack(item, parcels), parcels))
             if len(in_flight) >= 2 * workers:

@@ -6,14 +6,17 @@ object is pickled (a copy), written into the pipe 64 KiB at a time and read back
 real text sends ~300 MB out and ~400 MB back that way: about 1.2 s of CPU, parent and
 workers together, where the whole build takes ~9 s of CPU.
 
-A parcel pickles the object with protocol 5 and takes its buffers out of band (Arrow
-arrays and numpy arrays hand them over without copying), writes them once to a file in
-a RAM-backed directory (``/dev/shm``), and sends only the small pickle through the pipe.
-The receiver maps the file and unpickles onto the mapping, so the Arrow arrays it gets
-back point into shared memory instead of being copied out of it; the file is unlinked
-at once and its memory freed when the last array using it is.  Where there is no such
-directory, or it is full (a container's 64 MB ``/dev/shm``), the buffers travel in the
-pickle as before: the objects that come out are the same either way.
+A parcel pickles the object with protocol 5 and takes its large buffers out of band
+(Arrow and numpy hand them over without copying), writes each once to its own file in a
+RAM-backed directory (``/dev/shm``), and sends only the pickle through the pipe.  The
+receiver maps the files and unpickles onto the mappings, so the Arrow arrays it gets
+back point into shared memory instead of being copied out of it; each file is unlinked
+at once and its memory freed when the last array using it is.  One file per buffer, not
+one per parcel: a part of a result that is kept (a batch's rejects, held until the split
+is written) then pins only its own buffers, never the whole batch's pairs.  Buffers
+under 64 KiB stay in the pickle, where a copy costs less than a file.  Where there is no
+such directory, or it is full (a container's 64 MB ``/dev/shm``), everything travels
+in the pickle as before: the objects that come out are the same either way.
 """
 
 from __future__ import annotations
@@ -29,13 +32,15 @@ from typing import Any
 SHARED_MEMORY_DIR = Path("/dev/shm")
 
 
+MIN_OUT_OF_BAND_BYTES = 64 * 1024
+
+
 @dataclass(frozen=True, slots=True)
 class Parcel:
-    """A pickled object; its buffers are in-band, or laid end to end in the file ``path``."""
+    """A pickled object and the files holding its out-of-band buffers, in order."""
 
     payload: bytes
-    path: str | None = None
-    sizes: tuple[int, ...] = ()
+    paths: tuple[str, ...] = ()
 
 
 def shared_memory_dir() -> Path | None:
@@ -46,43 +51,44 @@ def shared_memory_dir() -> Path | None:
 
 
 def pack(obj: Any, directory: Path | None) -> Parcel:
-    """``obj`` as a parcel whose buffers wait in a new file under ``directory``."""
+    """``obj`` as a parcel whose large buffers wait in new files under ``directory``."""
     if directory is None:
         return _in_band(obj)
-    buffers: list[pickle.PickleBuffer] = []
-    payload = pickle.dumps(obj, protocol=5, buffer_callback=buffers.append)
-    if not buffers:
-        return Parcel(payload)
-    path = None
+    large: list[pickle.PickleBuffer] = []
+
+    def out_of_band(buffer: pickle.PickleBuffer) -> bool:
+        """False takes the buffer out of band (pickle's convention), True keeps it in."""
+        if buffer.raw().nbytes < MIN_OUT_OF_BAND_BYTES:
+            return True
+        large.append(buffer)
+        return False
+
+    payload = pickle.dumps(obj, protocol=5, buffer_callback=out_of_band)
+    paths: list[str] = []
     try:
-        fd, path = tempfile.mkstemp(dir=directory, suffix=".parcel")
-        with os.fdopen(fd, "wb") as handle:
-            for buffer in buffers:
+        for buffer in large:
+            fd, path = tempfile.mkstemp(dir=directory, suffix=".parcel")
+            paths.append(path)
+            with os.fdopen(fd, "wb") as handle:
                 handle.write(buffer.raw())
     except OSError:  # no room in shared memory: send the buffers in the pickle
-        if path is not None:
+        for path in paths:
             Path(path).unlink(missing_ok=True)
         return _in_band(obj)
-    return Parcel(payload, path, tuple(buffer.raw().nbytes for buffer in buffers))
+    return Parcel(payload, tuple(paths))
 
 
 def unpack(parcel: Parcel) -> Any:
-    """The object a parcel holds; its file, if any, is unlinked."""
-    if parcel.path is None:
-        return pickle.loads(parcel.payload)
-    try:
-        with open(parcel.path, "rb") as handle:
-            mapped: mmap.mmap | bytes = (
-                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if sum(parcel.sizes) else b""
-            )
-    finally:
-        os.unlink(parcel.path)
-    view = memoryview(mapped)
+    """The object a parcel holds; its files are unlinked."""
     buffers = []
-    offset = 0
-    for size in parcel.sizes:
-        buffers.append(view[offset : offset + size])
-        offset += size
+    try:
+        for path in parcel.paths:
+            with open(path, "rb") as handle:
+                # copy-on-write, so arrays come back writable, as they do from the pipe
+                buffers.append(memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)))
+    finally:
+        for path in parcel.paths:
+            Path(path).unlink(missing_ok=True)
     return pickle.loads(parcel.payload, buffers=buffers)
 
 

@@ -151,3 +151,15 @@ def test_a_file_listed_twice_for_a_split_is_an_error_and_splits_are_deduplicated
         resolve_inputs(source, "main", "files", {"train": [path, path]}, None, None)
     inputs = resolve_inputs(source, "main", "sample", {}, None, ["train", "train"])
     assert [i.split for i in inputs] == ["train"]
+
+
+def test_jsonl_batches_own_only_their_rows(tmp_path: Path) -> None:
+    """A batch cut from a larger JSON block must not drag the block to a worker."""
+    path = write_jsonl(tmp_path / "train.jsonl", gsm8k_rows(300))
+    source = get_source("gsm8k")
+    (split,) = resolve_inputs(source, "main", "files", {"train": [str(path)]}, None, None, None)
+    batches = list(iter_split(split, source, batch_rows=50))
+    assert [len(b) for b in batches] == [50] * 6
+    whole = sum(buffer.size for buffer in batches[0].rows.column("answer").buffers() if buffer)
+    sliced = pa.Table.from_pylist(gsm8k_rows(300)).column("answer").nbytes
+    assert whole < sliced / 3  # its own 50 rows, not the 300 of the block

@@ -61,6 +61,23 @@ def test_backend_fast_path_gives_the_ids_transformers_gives(tokenizer_dir: Path)
     assert tokenize(tokenizer, texts) == expected
 
 
+def test_saved_truncation_and_padding_do_not_change_the_ids(
+    tokenizer_dir: Path, tmp_path: Path
+) -> None:
+    """A tokenizer.json saved with truncation and padding on (as BERT-style ones are)."""
+    backend = Tokenizer.from_file(str(tokenizer_dir / "tokenizer.json"))
+    backend.enable_truncation(max_length=5)
+    backend.enable_padding(pad_id=0, pad_token="<unk>")
+    PreTrainedTokenizerFast(
+        tokenizer_object=backend, unk_token="<unk>", eos_token="<eos>"
+    ).save_pretrained(tmp_path)
+    texts = [r["answer"] for r in GSM8K_ROWS[:5]] + ["7"]
+    tokenizer = AutoTokenizer.from_pretrained(tmp_path)
+    ids = tokenize(tokenizer, texts)  # before __call__ has had a chance to reset anything
+    assert ids == [list(i) for i in tokenizer(texts, add_special_tokens=False)["input_ids"]]
+    assert max(len(i) for i in ids) > 5 and min(len(i) for i in ids) < 5
+
+
 def test_unknown_tokenizer_is_a_clear_error(tmp_path: Path) -> None:
     from pairgen.errors import PairgenError
 

@@ -50,9 +50,12 @@ def tokenize(tokenizer: Any, texts: Sequence[str]) -> list[list[int]]:
     of the time (SmolLM2's tokenizer, 4,096 MetaMath solutions: 20 us against 31 us a
     text), and tokenizing is most of a build's time under ``--tokenizer``.
     """
-    backend = getattr(tokenizer, "backend_tokenizer", None)
+    backend: Any = getattr(tokenizer, "backend_tokenizer", None)
     encode_batch = getattr(backend, "encode_batch_fast", None)
-    if encode_batch is not None:
+    # The backend applies the truncation and padding saved in tokenizer.json (BERT-style
+    # tokenizers ship with them on); __call__ turns both off first, so only a backend
+    # without either gives the same ids.
+    if encode_batch is not None and backend.truncation is None and backend.padding is None:
         return [encoding.ids for encoding in encode_batch(list(texts), add_special_tokens=False)]
     encoded = tokenizer(list(texts), add_special_tokens=False)["input_ids"]
     return [list(ids) for ids in encoded]

@@ -12,7 +12,7 @@ from pairgen.sources import Source, get_source
 from pairgen.stats import edit_stats, token_stats
 from pairgen.strategies import Strategy, StrategyOptions, build_strategy
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "PAIR_SCHEMA",

@@ -14,6 +14,7 @@ import platform
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -39,7 +40,7 @@ from pairgen.loading import (
     iter_split,
     resolve_inputs,
 )
-from pairgen.pairing import BatchPlan, BatchResult, prepared_example, process_batch, warm_up
+from pairgen.pairing import BatchPlan, prepared_example, process_batch, warm_up
 from pairgen.record import REJECT_SCHEMA, Example, pair_schema
 from pairgen.sources import Source, get_source
 from pairgen.stats import load_tokenizer
@@ -253,10 +254,9 @@ def build_split(
     batches: Iterator[RawBatch] = iter_split(split_input, source, spec.batch_rows)
     warm_up(plan)
     try:
-        results: Iterator[BatchResult] = ordered_map(
-            process_batch, plan, batches, spec.workers, spec.executor
-        )
-        with in_background(writer.write) as write:
+        results = ordered_map(process_batch, plan, batches, spec.workers, spec.executor)
+        # closing(): a failed write stops the worker pool now, not when the frame is freed
+        with closing(results), in_background(writer.write) as write:
             for result in results:
                 write(result.pairs)
                 if result.rejects.num_rows:

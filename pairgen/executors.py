@@ -12,16 +12,15 @@ Executors: ``process`` (a local process pool; ``workers=1`` runs in-process) and
 from __future__ import annotations
 
 import os
-import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pairgen.errors import PairgenError
-from pairgen.parcels import Parcel, pack, shared_memory_dir, unpack
+from pairgen.parcels import Parcel, pack, parcel_directory, shared_memory_dir, unpack
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -34,7 +33,7 @@ def ordered_map(
     items: Iterable[T],
     workers: int = 1,
     executor: str = "process",
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """``fn(context, item)`` for every item, in order, with bounded work in flight."""
     if executor not in EXECUTORS:
         raise PairgenError(f"unknown executor {executor!r}; use one of {', '.join(EXECUTORS)}")
@@ -51,16 +50,14 @@ def ordered_map(
 
 def _process_map(
     fn: Callable[[Any, T], R], context: Any, items: Iterable[T], workers: int
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """Batches and results travel as parcels: their Arrow buffers through shared memory,
     in a directory of this call's own, removed with whatever an abort left in it."""
     in_flight: deque[Future[Parcel]] = deque()
     shared = shared_memory_dir()
     with ExitStack() as stack:
         parcels = (
-            Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="pairgen-", dir=shared)))
-            if shared is not None
-            else None
+            Path(stack.enter_context(parcel_directory(shared))) if shared is not None else None
         )
         pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
         for item in items:
@@ -80,7 +77,7 @@ def _parcel_call(
 
 def _ray_map(
     fn: Callable[[Any, T], R], context: Any, items: Iterable[T], workers: int
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     try:
         import ray
     except ImportError as exc:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import mmap
 import os
 import pickle
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,31 @@ def shared_memory_dir() -> Path | None:
     if SHARED_MEMORY_DIR.is_dir() and os.access(SHARED_MEMORY_DIR, os.W_OK):
         return SHARED_MEMORY_DIR
     return None
+
+
+def parcel_directory(shared: Path) -> tempfile.TemporaryDirectory[str]:
+    """A new directory for one run's parcels, named after this process.
+
+    It is removed when the run ends, however it ends, except when the process is killed
+    (SIGKILL, or SIGTERM, which Python does not turn into an exception): files in RAM
+    would then outlive it until a reboot, so each new run first removes the directories
+    of pairgen processes that no longer exist.
+    """
+    for stale in shared.glob("pairgen-*-*"):
+        owner = stale.name.split("-")[1]
+        if owner.isdigit() and not _process_exists(int(owner)):
+            shutil.rmtree(stale, ignore_errors=True)
+    return tempfile.TemporaryDirectory(prefix=f"pairgen-{os.getpid()}-", dir=shared)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def pack(obj: Any, directory: Path | None) -> Parcel:

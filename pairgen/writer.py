@@ -15,8 +15,10 @@ under a real name.
 from __future__ import annotations
 
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -197,25 +199,41 @@ def in_background(
     write: Callable[[pa.Table], None], max_pending: int = 4
 ) -> Iterator[Callable[[pa.Table], None]]:
     """``write`` on one background thread: calls run in order, at most ``max_pending``
-    wait, and the first failure is raised to the caller (at a later call or on exit).
+    wait, and a failed write is raised to the caller (at a later call or on exit).
 
     Arrow compresses with the GIL released, so the building process keeps collecting
     results and feeding its workers while a row group is compressed (~0.4 s for a
     100,000-row row group of real text, during which the workers ran out of work).
+    After any failure, the caller's or a write's, the writes still queued are dropped
+    (never run on a writer that already failed) and the first error is the one raised.
     """
     pending: deque[Future[None]] = deque()
+    failed = threading.Event()
+
+    def guarded_write(table: pa.Table) -> None:
+        if failed.is_set():
+            return  # never write on after a failure
+        try:
+            write(table)
+        except BaseException:
+            failed.set()
+            raise
+
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pairgen-writer") as thread:
 
         def submit(table: pa.Table) -> None:
-            pending.append(thread.submit(write, table))
+            pending.append(thread.submit(guarded_write, table))
             while len(pending) > max_pending or (pending and pending[0].done()):
                 pending.popleft().result()
 
         try:
             yield submit
-        finally:
-            while pending:  # a failed build still waits for the writes under way
+            while pending:
                 pending.popleft().result()
+        except BaseException:
+            failed.set()
+            futures.wait(pending)  # the write under way finishes; its error is not raised
+            raise
 
 
 def write_table_atomically(path: Path, table: pa.Table) -> ShardInfo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -11,8 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pairgen import parcels
+from pairgen.build import build
+from pairgen.config import BuildSpec, SourceSpec
 from pairgen.executors import ordered_map
-from pairgen.parcels import MIN_OUT_OF_BAND_BYTES, pack, unpack
+from pairgen.parcels import MIN_OUT_OF_BAND_BYTES, pack, parcel_directory, unpack
+from pairgen.writer import SplitWriter
+
+from pairgen_rows import gsm8k_rows, write_jsonl
 
 
 def table_of(texts: list[str]) -> pa.Table:
@@ -86,3 +92,42 @@ def test_process_pool_leaves_no_parcels_behind(
     next(abandoned)
     abandoned.close()  # a consumer that stops early (a failed build) leaves nothing either
     assert list(tmp_path.iterdir()) == []
+
+
+def test_directories_of_dead_pairgen_processes_are_removed(tmp_path: Path) -> None:
+    stale = tmp_path / "pairgen-999999999-abc"  # above any Linux pid_max
+    stale.mkdir()
+    (stale / "x.parcel").write_bytes(b"0" * 10)
+    alive = tmp_path / f"pairgen-{os.getpid()}-def"
+    alive.mkdir()
+    with parcel_directory(tmp_path) as directory:
+        assert Path(directory).name.startswith(f"pairgen-{os.getpid()}-")
+        assert not stale.exists() and alive.exists()
+    assert not Path(directory).exists()
+
+
+def test_a_build_failing_mid_split_stops_its_workers_and_their_parcels(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = tmp_path / "shm"
+    shared.mkdir()
+    monkeypatch.setattr(parcels, "SHARED_MEMORY_DIR", shared)
+    calls = []
+
+    def failing_write(self: SplitWriter, table: pa.Table) -> None:
+        calls.append(table.num_rows)
+        if len(calls) == 2:
+            raise OSError("disk full")
+
+    monkeypatch.setattr(SplitWriter, "write", failing_write)
+    source = write_jsonl(tmp_path / "train.jsonl", gsm8k_rows(400))
+    spec = BuildSpec(
+        out=tmp_path / "out",
+        sources=(SourceSpec("gsm8k", backend="files", data_files={"train": [str(source)]}),),
+        workers=2,
+        batch_rows=16,
+    )
+    with pytest.raises(OSError, match="disk full") as failure:
+        build(spec)
+    assert failure.traceback  # the frames are still referenced, and yet:
+    assert list(shared.iterdir()) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pyarrow as pa
@@ -130,14 +131,35 @@ def test_background_writes_run_in_order_off_the_calling_thread() -> None:
     assert all(name.startswith("pairgen-writer") for _, name in written)
 
 
-def test_a_failed_background_write_reaches_the_caller() -> None:
-    def write(table: pa.Table) -> None:
-        if table["i"][0].as_py() == 3:
-            raise OSError("disk full")
+def test_the_first_failed_write_is_raised_and_nothing_runs_after_it() -> None:
+    started: list[int] = []
+    release = threading.Event()
 
-    with pytest.raises(OSError, match="disk full"), in_background(write, max_pending=1) as submit:
+    def write(table: pa.Table) -> None:
+        i = table["i"][0].as_py()
+        started.append(i)
+        if i == 3:
+            raise OSError("disk full")
+        if i == 4:
+            release.wait(5)  # still running when the failure is seen
+            raise RuntimeError("a later write failing too")
+
+    with pytest.raises(OSError, match="disk full"), in_background(write, max_pending=8) as submit:
         for i in range(10):
             submit(pa.table({"i": [i]}))
+            if i == 8:
+                release.set()
+    assert max(started) <= 5  # the writes queued behind the failure never ran
+
+
+def test_a_failing_build_keeps_its_own_error() -> None:
+    def write(table: pa.Table) -> None:
+        time.sleep(0.2)  # still writing when the build fails
+        raise OSError("disk full")
+
+    with pytest.raises(ValueError, match="bad row"), in_background(write) as submit:
+        submit(pa.table({"i": [0]}))
+        raise ValueError("worker: bad row")
 
 
 def test_background_writer_is_byte_identical_to_inline(tmp_path: Path) -> None:

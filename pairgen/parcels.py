@@ -16,7 +16,9 @@ one per parcel: a part of a result that is kept (a batch's rejects, held until t
 is written) then pins only its own buffers, never the whole batch's pairs.  Buffers
 under 64 KiB stay in the pickle, where a copy costs less than a file.  Where there is no
 such directory, or it is full (a container's 64 MB ``/dev/shm``), everything travels
-in the pickle as before: the objects that come out are the same either way.
+in the pickle as before.  The objects that come out are equal either way; numpy arrays
+that came through a file are read-only (Arrow's are immutable anyway), and nothing in a
+build writes into a batch or a result.
 """
 
 from __future__ import annotations
@@ -110,8 +112,8 @@ def unpack(parcel: Parcel) -> Any:
     try:
         for path in parcel.paths:
             with open(path, "rb") as handle:
-                # copy-on-write, so arrays come back writable, as they do from the pipe
-                buffers.append(memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_COPY)))
+                # read-only: a copy-on-write mapping made the 400K-row build 0.2-0.3 s slower
+                buffers.append(memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)))
     finally:
         for path in parcel.paths:
             Path(path).unlink(missing_ok=True)

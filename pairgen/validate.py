@@ -7,7 +7,8 @@ Three layers, each reported as :class:`~pairgen.checks.Violation` (shard, row, r
    ``rows_in = rows_paired + rows_rejected``; no unlisted Parquet file hides in
    ``data/`` or ``rejects/``;
 2. the files: each one opens as Parquet with the schema pairgen writes (a truncated or
-   bit-flipped file is a violation naming it, never a traceback);
+   bit-flipped file is a violation naming it, never a traceback); these two layers'
+   checks live in :mod:`pairgen.validate_files`;
 3. the rows (:mod:`pairgen.checks`): statistics recomputed from the text, strategy
    invariants, provenance; across a split, ids are unique and the pairs come from
    exactly ``rows_paired`` source rows.
@@ -34,13 +35,19 @@ import pyarrow.parquet as pq
 from pairgen.build import MANIFEST_NAME, read_manifest
 from pairgen.checks import ChoiceGroups, ShardContext, Violation, check_batch
 from pairgen.errors import PairgenError
-from pairgen.hashing import file_sha256
-from pairgen.record import REJECT_SCHEMA, pair_schema
+from pairgen.record import pair_schema
+from pairgen.validate_files import (
+    READ_ERRORS,
+    brief,
+    file_violations,
+    manifest_shape_problems,
+    rejects_violations,
+    schema_difference,
+    unlisted_files,
+)
 
 ProgressCallback = Callable[[str, int], None]
 _SHARD_NAME = re.compile(r"(?P<split>.+)-(?P<index>\d{5})-of-(?P<total>\d{5})\.parquet")
-# Errors pyarrow raises on a damaged file or page; anything else is a bug and propagates.
-_READ_ERRORS = (pa.ArrowException, OSError, ValueError, UnicodeDecodeError)
 
 
 @dataclass
@@ -90,46 +97,9 @@ def validate_output(out: Path, progress: ProgressCallback | None = None) -> Vali
             listed |= _validate_split(
                 out, config, split, entry, info, schema, report, progress, shots
             )
-    report.violations += _unlisted_files(out, listed)
+    report.violations += unlisted_files(out, listed)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def manifest_shape_problems(manifest: Any) -> list[Violation]:
-    """Violations for a manifest whose structure is not what ``pairgen build`` writes.
-
-    A hand-edited or truncated manifest must give a clear ``manifest`` violation, not a
-    traceback from deep inside the shard checks.
-    """
-
-    def problem(where: str, expected: str) -> list[Violation]:
-        return [Violation(MANIFEST_NAME, None, f"{where} is not {expected}", "manifest")]
-
-    if not isinstance(manifest, dict):
-        return problem("the manifest", "a JSON object")
-    configs = manifest.get("configs")
-    if not isinstance(configs, dict):
-        return problem("'configs'", "an object")
-    found: list[Violation] = []
-    for config, entry in configs.items():
-        where = f"configs.{config}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("splits"), dict):
-            found += problem(f"{where}", "an object with a 'splits' object")
-            continue
-        for split, info in entry["splits"].items():
-            at = f"{where}.splits.{split}"
-            if not isinstance(info, dict):
-                found += problem(at, "an object")
-                continue
-            shards = info.get("shards")
-            if not isinstance(shards, list) or not all(
-                isinstance(s, dict) and isinstance(s.get("path"), str) for s in shards
-            ):
-                found += problem(f"{at}.shards", "a list of objects with a 'path'")
-            rejects = info.get("rejects")
-            if not isinstance(rejects, dict) or not isinstance(rejects.get("path"), str):
-                found += problem(f"{at}.rejects", "an object with a 'path'")
-    return found
 
 
 def _configs(
@@ -199,48 +169,8 @@ def _validate_split(
         found += _split_totals(where, paired, state)
     if info.get("rejects"):
         listed.add(info["rejects"]["path"])
-        found += _validate_rejects(out, info, config, split)
+        found += rejects_violations(out, info, config, split)
     return listed
-
-
-def _file_violations(
-    out: Path, listed: dict[str, Any]
-) -> tuple[list[Violation], pq.ParquetFile | None]:
-    """Existence, checksum and readability of one listed Parquet file."""
-    path, name = out / listed["path"], listed["path"]
-    if not path.is_file():
-        return [
-            Violation(name, None, "missing: listed in the manifest but not on disk", "missing")
-        ], None
-    found = []
-    digest = file_sha256(path)
-    if digest != listed.get("sha256"):
-        found.append(
-            Violation(
-                name,
-                None,
-                f"sha256 mismatch: manifest {listed.get('sha256')}, file {digest}",
-                "sha256",
-            )
-        )
-    try:
-        parquet = pq.ParquetFile(path)
-    except _READ_ERRORS as exc:
-        found.append(
-            Violation(
-                name,
-                None,
-                f"not a readable Parquet file (truncated or corrupt?): {_brief(exc)}",
-                "unreadable",
-            )
-        )
-        return found, None
-    rows = parquet.metadata.num_rows
-    if rows != listed.get("rows"):
-        found.append(
-            Violation(name, None, f"has {rows} rows, manifest says {listed.get('rows')}", "rows")
-        )
-    return found, parquet
 
 
 def _validate_shard(
@@ -252,14 +182,14 @@ def _validate_shard(
     report: ValidationReport,
 ) -> int:
     """File and row checks of one pair shard; returns the rows checked."""
-    found, parquet = _file_violations(out, shard)
+    found, parquet = file_violations(out, shard)
     report.violations += found
     if parquet is None:
         state.complete = False
         return 0
     if not parquet.schema_arrow.equals(schema):
         report.violations.append(
-            Violation(ctx.shard, None, _schema_difference(parquet.schema_arrow, schema), "schema")
+            Violation(ctx.shard, None, schema_difference(parquet.schema_arrow, schema), "schema")
         )
         state.complete = False
         return 0
@@ -270,8 +200,8 @@ def _validate_shard(
             batch = _read_group(parquet, group)
             # decoding errors surface only when the checks convert the text to Python
             report.violations += check_batch(batch, batch_ctx, state.groups)
-        except _READ_ERRORS as exc:
-            reason = f"row group {group} (rows from {first_row}) cannot be read: {_brief(exc)}"
+        except READ_ERRORS as exc:
+            reason = f"row group {group} (rows from {first_row}) cannot be read: {brief(exc)}"
             report.violations.append(Violation(ctx.shard, None, reason, "unreadable"))
             state.complete = False
             return first_row
@@ -322,81 +252,6 @@ def _split_totals(where: str, paired: int, state: _SplitState) -> list[Violation
             )
         )
     return found
-
-
-def _validate_rejects(out: Path, info: dict[str, Any], config: str, split: str) -> list[Violation]:
-    """Checksum, schema, count and reasons of one split's rejects file."""
-    listed = {**info["rejects"], "rows": info["rows_rejected"]}
-    found, parquet = _file_violations(out, listed)
-    if parquet is None:
-        return found
-    name = listed["path"]
-    try:
-        table = parquet.read()
-    except _READ_ERRORS as exc:
-        return [*found, Violation(name, None, f"cannot be read: {_brief(exc)}", "unreadable")]
-    if not table.schema.equals(REJECT_SCHEMA):
-        return [
-            *found,
-            Violation(name, None, _schema_difference(table.schema, REJECT_SCHEMA), "schema"),
-        ]
-    reasons = dict(Counter(table.column("reason").to_pylist()))
-    if reasons != info.get("rejects_by_reason", {}):
-        found.append(
-            Violation(
-                name, None, f"reasons {reasons} != manifest {info.get('rejects_by_reason')}", "rows"
-            )
-        )
-    for column, expected in (("config", config), ("split", split)):
-        bad = (
-            table.num_rows - pc.sum(pc.equal(table.column(column), expected)).as_py()
-            if table.num_rows
-            else 0
-        )
-        if bad:
-            found.append(
-                Violation(
-                    name, None, f"{bad} rows have {column} other than {expected!r}", "provenance"
-                )
-            )
-    return found
-
-
-def _unlisted_files(out: Path, listed: set[str]) -> list[Violation]:
-    """Parquet files under data/ or rejects/ that the manifest does not know about."""
-    found = []
-    for folder in ("data", "rejects"):
-        for path in sorted((out / folder).rglob("*.parquet")):
-            name = path.relative_to(out).as_posix()
-            if name not in listed:
-                found.append(
-                    Violation(
-                        name, None, "not listed in the manifest (stale or foreign file)", "unlisted"
-                    )
-                )
-    return found
-
-
-def _schema_difference(actual: pa.Schema, expected: pa.Schema) -> str:
-    missing = [n for n in expected.names if n not in actual.names]
-    extra = [n for n in actual.names if n not in expected.names]
-    changed = [
-        f"{f.name}: {actual.field(f.name).type} (expected {f.type})"
-        for f in expected
-        if f.name in actual.names and not actual.field(f.name).type.equals(f.type)
-    ]
-    parts = [
-        f"missing {missing}" if missing else "",
-        f"extra {extra}" if extra else "",
-        "; ".join(changed),
-    ]
-    detail = "; ".join(p for p in parts if p) or "column order or nullability differs"
-    return f"schema differs from what pairgen writes: {detail}"
-
-
-def _brief(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def require_valid(out: Path) -> ValidationReport:

@@ -7,24 +7,23 @@ happens in the workers.
 
 - ``hub``: :func:`datasets.load_dataset` with a configurable revision; the resolved commit
   is recorded.
-- ``files``: local Parquet or JSONL in the Hub's schema (``--data-files SPLIT=PATH``).
+- ``files``: local Parquet or JSONL in the Hub's schema (``--data-files SPLIT=PATH``),
+  read by :mod:`pairgen.file_readers`.
 - ``sample``: the handwritten examples shipped in ``pairgen/samples/`` (no network).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import pyarrow as pa
-import pyarrow.json as pa_json
-import pyarrow.parquet as pq
 
 from pairgen.errors import PairgenError
+from pairgen.file_readers import RawRows, check_columns, compact, read_file
 from pairgen.hashing import file_sha256
 from pairgen.sources.base import Source
 
@@ -41,7 +40,7 @@ class RawBatch:
     split: str
     file: str
     first_row: int
-    rows: pa.RecordBatch | list[dict[str, Any]]
+    rows: RawRows
 
     def __len__(self) -> int:
         return self.rows.num_rows if isinstance(self.rows, pa.RecordBatch) else len(self.rows)
@@ -196,18 +195,6 @@ def resolve_hub_revision(repo: str, revision: str | None) -> str:
     return str(info.sha)
 
 
-def check_columns(columns: Sequence[str], source: Source, location: str) -> None:
-    """Fail with the missing column's name when a file is not in the source's schema."""
-    missing = [c for c in source.required_columns if c not in columns]
-    if missing:
-        raise PairgenError(
-            f"not in the {source.name} schema: missing column {missing[0]!r} "
-            f"(expected {', '.join(source.required_columns)}; "
-            f"found {', '.join(columns) or 'none'})",
-            file=location,
-        )
-
-
 def iter_split(
     split_input: SplitInput, source: Source, batch_rows: int = DEFAULT_BATCH_ROWS
 ) -> Iterator[RawBatch]:
@@ -217,128 +204,10 @@ def iter_split(
         yield from _iter_hub(split_input, source, batch_rows)
         return
     for path in split_input.paths:
-        if path.suffix == ".parquet":
-            reader = _iter_parquet(path, source, batch_rows)
-        elif path.suffix == ".json" and _starts_with_array(path):
-            reader = _iter_json_array(path, source, batch_rows)
-        elif path.suffix in (".jsonl", ".json"):
-            reader = _iter_jsonl(path, source, batch_rows)
-        else:
-            raise PairgenError("unsupported file type (use .parquet or .jsonl)", file=str(path))
-        for rows in reader:
+        for rows in read_file(path, source, batch_rows):
             batch = RawBatch(split_input.split, str(path), next_row, rows)
             next_row += len(batch)
             yield batch
-
-
-def compact(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """A copy of ``batch`` that holds only its own rows.
-
-    A slice shares its parent's buffers, and pickling it for a worker process sends them
-    whole: a 4,096-row piece of an 8 MB JSON block carried all 8 MB (3x the bytes), and a
-    Hub chunk sliced from a memory-mapped file carries the chunk.
-    """
-    columns = [pa.concat_arrays([column]) for column in batch.columns]
-    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
-
-
-def _iter_parquet(path: Path, source: Source, batch_rows: int) -> Iterator[pa.RecordBatch]:
-    try:
-        parquet = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise PairgenError(f"not a readable Parquet file: {exc}", file=str(path)) from exc
-    check_columns(parquet.schema_arrow.names, source, str(path))
-    try:
-        yield from parquet.iter_batches(batch_size=batch_rows)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise PairgenError(f"corrupt Parquet data: {exc}", file=str(path)) from exc
-
-
-def _starts_with_array(path: Path) -> bool:
-    with path.open("rb") as handle:
-        head = handle.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
-    return head.startswith(b"[")
-
-
-def _iter_json_array(path: Path, source: Source, batch_rows: int) -> Iterator[list[dict[str, Any]]]:
-    """A file holding one JSON array of rows (how MetaMathQA-395K.json ships on the Hub).
-
-    The array is parsed whole (about 1 GB of memory for MetaMathQA); convert it to JSON
-    Lines or Parquet once for builds on machines tighter than that.
-    """
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise PairgenError(f"unparsable JSON: {exc.msg}", file=str(path), row=exc.lineno) from exc
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise PairgenError("a .json input must be an array of objects", file=str(path))
-    columns: set[str] = set()
-    for row in rows[:1000]:
-        columns.update(row)
-    check_columns(sorted(columns), source, str(path))
-    for start in range(0, len(rows), batch_rows):
-        yield rows[start : start + batch_rows]
-
-
-def _iter_jsonl(
-    path: Path, source: Source, batch_rows: int
-) -> Iterator[pa.RecordBatch | list[dict[str, Any]]]:
-    """JSON Lines through Arrow's streaming reader; rows of mixed types fall back to Python.
-
-    Arrow stops at the first block whose types disagree with the schema it inferred, so on
-    an Arrow error the rest of the file is read line by line, skipping the rows already
-    yielded: a line that is not JSON is a hard error naming the line, while a row with odd
-    types goes on to the source, which rejects it with a reason.
-    """
-    yielded = 0
-    try:
-        reader = pa_json.open_json(path, read_options=pa_json.ReadOptions(block_size=8 << 20))
-        check_columns(reader.schema.names, source, str(path))
-        for batch in reader:
-            for start in range(0, batch.num_rows, batch_rows):
-                piece = compact(batch.slice(start, batch_rows))
-                yield piece
-                yielded += piece.num_rows
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        yield from _read_jsonl_python(path, source, batch_rows, skip_rows=yielded)
-
-
-def _read_jsonl_python(
-    path: Path, source: Source, batch_rows: int, skip_rows: int = 0
-) -> Iterator[list[dict[str, Any]]]:
-    rows: list[dict[str, Any]] = []
-    rows_seen = 0
-    seen_columns: set[str] = set()
-    checked = False
-    with path.open(encoding="utf-8-sig") as handle:  # a BOM is not part of the first row
-        for line_number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise PairgenError(
-                    f"unparsable JSON: {exc.msg}", file=str(path), row=line_number
-                ) from exc
-            if not isinstance(row, dict):
-                raise PairgenError(
-                    "a JSON Lines row must be an object", file=str(path), row=line_number
-                )
-            seen_columns.update(row)
-            rows_seen += 1
-            if rows_seen <= skip_rows:
-                continue
-            rows.append(row)
-            if len(rows) == batch_rows:
-                if not checked:
-                    check_columns(sorted(seen_columns), source, str(path))
-                    checked = True
-                yield rows
-                rows = []
-    if rows or (rows_seen and not checked):  # an empty file is in every schema: no rows
-        check_columns(sorted(seen_columns), source, str(path))
-    if rows:
-        yield rows
 
 
 def _iter_hub(split_input: SplitInput, source: Source, batch_rows: int) -> Iterator[RawBatch]:

@@ -56,9 +56,12 @@ def _process_map(
     in_flight: deque[Future[Parcel]] = deque()
     shared = shared_memory_dir()
     with ExitStack() as stack:
-        parcels = (
-            Path(stack.enter_context(parcel_directory(shared))) if shared is not None else None
-        )
+        parcels = None
+        if shared is not None:
+            try:
+                parcels = stack.enter_context(parcel_directory(shared))
+            except OSError:  # not even room for a directory: everything goes through the pipe
+                parcels = None
         pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
         for item in items:
             in_flight.append(pool.submit(_parcel_call, fn, context, pack(item, parcels), parcels))

@@ -23,16 +23,21 @@ build writes into a batch or a result.
 
 from __future__ import annotations
 
+import fcntl
 import mmap
 import os
 import pickle
 import shutil
+import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 SHARED_MEMORY_DIR = Path("/dev/shm")
+LOCK_NAME = ".lock"
 
 
 MIN_OUT_OF_BAND_BYTES = 64 * 1024
@@ -53,29 +58,53 @@ def shared_memory_dir() -> Path | None:
     return None
 
 
-def parcel_directory(shared: Path) -> tempfile.TemporaryDirectory[str]:
-    """A new directory for one run's parcels, named after this process.
+@contextmanager
+def parcel_directory(shared: Path) -> Iterator[Path]:
+    """A new directory under ``shared`` for one run's parcels, removed when the run ends.
 
-    It is removed when the run ends, however it ends, except when the process is killed
-    (SIGKILL, or SIGTERM, which Python does not turn into an exception): files in RAM
-    would then outlive it until a reboot, so each new run first removes the directories
-    of pairgen processes that no longer exist.
+    A killed run (SIGKILL) cannot remove its own, and files in RAM would outlive it until
+    a reboot, so each run first removes the abandoned ones.  A run proves it is alive by
+    holding an exclusive ``flock`` on its directory's ``.lock`` for as long as it lasts:
+    the kernel drops the lock when the process dies, whatever pid namespace it ran in,
+    and a reused pid cannot fake it.
     """
-    for stale in shared.glob("pairgen-*-*"):
-        owner = stale.name.split("-")[1]
-        if owner.isdigit() and not _process_exists(int(owner)):
-            shutil.rmtree(stale, ignore_errors=True)
-    return tempfile.TemporaryDirectory(prefix=f"pairgen-{os.getpid()}-", dir=shared)
-
-
-def _process_exists(pid: int) -> bool:
+    remove_abandoned(shared)
+    directory = Path(tempfile.mkdtemp(prefix="pairgen-", dir=shared))
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
+        # locked before it has its final name, so no other run ever sees it unlocked
+        fd = os.open(directory / ".lock.new", os.O_CREAT | os.O_WRONLY, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.rename(directory / ".lock.new", directory / LOCK_NAME)
+            yield directory
+        finally:
+            os.close(fd)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def remove_abandoned(shared: Path) -> None:
+    """Remove this user's parcel directories whose lock no live process holds.
+
+    Anything else is left alone: other users' directories, links, directories with no
+    ``.lock`` (not pairgen's, or one still being set up) and locked ones.
+    """
+    for entry in shared.glob("pairgen-*"):
+        try:
+            info = entry.lstat()
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+                continue
+            fd = os.open(entry / LOCK_NAME, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # held: its run is alive
+        else:
+            shutil.rmtree(entry, ignore_errors=True)
+        finally:
+            os.close(fd)
 
 
 def pack(obj: Any, directory: Path | None) -> Parcel:

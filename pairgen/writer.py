@@ -205,7 +205,8 @@ def in_background(
     results and feeding its workers while a row group is compressed (~0.4 s for a
     100,000-row row group of real text, during which the workers ran out of work).
     After any failure, the caller's or a write's, the writes still queued are dropped
-    (never run on a writer that already failed) and the first error is the one raised.
+    (never run on a writer that already failed).  The error raised is the caller's own
+    when its body fails, else the first write's that failed.
     """
     pending: deque[Future[None]] = deque()
     failed = threading.Event()

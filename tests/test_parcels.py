@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +19,14 @@ from pairgen import parcels
 from pairgen.build import build
 from pairgen.config import BuildSpec, SourceSpec
 from pairgen.executors import ordered_map
-from pairgen.parcels import MIN_OUT_OF_BAND_BYTES, pack, parcel_directory, unpack
+from pairgen.parcels import (
+    LOCK_NAME,
+    MIN_OUT_OF_BAND_BYTES,
+    pack,
+    parcel_directory,
+    remove_abandoned,
+    unpack,
+)
 from pairgen.writer import SplitWriter
 
 from pairgen_rows import gsm8k_rows, write_jsonl
@@ -94,16 +105,51 @@ def test_process_pool_leaves_no_parcels_behind(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_directories_of_dead_pairgen_processes_are_removed(tmp_path: Path) -> None:
-    stale = tmp_path / "pairgen-999999999-abc"  # above any Linux pid_max
-    stale.mkdir()
-    (stale / "x.parcel").write_bytes(b"0" * 10)
-    alive = tmp_path / f"pairgen-{os.getpid()}-def"
-    alive.mkdir()
-    with parcel_directory(tmp_path) as directory:
-        assert Path(directory).name.startswith(f"pairgen-{os.getpid()}-")
-        assert not stale.exists() and alive.exists()
-    assert not Path(directory).exists()
+def test_only_abandoned_parcel_directories_are_removed(tmp_path: Path) -> None:
+    """Unlocked pairgen directories go; live runs, strangers' names and links stay."""
+    abandoned = tmp_path / "pairgen-abandoned"
+    abandoned.mkdir()
+    (abandoned / LOCK_NAME).touch()
+    (abandoned / "x.parcel").write_bytes(b"0" * 10)
+    live = tmp_path / "pairgen-live"
+    live.mkdir()
+    (live / LOCK_NAME).touch()
+    held = os.open(live / LOCK_NAME, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)  # as a running build holds its own
+    strangers = [tmp_path / name for name in ("pairgen-12-x", "pairgen-²-x", "pairgen-9" * 9)]
+    for directory in strangers:
+        directory.mkdir()
+        (directory / "keep.txt").write_text("not pairgen's")
+    (tmp_path / "pairgen-link").symlink_to(abandoned, target_is_directory=True)
+    try:
+        with parcel_directory(tmp_path) as directory:
+            assert directory.name.startswith("pairgen-") and (directory / LOCK_NAME).is_file()
+            assert not abandoned.exists() and live.exists()
+            assert all((d / "keep.txt").exists() for d in strangers)
+            remove_abandoned(tmp_path)  # another run starting now leaves this one alone
+            assert directory.exists()
+        assert not directory.exists()
+        assert (tmp_path / "pairgen-link").is_symlink()
+    finally:
+        os.close(held)
+
+
+def test_the_directory_of_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> None:
+    code = (
+        "import sys, time; from pathlib import Path; from pairgen.parcels import parcel_directory\n"
+        "with parcel_directory(Path(sys.argv[1])) as d:\n"
+        "    (d / 'x.parcel').write_bytes(b'0' * 100); print(d, flush=True); time.sleep(60)\n"
+    )
+    run = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE)
+    assert run.stdout is not None
+    directory = Path(run.stdout.readline().decode().strip())
+    remove_abandoned(tmp_path)
+    assert directory.exists()  # alive: kept
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    assert directory.exists()  # SIGKILL left it behind
+    remove_abandoned(tmp_path)
+    assert not directory.exists()
 
 
 def test_a_build_failing_mid_split_stops_its_workers_and_their_parcels(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
+from types import FrameType
 
 import typer
 from rich.console import Console
@@ -61,6 +63,9 @@ def main(argv: list[str] | None = None) -> None:
     line with exit status 2.
     """
     args = list(sys.argv[1:] if argv is None else argv)
+    # SIGTERM (a job scheduler, `kill`) unwinds like Ctrl-C, so partial shards, worker
+    # pools and /dev/shm parcels are cleaned up instead of left behind
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     debug = os.environ.get("PAIRGEN_DEBUG") == "1"
     if "--debug" in args:
         args.remove("--debug")
@@ -75,6 +80,10 @@ def main(argv: list[str] | None = None) -> None:
             raise
         err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
 
 
 __all__ = ["app", "main"]

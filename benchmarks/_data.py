@@ -31,12 +31,8 @@ def metamath_rows(
 ) -> Path:
     """A Parquet file of ``n`` MetaMathQA rows (cached by row count and origin)."""
     directory.mkdir(parents=True, exist_ok=True)
-    origin = "samples" if gsm8k is None else f"gsm8k-{file_sha256(gsm8k)[:12]}"
-    path = (
-        directory / f"metamath-{n}.parquet"
-        if gsm8k is None
-        else directory / f"metamath-{n}-{origin}.parquet"
-    )
+    origin = "" if gsm8k is None else f"-gsm8k-{file_sha256(gsm8k)[:12]}"
+    path = directory / f"metamath-{n}{origin}.parquet"
     if path.is_file():
         return path
     samples = sample_rows() if gsm8k is None else gsm8k_as_metamath(gsm8k)

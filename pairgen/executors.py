@@ -15,7 +15,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -58,10 +58,9 @@ def _process_map(
     with ExitStack() as stack:
         parcels = None
         if shared is not None:
-            try:
+            # with not even room for a directory, everything goes through the pipe
+            with suppress(OSError):
                 parcels = stack.enter_context(parcel_directory(shared))
-            except OSError:  # not even room for a directory: everything goes through the pipe
-                parcels = None
         pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
         for item in items:
             in_flight.append(pool.submit(_parcel_call, fn, context, pack(item, parcels), parcels))

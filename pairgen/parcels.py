@@ -38,8 +38,6 @@ from typing import Any
 
 SHARED_MEMORY_DIR = Path("/dev/shm")
 LOCK_NAME = ".lock"
-
-
 MIN_OUT_OF_BAND_BYTES = 64 * 1024
 
 

@@ -99,8 +99,7 @@ class SplitMix64(random.Random):
 
 def example_seed(seed: int, source: str, split: str, source_id: str, purpose: str) -> int:
     """A 64-bit seed derived from the example's identity (stable across Python runs)."""
-    key = f"{seed}\x1f{source}\x1f{split}\x1f{source_id}\x1f{purpose}".encode()
-    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+    return ExampleRandom(seed, source, split).seed_of(source_id, purpose)
 
 
 def example_rng(seed: int, source: str, split: str, source_id: str, purpose: str) -> random.Random:
@@ -120,9 +119,14 @@ class ExampleRandom:
         self._prefix = hashlib.blake2b(f"{seed}\x1f{source}\x1f{split}\x1f".encode(), digest_size=8)
         self._rng = SplitMix64()
 
-    def for_example(self, source_id: str, purpose: str) -> random.Random:
-        """The generator of ``source_id``'s ``purpose`` stream (valid until the next call)."""
+    def seed_of(self, source_id: str, purpose: str) -> int:
+        """blake2b of ``seed, source, split, source_id, purpose`` (0x1f-separated), 64 bits;
+        the prefix up to the split is hashed once per batch."""
         key = self._prefix.copy()
         key.update(f"{source_id}\x1f{purpose}".encode())
-        self._rng.seed(int.from_bytes(key.digest(), "little"))
+        return int.from_bytes(key.digest(), "little")
+
+    def for_example(self, source_id: str, purpose: str) -> random.Random:
+        """The generator of ``source_id``'s ``purpose`` stream (valid until the next call)."""
+        self._rng.seed(self.seed_of(source_id, purpose))
         return self._rng

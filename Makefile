@@ -22,7 +22,7 @@ demo: install
 	$(BIN)/pairgen build pipelines/demo.yaml --out $(DEMO_OUT)
 	$(BIN)/pairgen validate $(DEMO_OUT)
 	$(BIN)/pairgen stats $(DEMO_OUT)
-	$(BIN)/pairgen query $(DEMO_OUT) --file pipelines/queries/reject_reasons.sql
+	$(BIN)/pairgen query $(DEMO_OUT) --file pairgen/query/sql/reject_reasons.sql
 
 test: install
 	$(BIN)/python -m pytest

@@ -16,10 +16,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pairgen.hashing import file_sha256
-from pairgen.loading import sample_path
+from pairgen.files import file_sha256
 from pairgen.sources import get_source
-from pairgen.strategies.arithmetic import strip_annotations
+from pairgen.sources.inputs import sample_path
+from pairgen.strategies.arithmetic.strategy import strip_annotations
 
 DEFAULT_ROWS = 400_000
 

@@ -32,9 +32,9 @@ import pyarrow.parquet as pq
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pairgen.build import build
-from pairgen.config import BuildSpec, SourceSpec
+from pairgen.build.writer import SplitWriter
+from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.record import PAIR_SCHEMA
-from pairgen.writer import SplitWriter
 
 from _data import DEFAULT_ROWS, metamath_rows
 from _floor import register as register_floor_strategy

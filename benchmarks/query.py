@@ -8,9 +8,9 @@ process, one after the other:
 
 - the summary query of the issue (``count(*)``, ``avg(norm_edit_distance)`` per
   source/split) and ``pairgen stats``' full summary (median, p90, distinct rows, reject
-  join) through :func:`pairgen.query.open_catalog`, catalog creation included;
+  join) through :func:`pairgen.query.catalog.open_catalog`, catalog creation included;
 - the same two aggregations with a polars lazy scan of the same shards;
-- :func:`pairgen.validate.validate_output` on the whole build (checksums, statistics
+- :func:`pairgen.validate.run.validate_output` on the whole build (checksums, statistics
   recomputed from the text, every invariant), as pairs per second.
 
 Query timings are the median of ``--repeat`` runs after one warm-up (the page cache is
@@ -32,10 +32,11 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pairgen.build import MANIFEST_NAME, build
-from pairgen.config import BuildSpec, SourceSpec
-from pairgen.query import SUMMARY_SQL, open_catalog, run_query, shard_files
-from pairgen.validate import validate_output
+from pairgen.build import build
+from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.manifest import MANIFEST_NAME
+from pairgen.query.catalog import SUMMARY_SQL, open_catalog, run_query, shard_files
+from pairgen.validate.run import validate_output
 
 from _data import DEFAULT_ROWS, metamath_rows
 from _measure import timed

@@ -132,7 +132,7 @@ def worker(which: str, data: Path, args: argparse.Namespace) -> None:
 
 def default_data(dest: Path) -> Path:
     from pairgen.build import build
-    from pairgen.config import BuildSpec, SourceSpec
+    from pairgen.config.spec import BuildSpec, SourceSpec
 
     out = dest / "built"
     build(BuildSpec(out=out, sources=[SourceSpec(source="gsm8k", backend="sample")]))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pairgen.build import build
-from pairgen.config import BuildSpec, SourceSpec
+from pairgen.config.spec import BuildSpec, SourceSpec
 
 from pairgen_rows import gsm8k_rows, write_jsonl
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pairgen.build import build
-from pairgen.config import BuildSpec, SourceSpec
+from pairgen.config.spec import BuildSpec, SourceSpec
 
 GSM8K_ROWS: list[dict[str, Any]] = [
     {

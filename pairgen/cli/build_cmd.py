@@ -20,11 +20,11 @@ from rich.table import Table
 
 from pairgen.build import build
 from pairgen.cli.console import console
-from pairgen.config import DEFAULT_SEED, BuildSpec, SourceSpec
+from pairgen.config.pipeline import load_pipeline
+from pairgen.config.spec import DEFAULT_SEED, BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
-from pairgen.pipeline import load_pipeline
+from pairgen.query.summary import SplitSummary, summarize
 from pairgen.strategies import StrategyOptions
-from pairgen.summary import SplitSummary, summarize
 
 
 def parse_data_files(values: list[str]) -> dict[str, list[str]]:

@@ -7,12 +7,12 @@ from typing import Annotated
 
 import typer
 
-from pairgen.build import read_manifest
-from pairgen.card import CARD_NAME, write_card
-from pairgen.card_check import check_card, read_card_text
 from pairgen.cli.console import console
 from pairgen.errors import PairgenError
-from pairgen.publish import PublishResult, publish
+from pairgen.manifest import CARD_NAME, read_manifest
+from pairgen.publish.card import write_card
+from pairgen.publish.card_check import check_card, read_card_text
+from pairgen.publish.hub import PublishResult, publish
 
 OutArgument = Annotated[Path, typer.Argument(help="A pairgen build output directory.")]
 
@@ -20,7 +20,8 @@ OutArgument = Annotated[Path, typer.Argument(help="A pairgen build output direct
 def card_command(
     out: OutArgument,
     templates: Annotated[
-        Path | None, typer.Option(help="Folder of card templates (default: pairgen's data_cards/).")
+        Path | None,
+        typer.Option(help="Folder of card templates (default: the ones shipped in pairgen)."),
     ] = None,
     repo: Annotated[
         str | None, typer.Option(help="ORG/NAME used in the card's loading example.")

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from pairgen.cli.console import console
 from pairgen.errors import PairgenError
-from pairgen.query import (
+from pairgen.query.catalog import (
     OUTPUT_FORMATS,
     open_catalog,
     read_sql_file,

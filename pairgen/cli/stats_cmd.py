@@ -11,8 +11,15 @@ from rich.table import Table
 
 from pairgen.cli.console import console
 from pairgen.errors import PairgenError
-from pairgen.plots import write_plots
-from pairgen.query import OUTPUT_FORMATS, SUMMARY_SQL, open_catalog, run_query, to_csv, to_json
+from pairgen.query.catalog import (
+    OUTPUT_FORMATS,
+    SUMMARY_SQL,
+    open_catalog,
+    run_query,
+    to_csv,
+    to_json,
+)
+from pairgen.query.plots import write_plots
 
 REJECTS_SQL = (
     "SELECT source, config, split, reason, count(*) AS rows FROM rejects GROUP BY ALL ORDER BY ALL"

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from pairgen.cli.console import console
-from pairgen.validate import ValidationReport, validate_output
+from pairgen.validate.run import ValidationReport, validate_output
 
 
 def validate_command(

@@ -4,7 +4,7 @@ Hub schema: ``id``, ``question``, ``choices: {"text": [...], "label": [...]}``,
 ``answerKey``.  Labels are letters (``A``..``E``) or, for some questions from other
 exams, digits (``1``..``4``); questions have 3 to 5 choices.  The prompt lists the
 choices under their own labels, so a pair can name its answer by label
-(see :mod:`pairgen.strategies.choice` for the completion templates).
+(see :mod:`pairgen.strategies.choice.strategy` for the completion templates).
 
 Reject codes: ``missing_field``/``bad_field_type``/``empty_field`` (a text field),
 ``malformed_choices`` (not a text/label mapping of equal-length lists of strings),
@@ -20,7 +20,7 @@ from typing import Any
 from pairgen.errors import RowRejected
 from pairgen.record import Example
 from pairgen.sources.base import Source, require_text
-from pairgen.strategies.choice import answer_completion, format_choice_line
+from pairgen.sources.choices import answer_completion, format_choice_line
 
 
 class ARC(Source):

@@ -5,7 +5,7 @@ splits), which columns a row must have, and how to turn one raw row into the can
 :class:`~pairgen.record.Example` (the one hook a subclass overrides, :meth:`to_example`).
 It also owns the prompt template, because the template is what differs between maths
 word problems and multiple-choice questions.  Loading (Hub, files, samples) is not the
-source's business: see :mod:`pairgen.loading`.
+source's business: see :mod:`pairgen.sources.inputs`.
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ from typing import Any
 from pairgen.errors import RowRejected
 from pairgen.record import Example
 from pairgen.sources.base import Source, require_text
+from pairgen.sources.choices import CONTINUATION_META_KEY, answer_completion
 from pairgen.sources.markup import clean_wikihow_markup, raw_text_meta
-from pairgen.strategies.choice import CONTINUATION_META_KEY, answer_completion
 
 
 class HellaSwag(Source):

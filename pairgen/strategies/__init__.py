@@ -27,8 +27,8 @@ class StrategyOptions:
 
 
 STRATEGY_CLASSES: dict[str, str] = {
-    "arithmetic": "pairgen.strategies.arithmetic:ArithmeticStrategy",
-    "choice": "pairgen.strategies.choice:ChoiceStrategy",
+    "arithmetic": "pairgen.strategies.arithmetic.strategy:ArithmeticStrategy",
+    "choice": "pairgen.strategies.choice.strategy:ChoiceStrategy",
 }
 
 

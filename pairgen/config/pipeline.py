@@ -1,0 +1,147 @@
+"""Pipeline files: a build declared in YAML instead of flags.
+
+```yaml
+out: out/math            # relative paths resolve against the pipeline file's folder
+seed: 1234
+workers: 2
+shots: 0
+format: standard         # or conversational
+tokenizer: null          # a Hugging Face tokenizer name or path for token statistics
+options: {strip_annotations: false, choice_template: letter, clean_markup: true}
+sources:
+  - {source: gsm8k, from: sample}
+  - {source: metamath, from: files, data_files: {train: [data/metamath.jsonl]}}
+  - {source: arc, config: ARC-Challenge, from: hub, revision: main, splits: [train]}
+```
+Unknown keys are errors (a typo must not silently fall back to a default).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.errors import PairgenError
+from pairgen.strategies import StrategyOptions
+
+BUILD_KEYS = {
+    "out",
+    "seed",
+    "workers",
+    "executor",
+    "tokenizer",
+    "format",
+    "shots",
+    "pool_size",
+    "batch_rows",
+}
+SOURCE_KEYS = {
+    "source",
+    "config",
+    "from",
+    "data_files",
+    "revision",
+    "splits",
+    "strategy",
+    "hub_repo",
+}
+
+
+def load_pipeline(path: Path, overrides: dict[str, Any] | None = None) -> BuildSpec:
+    """Parse a pipeline file into a :class:`BuildSpec`; ``overrides`` win over the file."""
+    if not path.is_file():
+        raise PairgenError("pipeline file not found", file=str(path))
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise PairgenError(
+            f"invalid YAML: {exc}", file=str(path), row=None if line is None else line + 1
+        ) from exc
+    if not isinstance(document, dict):
+        raise PairgenError("a pipeline file must be a mapping", file=str(path))
+    base = path.parent
+    _reject_unknown(document, BUILD_KEYS | {"sources", "options"}, str(path), "top level")
+    raw_sources = document.get("sources")
+    if not isinstance(raw_sources, list) or not raw_sources:
+        raise PairgenError("needs a non-empty 'sources' list", file=str(path), field="sources")
+    sources = tuple(
+        _source_spec(entry, index, base, str(path)) for index, entry in enumerate(raw_sources)
+    )
+    settings = {key: document[key] for key in BUILD_KEYS if key in document}
+    if isinstance(settings.get("tokenizer"), str):
+        settings["tokenizer"] = _local_or_id(base, settings["tokenizer"])
+    settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    out = settings.pop("out", None)
+    if out is None:
+        raise PairgenError("needs 'out' (or pass --out)", file=str(path), field="out")
+    out_path = Path(out) if overrides and overrides.get("out") is not None else _resolve(base, out)
+    options = _options(document.get("options") or {}, str(path))
+    try:
+        return BuildSpec(out=out_path, sources=sources, options=options, **settings)
+    except TypeError as exc:
+        raise PairgenError(f"invalid setting: {exc}", file=str(path)) from exc
+
+
+def _local_or_id(base: Path, value: str | None) -> str | None:
+    """A Hub id stays as it is; a path relative to the pipeline file is resolved."""
+    if value is None:
+        return None
+    local = base / value
+    return str(local) if not Path(value).is_absolute() and local.exists() else value
+
+
+def _resolve(base: Path, value: str | Path) -> Path:
+    candidate = Path(value)
+    return candidate if candidate.is_absolute() else Path(os.path.normpath(base / candidate))
+
+
+def _reject_unknown(mapping: dict[str, Any], allowed: set[str], file: str, where: str) -> None:
+    unknown = sorted(set(mapping) - allowed)
+    if unknown:
+        raise PairgenError(
+            f"unknown key at {where}; allowed: {', '.join(sorted(allowed))}",
+            file=file,
+            field=unknown[0],
+        )
+
+
+def _source_spec(entry: Any, index: int, base: Path, file: str) -> SourceSpec:
+    where = f"sources[{index}]"
+    if not isinstance(entry, dict) or "source" not in entry:
+        raise PairgenError(f"{where} must be a mapping with a 'source' key", file=file, field=where)
+    _reject_unknown(entry, SOURCE_KEYS, file, where)
+    data_files = {
+        split: [str(_resolve(base, p)) for p in (paths if isinstance(paths, list) else [paths])]
+        for split, paths in (entry.get("data_files") or {}).items()
+    }
+    splits = entry.get("splits")
+    if isinstance(splits, str):  # `splits: train` means one split, not five letters
+        splits = [splits]
+    if splits is not None and not (
+        isinstance(splits, list) and all(isinstance(x, str) for x in splits)
+    ):
+        raise PairgenError(
+            f"{where}.splits must be a list of split names", file=file, field="splits"
+        )
+    return SourceSpec(
+        source=str(entry["source"]),
+        config=entry.get("config"),
+        backend=str(entry.get("from", "sample")),
+        data_files=data_files,
+        revision=entry.get("revision"),
+        splits=tuple(splits) if splits else None,
+        strategy=entry.get("strategy"),
+        hub_repo=_local_or_id(base, entry.get("hub_repo")),
+    )
+
+
+def _options(raw: dict[str, Any], file: str) -> StrategyOptions:
+    allowed = {f.name for f in fields(StrategyOptions)}
+    _reject_unknown(raw, allowed, file, "options")
+    return replace(StrategyOptions(), **raw)

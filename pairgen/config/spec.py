@@ -1,0 +1,113 @@
+"""Typed build configuration: what to read, how to pair it, where to write.
+
+A build is described by :class:`BuildSpec` whether it comes from CLI flags or from a
+pipeline file (:mod:`pairgen.config.pipeline`), so both paths run the same code.  The manifest's
+config hash (:func:`config_hash`) covers the resolved settings that can
+change the shards' content and nothing that cannot (output directory, worker count,
+executor, batch size).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pairgen.errors import PairgenError
+from pairgen.strategies import StrategyOptions
+
+DEFAULT_SEED = 1234
+
+EXECUTORS: tuple[str, ...] = (
+    "process",
+    "ray",
+)  # how batches are paired: in this process, a process pool, or Ray
+FORMATS: tuple[str, ...] = (
+    "standard",
+    "conversational",
+)  # text columns: strings, or TRL message lists
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """One source (and config) to build, and where its rows come from."""
+
+    source: str
+    config: str | None = None
+    backend: str = "sample"
+    data_files: dict[str, list[str]] = field(default_factory=dict)
+    revision: str | None = None
+    splits: tuple[str, ...] | None = None
+    strategy: str | None = None
+    hub_repo: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildSpec:
+    """A whole build: sources, pairing options, and how to run it."""
+
+    out: Path
+    sources: tuple[SourceSpec, ...]
+    seed: int = DEFAULT_SEED
+    workers: int = 1
+    executor: str = "process"
+    tokenizer: str | None = None
+    format: str = "standard"
+    shots: int = 0
+    pool_size: int = 256
+    options: StrategyOptions = field(default_factory=StrategyOptions)
+    batch_rows: int = 4096
+
+
+def check_spec(spec: BuildSpec) -> None:
+    """Settings of the wrong type or range, as one clear line (pipeline files are YAML)."""
+    minimums = {"seed": None, "workers": 1, "shots": 0, "pool_size": 1, "batch_rows": 1}
+    for name, minimum in minimums.items():
+        value = getattr(spec, name)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise PairgenError(f"{name} must be a whole number, got {value!r}", field=name)
+        if minimum is not None and value < minimum:
+            raise PairgenError(f"{name} must be at least {minimum}, got {value}", field=name)
+    for name in ("strip_annotations", "clean_markup"):
+        if not isinstance(getattr(spec.options, name), bool):
+            value = getattr(spec.options, name)
+            raise PairgenError(f"{name} must be true or false, got {value!r}", field=name)
+    if spec.format not in FORMATS:
+        raise PairgenError(f"unknown format {spec.format!r}; use one of {', '.join(FORMATS)}")
+    if spec.executor not in EXECUTORS:
+        raise PairgenError(f"unknown executor {spec.executor!r}; use one of {', '.join(EXECUTORS)}")
+    if not spec.sources:
+        raise PairgenError("nothing to build: no sources given")
+
+
+def with_local_tokenizer_resolved(spec: BuildSpec) -> BuildSpec:
+    """A tokenizer given as a relative local path, made absolute.
+
+    The name is stored in every shard's ``tokenizer`` column and ``pairgen validate``
+    reloads it from there, possibly from another working directory; a relative path would
+    then be taken for a Hub id.
+    """
+    if spec.tokenizer is None or not Path(spec.tokenizer).exists():
+        return spec
+    return replace(spec, tokenizer=str(Path(spec.tokenizer).resolve()))
+
+
+def config_hash(settings: dict[str, Any], configs: dict[str, Any]) -> str:
+    """sha256 of every *resolved* setting that decides the shards' content.
+
+    Resolved means defaults filled in (config, strategy, the splits actually built), so
+    ``--config main`` and no ``--config`` hash alike; file paths and worker counts are left
+    out because they do not change the content (input checksums are recorded apart).
+    """
+    sources = {
+        name: {
+            key: entry[key]
+            for key in ("source", "source_config", "backend", "hub_repo", "strategy")
+        }
+        | {"splits": sorted(entry["splits"])}
+        for name, entry in configs.items()
+    }
+    payload = json.dumps({"settings": settings, "sources": sources}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()

@@ -1,0 +1,4 @@
+"""Publishing a build.
+
+The dataset card (card, card_context, card_check, templates/) and the Hub upload (hub).
+"""

@@ -1,0 +1,236 @@
+"""DuckDB over a build's shards: the ``pairs`` and ``rejects`` views and query helpers.
+
+DuckDB runs in-process and reads the Parquet shards where they lie, so a query never
+copies or rewrites them (the shards stay read-only; only ``--db FILE`` writes a file, a
+DuckDB catalog holding the two views for other tools to open).
+
+What the views cover:
+
+- a local build (``OUT/manifest.json`` present): exactly the shards and rejects files
+  the manifest lists, so a stray file in ``data/`` never leaks into a query and a
+  missing shard is a clear error instead of a silently smaller answer;
+- a directory of Hub-layout shards without a manifest: ``data/*/*.parquet`` and
+  ``rejects/*/*.parquet``;
+- ``hf://datasets/ORG/NAME``: the same globs on the Hub, read by DuckDB's ``httpfs``
+  (needs network; a clear error when there is none).
+
+Every shard already carries ``source``, ``config`` and ``split`` columns, so
+``GROUP BY source, config, split`` works on ``pairs`` and ``rejects`` alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from pairgen.errors import PairgenError
+from pairgen.manifest import MANIFEST_NAME, read_manifest
+from pairgen.record import REJECT_SCHEMA
+
+HUB_PREFIX = "hf://"
+
+# The per source/config/split summary of ``pairgen stats`` (and of benchmarks/query.py).
+# "after diff" = units of the chosen completion after its first differing one
+# (``tokens_after_first_diff``; in characters ``chosen_chars - common_prefix_chars - 1``).
+# A full join keeps splits that have rejects but no pairs (HellaSwag's unlabeled test).
+SUMMARY_SQL = """
+WITH p AS (
+    SELECT source, config, split,
+           count(*) AS pairs,
+           count(DISTINCT source_id) AS rows_paired,
+           avg(norm_edit_distance) AS ned_mean,
+           median(norm_edit_distance) AS ned_median,
+           quantile_cont(norm_edit_distance, 0.9) AS ned_p90,
+           avg(greatest(chosen_chars - common_prefix_chars - 1, 0)) AS chars_after_diff_mean,
+           avg(tokens_after_first_diff) AS tokens_after_diff_mean,
+           median(tokens_after_first_diff) AS tokens_after_diff_median
+    FROM pairs GROUP BY ALL
+), r AS (
+    SELECT source, config, split, count(*) AS rejects FROM rejects GROUP BY ALL
+)
+SELECT source, config, split,
+       coalesce(pairs, 0) AS pairs,
+       coalesce(rows_paired, 0) AS rows_paired,
+       coalesce(rejects, 0) AS rejects,
+       ned_mean, ned_median, ned_p90,
+       chars_after_diff_mean, tokens_after_diff_mean, tokens_after_diff_median
+FROM p FULL OUTER JOIN r USING (source, config, split)
+ORDER BY source, config, split
+"""
+OUTPUT_FORMATS: tuple[str, ...] = ("table", "csv", "json")
+_DUCKDB_TYPES = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.int32(): "INTEGER"}
+
+
+def is_hub_target(target: str | Path) -> bool:
+    return str(target).startswith(HUB_PREFIX)
+
+
+def shard_files(out: Path) -> tuple[list[Path], list[Path]]:
+    """The pair shards and rejects files of a local output, in manifest order.
+
+    Without a manifest, every Parquet file under ``data/`` and ``rejects/`` (sorted).
+    """
+    if not out.is_dir():
+        raise PairgenError("not a directory", file=str(out))
+    if not (out / MANIFEST_NAME).is_file():
+        pairs = sorted((out / "data").glob("*/*.parquet"))
+        if not pairs:
+            raise PairgenError("no manifest.json and no data/*/*.parquet shards", file=str(out))
+        return pairs, sorted((out / "rejects").glob("*/*.parquet"))
+    manifest = read_manifest(out)
+    pairs, rejects = [], []
+    for entry in manifest.get("configs", {}).values():
+        for info in entry.get("splits", {}).values():
+            pairs.extend(out / shard["path"] for shard in info.get("shards", []))
+            if info.get("rejects"):
+                rejects.append(out / info["rejects"]["path"])
+    for path in pairs + rejects:
+        if not path.is_file():
+            raise PairgenError(
+                "listed in manifest.json but missing; run `pairgen validate`", file=str(path)
+            )
+    return pairs, rejects
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _parquet_source(paths: Sequence[str]) -> str:
+    listed = ", ".join(_sql_string(p) for p in paths)
+    return f"read_parquet([{listed}], union_by_name = true)"
+
+
+def _empty_rejects_sql() -> str:
+    """A typed, empty ``rejects`` relation for outputs that have no rejects files."""
+    columns = ", ".join(f"CAST(NULL AS {_DUCKDB_TYPES[f.type]}) AS {f.name}" for f in REJECT_SCHEMA)
+    return f"SELECT {columns} WHERE false"
+
+
+def view_sources(target: str | Path) -> tuple[str, str]:
+    """``SELECT`` statements for the ``pairs`` and ``rejects`` views of ``target``."""
+    if is_hub_target(target):
+        base = str(target).rstrip("/")
+        return (
+            f"SELECT * FROM {_parquet_source([base + '/data/*/*.parquet'])}",
+            f"SELECT * FROM {_parquet_source([base + '/rejects/*/*.parquet'])}",
+        )
+    pairs, rejects = shard_files(Path(target))
+    pairs_sql = f"SELECT * FROM {_parquet_source([str(p.resolve()) for p in pairs])}"
+    if not rejects:
+        return pairs_sql, _empty_rejects_sql()
+    return pairs_sql, f"SELECT * FROM {_parquet_source([str(p.resolve()) for p in rejects])}"
+
+
+def open_catalog(target: str | Path, db: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the views ``pairs`` and ``rejects`` over ``target``.
+
+    ``target`` is a build output directory or ``hf://datasets/ORG/NAME``.  With ``db``
+    the views are stored in that DuckDB file (created or updated) so other tools can open
+    it; otherwise the catalog lives in memory.
+    """
+    pairs_sql, rejects_sql = view_sources(target)
+    try:
+        con = duckdb.connect(str(db) if db is not None else ":memory:")
+    except duckdb.Error as exc:
+        raise PairgenError(f"cannot open DuckDB catalog: {_first_line(exc)}", file=str(db)) from exc
+    try:
+        con.execute(f"CREATE OR REPLACE VIEW pairs AS {pairs_sql}")
+    except duckdb.Error as exc:
+        con.close()
+        hint = " (hf:// needs network access to the Hub)" if is_hub_target(target) else ""
+        raise PairgenError(
+            f"cannot read shards{hint}: {_first_line(exc)}", file=str(target)
+        ) from exc
+    try:
+        con.execute(f"CREATE OR REPLACE VIEW rejects AS {rejects_sql}")
+    except duckdb.Error as exc:
+        if not is_hub_target(target):
+            con.close()
+            raise PairgenError(
+                f"cannot read rejects: {_first_line(exc)}", file=str(target)
+            ) from exc
+        # A published dataset need not carry its rejects: an empty view keeps queries valid.
+        con.execute(f"CREATE OR REPLACE VIEW rejects AS {_empty_rejects_sql()}")
+    return con
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
+    """Run ``sql`` (several statements allowed; the last one's result is returned)."""
+    try:
+        relation = con.sql(sql)
+        return pa.table({}) if relation is None else relation.to_arrow_table()
+    except duckdb.Error as exc:
+        raise PairgenError(f"query failed: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _plain(value: Any) -> Any:
+    """A cell as CSV text: nested values (conversational messages) as JSON."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value
+
+
+def to_csv(table: pa.Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.column_names)
+    for row in rows_by_position(table):
+        writer.writerow([_plain(v) for v in row])
+    return buffer.getvalue()
+
+
+def rows_by_position(table: pa.Table) -> list[tuple[Any, ...]]:
+    """Rows as tuples in column order: a result may repeat a column name (a self-join)."""
+    columns = [column.to_pylist() for column in table.columns]
+    return list(zip(*columns, strict=True)) if columns else []
+
+
+def to_json(table: pa.Table) -> str:
+    """The rows as a JSON array of objects (dates and decimals as strings)."""
+    names = unique_names(table.column_names)
+    rows = [dict(zip(names, row, strict=True)) for row in rows_by_position(table)]
+    return json.dumps(rows, ensure_ascii=False, default=str, indent=1) + "\n"
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Column names made unique for JSON keys: a repeated ``id`` becomes ``id_2``."""
+    seen: dict[str, int] = {}
+    result = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        result.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return result
+
+
+def read_sql_file(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PairgenError(f"cannot read query file: {exc.strerror}", file=str(path)) from exc
+
+
+__all__ = [
+    "OUTPUT_FORMATS",
+    "SUMMARY_SQL",
+    "is_hub_target",
+    "open_catalog",
+    "read_sql_file",
+    "run_query",
+    "shard_files",
+    "to_csv",
+    "to_json",
+    "view_sources",
+]

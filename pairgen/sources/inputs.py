@@ -1,0 +1,234 @@
+"""Reading source rows from the Hub, from local files, or from the bundled samples.
+
+All three backends yield the same thing: :class:`RawBatch` objects (a slice of one split,
+with the row index of its first row and the file it came from), in input order and in
+bounded memory.  Rows stay raw here; turning them into examples is the source's job and
+happens in the workers.
+
+- ``hub``: :func:`datasets.load_dataset` with a configurable revision; the resolved commit
+  is recorded.
+- ``files``: local Parquet or JSONL in the Hub's schema (``--data-files SPLIT=PATH``),
+  read by :mod:`pairgen.sources.readers`.
+- ``sample``: the handwritten examples shipped in ``pairgen/samples/`` (no network).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import pyarrow as pa
+
+from pairgen.errors import PairgenError
+from pairgen.files import file_sha256
+from pairgen.sources.base import Source
+from pairgen.sources.readers import RawRows, check_columns, compact, read_file
+
+Backend = Literal["hub", "files", "sample"]
+BACKENDS: tuple[str, ...] = ("hub", "files", "sample")
+DEFAULT_BATCH_ROWS = 4096
+SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
+
+
+@dataclass(frozen=True, slots=True)
+class RawBatch:
+    """Consecutive raw rows of one split: Arrow columns, or dicts when parsed by hand."""
+
+    split: str
+    file: str
+    first_row: int
+    rows: RawRows
+
+    def __len__(self) -> int:
+        return self.rows.num_rows if isinstance(self.rows, pa.RecordBatch) else len(self.rows)
+
+    def to_pylist(self) -> list[dict[str, Any]]:
+        return self.rows.to_pylist() if isinstance(self.rows, pa.RecordBatch) else self.rows
+
+
+@dataclass(frozen=True, slots=True)
+class InputRecord:
+    """What went into a split, for the manifest: a file with its checksum, or a Hub commit."""
+
+    split: str
+    location: str
+    sha256: str | None = None
+    revision: str | None = None
+
+
+@dataclass(slots=True)
+class SplitInput:
+    """One split's input: where its rows come from, and how to read them."""
+
+    split: str
+    backend: str
+    paths: list[Path] = field(default_factory=list)
+    hub_repo: str = ""
+    hub_config: str = ""
+    revision: str | None = None
+
+
+def sample_path(source: Source, config: str, split: str) -> Path:
+    """The bundled sample file of a source/config/split."""
+    return SAMPLES_DIR / source.name / config / f"{split}.jsonl"
+
+
+def sample_splits(source: Source, config: str) -> list[str]:
+    """Splits that have bundled samples, in the source's canonical split order."""
+    return [s for s in source.splits if sample_path(source, config, s).is_file()]
+
+
+def resolve_inputs(
+    source: Source,
+    config: str,
+    backend: str,
+    data_files: Mapping[str, Sequence[str | Path]],
+    revision: str | None,
+    splits: Sequence[str] | None,
+    hub_repo: str | None = None,
+) -> list[SplitInput]:
+    """Decide which file(s) or Hub split feed each split, checking they exist.
+
+    ``hub_repo`` replaces the source's Hub id for the ``hub`` backend: another repo, or a
+    local directory holding a clone or mirror of the Hub repository (air-gapped
+    clusters), which ``datasets.load_dataset`` reads the same way.
+    """
+    if backend not in BACKENDS:
+        raise PairgenError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    if config not in source.configs:
+        raise PairgenError(
+            f"source {source.name!r} has no config {config!r}; configs: {', '.join(source.configs)}"
+        )
+    if backend == "files":
+        if not data_files:
+            raise PairgenError("--from files needs at least one --data-files SPLIT=PATH")
+        chosen = list(dict.fromkeys(splits)) if splits else list(data_files)
+        inputs = []
+        for split in chosen:
+            if split not in data_files:
+                raise PairgenError(f"split {split!r} has no --data-files entry")
+            paths = [Path(p) for p in data_files[split]]
+            repeated = {str(p) for p in paths if paths.count(p) > 1}
+            if repeated:
+                raise PairgenError(
+                    f"split {split!r} lists the same file twice (its rows would pair twice)",
+                    file=sorted(repeated)[0],
+                )
+            for path in paths:
+                if not path.is_file():
+                    raise PairgenError("file not found", file=str(path))
+            inputs.append(SplitInput(split, backend, paths=paths))
+        return inputs
+    if backend == "sample":
+        available = sample_splits(source, config)
+        chosen = list(dict.fromkeys(splits)) if splits else available
+        for split in chosen:
+            if split not in available:
+                raise PairgenError(
+                    f"no bundled sample for {source.name}/{config} split {split!r}; "
+                    f"samples exist for: {', '.join(available)}"
+                )
+        return [SplitInput(s, backend, paths=[sample_path(source, config, s)]) for s in chosen]
+    chosen = list(dict.fromkeys(splits)) if splits else list(source.splits)
+    repo = hub_repo or source.hub_repo
+    return [
+        SplitInput(s, backend, hub_repo=repo, hub_config=config, revision=revision) for s in chosen
+    ]
+
+
+def describe_inputs(split_inputs: Sequence[SplitInput]) -> list[InputRecord]:
+    """Manifest entries for a source's splits: file checksums, or the resolved Hub commit.
+
+    Each Hub repo (or local mirror) is resolved once for all its splits, and every Hub
+    split is pinned to that commit, so the rows read are exactly the ones the manifest
+    names even if the branch moves during the build, and no two splits can come from
+    different commits.
+    """
+    revisions: dict[tuple[str, str | None], str] = {}
+    records: list[InputRecord] = []
+    for split_input in split_inputs:
+        if split_input.backend != "hub":
+            records += [
+                InputRecord(split_input.split, str(p), sha256=file_sha256(p))
+                for p in split_input.paths
+            ]
+            continue
+        repo = split_input.hub_repo
+        mirror = Path(repo).is_dir()
+        key = (repo, split_input.revision)
+        if key not in revisions:
+            revisions[key] = (
+                directory_revision(Path(repo))
+                if mirror
+                else resolve_hub_revision(repo, split_input.revision)
+            )
+        location = repo if mirror else f"hf://datasets/{repo}"
+        if not mirror:
+            split_input.revision = revisions[key]
+        records.append(InputRecord(split_input.split, location, revision=revisions[key]))
+    return records
+
+
+def directory_revision(directory: Path) -> str:
+    """A content hash standing in for the commit of a local mirror of a Hub repo."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and ".git" not in p.parts):
+        digest.update(path.relative_to(directory).as_posix().encode())
+        digest.update(file_sha256(path).encode())
+    return f"sha256:{digest.hexdigest()}"
+
+
+def resolve_hub_revision(repo: str, revision: str | None) -> str:
+    """The commit sha a Hub revision (branch, tag or sha) points at right now."""
+    from huggingface_hub import HfApi
+
+    try:
+        info = HfApi().dataset_info(repo, revision=revision)
+    except Exception as exc:  # network, auth, missing repo: all user-facing
+        raise PairgenError(
+            f"cannot resolve revision {revision or 'main'!r} of dataset {repo!r} on the Hub: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    return str(info.sha)
+
+
+def iter_split(
+    split_input: SplitInput, source: Source, batch_rows: int = DEFAULT_BATCH_ROWS
+) -> Iterator[RawBatch]:
+    """All raw rows of one split, in order, as batches of at most ``batch_rows`` rows."""
+    next_row = 0
+    if split_input.backend == "hub":
+        yield from _iter_hub(split_input, source, batch_rows)
+        return
+    for path in split_input.paths:
+        for rows in read_file(path, source, batch_rows):
+            batch = RawBatch(split_input.split, str(path), next_row, rows)
+            next_row += len(batch)
+            yield batch
+
+
+def _iter_hub(split_input: SplitInput, source: Source, batch_rows: int) -> Iterator[RawBatch]:
+    import datasets
+
+    local = Path(split_input.hub_repo).is_dir()
+    location = split_input.hub_repo if local else f"hf://datasets/{split_input.hub_repo}"
+    try:
+        dataset = datasets.load_dataset(
+            split_input.hub_repo,
+            split_input.hub_config,
+            split=split_input.split,
+            revision=split_input.revision,
+        )
+    except Exception as exc:
+        raise PairgenError(
+            f"cannot load split {split_input.split!r} from the Hub: {type(exc).__name__}: {exc}",
+            file=location,
+        ) from exc
+    check_columns(dataset.column_names, source, location)
+    next_row = 0
+    for batch in dataset.data.table.to_batches(max_chunksize=batch_rows):
+        yield RawBatch(split_input.split, location, next_row, compact(batch))
+        next_row += batch.num_rows

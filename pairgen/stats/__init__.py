@@ -1,6 +1,0 @@
-"""Edit statistics of chosen/rejected pairs, at character and token level."""
-
-from pairgen.stats.text import EditStats, edit_stats
-from pairgen.stats.tokens import load_tokenizer, token_stats
-
-__all__ = ["EditStats", "edit_stats", "load_tokenizer", "token_stats"]

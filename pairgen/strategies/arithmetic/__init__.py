@@ -1,0 +1,5 @@
+"""The arithmetic strategy.
+
+Corrupt one intermediate result of a worked solution (strategy), and the invariant
+validate checks on its pairs (check).
+"""

@@ -1,0 +1,1 @@
+"""The choice strategy: the answer against each wrong choice, and its invariant."""

@@ -1,0 +1,177 @@
+"""``pairgen validate``'s checks of the files themselves, before any row is read.
+
+The manifest's shape (a hand-edited or truncated manifest is a clear violation, not a
+traceback), each listed Parquet file's existence, sha256, readability and row count, the
+rejects files' schema, reasons and provenance, and Parquet files the manifest does not
+list.  :mod:`pairgen.validate.run` runs these and then the row checks.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pairgen.files import file_sha256
+from pairgen.manifest import MANIFEST_NAME
+from pairgen.record import REJECT_SCHEMA
+from pairgen.validate.rows import Violation
+
+# Errors pyarrow raises on a damaged file or page; anything else is a bug and propagates.
+READ_ERRORS = (pa.ArrowException, OSError, ValueError, UnicodeDecodeError)
+
+
+def manifest_shape_problems(manifest: Any) -> list[Violation]:
+    """Violations for a manifest whose structure is not what ``pairgen build`` writes.
+
+    A hand-edited or truncated manifest must give a clear ``manifest`` violation, not a
+    traceback from deep inside the shard checks.
+    """
+
+    def problem(where: str, expected: str) -> list[Violation]:
+        return [Violation(MANIFEST_NAME, None, f"{where} is not {expected}", "manifest")]
+
+    if not isinstance(manifest, dict):
+        return problem("the manifest", "a JSON object")
+    configs = manifest.get("configs")
+    if not isinstance(configs, dict):
+        return problem("'configs'", "an object")
+    found: list[Violation] = []
+    for config, entry in configs.items():
+        where = f"configs.{config}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("splits"), dict):
+            found += problem(f"{where}", "an object with a 'splits' object")
+            continue
+        for split, info in entry["splits"].items():
+            at = f"{where}.splits.{split}"
+            if not isinstance(info, dict):
+                found += problem(at, "an object")
+                continue
+            shards = info.get("shards")
+            if not isinstance(shards, list) or not all(
+                isinstance(s, dict) and isinstance(s.get("path"), str) for s in shards
+            ):
+                found += problem(f"{at}.shards", "a list of objects with a 'path'")
+            rejects = info.get("rejects")
+            if not isinstance(rejects, dict) or not isinstance(rejects.get("path"), str):
+                found += problem(f"{at}.rejects", "an object with a 'path'")
+    return found
+
+
+def file_violations(
+    out: Path, listed: dict[str, Any]
+) -> tuple[list[Violation], pq.ParquetFile | None]:
+    """Existence, checksum and readability of one listed Parquet file."""
+    path, name = out / listed["path"], listed["path"]
+    if not path.is_file():
+        return [
+            Violation(name, None, "missing: listed in the manifest but not on disk", "missing")
+        ], None
+    found = []
+    digest = file_sha256(path)
+    if digest != listed.get("sha256"):
+        found.append(
+            Violation(
+                name,
+                None,
+                f"sha256 mismatch: manifest {listed.get('sha256')}, file {digest}",
+                "sha256",
+            )
+        )
+    try:
+        parquet = pq.ParquetFile(path)
+    except READ_ERRORS as exc:
+        found.append(
+            Violation(
+                name,
+                None,
+                f"not a readable Parquet file (truncated or corrupt?): {brief(exc)}",
+                "unreadable",
+            )
+        )
+        return found, None
+    rows = parquet.metadata.num_rows
+    if rows != listed.get("rows"):
+        found.append(
+            Violation(name, None, f"has {rows} rows, manifest says {listed.get('rows')}", "rows")
+        )
+    return found, parquet
+
+
+def rejects_violations(out: Path, info: dict[str, Any], config: str, split: str) -> list[Violation]:
+    """Checksum, schema, count and reasons of one split's rejects file."""
+    listed = {**info["rejects"], "rows": info["rows_rejected"]}
+    found, parquet = file_violations(out, listed)
+    if parquet is None:
+        return found
+    name = listed["path"]
+    try:
+        table = parquet.read()
+    except READ_ERRORS as exc:
+        return [*found, Violation(name, None, f"cannot be read: {brief(exc)}", "unreadable")]
+    if not table.schema.equals(REJECT_SCHEMA):
+        return [
+            *found,
+            Violation(name, None, schema_difference(table.schema, REJECT_SCHEMA), "schema"),
+        ]
+    reasons = dict(Counter(table.column("reason").to_pylist()))
+    if reasons != info.get("rejects_by_reason", {}):
+        found.append(
+            Violation(
+                name, None, f"reasons {reasons} != manifest {info.get('rejects_by_reason')}", "rows"
+            )
+        )
+    for column, expected in (("config", config), ("split", split)):
+        bad = (
+            table.num_rows - pc.sum(pc.equal(table.column(column), expected)).as_py()
+            if table.num_rows
+            else 0
+        )
+        if bad:
+            found.append(
+                Violation(
+                    name, None, f"{bad} rows have {column} other than {expected!r}", "provenance"
+                )
+            )
+    return found
+
+
+def unlisted_files(out: Path, listed: set[str]) -> list[Violation]:
+    """Parquet files under data/ or rejects/ that the manifest does not know about."""
+    found = []
+    for folder in ("data", "rejects"):
+        for path in sorted((out / folder).rglob("*.parquet")):
+            name = path.relative_to(out).as_posix()
+            if name not in listed:
+                found.append(
+                    Violation(
+                        name, None, "not listed in the manifest (stale or foreign file)", "unlisted"
+                    )
+                )
+    return found
+
+
+def schema_difference(actual: pa.Schema, expected: pa.Schema) -> str:
+    missing = [n for n in expected.names if n not in actual.names]
+    extra = [n for n in actual.names if n not in expected.names]
+    changed = [
+        f"{f.name}: {actual.field(f.name).type} (expected {f.type})"
+        for f in expected
+        if f.name in actual.names and not actual.field(f.name).type.equals(f.type)
+    ]
+    parts = [
+        f"missing {missing}" if missing else "",
+        f"extra {extra}" if extra else "",
+        "; ".join(changed),
+    ]
+    detail = "; ".join(p for p in parts if p) or "column order or nullability differs"
+    return f"schema differs from what pairgen writes: {detail}"
+
+
+def brief(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__

@@ -1,0 +1,293 @@
+"""The arithmetic strategy: which results it finds, the pairs it makes, and the pair check."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pairgen.errors import RowRejected
+from pairgen.record import Example, PairDraft
+from pairgen.strategies import StrategyOptions, build_strategy
+from pairgen.strategies.arithmetic.strategy import (
+    ArithmeticStrategy,
+    check_arithmetic_pair,
+    final_answer,
+    find_results,
+    strip_annotations,
+)
+from pairgen.strategies.numbers import NumberFormat, format_number, same_format, same_value
+
+DEFAULT = ArithmeticStrategy(StrategyOptions())
+STRIP = ArithmeticStrategy(StrategyOptions(strip_annotations=True))
+
+
+def example(solution: str) -> Example:
+    return Example("test", "main", "train", "0", "Q?", solution=solution)
+
+
+def pair(solution: str, seed: int = 0, strategy: ArithmeticStrategy = DEFAULT) -> PairDraft:
+    [draft] = strategy.make_pairs(example(solution), random.Random(seed))
+    return draft
+
+
+def check(draft: PairDraft) -> str | None:
+    return check_arithmetic_pair(
+        draft.chosen, draft.rejected, draft.edit_start, draft.chosen_value, draft.rejected_value
+    )
+
+
+def result_tokens(text: str) -> list[str]:
+    return [text[start:end] for start, end, _, _ in find_results(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("Natalia sold 48/2 = <<48/2=24>>24 clips.\n#### 24", ["24"]),
+        ("He earns 12/60 = $<<12/60=0.2>>0.2 a minute.\n#### 0.2", ["0.2"]),
+        ("It is 1,200 * 5 = <<1200*5=6000>>6,000 toys.\n#### 6,000", ["6,000"]),
+        ("It was 5 - 12 = <<5-12=-7>>-7 degrees.\n#### -7", ["7"]),
+        ("so <<4*6=24>> twenty-four desks\n#### 24", ["24"]),  # annotation without visible
+        ("It is <<20*.5=10>>10.00 dollars\n#### 10", ["10.00"]),  # same value, other format
+        ("It is <<2*3=6>>7 apples\n#### 7", ["6"]),  # visible of another value: not linked
+        ("48/2 = 24 and 3 * 4 = 12\nThe answer is: 12", ["24", "12"]),
+        ("x = 5, so 2x = 10.\nThe answer is: 10", ["10"]),  # assignment x = 5 is no result
+        ("Then 2 * x = 14, and x = 7.\n#### 7", ["14"]),  # clause break ends the LHS
+        ("We have $3 \\times 4 = 12$ and $\\frac{1}{2} = 0.5$.", ["12", "0.5"]),
+        ("It costs 4 * \\$1.25 = \\$5.00 and 2 * 3 = €6.", ["5.00", "6"]),
+        ("So 6 + 8 = \\boxed{14}.The answer is: 14", []),  # boxed is the final answer
+        ("Total 5 + 7 = 12.The answer is: 12", ["12"]),  # glued final answer
+        ("It holds 2 * 750 = 1500ml and 3x = 12x.", []),  # glued to a unit or variable
+        ("so $3x = 144^\\circ$ and $28 = 2^2 \\cdot 7$.", ["144"]),  # degrees yes, powers no
+        ("Then 3 + 4 = 7\n#### 3 + 4 = 7", ["7"]),  # nothing after #### counts
+        ("a <= 3, b >= 4, c == 5, 1 != 2", []),
+        (
+            "\\begin{align*}\n2(x+3) &= 2x + 6 \\\\\n&= 2 \\cdot 5 + 6 \\\\\n&= 16\n\\end{align*}",
+            ["2", "16"],
+        ),
+        ("Nothing to compute here.\n#### 7", []),
+        ("= 12 apples in 45", []),  # an "=" opening the text has no left-hand side
+    ],
+)
+def test_find_results(text: str, tokens: list[str]) -> None:
+    assert result_tokens(text) == tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("48 + 24 = 72\n#### 72", "72"),
+        ("so 72.\n#### 72\nThe answer is: 72", "72"),
+        ("so $42.The answer is: 42", "42"),
+        ("so $x = \\boxed{\\frac{1}{2}}$.", "\\frac{1}{2}"),
+        ("The answer is: \\frac{1}{2}", "\\frac{1}{2}"),
+        ("no final answer at all", None),
+    ],
+)
+def test_final_answer(text: str, answer: str | None) -> None:
+    assert final_answer(text) == answer
+
+
+def test_annotation_and_visible_number_change_together() -> None:
+    solution = "Natalia sold 48/2 = <<48/2=24>>24 clips in May.\n#### 24"
+    draft = pair(solution)
+    new = draft.rejected_value
+    assert draft.chosen == solution
+    assert draft.chosen_value == "24"
+    assert draft.rejected == solution.replace("=24>>24", f"={new}>>{new}")
+    assert draft.strategy == "arithmetic"
+    # the first changed character is in the annotation result ("=24>>"), not the visible 24
+    annotation_result = solution.index("=24>>") + 1
+    assert annotation_result <= draft.edit_start < annotation_result + 2
+    assert draft.chosen[: draft.edit_start] == draft.rejected[: draft.edit_start]
+    assert check(draft) is None
+
+
+def test_annotation_result_drops_thousands_commas() -> None:
+    draft = pair("It sold 1,200 * 5 = <<1200*5=6000>>6,000 toys.\n#### 6000", seed=3)
+    plain = draft.rejected_value.replace(",", "")
+    assert f"={plain}>>{draft.rejected_value} toys" in draft.rejected
+    assert check(draft) is None
+
+
+def test_strip_annotations_removes_them_from_both_sides() -> None:
+    solution = "He sold 48/2 = <<48/2=24>>24 clips.\nThen 48+24 = <<48+24=72>>72 clips.\n#### 72"
+    draft = pair(solution, strategy=STRIP)
+    assert (
+        draft.chosen
+        == strip_annotations(solution)
+        == ("He sold 48/2 = 24 clips.\nThen 48+24 = 72 clips.\n#### 72")
+    )
+    assert "<<" not in draft.rejected
+    assert check(draft) is None
+
+
+def test_prepare_strips_annotations_only_when_asked() -> None:
+    shot = example("He sold 48/2 = <<48/2=24>>24 clips.\n#### 24")
+    assert DEFAULT.prepare(shot) is shot
+    assert STRIP.prepare(shot).solution == "He sold 48/2 = 24 clips.\n#### 24"
+    assert STRIP.prepare(shot).question == shot.question
+
+
+def test_strip_annotations_loses_results_with_no_equals_sign() -> None:
+    solution = "3 times 7 equals <<3*7=21>>21 marbles.\n#### 21"
+    assert pair(solution).chosen_value == "21"
+    with pytest.raises(RowRejected) as err:
+        pair(solution, strategy=STRIP)
+    assert err.value.reason == "no_intermediate_result"
+
+
+def test_nothing_to_corrupt_is_rejected() -> None:
+    with pytest.raises(RowRejected) as err:
+        pair("A spider has 8 legs.\n#### 8")
+    assert err.value.reason == "no_intermediate_result"
+
+
+def test_registry_builds_the_strategy_with_its_options() -> None:
+    strategy = build_strategy("arithmetic", StrategyOptions(strip_annotations=True))
+    assert isinstance(strategy, ArithmeticStrategy)
+    assert strategy.strip
+
+
+def test_pair_depends_only_on_the_rng() -> None:
+    solution = "a 1 + 2 = 3, b 3 * 4 = 12, c 12 - 5 = 7, d 7 * 7 = 49.\nThe answer is: 49"
+    drafts = {seed: pair(solution, seed) for seed in range(40)}
+    assert drafts[5] == pair(solution, 5)
+    assert len({d.chosen_value for d in drafts.values()}) == 4  # every result gets picked
+
+
+BASE = "Natalia sold 48/2 = <<48/2=24>>24 clips.\nShe sold 48+24 = <<48+24=72>>72 clips.\n#### 72"
+AT = BASE.index("=24>>") + 2  # the "4" of "=24>>": where a 24 -> 25 edit starts
+
+
+@pytest.mark.parametrize(
+    ("rejected", "edit_start", "values", "reason"),
+    [
+        (BASE, 21, ("24", "25"), "identical"),
+        (BASE.replace("sold 48/2", "sold 48 /2"), 21, ("24", "24"), "structure_changed"),
+        (BASE.replace("24>>24 clips", "-25>>-25 clips"), AT, ("24", "25"), "structure_changed"),
+        (
+            BASE.replace("=24>>24", "=25>>25").replace("=72>>72", "=71>>71"),
+            AT,
+            ("24", "25"),
+            "multiple_numbers_changed",
+        ),
+        (BASE.replace("48/2 =", "48/3 ="), 17, ("2", "3"), "not_intermediate_result"),
+        (BASE.replace("#### 72", "#### 73"), 80, ("72", "73"), "not_intermediate_result"),
+        (BASE.replace("=24>>24", "=24>>25"), 31, ("24", "25"), "annotation_inconsistent"),
+        (BASE.replace("=24>>24", "=26>>25"), AT, ("24", "25"), "annotation_inconsistent"),
+        (BASE.replace("=24>>24", "=25>>25"), AT, ("24", "26"), "value_mismatch"),
+        (BASE.replace("=24>>24", "=24.0>>24.0"), 28, ("24", "24.0"), "same_value"),
+        (BASE.replace("=24>>24", "=25.0>>25.0"), AT, ("24", "25.0"), "format_changed"),
+        (BASE.replace("=24>>24", "=25>>25"), AT - 1, ("24", "25"), "edit_start_mismatch"),
+        (BASE.replace("=24>>24", "=25>>25"), AT, ("24", "25"), None),
+    ],
+)
+def test_check_reports_each_violation(
+    rejected: str, edit_start: int, values: tuple[str, str], reason: str | None
+) -> None:
+    assert check_arithmetic_pair(BASE, rejected, edit_start, *values) == reason
+
+
+def test_check_accepts_a_plain_result_but_not_a_copied_operand() -> None:
+    chosen = "It is 4 - 9 = -5 degrees.\n#### -5\nThe answer is: -5"
+    ok = chosen.replace("= -5 degrees", "= -7 degrees")
+    assert check_arithmetic_pair(chosen, ok, 15, "5", "7") is None
+    operand = chosen.replace("4 - 9", "4 - 8")
+    assert check_arithmetic_pair(chosen, operand, 10, "9", "8") == "not_intermediate_result"
+
+
+# -- property tests: solutions generated from templates, every number format -----------
+
+formats = st.sampled_from(["int", "comma", "dec1", "dec2", "dot"])
+
+
+@st.composite
+def number(draw: st.DrawFn) -> str:
+    """A number token in one of the formats GSM8K and MetaMathQA use."""
+    kind = draw(formats)
+    if kind == "int":
+        return str(draw(st.integers(0, 999)))
+    if kind == "comma":
+        return format_number(draw(st.integers(1000, 10**7)), NumberFormat(0, 0, True, False))
+    if kind == "dot":
+        return "." + str(draw(st.integers(1, 9)))
+    places = 1 if kind == "dec1" else 2
+    return format_number(draw(st.integers(0, 10**6)), NumberFormat(0, places, False, False))
+
+
+@st.composite
+def step(draw: st.DrawFn) -> str:
+    """One solution line: a calculation written the way one of the sources writes it."""
+    a, b, c = draw(number()), draw(number()), draw(number())
+    sign, cur, unit = (
+        draw(st.sampled_from(["", "-"])),
+        draw(st.sampled_from(["", "$"])),
+        draw(st.sampled_from(["", "%", " apples", " dollars"])),
+    )
+    op = draw(st.sampled_from(["+", "-", "*", "/", "x", "\\times", "\\cdot"]))
+    plain_c = c.replace(",", "")
+    return draw(
+        st.sampled_from(
+            [
+                f"So {a} {op} {b} = {cur}{sign}{c}{unit}.",
+                f"He has {a}*{b} = {cur}<<{a}*{b}={sign}{plain_c}>>{sign}{c}{unit}.",
+                f"It is <<{a}+{b}={plain_c}>>{c}{unit} in all.",
+                f"We get ${a} {op} {b} = {sign}{c}$.",
+                f"Then \\${a} {op} \\${b} = \\${c}.",
+            ]
+        )
+    )
+
+
+@st.composite
+def solution(draw: st.DrawFn) -> str:
+    steps = draw(st.lists(step(), min_size=1, max_size=6))
+    glue = draw(st.sampled_from(["\n", " "]))
+    answer = draw(number())
+    ending = draw(
+        st.sampled_from(
+            [
+                f"\n#### {answer}",
+                f"\n#### {answer}\nThe answer is: {answer}",
+                f"The answer is: {answer}",
+                f"\nSo the answer is $\\boxed{{{answer}}}$.\nThe answer is: {answer}",
+            ]
+        )
+    )
+    return glue.join(steps) + ending
+
+
+@settings(max_examples=300, deadline=None)
+@given(solution(), st.integers(0, 2**32), st.booleans())
+def test_every_generated_solution_gives_a_valid_minimal_pair(
+    text: str, seed: int, strip: bool
+) -> None:
+    strategy = STRIP if strip else DEFAULT
+    try:
+        draft = pair(text, seed, strategy)
+    except RowRejected as err:  # only a stripped "<<a+b=c>>c in all." has no "="
+        assert strip and err.reason == "no_intermediate_result"
+        return
+    assert draft.chosen != draft.rejected
+    assert check(draft) is None
+    assert final_answer(draft.rejected) == final_answer(draft.chosen) is not None
+    assert same_format(draft.chosen_value, draft.rejected_value)
+    assert not same_value(draft.chosen_value, draft.rejected_value)
+    assert draft.chosen[: draft.edit_start] == draft.rejected[: draft.edit_start]
+    assert draft.chosen[draft.edit_start] != draft.rejected[draft.edit_start]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789=<>.,$-+*/ x\n#\\{}boxed", max_size=80), st.integers(0, 99))
+def test_any_pair_made_from_arbitrary_text_passes_the_check(text: str, seed: int) -> None:
+    for strategy in (DEFAULT, STRIP):
+        try:
+            draft = pair(text, seed, strategy)
+        except RowRejected as err:
+            assert err.reason == "no_intermediate_result"
+            continue
+        assert check(draft) is None, (text, draft)

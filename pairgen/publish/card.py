@@ -27,7 +27,12 @@ from huggingface_hub import DatasetCard, DatasetCardData
 
 from pairgen.errors import PairgenError
 from pairgen.manifest import CARD_NAME, read_manifest
-from pairgen.publish.card_context import loadable_splits, pretty_name, template_context
+from pairgen.publish.card_context import (
+    SIZE_CATEGORIES,
+    loadable_splits,
+    pretty_name,
+    template_context,
+)
 from pairgen.sources import get_source
 
 COMBINED_TEMPLATE = "combined.md"
@@ -41,19 +46,6 @@ SOURCE_TAGS = {
     "arc": ["multiple-choice"],
     "hellaswag": ["multiple-choice"],
 }
-# The Hub's size categories with their upper bounds (number of rows, all configs together).
-SIZE_CATEGORIES = [
-    (10**3, "n<1K"),
-    (10**4, "1K<n<10K"),
-    (10**5, "10K<n<100K"),
-    (10**6, "100K<n<1M"),
-    (10**7, "1M<n<10M"),
-    (10**8, "10M<n<100M"),
-    (10**9, "100M<n<1B"),
-    (10**10, "1B<n<10B"),
-    (10**11, "10B<n<100B"),
-    (10**12, "100B<n<1T"),
-]
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,8 +25,7 @@ import yaml
 from huggingface_hub import DatasetCard
 
 from pairgen.errors import PairgenError
-from pairgen.publish.card import SIZE_CATEGORIES
-from pairgen.publish.card_context import loadable_splits
+from pairgen.publish.card_context import SIZE_CATEGORIES, loadable_splits
 
 # https://huggingface.co/docs/hub/repositories-licenses
 HUB_LICENSES = frozenset(

@@ -18,6 +18,19 @@ from pairgen.query.summary import summarize
 from pairgen.sources import get_source
 
 PLOTS_DIR = "plots"
+# The Hub's size categories with their upper bounds (number of rows, all configs together).
+SIZE_CATEGORIES = [
+    (10**3, "n<1K"),
+    (10**4, "1K<n<10K"),
+    (10**5, "10K<n<100K"),
+    (10**6, "100K<n<1M"),
+    (10**7, "1M<n<10M"),
+    (10**8, "10M<n<100M"),
+    (10**9, "100M<n<1B"),
+    (10**10, "1B<n<10B"),
+    (10**11, "10B<n<100B"),
+    (10**12, "100B<n<1T"),
+]
 REPO_PLACEHOLDER = "ORG/NAME"
 SMAUG_CITATION = """@article{pal2024smaug,
   title={Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive},

@@ -1,0 +1,108 @@
+"""The package's shape: no import cycle between modules or between stage folders.
+
+Read from the source with ``ast``: every import counts, including the ones inside
+functions (a lazy import that closes a cycle is still a cycle in the design); only
+imports under ``if TYPE_CHECKING`` are left out, since they never run.  Run
+``pytest tests/test_layout.py -q`` to check.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "pairgen"
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(node: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, (ast.Import, ast.ImportFrom)):
+            yield child
+        elif isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+            yield from (n for stmt in child.orelse for n in _imports_in(stmt))
+        else:
+            yield from _imports(child)
+
+
+def _imports_in(stmt: ast.stmt) -> Iterator[ast.Import | ast.ImportFrom]:
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        yield stmt
+    else:
+        yield from _imports(stmt)
+
+
+def import_graph() -> dict[str, set[str]]:
+    modules = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in _imports(tree):
+            targets = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""] + [f"{node.module}.{a.name}" for a in node.names]
+            )
+            graph[name].update(t for t in targets if t in modules and t != name)
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one node (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for succ in graph.get(node, ()):
+            if succ not in index:
+                visit(succ)
+                low[node] = min(low[node], low[succ])
+            elif succ in on_stack:
+                low[node] = min(low[node], index[succ])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def stage_of(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "pairgen"
+
+
+def test_no_module_import_cycle() -> None:
+    assert cycles(import_graph()) == []
+
+
+def test_no_cycle_between_stage_folders() -> None:
+    stages: dict[str, set[str]] = {}
+    for module, targets in import_graph().items():
+        if module == "pairgen":  # the lazy public API re-exports every stage
+            continue
+        stage = stage_of(module)
+        stages.setdefault(stage, set()).update(
+            stage_of(t) for t in targets if stage_of(t) != stage and t != "pairgen"
+        )
+    assert cycles(stages) == []

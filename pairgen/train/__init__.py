@@ -1,15 +1,43 @@
 """Reference DPO/DPOP training stage: proves on the user's own shards that the pairs work.
 
-``pairgen train`` trains several margin-based losses (seed 001, eq. 8) from the same
-start on the pairs and reports the chosen completion's log-prob before, at and after the
-first differing token, against the reference (seed 000).  Plain PyTorch, no TRL.
+``pairgen train`` trains several margin-based losses (the pitfalls paper's eq. 8) from the
+same start on the pairs and reports the chosen completion's log-prob before, at and
+after the first differing token, against the reference (as in the Smaug paper).  Plain
+PyTorch, no TRL.
+
+The names below are imported on first use: ``import pairgen.train.losses`` must not pay
+for transformers (the models) or matplotlib (the report).
 """
 
 from __future__ import annotations
 
-from pairgen.train.losses import LOSSES, Hyper, MarginLoss, get_loss
-from pairgen.train.models import LoadedModel, load_model
-from pairgen.train.trainer import TrainConfig, train
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS: dict[str, str] = {
+    "LOSSES": "pairgen.train.losses",
+    "Hyper": "pairgen.train.losses",
+    "MarginLoss": "pairgen.train.losses",
+    "get_loss": "pairgen.train.losses",
+    "LoadedModel": "pairgen.train.models",
+    "load_model": "pairgen.train.models",
+    "TrainConfig": "pairgen.train.config",
+    "train": "pairgen.train.trainer",
+}
+
+if TYPE_CHECKING:
+    from pairgen.train.config import TrainConfig
+    from pairgen.train.losses import LOSSES, Hyper, MarginLoss, get_loss
+    from pairgen.train.models import LoadedModel, load_model
+    from pairgen.train.trainer import train
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "LOSSES",

@@ -102,12 +102,4 @@ def sequence_logprobs(per_token: Tensor) -> tuple[Tensor, Tensor]:
     return totals[:half], totals[half:]
 
 
-def pad_reference(per_pair: list[Tensor], width: int) -> Tensor:
-    """Stack stored per-token reference log-probs (1-D each) into a ``(n, width)`` tensor."""
-    out = torch.zeros((len(per_pair), width))
-    for row, values in enumerate(per_pair):
-        out[row, : values.shape[0]] = values
-    return out
-
-
-__all__ = ["Batch", "collate", "pad_reference", "sequence_logprobs", "token_logprobs"]
+__all__ = ["Batch", "collate", "sequence_logprobs", "token_logprobs"]

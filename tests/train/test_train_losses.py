@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -215,3 +217,10 @@ def test_unknown_loss_names_the_known_ones() -> None:
     with pytest.raises(PairgenError, match="dpop"):
         get_loss("dpx")
     assert get_loss("DPOP") is LOSSES["dpop"]
+
+
+def test_importing_a_loss_does_not_import_transformers() -> None:
+    """The losses are plain torch: TRL users and the CLI must not pay for transformers."""
+    code = "import sys, pairgen.train.losses; print('transformers' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

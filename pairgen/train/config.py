@@ -1,0 +1,88 @@
+"""The settings of a ``pairgen train`` run: one dataclass, each default written once.
+
+This module imports neither torch nor transformers, so the CLI can read the defaults
+and the choices (:data:`DEVICES`, :data:`DTYPES`) from here while ``pairgen --help``
+stays instant.  The model-dependent defaults (learning rate, SFT warm-up, threads) are
+resolved by the properties below, not by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pairgen.errors import PairgenError
+
+# Short validation runs need a larger step than a long fine-tune; 2e-5 shows the effect on
+# SmolLM2-135M in 16 steps of 4 pairs (see the README).
+DEFAULT_LR = {"tiny": 1e-3, "smollm2-135m": 2e-5}
+FALLBACK_LR = 5e-6
+# A random model has no meaningful reference: by default ``tiny`` first learns the
+# chosen completions for a while (the SFT warm-up), as a real base model would have.
+DEFAULT_SFT_STEPS = {"tiny": 100}
+# The tiny model's matrices are too small for intra-op threads to pay: one thread is ~3x
+# faster than two on a busy 2-core machine.
+DEFAULT_THREADS = {"tiny": 1}
+
+
+@dataclass(slots=True)
+class TrainConfig:
+    """Everything a run depends on; written to ``report.json`` as is."""
+
+    out_dir: Path
+    run_dir: Path
+    model: str = "tiny"
+    losses: list[str] = field(default_factory=lambda: ["dpo", "dpop"])
+    steps: int = 50
+    batch_size: int = 4
+    grad_accum: int = 1
+    lr: float | None = None
+    weight_decay: float = 0.0
+    beta: float | None = None
+    lam: float | None = None
+    max_length: int = 512
+    truncate: bool = True
+    max_pairs: int | None = None
+    split: str | None = None
+    eval_fraction: float = 0.25
+    eval_every: int = 0
+    log_every: int = 1
+    sft_steps: int | None = None
+    sft_lr: float | None = None
+    grad_cosine: bool = False
+    grad_pairs: int = 8
+    tolerance: float = 0.05
+    seed: int = 0
+    threads: int | None = None
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("steps", "batch_size", "grad_accum", "log_every"):
+            if getattr(self, name) < 1:
+                raise PairgenError(f"{name} must be >= 1, got {getattr(self, name)}")
+        if not 0 <= self.eval_fraction < 1:
+            raise PairgenError(f"eval_fraction must be in [0, 1), got {self.eval_fraction}")
+        if self.max_length < 8:
+            raise PairgenError(f"max_length must be >= 8, got {self.max_length}")
+
+    @property
+    def learning_rate(self) -> float:
+        return self.lr if self.lr is not None else DEFAULT_LR.get(self.model, FALLBACK_LR)
+
+    @property
+    def warmup_steps(self) -> int:
+        return (
+            self.sft_steps if self.sft_steps is not None else DEFAULT_SFT_STEPS.get(self.model, 0)
+        )
+
+    @property
+    def eval_batch_size(self) -> int:
+        """Forward-only passes hold no activations for backward: twice the pairs fit."""
+        return self.batch_size * 2
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+
+
+__all__ = ["DEFAULT_LR", "DEFAULT_SFT_STEPS", "DEFAULT_THREADS", "FALLBACK_LR", "TrainConfig"]

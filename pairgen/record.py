@@ -113,6 +113,41 @@ def pair_schema(conversational: bool = False) -> pa.Schema:
 
 PAIR_SCHEMA = pair_schema(conversational=False)
 
+# What each pair column means, in the words a dataset card shows (its data-fields table);
+# written here, next to the schema, so the two cannot drift apart (a test checks that
+# every column has a description).
+COLUMN_DESCRIPTIONS: dict[str, str] = {
+    "prompt": "the question (with any few-shot exemplars before it); always explicit",
+    "chosen": "the correct completion",
+    "rejected": "the chosen completion with one minimal edit (see chosen_value/rejected_value)",
+    "id": "unique pair id: <config>/<split>/<source_id>/<pair_index>",
+    "source": "source dataset (gsm8k, metamath, arc, hellaswag)",
+    "config": "output config the pair belongs to",
+    "split": "split of the source row",
+    "source_id": "id of the source row (the dataset's own id, else its row index)",
+    "pair_index": "number of the pair among those one source row gave (0 for maths sources)",
+    "strategy": "how the pair was made (arithmetic, choice)",
+    "shots": "number of solved exemplars in the prompt",
+    "edit_start": "character offset in chosen where the edit begins",
+    "chosen_value": "the edited span in chosen (a number, a choice label)",
+    "rejected_value": "what replaced it in rejected",
+    "chosen_chars": "characters in chosen",
+    "rejected_chars": "characters in rejected",
+    "levenshtein": "character edit distance between chosen and rejected",
+    "norm_edit_distance": "levenshtein / length of the longer completion (0 = identical)",
+    "common_prefix_chars": "characters chosen and rejected share at the start",
+    "common_suffix_chars": "characters chosen and rejected share at the end",
+    "tokenizer": "tokenizer of the token columns (null without one)",
+    "chosen_tokens": "tokens in chosen",
+    "rejected_tokens": "tokens in rejected",
+    "token_levenshtein": "token edit distance between chosen and rejected",
+    "token_norm_edit_distance": "token_levenshtein / token length of the longer completion",
+    "common_prefix_tokens": "tokens chosen and rejected share at the start",
+    "common_suffix_tokens": "tokens chosen and rejected share at the end",
+    "first_diff_token": "index of the first chosen token that differs (-1: none)",
+    "tokens_after_first_diff": "chosen tokens after the first differing one (the shared suffix)",
+}
+
 REJECT_SCHEMA = pa.schema(
     [
         pa.field("source", pa.string(), nullable=False),

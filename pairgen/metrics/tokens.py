@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -31,15 +32,47 @@ class TokenStats:
 
 @lru_cache(maxsize=4)
 def load_tokenizer(name_or_path: str) -> Any:
-    """A Hugging Face tokenizer, cached per process (each worker loads it once)."""
-    from transformers import AutoTokenizer
+    """A Hugging Face tokenizer, cached per process (each worker loads it once).
 
+    Through transformers' ``AutoTokenizer`` when it is installed (``pairgen[train]``);
+    the core install reads the ``tokenizer.json`` with ``tokenizers`` alone.
+    """
+    try:
+        from transformers import AutoTokenizer
+    except ImportError:
+        return _load_tokenizer_json(name_or_path)
     try:
         return AutoTokenizer.from_pretrained(name_or_path)
     except Exception as exc:
         raise PairgenError(
             f"cannot load tokenizer {name_or_path!r}: {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def _load_tokenizer_json(name_or_path: str) -> Any:
+    """A ``tokenizers.Tokenizer`` from a local tokenizer.json (or its folder) or a Hub repo.
+
+    Truncation and padding saved in the file are turned off, as transformers' ``__call__``
+    turns them off, so the ids are the ones the transformers path gives.
+    """
+    from tokenizers import Tokenizer
+
+    local = Path(name_or_path)
+    try:
+        if local.exists():
+            tokenizer = Tokenizer.from_file(
+                str(local / "tokenizer.json" if local.is_dir() else local)
+            )
+        else:
+            tokenizer = Tokenizer.from_pretrained(name_or_path)
+    except Exception as exc:
+        raise PairgenError(
+            f"cannot load tokenizer {name_or_path!r}: {type(exc).__name__}: {exc} (without "
+            "transformers only a tokenizer.json can be read: pip install 'pairgen[train]')"
+        ) from exc
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    return tokenizer
 
 
 def tokenize(tokenizer: Any, texts: Sequence[str]) -> list[list[int]]:
@@ -50,7 +83,7 @@ def tokenize(tokenizer: Any, texts: Sequence[str]) -> list[list[int]]:
     of the time (SmolLM2's tokenizer, 4,096 MetaMath solutions: 20 us against 31 us a
     text), and tokenizing is most of a build's time under ``--tokenizer``.
     """
-    backend: Any = getattr(tokenizer, "backend_tokenizer", None)
+    backend: Any = getattr(tokenizer, "backend_tokenizer", tokenizer)  # or tokenizers' own
     encode_batch = getattr(backend, "encode_batch_fast", None)
     # The backend applies the truncation and padding saved in tokenizer.json (BERT-style
     # tokenizers ship with them on); __call__ turns both off first, so only a backend

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from pairgen.errors import PairgenError
-from pairgen.manifest import CARD_NAME, read_manifest
+from pairgen.manifest import CARD_NAME, Manifest, read_manifest, shard_glob
 from pairgen.publish.card_context import (
     SIZE_CATEGORIES,
     loadable_splits,
@@ -80,28 +80,28 @@ def size_category(rows: int) -> str:
     return "n>1T"
 
 
-def dataset_infos(out: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+def dataset_infos(out: Path, manifest: Manifest) -> dict[str, Any]:
     """``DatasetInfo`` per output config, from the shards' footers (features, sizes) and counts."""
     from datasets import DatasetInfo, Features, SplitDict, SplitInfo
 
     infos: dict[str, Any] = {}
     for config, split_names in loadable_splits(manifest).items():
-        entry = manifest["configs"][config]
+        entry = manifest.configs[config]
         splits = SplitDict()
         features = None
         download_size = 0
         for split in split_names:
-            info = entry["splits"][split]
+            info = entry.splits[split]
             num_bytes = 0
-            for shard in info["shards"]:
-                footer = pq.read_metadata(out / shard["path"])
+            for shard in info.shards:
+                footer = pq.read_metadata(out / shard.path)
                 num_bytes += sum(
                     footer.row_group(i).total_byte_size for i in range(footer.num_row_groups)
                 )
-                download_size += int(shard["bytes"])
+                download_size += shard.bytes
                 if features is None:
                     features = Features.from_arrow_schema(footer.schema.to_arrow_schema())
-            splits.add(SplitInfo(name=split, num_bytes=num_bytes, num_examples=int(info["pairs"])))
+            splits.add(SplitInfo(name=split, num_bytes=num_bytes, num_examples=info.pairs))
         infos[config] = DatasetInfo(
             config_name=config,
             features=features,
@@ -112,20 +112,15 @@ def dataset_infos(out: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     return infos
 
 
-def split_glob(config: str, split: str) -> str:
-    """The ``data_files`` pattern of a split: every shard ``<split>-XXXXX-of-YYYYY.parquet``."""
-    return f"data/{config}/{split}-*.parquet"
-
-
-def card_metadata(out: Path, manifest: dict[str, Any]) -> DatasetCardData:
+def card_metadata(out: Path, manifest: Manifest) -> DatasetCardData:
     """The YAML header of the card."""
-    names = [entry["source"] for entry in manifest["configs"].values()]
+    names = [entry.source for entry in manifest.configs.values()]
     sources = [get_source(name) for name in dict.fromkeys(names)]
     licenses = list(dict.fromkeys(s.license for s in sources))
     configs = [
         {
             "config_name": config,
-            "data_files": [{"split": split, "path": split_glob(config, split)} for split in splits],
+            "data_files": [{"split": split, "path": shard_glob(config, split)} for split in splits],
         }
         for config, splits in loadable_splits(manifest).items()
     ]
@@ -136,14 +131,11 @@ def card_metadata(out: Path, manifest: dict[str, Any]) -> DatasetCardData:
         }
         for config, info in dataset_infos(out, manifest).items()
     ]
-    total = sum(
-        info["pairs"] for entry in manifest["configs"].values() for info in entry["splits"].values()
-    )
     tags = BASE_TAGS + [t for s in sources for t in SOURCE_TAGS.get(s.name, [])]
     return DatasetCardData(
         language=["en"],
         license=licenses[0] if len(licenses) == 1 else licenses,
-        size_categories=[size_category(total)],
+        size_categories=[size_category(manifest.total_pairs)],
         source_datasets=[s.hub_repo for s in sources],
         task_categories=TASK_CATEGORIES,
         tags=list(dict.fromkeys(tags)),
@@ -153,15 +145,15 @@ def card_metadata(out: Path, manifest: dict[str, Any]) -> DatasetCardData:
     )
 
 
-def template_name(manifest: dict[str, Any]) -> str:
+def template_name(manifest: Manifest) -> str:
     """``<source>.md`` when every config comes from one source, else ``combined.md``."""
-    names = {entry["source"] for entry in manifest["configs"].values()}
+    names = {entry.source for entry in manifest.configs.values()}
     return f"{names.pop()}.md" if len(names) == 1 else COMBINED_TEMPLATE
 
 
 def render_card(
     out: Path,
-    manifest: dict[str, Any] | None = None,
+    manifest: Manifest | None = None,
     *,
     templates: Path | None = None,
     repo_id: str | None = None,

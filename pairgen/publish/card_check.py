@@ -25,6 +25,7 @@ import yaml
 from huggingface_hub import DatasetCard
 
 from pairgen.errors import PairgenError
+from pairgen.manifest import Manifest
 from pairgen.publish.card_context import SIZE_CATEGORIES, loadable_splits
 
 # https://huggingface.co/docs/hub/repositories-licenses
@@ -134,7 +135,7 @@ HUB_TASK_CATEGORIES = frozenset(
 )
 
 
-def check_card(out: Path, text: str, manifest: dict[str, Any]) -> list[str]:
+def check_card(out: Path, text: str, manifest: Manifest) -> list[str]:
     """Every problem with ``text`` as the card of the build in ``out`` (empty: valid)."""
     try:
         card = DatasetCard(text)
@@ -182,11 +183,11 @@ def _check_identifiers(data: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _shard_paths(manifest: dict[str, Any], config: str, split: str) -> list[str]:
-    return sorted(s["path"] for s in manifest["configs"][config]["splits"][split]["shards"])
+def _shard_paths(manifest: Manifest, config: str, split: str) -> list[str]:
+    return sorted(s.path for s in manifest.configs[config].splits[split].shards)
 
 
-def _check_configs(out: Path, data: dict[str, Any], manifest: dict[str, Any]) -> list[str]:
+def _check_configs(out: Path, data: dict[str, Any], manifest: Manifest) -> list[str]:
     from datasets.utils.metadata import MetadataConfigs
 
     try:
@@ -219,7 +220,7 @@ def _check_configs(out: Path, data: dict[str, Any], manifest: dict[str, Any]) ->
     return problems
 
 
-def _check_infos(out: Path, data: dict[str, Any], manifest: dict[str, Any]) -> list[str]:
+def _check_infos(out: Path, data: dict[str, Any], manifest: Manifest) -> list[str]:
     from datasets import Features
     from datasets.info import DatasetInfosDict
 
@@ -235,12 +236,12 @@ def _check_infos(out: Path, data: dict[str, Any], manifest: dict[str, Any]) -> l
         if info is None:
             problems.append(f"'dataset_info' has no entry for config {config!r}")
             continue
-        entry = manifest["configs"][config]
+        entry = manifest.configs[config]
         declared = {name: split.num_examples for name, split in (info.splits or {}).items()}
-        built = {name: int(entry["splits"][name]["pairs"]) for name in splits}
+        built = {name: entry.splits[name].pairs for name in splits}
         if declared != built:
             problems.append(f"config {config!r}: num_examples {declared}, the shards hold {built}")
-        shard = entry["splits"][splits[0]]["shards"][0]["path"]
+        shard = entry.splits[splits[0]].shards[0].path
         if info.features != Features.from_arrow_schema(pq.read_schema(out / shard)):
             problems.append(f"config {config!r}: dataset_info features differ from the shards")
     return problems

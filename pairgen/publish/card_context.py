@@ -3,21 +3,26 @@
 Everything here is read from the build output (manifest, shards through
 :func:`pairgen.query.summary.summarize`, plots under ``OUT/plots/``) and shaped for the
 templates, so the templates hold wording and layout only.  The variables are documented
-where they are built, in :func:`template_context`.
+where they are built, in :func:`template_context`.  Nothing the card shows names a path
+of the machine that built it: inputs, tokenizers and mirrors appear by file name
+(:func:`~pairgen.publish.reproduce.public_name`).
 """
 
 from __future__ import annotations
 
+import os
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from pairgen.errors import PairgenError
-from pairgen.publish.reproduce import ordered_splits, out_name_of, reproduce
-from pairgen.query.summary import summarize
+from pairgen.files import directory_inside, regular_file_inside
+from pairgen.manifest import PLOTS_DIR, ConfigEntry, Manifest
+from pairgen.publish.card_rows import EXAMPLE_TEXT_CHARS, data_fields, example_rows
+from pairgen.publish.reproduce import ordered_splits, out_name_of, public_name, reproduce
+from pairgen.query.summary import SplitSummary, summarize
 from pairgen.sources import get_source
 
-PLOTS_DIR = "plots"
 # The Hub's size categories with their upper bounds (number of rows, all configs together).
 SIZE_CATEGORIES = [
     (10**3, "n<1K"),
@@ -32,6 +37,7 @@ SIZE_CATEGORIES = [
     (10**12, "100B<n<1T"),
 ]
 REPO_PLACEHOLDER = "ORG/NAME"
+SMAUG_ARXIV = "2402.13228"
 SMAUG_CITATION = """@article{pal2024smaug,
   title={Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive},
   author={Pal, Arka and Karkhanis, Deep and Dooley, Samuel and Roberts, Manley and
@@ -39,9 +45,16 @@ SMAUG_CITATION = """@article{pal2024smaug,
   journal={arXiv preprint arXiv:2402.13228},
   year={2024}
 }"""
+# Which configs a strategy option changes anything for (the card lists only those).
+# An option pairgen does not know (a plugin's) is always listed.
+OPTION_APPLIES = {
+    "strip_annotations": lambda entry: entry.source == "gsm8k",
+    "choice_template": lambda entry: entry.strategy == "choice",
+    "clean_markup": lambda entry: entry.source == "hellaswag",
+}
 
 
-def loadable_splits(manifest: dict[str, Any]) -> dict[str, list[str]]:
+def loadable_splits(manifest: Manifest) -> dict[str, list[str]]:
     """The configs and splits the card declares as data: those with at least one pair.
 
     ``load_dataset`` fails on a declared split with no rows ("corresponds to no data"), and
@@ -49,8 +62,8 @@ def loadable_splits(manifest: dict[str, Any]) -> dict[str, list[str]]:
     stay in the body's tables and in the manifest, not in ``configs``/``dataset_info``.
     """
     declared = {}
-    for config, entry in manifest["configs"].items():
-        splits = [s for s in ordered_splits(entry) if int(entry["splits"][s]["pairs"]) > 0]
+    for config, entry in manifest.configs.items():
+        splits = [s for s in ordered_splits(entry) if entry.splits[s].pairs > 0]
         if splits:
             declared[config] = splits
     if not declared:
@@ -58,34 +71,119 @@ def loadable_splits(manifest: dict[str, Any]) -> dict[str, list[str]]:
     return declared
 
 
-def pretty_name(manifest: dict[str, Any]) -> str:
-    names = [get_source(e["source"]).pretty_name for e in manifest["configs"].values()]
+def pretty_name(manifest: Manifest) -> str:
+    names = [get_source(e.source).pretty_name for e in manifest.configs.values()]
     return " + ".join(dict.fromkeys(names)) + " minimal pairs"
 
 
-def template_context(out: Path, manifest: dict[str, Any], repo_id: str | None) -> dict[str, Any]:
+def applicable_options(manifest: Manifest) -> dict[str, Any]:
+    """The strategy options that change something for at least one config of the build."""
+    entries = list(manifest.configs.values())
+    return {
+        name: value
+        for name, value in manifest.options.items()
+        if name not in OPTION_APPLIES or any(OPTION_APPLIES[name](e) for e in entries)
+    }
+
+
+def template_context(out: Path, manifest: Manifest, repo_id: str | None) -> dict[str, Any]:
     """Everything the templates may use besides ``card_data`` (see templates/_base.md)."""
-    configs = []
-    for index, (config, entry) in enumerate(manifest["configs"].items()):
-        source = get_source(entry["source"])
-        configs.append(
+    declared = loadable_splits(manifest)
+    return {
+        "pretty_name": pretty_name(manifest),
+        "repo_id": repo_id or REPO_PLACEHOLDER,
+        "configs": [
+            _config(config, entry, index, len(manifest.configs))
+            for index, (config, entry) in enumerate(manifest.configs.items())
+        ],
+        "sources": _sources(manifest),
+        "samples": _samples(manifest),
+        "example_chars": EXAMPLE_TEXT_CHARS,
+        "build": {
+            "seed": manifest.seed,
+            "shots": manifest.shots,
+            "format": manifest.format,
+            "tokenizer": public_name(manifest.tokenizer) if manifest.tokenizer else None,
+            "options": applicable_options(manifest),
+            "config_hash": manifest.config_hash,
+            "pairgen_version": manifest.versions.get("pairgen", _version()),
+        },
+        "empty_splits": [
+            f"`{config}/{split}`"
+            for config, entry in manifest.configs.items()
+            for split in ordered_splits(entry)
+            if split not in declared.get(config, [])
+        ],
+        "examples": example_rows(out, manifest, declared),
+        "fields": data_fields(out, manifest, declared),
+        "stats": _stats(out, manifest),
+        "rejects": [
+            {"config": config, "split": split, "reason": reason, "rows": rows}
+            for config, split, info in manifest.splits()
+            for reason, rows in info.rejects_by_reason.items()
+        ],
+        "inputs": [
             {
-                "name": config,
-                "var": "pairs" if len(manifest["configs"]) == 1 else f"pairs_{index}",
-                "source": source.name,
-                "source_pretty_name": source.pretty_name,
-                "source_config": entry["source_config"],
-                "strategy": entry["strategy"],
-                "backend": entry["backend"],
-                "splits": [
-                    {"name": split, **entry["splits"][split]} for split in ordered_splits(entry)
-                ],
+                "config": config,
+                "split": record.split,
+                "location": public_name(record.location),
+                "checksum": record.sha256 or record.revision or "",
             }
-        )
+            for config, entry in manifest.configs.items()
+            for record in entry.inputs
+        ],
+        "plots": [
+            {"path": path.relative_to(out).as_posix(), "title": path.stem.replace("_", " ")}
+            for path in plot_files(out)
+        ],
+        "reproduce": reproduce(manifest, out_name_of(out)),
+        "smaug": {
+            "citation": SMAUG_CITATION,
+            "arxiv": f"https://arxiv.org/abs/{SMAUG_ARXIV}",
+            "hf_papers": f"https://huggingface.co/papers/{SMAUG_ARXIV}",
+            "arxiv_id": SMAUG_ARXIV,
+        },
+    }
+
+
+def _samples(manifest: Manifest) -> dict[str, Any] | None:
+    """Which configs were built from the handwritten samples shipped in pairgen (or None)."""
+    configs = [c for c, e in manifest.configs.items() if e.backend == "sample"]
+    if not configs:
+        return None
+    return {
+        "all": len(configs) == len(manifest.configs),
+        "configs": ", ".join(f"`{c}`" for c in configs),
+    }
+
+
+def _config(config: str, entry: ConfigEntry, index: int, count: int) -> dict[str, Any]:
+    source = get_source(entry.source)
+    return {
+        "name": config,
+        "var": "pairs" if count == 1 else f"pairs_{index}",
+        "source": source.name,
+        "source_pretty_name": source.pretty_name,
+        "source_config": entry.source_config,
+        "strategy": entry.strategy,
+        "backend": entry.backend,
+        "splits": [
+            {
+                "name": split,
+                "pairs": entry.splits[split].pairs,
+                "rows_in": entry.splits[split].rows_in,
+                "rows_rejected": entry.splits[split].rows_rejected,
+            }
+            for split in ordered_splits(entry)
+        ],
+    }
+
+
+def _sources(manifest: Manifest) -> list[dict[str, Any]]:
     sources = []
-    for name in dict.fromkeys(entry["source"] for entry in manifest["configs"].values()):
+    for name in dict.fromkeys(entry.source for entry in manifest.configs.values()):
         source = get_source(name)
-        own = [c for c, e in manifest["configs"].items() if e["source"] == name]
+        own = [c for c, e in manifest.configs.items() if e.source == name]
         sources.append(
             {
                 "name": name,
@@ -96,66 +194,30 @@ def template_context(out: Path, manifest: dict[str, Any], repo_id: str | None) -
                 "config_list": ", ".join(f"`{c}`" for c in own),
             }
         )
-    reproduction = reproduce(manifest, out_name_of(out))
-    declared = loadable_splits(manifest)
-    order = [(c, s) for c, e in manifest["configs"].items() for s in ordered_splits(e)]
+    return sources
 
-    def position(summary: Any) -> int:
-        return order.index((summary.config, summary.split))
 
-    return {
-        "pretty_name": pretty_name(manifest),
-        "repo_id": repo_id or REPO_PLACEHOLDER,
-        "configs": configs,
-        "sources": sources,
-        "build": {
-            "seed": manifest["seed"],
-            "shots": manifest["shots"],
-            "format": manifest["format"],
-            "tokenizer": manifest["tokenizer"],
-            "options": manifest["options"],
-            "config_hash": manifest["config_hash"],
-            "pairgen_version": manifest.get("versions", {}).get("pairgen", _version()),
-        },
-        "empty_splits": [
-            f"`{config}/{split}`"
-            for config, entry in manifest["configs"].items()
-            for split in ordered_splits(entry)
-            if split not in declared.get(config, [])
-        ],
-        "stats": [_stats_row(s) for s in sorted(summarize(out, manifest), key=position)],
-        "rejects": [
-            {"config": config, "split": split, "reason": reason, "rows": rows}
-            for config, entry in manifest["configs"].items()
-            for split, info in entry["splits"].items()
-            for reason, rows in info["rejects_by_reason"].items()
-        ],
-        "inputs": [
-            {
-                "config": config,
-                "split": record["split"],
-                "location": record["location"],
-                "checksum": record.get("sha256") or record.get("revision") or "",
-            }
-            for config, entry in manifest["configs"].items()
-            for record in entry["inputs"]
-        ],
-        "plots": [
-            {"path": path.relative_to(out).as_posix(), "title": path.stem.replace("_", " ")}
-            for path in plot_files(out)
-        ],
-        "reproduce": {"command": reproduction.command, "pipeline": reproduction.pipeline},
-        "smaug_citation": SMAUG_CITATION,
-    }
+def _stats(out: Path, manifest: Manifest) -> list[dict[str, Any]]:
+    """The statistics rows, in the card's config and split order (train first)."""
+    order = [(c, s) for c, e in manifest.configs.items() for s in ordered_splits(e)]
+    summaries = sorted(summarize(out, manifest), key=lambda s: order.index((s.config, s.split)))
+    return [_stats_row(s) for s in summaries]
 
 
 def plot_files(out: Path) -> list[Path]:
-    """The PNG plots ``pairgen stats`` wrote under ``OUT/plots/``, in name order."""
-    folder = out / PLOTS_DIR
-    return sorted(folder.rglob("*.png")) if folder.is_dir() else []
+    """The PNG plots ``pairgen stats`` wrote in ``OUT/plots/``, in name order.
+
+    Only regular files directly in a real ``plots/`` folder: a symlinked folder or plot
+    is an error (the card would show, and publish upload, a file from elsewhere).
+    """
+    if not os.path.lexists(out / PLOTS_DIR):
+        return []
+    folder = directory_inside(out, PLOTS_DIR)
+    names = sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".png"))
+    return [regular_file_inside(out, f"{PLOTS_DIR}/{name}") for name in names]
 
 
-def _stats_row(summary: Any) -> dict[str, Any]:
+def _stats_row(summary: SplitSummary) -> dict[str, Any]:
     def fmt(value: float | None, digits: int) -> str:
         return "–" if value is None else f"{value:.{digits}f}"
 

@@ -27,14 +27,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pairgen.build.lock import output_lock
 from pairgen.errors import PairgenError
-from pairgen.files import file_sha256
-from pairgen.manifest import CARD_NAME, MANIFEST_NAME, read_manifest
+from pairgen.files import file_sha256, regular_file_inside
+from pairgen.manifest import (
+    CARD_NAME,
+    MANAGED_PREFIXES,
+    MANIFEST_NAME,
+    Manifest,
+    read_manifest,
+)
 from pairgen.publish.card import write_card
 from pairgen.publish.card_check import check_card, read_card_text
 from pairgen.publish.card_context import plot_files
 
-MANAGED_PREFIXES = ("data/", "rejects/", "plots/")
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 REGULAR_MAX_BYTES = 10 * 1024 * 1024  # files the Hub may store as plain git blobs
 
@@ -82,19 +88,23 @@ def git_blob_sha1(path: Path) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def local_files(out: Path, manifest: dict[str, Any]) -> list[LocalFile]:
-    """The files a publish ships: card, manifest, shards, rejects, plots (and nothing else)."""
-    paths = [CARD_NAME, MANIFEST_NAME]
-    for entry in manifest["configs"].values():
-        for info in entry["splits"].values():
-            paths += [shard["path"] for shard in info["shards"]]
-            paths.append(info["rejects"]["path"])
+def local_files(out: Path, manifest: Manifest) -> list[LocalFile]:
+    """The files a publish ships: card, manifest, shards, rejects, plots (and nothing else).
+
+    Each one must be a regular file inside ``out``: a symlink anywhere on its path (a
+    linked ``plots/``, a shard pointing elsewhere) is refused, never followed, so nothing
+    from outside the output folder can reach the Hub.
+    """
+    paths = [CARD_NAME, MANIFEST_NAME, *manifest.files()]
     paths += [p.relative_to(out).as_posix() for p in plot_files(out)]
     files = []
     for path in sorted(dict.fromkeys(paths)):
-        local = out / path
-        if not local.is_file():
-            raise PairgenError("file listed by the build is missing", file=str(local))
+        try:
+            local = regular_file_inside(out, path)
+        except FileNotFoundError:
+            raise PairgenError(
+                "file listed by the build is missing", file=str(out / path)
+            ) from None
         files.append(LocalFile(path, local, local.stat().st_size, file_sha256(local)))
     return files
 
@@ -105,7 +115,7 @@ def resolve_endpoint(endpoint: str | None = None) -> str:
     return (endpoint or os.environ.get("HF_ENDPOINT") or constants.ENDPOINT).rstrip("/")
 
 
-def check_ready(out: Path, repo_id: str) -> dict[str, Any]:
+def check_ready(out: Path, repo_id: str) -> Manifest:
     """Refuse a build that fails validation or whose card does not describe it."""
     from pairgen.validate.run import validate_output
 
@@ -131,7 +141,7 @@ def check_ready(out: Path, repo_id: str) -> dict[str, Any]:
 
 
 def plan_publish(
-    api: Any, out: Path, manifest: dict[str, Any], repo_id: str, revision: str
+    api: Any, out: Path, manifest: Manifest, repo_id: str, revision: str
 ) -> PublishPlan:
     """Compare the build with the remote branch (read-only requests only)."""
     files = local_files(out, manifest)
@@ -189,7 +199,35 @@ def publish(
     endpoint: str | None = None,
     commit_message: str | None = None,
 ) -> PublishResult:
-    """Validate, plan and (unless ``dry_run``) commit a build to a Hub dataset repo."""
+    """Validate, plan and (unless ``dry_run``) commit a build to a Hub dataset repo.
+
+    The output's lock is held throughout (a dry run too: the plan must describe files no
+    build is replacing meanwhile), so a build into ``out`` waits for no half-read publish.
+    """
+    with output_lock(out, "publish"):
+        return _publish(
+            out,
+            repo_id,
+            private=private,
+            revision=revision,
+            create_pr=create_pr,
+            dry_run=dry_run,
+            endpoint=endpoint,
+            commit_message=commit_message,
+        )
+
+
+def _publish(
+    out: Path,
+    repo_id: str,
+    *,
+    private: bool,
+    revision: str | None,
+    create_pr: bool,
+    dry_run: bool,
+    endpoint: str | None,
+    commit_message: str | None,
+) -> PublishResult:
     from huggingface_hub import CommitOperationAdd, CommitOperationDelete, HfApi, get_token
 
     manifest = check_ready(out, repo_id)
@@ -222,7 +260,7 @@ def publish(
                 repo_id,
                 operations,
                 commit_message=commit_message or default_message(manifest),
-                commit_description=f"config_hash {manifest['config_hash']}",
+                commit_description=f"config_hash {manifest.config_hash}",
                 repo_type="dataset",
                 revision=branch,
                 create_pr=create_pr,
@@ -248,9 +286,8 @@ def _ensure_branch(api: Any, repo_id: str, branch: str, create_pr: bool) -> None
         api.create_branch(repo_id, branch=branch, repo_type="dataset", exist_ok=True)
 
 
-def default_message(manifest: dict[str, Any]) -> str:
-    pairs = sum(s["pairs"] for e in manifest["configs"].values() for s in e["splits"].values())
-    return f"pairgen publish: {pairs:,} pairs in {', '.join(manifest['configs'])}"
+def default_message(manifest: Manifest) -> str:
+    return f"pairgen publish: {manifest.total_pairs:,} pairs in {', '.join(manifest.configs)}"
 
 
 def redact(text: str, token: str | None) -> str:

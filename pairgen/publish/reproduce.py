@@ -3,7 +3,10 @@
 A dataset card promises that anyone can rebuild the pairs.  That promise is only as good
 as the command printed in it, so the command is derived from what the manifest recorded
 (sources, configs, backends, input files, resolved Hub commits, splits, seed, shots,
-format, tokenizer, strategy options), never retyped by hand.  A build of one source/config
+format, tokenizer, strategy options), never retyped by hand.  Local files (inputs, a
+tokenizer folder, a Hub mirror) are named by their file name only: a card must not show
+the build machine's directories, and the input table beside the command gives each
+file's sha256 so a reader can find the same files.  A build of one source/config
 with its default strategy becomes a ``pairgen build --source ...`` line; anything else
 (several configs, a non-default strategy) becomes a pipeline file plus
 ``pairgen build pipeline.yaml``, because the pipeline form is the one that can say it.
@@ -11,6 +14,7 @@ with its default strategy becomes a ``pairgen build --source ...`` line; anythin
 
 from __future__ import annotations
 
+import os
 import shlex
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -18,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from pairgen.config.spec import DEFAULT_SEED
+from pairgen.manifest import ConfigEntry, Manifest
 from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_splits
 from pairgen.strategies import StrategyOptions
@@ -34,101 +38,115 @@ class Reproduction:
     pipeline: str | None
 
 
-def reproduce(manifest: dict[str, Any], out_name: str) -> Reproduction:
+def public_name(location: str) -> str:
+    """A location as a card may show it: a local path by its file name, anything else as is."""
+    return Path(location).name if os.path.isabs(location) else location
+
+
+def reproduce(manifest: Manifest, out_name: str) -> Reproduction:
     """The command (and pipeline file, when flags cannot express the build) for a manifest."""
-    entries = list(manifest["configs"].values())
-    if (
-        len(entries) == 1
-        and entries[0]["strategy"] == get_source(entries[0]["source"]).default_strategy
-    ):
+    entries = list(manifest.configs.values())
+    if len(entries) == 1 and entries[0].strategy == get_source(entries[0].source).default_strategy:
         return Reproduction(command=_command(manifest, entries[0], out_name), pipeline=None)
     document = {**_settings(manifest, out_name), "sources": [_pipeline_source(e) for e in entries]}
     text = yaml.safe_dump(document, sort_keys=False, default_flow_style=None, width=100).rstrip()
     return Reproduction(command=f"pairgen build {PIPELINE_FILE}", pipeline=text)
 
 
-def _settings(manifest: dict[str, Any], out_name: str) -> dict[str, Any]:
+def _settings(manifest: Manifest, out_name: str) -> dict[str, Any]:
     return {
         "out": out_name,
-        "seed": manifest["seed"],
-        "shots": manifest["shots"],
-        "format": manifest["format"],
-        "tokenizer": manifest["tokenizer"],
-        "options": dict(manifest["options"]),
+        "seed": manifest.seed,
+        "shots": manifest.shots,
+        "format": manifest.format,
+        "tokenizer": public_name(manifest.tokenizer) if manifest.tokenizer else None,
+        "options": dict(manifest.options),
     }
 
 
-def ordered_splits(entry: dict[str, Any]) -> list[str]:
+def ordered_splits(entry: ConfigEntry) -> list[str]:
     """A config's splits in the source's order (train first), not the JSON's sorted order."""
-    canonical = list(get_source(entry["source"]).splits)
+    canonical = list(get_source(entry.source).splits)
     return sorted(
-        entry["splits"], key=lambda s: (canonical.index(s) if s in canonical else len(canonical), s)
+        entry.splits, key=lambda s: (canonical.index(s) if s in canonical else len(canonical), s)
     )
 
 
-def _default_splits(entry: dict[str, Any]) -> list[str] | None:
+def _default_splits(entry: ConfigEntry) -> list[str] | None:
     """The splits a build picks when none are named (``None``: derived from --data-files)."""
-    source = get_source(entry["source"])
-    if entry["backend"] == "sample":
-        return sample_splits(source, entry["source_config"])
-    if entry["backend"] == "hub":
+    source = get_source(entry.source)
+    if entry.backend == "sample":
+        return sample_splits(source, entry.source_config)
+    if entry.backend == "hub":
         return list(source.splits)
     return None
 
 
-def _data_files(entry: dict[str, Any]) -> dict[str, list[str]]:
+def _data_files(entry: ConfigEntry) -> dict[str, list[str]]:
     files: dict[str, list[str]] = {}
-    for record in entry["inputs"]:
-        files.setdefault(record["split"], []).append(record["location"])
+    for record in entry.inputs:
+        files.setdefault(record.split, []).append(public_name(record.location))
     return files
 
 
-def _revision(entry: dict[str, Any]) -> str | None:
-    revisions = [r.get("revision") for r in entry["inputs"] if r.get("revision")]
-    return str(revisions[0]) if revisions else None
+def _revision(entry: ConfigEntry) -> str | None:
+    revisions = [r.revision for r in entry.inputs if r.revision]
+    return revisions[0] if revisions else None
 
 
-def _pipeline_source(entry: dict[str, Any]) -> dict[str, Any]:
-    source = get_source(entry["source"])
-    item: dict[str, Any] = {"source": entry["source"]}
-    if entry["source_config"] != source.default_config:
-        item["config"] = entry["source_config"]
-    item["from"] = entry["backend"]
-    if entry["strategy"] != source.default_strategy:
-        item["strategy"] = entry["strategy"]
-    if entry["backend"] == "files":
+def _mirror(entry: ConfigEntry) -> str | None:
+    """``--hub-repo``: another repo id or a local mirror (by name) than the source's own."""
+    if entry.backend != "hub" or entry.hub_repo == get_source(entry.source).hub_repo:
+        return None
+    return public_name(entry.hub_repo)
+
+
+def _pipeline_source(entry: ConfigEntry) -> dict[str, Any]:
+    source = get_source(entry.source)
+    item: dict[str, Any] = {"source": entry.source}
+    if entry.source_config != source.default_config:
+        item["config"] = entry.source_config
+    item["from"] = entry.backend
+    if entry.strategy != source.default_strategy:
+        item["strategy"] = entry.strategy
+    if entry.backend == "files":
         item["data_files"] = _data_files(entry)
     elif ordered_splits(entry) != _default_splits(entry):
         item["splits"] = ordered_splits(entry)
     revision = _revision(entry)
-    if entry["backend"] == "hub" and revision:
+    if entry.backend == "hub" and revision:
         item["revision"] = revision
+    if _mirror(entry):
+        item["hub_repo"] = _mirror(entry)
     return item
 
 
-def _command(manifest: dict[str, Any], entry: dict[str, Any], out_name: str) -> str:
-    source = get_source(entry["source"])
-    args = ["pairgen", "build", "--source", entry["source"]]
-    if entry["source_config"] != source.default_config:
-        args += ["--config", entry["source_config"]]
-    args += ["--from", entry["backend"]]
-    if entry["backend"] == "files":
+def _command(manifest: Manifest, entry: ConfigEntry, out_name: str) -> str:
+    source = get_source(entry.source)
+    args = ["pairgen", "build", "--source", entry.source]
+    if entry.source_config != source.default_config:
+        args += ["--config", entry.source_config]
+    args += ["--from", entry.backend]
+    if entry.backend == "files":
         for split, paths in _data_files(entry).items():
             args += [item for path in paths for item in ("--data-files", f"{split}={path}")]
     revision = _revision(entry)
-    if entry["backend"] == "hub" and revision:
+    if entry.backend == "hub" and revision:
         args += ["--revision", revision]
+    mirror = _mirror(entry)
+    if mirror:
+        args += ["--hub-repo", mirror]
     default = _default_splits(entry)
     if default is not None and ordered_splits(entry) != default:
         args += [item for split in ordered_splits(entry) for item in ("--split", split)]
-    args += ["--seed", str(manifest.get("seed", DEFAULT_SEED))]
-    if manifest["shots"]:
-        args += ["--shots", str(manifest["shots"])]
-    if manifest["format"] != "standard":
-        args += ["--format", manifest["format"]]
-    if manifest["tokenizer"]:
-        args += ["--tokenizer", manifest["tokenizer"]]
-    args += _option_flags(manifest["options"])
+    args += ["--seed", str(manifest.seed)]
+    if manifest.shots:
+        args += ["--shots", str(manifest.shots)]
+    if manifest.format != "standard":
+        args += ["--format", manifest.format]
+    if manifest.tokenizer:
+        args += ["--tokenizer", public_name(manifest.tokenizer)]
+    args += _option_flags(manifest.options)
     args += ["--out", out_name]
     return shlex.join(args)
 

@@ -1,8 +1,10 @@
 """DuckDB over a build's shards: the ``pairs`` and ``rejects`` views and query helpers.
 
 DuckDB runs in-process and reads the Parquet shards where they lie, so a query never
-copies or rewrites them (the shards stay read-only; only ``--db FILE`` writes a file, a
-DuckDB catalog holding the two views for other tools to open).
+copies them.  The connection is restricted (:mod:`pairgen.query.sandbox`): it reads the
+files the views cover and nothing else, and writes nothing (only ``--db FILE`` writes a
+file, a DuckDB catalog holding the two views for other tools to open);
+``unrestricted=True`` gives DuckDB's full powers back.
 
 What the views cover:
 
@@ -12,7 +14,11 @@ What the views cover:
 - a directory of Hub-layout shards without a manifest: ``data/*/*.parquet`` and
   ``rejects/*/*.parquet``;
 - ``hf://datasets/ORG/NAME``: the same globs on the Hub, read by DuckDB's ``httpfs``
-  (needs network; a clear error when there is none).
+  (needs network; a clear error when there is none).  Restricted, such a connection
+  reads under ``hf://datasets/ORG/NAME/`` only.
+
+Every file a local view reads must be a regular file inside the output folder: a
+manifest path with ``..`` or a symlinked shard is refused, never followed.
 
 Every shard already carries ``source``, ``config`` and ``split`` columns, so
 ``GROUP BY source, config, split`` works on ``pairs`` and ``rejects`` alike.
@@ -31,7 +37,9 @@ import duckdb
 import pyarrow as pa
 
 from pairgen.errors import PairgenError
+from pairgen.files import regular_file_inside
 from pairgen.manifest import MANIFEST_NAME, read_manifest
+from pairgen.query.sandbox import check_statements, explain, first_line, is_restricted, restrict
 from pairgen.record import REJECT_SCHEMA
 
 HUB_PREFIX = "hf://"
@@ -76,27 +84,33 @@ def shard_files(out: Path) -> tuple[list[Path], list[Path]]:
     """The pair shards and rejects files of a local output, in manifest order.
 
     Without a manifest, every Parquet file under ``data/`` and ``rejects/`` (sorted).
+    Each one is a regular file inside ``out`` (:func:`~pairgen.files.regular_file_inside`).
     """
     if not out.is_dir():
         raise PairgenError("not a directory", file=str(out))
     if not (out / MANIFEST_NAME).is_file():
-        pairs = sorted((out / "data").glob("*/*.parquet"))
-        if not pairs:
+        pair_paths = [p.relative_to(out).as_posix() for p in sorted(out.glob("data/*/*.parquet"))]
+        if not pair_paths:
             raise PairgenError("no manifest.json and no data/*/*.parquet shards", file=str(out))
-        return pairs, sorted((out / "rejects").glob("*/*.parquet"))
-    manifest = read_manifest(out)
-    pairs, rejects = [], []
-    for entry in manifest.get("configs", {}).values():
-        for info in entry.get("splits", {}).values():
-            pairs.extend(out / shard["path"] for shard in info.get("shards", []))
-            if info.get("rejects"):
-                rejects.append(out / info["rejects"]["path"])
-    for path in pairs + rejects:
-        if not path.is_file():
+        reject_paths = [
+            p.relative_to(out).as_posix() for p in sorted(out.glob("rejects/*/*.parquet"))
+        ]
+        return _inside(out, pair_paths), _inside(out, reject_paths)
+    splits = [info for _, _, info in read_manifest(out).splits()]
+    pairs = [shard.path for info in splits for shard in info.shards]
+    return _inside(out, pairs), _inside(out, [info.rejects.path for info in splits])
+
+
+def _inside(out: Path, paths: list[str]) -> list[Path]:
+    files = []
+    for path in paths:
+        try:
+            files.append(regular_file_inside(out, path))
+        except FileNotFoundError:
             raise PairgenError(
-                "listed in manifest.json but missing; run `pairgen validate`", file=str(path)
-            )
-    return pairs, rejects
+                "listed in manifest.json but missing; run `pairgen validate`", file=str(out / path)
+            ) from None
+    return files
 
 
 def _sql_string(value: str) -> str:
@@ -116,64 +130,81 @@ def _empty_rejects_sql() -> str:
 
 def view_sources(target: str | Path) -> tuple[str, str]:
     """``SELECT`` statements for the ``pairs`` and ``rejects`` views of ``target``."""
+    return _views(target)[:2]
+
+
+def _views(target: str | Path) -> tuple[str, str, list[str], list[str]]:
+    """The two view statements, the files they read and the prefixes (Hub) they read under."""
     if is_hub_target(target):
         base = str(target).rstrip("/")
         return (
             f"SELECT * FROM {_parquet_source([base + '/data/*/*.parquet'])}",
             f"SELECT * FROM {_parquet_source([base + '/rejects/*/*.parquet'])}",
+            [],
+            [base + "/"],
         )
     pairs, rejects = shard_files(Path(target))
-    pairs_sql = f"SELECT * FROM {_parquet_source([str(p.resolve()) for p in pairs])}"
-    if not rejects:
-        return pairs_sql, _empty_rejects_sql()
-    return pairs_sql, f"SELECT * FROM {_parquet_source([str(p.resolve()) for p in rejects])}"
+    pair_paths = [str(p.resolve()) for p in pairs]
+    reject_paths = [str(p.resolve()) for p in rejects]
+    pairs_sql = f"SELECT * FROM {_parquet_source(pair_paths)}"
+    rejects_sql = (
+        f"SELECT * FROM {_parquet_source(reject_paths)}" if rejects else _empty_rejects_sql()
+    )
+    return pairs_sql, rejects_sql, pair_paths + reject_paths, []
 
 
-def open_catalog(target: str | Path, db: Path | None = None) -> duckdb.DuckDBPyConnection:
+def open_catalog(
+    target: str | Path, db: Path | None = None, *, unrestricted: bool = False
+) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the views ``pairs`` and ``rejects`` over ``target``.
 
     ``target`` is a build output directory or ``hf://datasets/ORG/NAME``.  With ``db``
     the views are stored in that DuckDB file (created or updated) so other tools can open
-    it; otherwise the catalog lives in memory.
+    it; otherwise the catalog lives in memory.  Unless ``unrestricted``, the connection
+    can read the files behind the views and nothing else, and write no file
+    (:mod:`pairgen.query.sandbox`).
     """
-    pairs_sql, rejects_sql = view_sources(target)
+    pairs_sql, rejects_sql, paths, prefixes = _views(target)
     try:
         con = duckdb.connect(str(db) if db is not None else ":memory:")
     except duckdb.Error as exc:
-        raise PairgenError(f"cannot open DuckDB catalog: {_first_line(exc)}", file=str(db)) from exc
+        raise PairgenError(f"cannot open DuckDB catalog: {first_line(exc)}", file=str(db)) from exc
     try:
         con.execute(f"CREATE OR REPLACE VIEW pairs AS {pairs_sql}")
     except duckdb.Error as exc:
         con.close()
         hint = " (hf:// needs network access to the Hub)" if is_hub_target(target) else ""
         raise PairgenError(
-            f"cannot read shards{hint}: {_first_line(exc)}", file=str(target)
+            f"cannot read shards{hint}: {first_line(exc)}", file=str(target)
         ) from exc
     try:
         con.execute(f"CREATE OR REPLACE VIEW rejects AS {rejects_sql}")
     except duckdb.Error as exc:
         if not is_hub_target(target):
             con.close()
-            raise PairgenError(
-                f"cannot read rejects: {_first_line(exc)}", file=str(target)
-            ) from exc
+            raise PairgenError(f"cannot read rejects: {first_line(exc)}", file=str(target)) from exc
         # A published dataset need not carry its rejects: an empty view keeps queries valid.
         con.execute(f"CREATE OR REPLACE VIEW rejects AS {_empty_rejects_sql()}")
+    if not unrestricted:
+        # After the views: creating them loads httpfs for an hf:// target, which a
+        # restricted connection could no longer do.
+        restrict(con, paths, prefixes)
     return con
 
 
 def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
-    """Run ``sql`` (several statements allowed; the last one's result is returned)."""
+    """Run ``sql`` (several statements allowed; the last one's result is returned).
+
+    On a restricted connection, statements that write files or reach outside the
+    database are refused before anything runs.
+    """
+    if is_restricted(con):
+        check_statements(sql)
     try:
         relation = con.sql(sql)
         return pa.table({}) if relation is None else relation.to_arrow_table()
     except duckdb.Error as exc:
-        raise PairgenError(f"query failed: {_first_line(exc)}") from exc
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+        raise PairgenError(f"query failed: {explain(exc)}") from exc
 
 
 def _plain(value: Any) -> Any:
@@ -215,19 +246,11 @@ def unique_names(names: list[str]) -> list[str]:
     return result
 
 
-def read_sql_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise PairgenError(f"cannot read query file: {exc.strerror}", file=str(path)) from exc
-
-
 __all__ = [
     "OUTPUT_FORMATS",
     "SUMMARY_SQL",
     "is_hub_target",
     "open_catalog",
-    "read_sql_file",
     "run_query",
     "shard_files",
     "to_csv",

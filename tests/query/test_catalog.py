@@ -76,19 +76,18 @@ def test_summary_query_counts_pairs_rejects_and_quantiles(out: Path) -> None:
     summary = rows_by(run_query(open_catalog(out), SUMMARY_SQL), ["config", "split"])
     manifest = read_manifest(out)
     pairs = all_pairs(out)
-    for config, entry in manifest["configs"].items():
-        for split, info in entry["splits"].items():
-            row = summary[(config, split)]
-            assert row["pairs"] == info["pairs"]
-            assert row["rows_paired"] == info["rows_paired"]
-            assert row["rejects"] == info["rows_rejected"]
-            mask = pc.and_(pc.equal(pairs["config"], config), pc.equal(pairs["split"], split))
-            ned = pairs.filter(mask)["norm_edit_distance"].to_numpy()
-            if ned.size:
-                assert row["ned_median"] == pytest.approx(
-                    float(pc.approximate_median(ned).as_py()), abs=0.02
-                )
-                assert row["ned_mean"] == pytest.approx(ned.mean(), rel=1e-12)
+    for config, split, info in manifest.splits():
+        row = summary[(config, split)]
+        assert row["pairs"] == info.pairs
+        assert row["rows_paired"] == info.rows_paired
+        assert row["rejects"] == info.rows_rejected
+        mask = pc.and_(pc.equal(pairs["config"], config), pc.equal(pairs["split"], split))
+        ned = pairs.filter(mask)["norm_edit_distance"].to_numpy()
+        if ned.size:
+            assert row["ned_median"] == pytest.approx(
+                float(pc.approximate_median(ned).as_py()), abs=0.02
+            )
+            assert row["ned_mean"] == pytest.approx(ned.mean(), rel=1e-12)
     # HellaSwag's test split is unlabeled: all rejects, no pairs, still in the summary
     assert summary[("hellaswag", "test")]["pairs"] == 0
     assert summary[("hellaswag", "test")]["rejects"] > 0

@@ -1,5 +1,4 @@
-"""File helpers every stage shares: streamed sha256, atomic writes (temp name, then rename),
-and the check that a file named by a build really lies inside its output folder."""
+"""File helpers every stage shares: streamed sha256 and atomic writes (temp name, then rename)."""
 
 from __future__ import annotations
 
@@ -25,11 +24,23 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_json_atomically(path: Path, payload: dict[str, Any]) -> None:
-    """Write ``payload`` as sorted, indented JSON under a temporary name, then rename it."""
+def json_text(payload: Any) -> str:
+    """The one JSON spelling pairgen writes: sorted keys, indent 2, a final newline
+    (stable bytes, so a manifest's checksum depends only on its content)."""
+    return json.dumps(payload, indent=2, sort_keys=True) + "\n"
+
+
+def write_text_atomically(path: Path, text: str) -> None:
+    """Write ``text`` under a temporary name beside ``path``, then rename it into place:
+    a reader (or a crash) sees the old file or the new one, never half of one."""
     partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(json.dumps(payload, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    partial.write_text(text, encoding="utf-8")
     os.replace(partial, path)
+
+
+def write_json_atomically(path: Path, payload: dict[str, Any]) -> None:
+    """Write ``payload`` as :func:`json_text` under a temporary name, then rename it."""
+    write_text_atomically(path, json_text(payload))
 
 
 def regular_file_inside(root: Path, relative: str) -> Path:

@@ -11,6 +11,7 @@ from typing import Any
 
 from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.manifest import Manifest
 
 GSM8K_ROWS: list[dict[str, Any]] = [
     {
@@ -43,10 +44,10 @@ def gsm8k_rows(n: int) -> list[dict[str, Any]]:
     return [GSM8K_ROWS[i % len(GSM8K_ROWS)] for i in range(n)]
 
 
-def build_files(out: Path, files: dict[str, list[str]], **settings: Any) -> dict[str, Any]:
+def build_files(out: Path, files: dict[str, list[str]], **settings: Any) -> Manifest:
     spec = BuildSpec(
         out=out,
         sources=(SourceSpec(source="gsm8k", backend="files", data_files=files),),
         **settings,
     )
-    return build(spec)
+    return build(spec).manifest

@@ -7,11 +7,22 @@ the same sequence of rows whatever the worker count or executor.
 
 Executors: ``process`` (a local process pool; ``workers=1`` runs in-process) and ``ray``
 (tasks on a Ray cluster, for builds that outgrow one machine; ``pip install pairgen[ray]``).
+
+Workers die with their parent.  When the building process is killed (kill -9, the OOM
+killer), a pool worker would otherwise live on: hundreds of MB each, holding the
+caller's stdout/stderr, OUT's lock and the run's ``/dev/shm`` directory lock, so the
+next build could neither start nor reclaim them.  Each worker asks the kernel for SIGKILL
+when its parent dies (Linux ``PR_SET_PDEATHSIG``), or watches its parent elsewhere.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -61,13 +72,49 @@ def _process_map(
             # with not even room for a directory, everything goes through the pipe
             with suppress(OSError):
                 parcels = stack.enter_context(parcel_directory(shared))
-        pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+        pool = stack.enter_context(
+            ProcessPoolExecutor(
+                max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),)
+            )
+        )
         for item in items:
             in_flight.append(pool.submit(_parcel_call, fn, context, pack(item, parcels), parcels))
             if len(in_flight) >= 2 * workers:
                 yield unpack(in_flight.popleft().result())
         while in_flight:
             yield unpack(in_flight.popleft().result())
+
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+PARENT_POLL_SECONDS = 1.0
+
+
+def die_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker as soon as ``parent`` (the building process) dies.
+
+    On Linux the kernel sends SIGKILL at the parent's death (``PR_SET_PDEATHSIG``); it
+    fires when the *thread* that forked the worker ends, which is the build's main thread
+    (a fork-based pool starts every worker at its first submit).  The parent may already
+    be gone before the request is made, so the parent pid is checked right after it.
+    Elsewhere a daemon thread polls the parent pid once a second.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            _watch_parent(parent)
+    else:
+        _watch_parent(parent)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _watch_parent(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="pairgen-parent-watch", daemon=True).start()
 
 
 def _parcel_call(

@@ -4,76 +4,98 @@ Reading happens in the calling process (it is I/O), pairing and statistics in th
 workers (:func:`pairgen.build.batch.process_batch`), writing back in the calling process in
 input order.  The manifest reconciles every split: ``rows_in = rows_paired +
 rows_rejected``; a build that cannot reconcile is a bug and fails loudly.
+
+OUT is the user's asset, so a build (:func:`build`) holds OUT's lock
+(:mod:`pairgen.build.lock`), writes into a staging area (:mod:`pairgen.build.staging`),
+reuses the splits a killed run of the same build completed, and replaces OUT's managed
+files only at the end, in one short swap (:mod:`pairgen.build.swap`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from pairgen.build.batch import BatchPlan, prepared_example, process_batch, warm_up
+from pairgen.build.batch import process_batch, warm_up
 from pairgen.build.executors import ordered_map
-from pairgen.build.fewshot import ExemplarPool, pool_from
-from pairgen.build.writer import SplitWriter, in_background, write_table_atomically
-from pairgen.config.spec import (
-    BuildSpec,
-    SourceSpec,
-    check_spec,
-    config_hash,
-    with_local_tokenizer_resolved,
+from pairgen.build.lock import output_error, output_lock
+from pairgen.build.resolve import ResolvedSource, resolve_sources
+from pairgen.build.staging import STAGING_NAME, Staging
+from pairgen.build.swap import finish_swap, swap_in
+from pairgen.build.writer import SplitWriter, in_background, write_rejects
+from pairgen.config.spec import BuildSpec, check_spec, config_hash, with_local_tokenizer_resolved
+from pairgen.errors import PairgenError
+from pairgen.files import json_text, write_text_atomically
+from pairgen.manifest import (
+    DATA_DIR,
+    MANIFEST_NAME,
+    MANIFEST_VERSION,
+    REJECTS_DIR,
+    ConfigEntry,
+    InputEntry,
+    Manifest,
+    SplitEntry,
+    library_versions,
+    rejects_path,
 )
-from pairgen.errors import PairgenError, RowRejected
-from pairgen.files import write_json_atomically
-from pairgen.manifest import CARD_NAME, MANIFEST_NAME, MANIFEST_VERSION, library_versions
 from pairgen.metrics import load_tokenizer
-from pairgen.record import REJECT_SCHEMA, Example, pair_schema
-from pairgen.sources import Source, get_source
-from pairgen.sources.inputs import (
-    InputRecord,
-    RawBatch,
-    SplitInput,
-    describe_inputs,
-    iter_split,
-    resolve_inputs,
-)
-from pairgen.strategies import Strategy, build_strategy
+from pairgen.record import REJECT_SCHEMA, pair_schema
+from pairgen.sources.inputs import RawBatch, SplitInput, iter_split
 
+# progress("config/split", rows read so far, rows the input holds or None if unknown)
 ProgressCallback = Callable[[str, int], None]
 
 
 @dataclass(frozen=True, slots=True)
-class ResolvedSource:
-    """One source of a build with everything checked before any output is touched."""
+class BuildResult:
+    """What :func:`build` made: the manifest now in ``OUT/manifest.json``, and the splits
+    (``config/split``) taken from a killed run's staging area instead of being rebuilt.
 
-    spec: SourceSpec
-    source: Source
-    config: str
-    inputs: list[SplitInput]
-    records: list[InputRecord]
-    plan: BatchPlan
+    ``reused`` is not in the manifest: a resumed build's manifest is byte-identical to
+    an uninterrupted one's.
+    """
+
+    out: Path
+    manifest: Manifest
+    reused: tuple[str, ...] = ()
 
 
-def build(spec: BuildSpec, progress: ProgressCallback | None = None) -> dict[str, Any]:
-    """Run a whole build and return the manifest (also written to ``OUT/manifest.json``).
+def build(spec: BuildSpec, progress: ProgressCallback | None = None) -> BuildResult:
+    """Run a whole build into ``spec.out``; OUT changes only if every split succeeds.
 
     Everything that can fail on bad input (sources, files, tokenizer, settings, the
-    few-shot pool) is resolved first, so a failed rebuild leaves the previous output as
-    it was.
+    few-shot pool) is resolved before anything is written.  A second build into the same
+    OUT fails at once naming the first; a kill at any moment leaves the previous output
+    as it was (or, past the swap's commit point, the new one, completed by the next run).
     """
     check_spec(spec)
     spec = with_local_tokenizer_resolved(spec)
     if spec.tokenizer is not None:
         load_tokenizer(spec.tokenizer)  # fail early, in the parent, with a clear message
+    fresh = not spec.out.exists()
+    with output_lock(spec.out, "build") as state:
+        with writing(spec.out):
+            finish_swap(spec.out, state / STAGING_NAME)  # a killed run's, if any
+        refuse_unmanaged(spec.out)
+        try:
+            return build_locked(spec, state, progress)
+        except PairgenError:
+            if fresh and not (state / STAGING_NAME).exists():
+                shutil.rmtree(spec.out, ignore_errors=True)  # bad input: leave no empty OUT
+            raise
+
+
+def build_locked(spec: BuildSpec, state: Path, progress: ProgressCallback | None) -> BuildResult:
+    """The build proper, with OUT's lock held and any earlier swap finished."""
     resolved = resolve_sources(spec)
-    prepare_output(spec.out)
-    configs = {item.plan.output_config: build_source(spec, item, progress) for item in resolved}
     settings = {
         "seed": spec.seed,
         "format": spec.format,
@@ -82,97 +104,42 @@ def build(spec: BuildSpec, progress: ProgressCallback | None = None) -> dict[str
         "tokenizer": spec.tokenizer,
         "options": asdict(spec.options),
     }
-    manifest = {
-        "manifest_version": MANIFEST_VERSION,
-        "config_hash": config_hash(settings, configs),
-        **settings,
-        "versions": library_versions(),
-        "configs": configs,
-    }
-    write_json_atomically(spec.out / MANIFEST_NAME, manifest)
-    return manifest
-
-
-def resolve_sources(spec: BuildSpec) -> list[ResolvedSource]:
-    """Check every source of the build and prepare its batch plan (no output written)."""
-    resolved: list[ResolvedSource] = []
-    seen: set[str] = set()
-    for source_spec in spec.sources:
-        source = get_source(source_spec.source)
-        config = source_spec.config or source.default_config
-        inputs = source_inputs(source_spec, source, config, source_spec.splits)
-        records = describe_inputs(inputs)  # pins Hub splits before the pool reads train
-        output_config = source.output_config(config)
-        if output_config in seen:
-            raise PairgenError(f"config {output_config!r} is listed twice in this build")
-        seen.add(output_config)
-        strategy_name = source_spec.strategy or source.default_strategy
-        strategy = build_strategy(strategy_name, spec.options)
-        plan = BatchPlan(
-            source=source.name,
-            config=config,
-            output_config=output_config,
-            strategy=strategy_name,
-            options=spec.options,
-            seed=spec.seed,
-            shots=spec.shots,
-            pool=exemplar_pool(spec, source_spec, source, config, inputs, strategy),
-            tokenizer=spec.tokenizer,
-            format=spec.format,
+    headers = {item.plan.output_config: config_header(item) for item in resolved}
+    splits = {item.plan.output_config: [i.split for i in item.inputs] for item in resolved}
+    hashed = config_hash(settings, {c: {**h, "splits": splits[c]} for c, h in headers.items()})
+    versions = library_versions()
+    with writing(spec.out):
+        staging = Staging.open(state, resume_key(hashed, versions, resolved), spec.resume)
+    configs = {
+        item.plan.output_config: ConfigEntry(
+            **headers[item.plan.output_config],
+            inputs=tuple(InputEntry(**asdict(record)) for record in item.records),
+            splits={
+                split_input.split: build_split(spec, item, split_input, staging, progress)
+                for split_input in item.inputs
+            },
         )
-        resolved.append(ResolvedSource(source_spec, source, config, inputs, records, plan))
-    return resolved
-
-
-def source_inputs(
-    source_spec: SourceSpec,
-    source: Source,
-    config: str,
-    splits: Sequence[str] | None,
-    revision: str | None = None,
-) -> list[SplitInput]:
-    """The inputs of ``splits`` of one source of the build (``revision`` overrides its own)."""
-    return resolve_inputs(
-        source,
-        config,
-        source_spec.backend,
-        source_spec.data_files,
-        revision or source_spec.revision,
-        splits,
-        source_spec.hub_repo,
-    )
-
-
-def prepare_output(out: Path) -> None:
-    """Create the output directory; refuse a path that is a file.
-
-    Re-building into a previous pairgen output replaces its shards, rejects, plots and
-    dataset card, so nothing of an earlier build survives next to the new one (and gets
-    published); `pairgen stats` and `pairgen card` write them again.
-    """
-    if out.exists() and not out.is_dir():
-        raise PairgenError("output path exists and is not a directory", file=str(out))
-    if (out / MANIFEST_NAME).is_file():
-        (out / MANIFEST_NAME).unlink()  # no manifest may describe shards being replaced
-        for stale in ("data", "rejects", "plots"):
-            shutil.rmtree(out / stale, ignore_errors=True)
-        (out / CARD_NAME).unlink(missing_ok=True)  # it described the old shards
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PairgenError(
-            f"cannot create output directory: {exc.strerror}", file=str(out)
-        ) from exc
-
-
-def build_source(
-    spec: BuildSpec, item: ResolvedSource, progress: ProgressCallback | None
-) -> dict[str, Any]:
-    """Build every split of one source/config; return its manifest entry."""
-    splits = {
-        split_input.split: build_split(spec, item.plan, item.source, split_input, progress)
-        for split_input in item.inputs
+        for item in resolved
     }
+    manifest = Manifest(
+        manifest_version=MANIFEST_VERSION,
+        config_hash=hashed,
+        versions=versions,
+        configs=configs,
+        **settings,  # type: ignore[arg-type]
+    )
+    unexpected = staging.unexpected_files(manifest.files())
+    if unexpected:
+        raise RuntimeError(f"staging area holds files the manifest does not list: {unexpected}")
+    with writing(spec.out):
+        write_text_atomically(staging.root / MANIFEST_NAME, manifest.to_json())
+        swap_in(spec.out, staging.root)
+    reused = tuple(f"{config}/{split}" for config, split in staging.reused)
+    return BuildResult(out=spec.out, manifest=manifest, reused=reused)
+
+
+def config_header(item: ResolvedSource) -> dict[str, Any]:
+    """A config's manifest fields known before any row is read (the config hash's part)."""
     return {
         "source": item.source.name,
         "source_config": item.config,
@@ -180,72 +147,74 @@ def build_source(
         "license": item.source.license,
         "backend": item.spec.backend,
         "strategy": item.plan.strategy,
-        "inputs": [asdict(record) for record in item.records],
-        "splits": splits,
     }
 
 
-def exemplar_pool(
-    spec: BuildSpec,
-    source_spec: SourceSpec,
-    source: Source,
-    config: str,
-    inputs: list[SplitInput],
-    strategy: Strategy,
-) -> ExemplarPool:
-    """The few-shot pool: the first usable rows of the train split.
+def resume_key(hashed: str, versions: dict[str, str], resolved: list[ResolvedSource]) -> str:
+    """What must match for a killed run's splits to be reused: every input that decides
+    the bytes (settings and sources through the config hash, the input files' checksums
+    or Hub commits, the versions of the libraries that write them)."""
+    inputs = {item.plan.output_config: [asdict(r) for r in item.records] for item in resolved}
+    payload = {"config_hash": hashed, "versions": versions, "inputs": inputs}
+    return hashlib.sha256(json_text(payload).encode()).hexdigest()
 
-    When the build does not include the train split but the source has one available (a
-    test-only build), the pool still comes from train: exemplars drawn from the evaluated
-    split itself would leak its answers, so a build with no train split at hand is an
-    error.
-    """
-    if spec.shots == 0:
-        return ExemplarPool(())
-    pool_input = next((i for i in inputs if i.split == "train"), None)
-    if pool_input is None:
-        try:  # from the commit the built splits were pinned to
-            (pool_input,) = source_inputs(
-                source_spec, source, config, ["train"], inputs[0].revision
-            )
-        except PairgenError as exc:
+
+def refuse_unmanaged(out: Path) -> None:
+    """A ``data/`` or ``rejects/`` in an OUT that holds no pairgen build is someone else's:
+    a build would replace it, so it refuses instead (pairgen never deletes what it does
+    not manage)."""
+    if (out / MANIFEST_NAME).is_file():
+        return
+    for name in (DATA_DIR, REJECTS_DIR):
+        if (out / name).exists() or (out / name).is_symlink():
             raise PairgenError(
-                f"--shots needs {source.name}'s train split to draw exemplars from (never the "
-                "split being built); add --data-files train=PATH"
-            ) from exc
-    examples: list[Example] = []
-    for batch in iter_split(pool_input, source, batch_rows=spec.pool_size):
-        for offset, row in enumerate(batch.to_pylist()):
-            try:
-                examples.append(
-                    prepared_example(
-                        source, strategy, row, config, batch.split, batch.first_row + offset
-                    )
-                )
-            except RowRejected:
-                continue
-        if len(examples) >= spec.pool_size:
-            break
-    return pool_from(examples, spec.pool_size)
+                f"{name}/ exists but this folder holds no pairgen build (no {MANIFEST_NAME}); "
+                "pairgen would replace it: move it away or choose another --out",
+                file=str(out / name),
+            )
+
+
+@contextmanager
+def writing(out: Path) -> Iterator[None]:
+    """Errors of the disk (full, read-only, no permission) as one line naming the path."""
+    try:
+        yield
+    except OSError as exc:
+        raise output_error(exc, out) from exc
 
 
 def build_split(
     spec: BuildSpec,
-    plan: BatchPlan,
-    source: Source,
+    item: ResolvedSource,
     split_input: SplitInput,
+    staging: Staging,
     progress: ProgressCallback | None,
-) -> dict[str, Any]:
-    """Pair one split and write its shards and rejects; return its manifest entry."""
-    writer = SplitWriter(
-        spec.out,
-        plan.output_config,
-        split_input.split,
-        pair_schema(spec.format == "conversational"),
-    )
+) -> SplitEntry:
+    """One split's manifest entry: taken from a killed run when it completed there, else
+    paired and written into the staging area (and recorded in its journal)."""
+    config, split = item.plan.output_config, split_input.split
+    reused = staging.reusable(config, split)
+    if reused is not None:
+        return reused
+    with writing(spec.out):
+        entry = write_split(spec, item, split_input, staging.root, progress)
+        staging.record(config, split, entry)
+    return entry
+
+
+def write_split(
+    spec: BuildSpec,
+    item: ResolvedSource,
+    split_input: SplitInput,
+    root: Path,
+    progress: ProgressCallback | None,
+) -> SplitEntry:
+    """Pair one split and write its shards and rejects under ``root``."""
+    plan, config, split = item.plan, item.plan.output_config, split_input.split
+    writer = SplitWriter(root, config, split, pair_schema(spec.format == "conversational"))
     reject_tables: list[pa.Table] = []
     counts: Counter[str] = Counter()
-    batches: Iterator[RawBatch] = iter_split(split_input, source, spec.batch_rows)
+    batches: Iterator[RawBatch] = iter_split(split_input, item.source, spec.batch_rows)
     warm_up(plan)
     try:
         results = ordered_map(process_batch, plan, batches, spec.workers, spec.executor)
@@ -259,30 +228,25 @@ def build_split(
                 counts["rows_paired"] += result.rows_paired
                 counts["pairs"] += result.pairs.num_rows
                 if progress is not None:
-                    progress(f"{plan.output_config}/{split_input.split}", result.rows_in)
+                    progress(f"{config}/{split}", result.rows_in)
         shards = writer.close()
     except BaseException:
         writer.abort()
         raise
     rejects = pa.concat_tables(reject_tables) if reject_tables else REJECT_SCHEMA.empty_table()
-    rejects_path = spec.out / "rejects" / plan.output_config / f"{split_input.split}.parquet"
-    rejects_info = write_table_atomically(rejects_path, rejects)
-    rows_rejected = rejects.num_rows
-    if counts["rows_in"] != counts["rows_paired"] + rows_rejected:
-        raise RuntimeError(
-            f"{plan.output_config}/{split_input.split}: rows do not reconcile: {dict(counts)}"
-        )
-    reasons = Counter(rejects.column("reason").to_pylist()) if rows_rejected else Counter()
-    return {
-        "rows_in": counts["rows_in"],
-        "rows_paired": counts["rows_paired"],
-        "rows_rejected": rows_rejected,
-        "pairs": counts["pairs"],
-        "rejects_by_reason": dict(sorted(reasons.items())),
-        "shards": [asdict(s) for s in shards],
-        "rejects": {
-            "path": rejects_path.relative_to(spec.out).as_posix(),
-            "rows": rows_rejected,
-            "sha256": rejects_info.sha256,
-        },
-    }
+    rejects_entry = write_rejects(root, rejects_path(config, split), rejects)
+    if counts["rows_in"] != counts["rows_paired"] + rejects.num_rows:
+        raise RuntimeError(f"{config}/{split}: rows do not reconcile: {dict(counts)}")
+    reasons = Counter(rejects.column("reason").to_pylist()) if rejects.num_rows else Counter()
+    return SplitEntry(
+        rows_in=counts["rows_in"],
+        rows_paired=counts["rows_paired"],
+        rows_rejected=rejects.num_rows,
+        pairs=counts["pairs"],
+        rejects_by_reason=dict(sorted(reasons.items())),
+        shards=tuple(shards),
+        rejects=rejects_entry,
+    )
+
+
+__all__ = ["BuildResult", "build"]

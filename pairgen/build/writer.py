@@ -30,22 +30,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pairgen.files import file_sha256
+from pairgen.manifest import DATA_DIR, RejectsEntry, ShardEntry, shard_name
 
 ROW_GROUP_BYTES = 100 * 1024 * 1024
 SHARD_BYTES = 500 * 1024 * 1024
 MAX_ROW_GROUP_ROWS = 100_000
 TEXT_COLUMNS = ("prompt", "chosen", "rejected")
 ROW_OVERHEAD_BYTES = 200  # provenance and statistics columns, roughly
-
-
-@dataclass(frozen=True, slots=True)
-class ShardInfo:
-    """A finished shard, for the manifest."""
-
-    path: str
-    rows: int
-    bytes: int
-    sha256: str
 
 
 def row_sizes(table: pa.Table) -> np.ndarray:
@@ -96,7 +87,7 @@ class SplitWriter:
 
     @property
     def directory(self) -> Path:
-        return self.root / "data" / self.config
+        return self.root / DATA_DIR / self.config
 
     def write(self, table: pa.Table) -> None:
         """Add rows (in order); full row groups are flushed as they fill."""
@@ -106,7 +97,7 @@ class SplitWriter:
         self._buffer_sizes.append(row_sizes(table))
         self._flush(final=False)
 
-    def close(self) -> list[ShardInfo]:
+    def close(self) -> list[ShardEntry]:
         """Flush the rest, rename the shards to their final names, return their info."""
         self._flush(final=True)
         self._close_shard()
@@ -116,10 +107,10 @@ class SplitWriter:
         total = len(self._partials)
         shards = []
         for index, (partial, rows) in enumerate(self._partials):
-            final = self.directory / f"{self.split}-{index:05d}-of-{total:05d}.parquet"
+            final = self.directory / shard_name(self.split, index, total)
             os.replace(partial, final)
             shards.append(
-                ShardInfo(
+                ShardEntry(
                     path=final.relative_to(self.root).as_posix(),
                     rows=rows,
                     bytes=final.stat().st_size,
@@ -237,14 +228,16 @@ def in_background(
             raise
 
 
-def write_table_atomically(path: Path, table: pa.Table) -> ShardInfo:
-    """Write one whole Parquet file (rejects) under a temporary name, then rename it."""
+def write_rejects(root: Path, relative: str, table: pa.Table) -> RejectsEntry:
+    """Write a split's rejects (one whole Parquet file) at ``root / relative`` under a
+    temporary name, then rename it; return its manifest entry."""
+    path = root / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     writer = parquet_writer(partial, table.schema)
-    writer.write_table(table.combine_chunks())
-    writer.close()
+    try:
+        writer.write_table(table.combine_chunks())
+    finally:
+        writer.close()
     os.replace(partial, path)
-    return ShardInfo(
-        path=path.name, rows=table.num_rows, bytes=path.stat().st_size, sha256=file_sha256(path)
-    )
+    return RejectsEntry(path=relative, rows=table.num_rows, sha256=file_sha256(path))

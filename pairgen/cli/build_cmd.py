@@ -154,9 +154,9 @@ def build_command(
                 tasks[key] = progress.add_task(key, total=None)
             progress.advance(tasks[key], rows)
 
-        manifest = build(spec, progress=advance)
+        result = build(spec, progress=advance)
     elapsed = time.perf_counter() - started
-    print_summary(summarize(spec.out, manifest), elapsed, spec.out)
+    print_summary(summarize(spec.out, result.manifest), elapsed, spec.out)
 
 
 def print_summary(summaries: list[SplitSummary], elapsed: float, out: Path) -> None:

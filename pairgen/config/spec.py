@@ -59,6 +59,7 @@ class BuildSpec:
     pool_size: int = 256
     options: StrategyOptions = field(default_factory=StrategyOptions)
     batch_rows: int = 4096
+    resume: bool = True  # reuse the splits a killed run of the same build completed
 
 
 def check_spec(spec: BuildSpec) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow.parquet as pq
+
+from pairgen.manifest import Manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,24 +28,23 @@ class SplitSummary:
     mean_tokens_after_diff: float | None
 
 
-def summarize(out: Path, manifest: dict[str, Any]) -> list[SplitSummary]:
+def summarize(out: Path, manifest: Manifest) -> list[SplitSummary]:
     summaries = []
-    for config, entry in manifest["configs"].items():
-        for split, info in entry["splits"].items():
-            ned, after = _read_stats(out, [s["path"] for s in info["shards"]])
-            summaries.append(
-                SplitSummary(
-                    config=config,
-                    split=split,
-                    rows_in=info["rows_in"],
-                    pairs=info["pairs"],
-                    rows_rejected=info["rows_rejected"],
-                    rejects_by_reason=info["rejects_by_reason"],
-                    mean_ned=float(ned.mean()) if ned.size else None,
-                    median_ned=float(np.median(ned)) if ned.size else None,
-                    mean_tokens_after_diff=float(after.mean()) if after.size else None,
-                )
+    for config, split, info in manifest.splits():
+        ned, after = _read_stats(out, [shard.path for shard in info.shards])
+        summaries.append(
+            SplitSummary(
+                config=config,
+                split=split,
+                rows_in=info.rows_in,
+                pairs=info.pairs,
+                rows_rejected=info.rows_rejected,
+                rejects_by_reason=info.rejects_by_reason,
+                mean_ned=float(ned.mean()) if ned.size else None,
+                median_ned=float(np.median(ned)) if ned.size else None,
+                mean_tokens_after_diff=float(after.mean()) if after.size else None,
             )
+        )
     return summaries
 
 

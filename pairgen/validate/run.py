@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pairgen.errors import PairgenError
-from pairgen.manifest import MANIFEST_NAME, read_manifest
+from pairgen.manifest import MANIFEST_NAME, read_manifest_json
 from pairgen.record import pair_schema
 from pairgen.validate.files import (
     READ_ERRORS,
@@ -82,7 +82,7 @@ def validate_output(out: Path, progress: ProgressCallback | None = None) -> Vali
     """Check every shard, checksum, count and row invariant of the build in ``out``."""
     started = time.perf_counter()
     out = Path(out)
-    manifest = read_manifest(out)
+    manifest = read_manifest_json(out)  # raw: a malformed one is reported, not raised
     report = ValidationReport(out=out)
     report.violations += manifest_shape_problems(manifest)
     if report.violations:  # nothing below can be trusted to read a malformed manifest

@@ -14,7 +14,7 @@ import pytest
 from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
-from pairgen.manifest import read_manifest
+from pairgen.manifest import Manifest, read_manifest
 from pairgen.record import PAIR_SCHEMA, REJECT_SCHEMA
 
 from pairgen_rows import build_files, gsm8k_rows, write_jsonl
@@ -36,7 +36,7 @@ def test_shards_are_byte_identical_across_workers_and_batch_sizes(tmp_path: Path
     assert (tmp_path / "one/rejects/gsm8k/train.parquet").read_bytes() == (
         tmp_path / "two/rejects/gsm8k/train.parquet"
     ).read_bytes()
-    assert one["configs"] == json.loads(json.dumps(two["configs"]))
+    assert one.configs == two.configs
 
 
 def test_a_different_seed_changes_the_corruption(tmp_path: Path) -> None:
@@ -50,17 +50,17 @@ def test_a_different_seed_changes_the_corruption(tmp_path: Path) -> None:
 
 def test_manifest_reconciles_rows_and_records_checksums(tmp_path: Path, gsm8k_file: Path) -> None:
     manifest = build_files(tmp_path / "out", {"train": [str(gsm8k_file)]})
-    split = manifest["configs"]["gsm8k"]["splits"]["train"]
-    assert split["rows_in"] == 40
-    assert split["rows_in"] == split["rows_paired"] + split["rows_rejected"]
-    assert split["rows_rejected"] == 10  # the no-arithmetic fixture row, every 4th row
-    assert split["rejects_by_reason"] == {"no_intermediate_result": 10}
-    shard = split["shards"][0]
-    assert shard["path"] == "data/gsm8k/train-00000-of-00001.parquet"
-    assert pq.read_metadata(tmp_path / "out" / shard["path"]).num_rows == split["pairs"] == 30
+    split = manifest.configs["gsm8k"].splits["train"]
+    assert split.rows_in == 40
+    assert split.rows_in == split.rows_paired + split.rows_rejected
+    assert split.rows_rejected == 10  # the no-arithmetic fixture row, every 4th row
+    assert split.rejects_by_reason == {"no_intermediate_result": 10}
+    shard = split.shards[0]
+    assert shard.path == "data/gsm8k/train-00000-of-00001.parquet"
+    assert pq.read_metadata(tmp_path / "out" / shard.path).num_rows == split.pairs == 30
     assert read_manifest(tmp_path / "out") == manifest
-    inputs = manifest["configs"]["gsm8k"]["inputs"]
-    assert inputs[0]["sha256"] and inputs[0]["split"] == "train"
+    inputs = manifest.configs["gsm8k"].inputs
+    assert inputs[0].sha256 and inputs[0].split == "train"
 
 
 def test_rejects_keep_the_raw_row_and_reason(tmp_path: Path, gsm8k_file: Path) -> None:
@@ -74,7 +74,7 @@ def test_rejects_keep_the_raw_row_and_reason(tmp_path: Path, gsm8k_file: Path) -
 
 def test_shards_read_with_datasets_polars_and_duckdb(sample_build: Path) -> None:
     manifest = read_manifest(sample_build)
-    expected = manifest["configs"]["gsm8k"]["splits"]["train"]["pairs"]
+    expected = manifest.configs["gsm8k"].splits["train"].pairs
     dataset = datasets.load_dataset(
         "parquet", data_dir=str(sample_build / "data/gsm8k"), split="train"
     )
@@ -137,18 +137,18 @@ def test_conversational_format_loads_as_messages(tmp_path: Path, fmt: str) -> No
 
 
 def test_config_hash_covers_resolved_settings_only(tmp_path: Path) -> None:
-    def manifest_for(name: str, **kwargs: object) -> dict[str, object]:
+    def manifest_for(name: str, **kwargs: object) -> Manifest:
         source = SourceSpec(source="gsm8k", **kwargs)  # type: ignore[arg-type]
-        return build(BuildSpec(out=tmp_path / name, sources=(source,), seed=7))
+        return build(BuildSpec(out=tmp_path / name, sources=(source,), seed=7)).manifest
 
     implicit = manifest_for("a")
     explicit = manifest_for("b", config="main", strategy="arithmetic", splits=("test", "train"))
     other_splits = manifest_for("c", splits=("train",))
-    assert implicit["config_hash"] == explicit["config_hash"]
-    assert implicit["config_hash"] != other_splits["config_hash"]
+    assert implicit.config_hash == explicit.config_hash
+    assert implicit.config_hash != other_splits.config_hash
     reseeded = build(BuildSpec(out=tmp_path / "d", sources=(SourceSpec("gsm8k"),), seed=8))
-    assert reseeded["config_hash"] != implicit["config_hash"]
-    assert implicit["pool_size"] == 256
+    assert reseeded.manifest.config_hash != implicit.config_hash
+    assert implicit.pool_size == 256
 
 
 def test_rebuilding_removes_the_stale_card_and_plots(tmp_path: Path, gsm8k_file: Path) -> None:
@@ -173,8 +173,8 @@ def test_a_relative_tokenizer_path_is_stored_absolute(
         tmp_path / "tk"
     )
     monkeypatch.chdir(tmp_path)
-    manifest = build(BuildSpec(out=Path("out"), sources=(SourceSpec("gsm8k"),), tokenizer="tk"))
-    assert manifest["tokenizer"] == str((tmp_path / "tk").resolve())
+    result = build(BuildSpec(out=Path("out"), sources=(SourceSpec("gsm8k"),), tokenizer="tk"))
+    assert result.manifest.tokenizer == str((tmp_path / "tk").resolve())
     shard = tmp_path / "out/data/gsm8k/train-00000-of-00001.parquet"
     assert set(pq.read_table(shard, columns=["tokenizer"]).column(0).to_pylist()) == {
         str((tmp_path / "tk").resolve())
@@ -196,7 +196,7 @@ def test_a_failed_rebuild_leaves_the_previous_output_intact(
         build_files(out, {"train": [str(tmp_path / "typo.jsonl")]})
     with pytest.raises(PairgenError, match="workers must be at least 1"):
         build_files(out, {"train": [str(gsm8k_file)]}, workers=0)
-    assert shard_bytes(out) == before and read_manifest(out)["configs"]
+    assert shard_bytes(out) == before and read_manifest(out).configs
 
 
 @pytest.mark.parametrize(

@@ -15,8 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pairgen import parcels
-from pairgen.build import build
+from pairgen.build import build, parcels
 from pairgen.build.executors import ordered_map
 from pairgen.build.parcels import (
     LOCK_NAME,
@@ -28,6 +27,7 @@ from pairgen.build.parcels import (
 )
 from pairgen.build.writer import SplitWriter
 from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.errors import PairgenError
 
 from pairgen_rows import gsm8k_rows, write_jsonl
 
@@ -173,7 +173,7 @@ def test_a_build_failing_mid_split_stops_its_workers_and_their_parcels(
         workers=2,
         batch_rows=16,
     )
-    with pytest.raises(OSError, match="disk full") as failure:
+    with pytest.raises(PairgenError, match="cannot write the output: disk full") as failure:
         build(spec)
     assert failure.traceback  # the frames are still referenced, and yet:
     assert list(shared.iterdir()) == []

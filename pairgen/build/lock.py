@@ -1,0 +1,127 @@
+"""One writer at a time in an output folder: ``output_lock(out, purpose)``.
+
+Two builds into one OUT (or a build and a publish of it) would interleave their files:
+a corrupt shard next to a manifest, or two successful runs where the first result was
+silently replaced.  Whoever writes OUT holds an exclusive ``flock`` on
+``OUT/.pairgen/lock`` for the whole job; a second one fails at once with a
+:class:`~pairgen.errors.PairgenError` naming the holder (pid, host, start time, command),
+read from the lock file, where each holder writes them after taking the lock.
+
+Why ``flock`` and not a pid file: the kernel drops the lock when the holder's last file
+descriptor closes, i.e. when the process dies however it dies (kill -9, OOM killer), so a
+dead holder's lock is simply taken by the next run, and a reused pid or another pid
+namespace can never make a dead holder look alive.  Worker processes forked by a build
+inherit the descriptor; they die with their parent (see :mod:`pairgen.build.executors`),
+so the lock is free as soon as the build is gone.  ``flock`` is advisory and local: two
+machines writing one network-mounted OUT are not kept apart on every file system.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shlex
+import socket
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pairgen.errors import PairgenError
+from pairgen.files import json_text
+from pairgen.manifest import STATE_DIR
+
+LOCK_NAME = "lock"
+
+
+def state_dir(out: Path) -> Path:
+    """``OUT/.pairgen``, created (with OUT) if needed; a clear error when OUT is not writable."""
+    if out.exists() and not out.is_dir():
+        raise PairgenError("output path exists and is not a directory", file=str(out))
+    state = out / STATE_DIR
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(exc, out) from exc
+    return state
+
+
+@contextmanager
+def output_lock(out: Path, purpose: str) -> Iterator[Path]:
+    """Hold OUT exclusively for ``purpose`` (``build``, ``publish``); yields ``OUT/.pairgen``.
+
+    Fails at once, never waits: a second build that queued behind the first would then
+    replace the first one's output without anybody having asked for it twice.
+    """
+    out = Path(out)
+    state = state_dir(out)
+    path = state / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise output_error(exc, out) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PairgenError(
+                f"another pairgen is writing this output: {describe_holder(fd)}; wait for it "
+                "to finish or stop it",
+                file=str(out),
+            ) from None
+        try:
+            _write_holder(fd, purpose)
+        except OSError as exc:
+            raise output_error(exc, out) from exc
+        try:
+            yield state
+        finally:
+            os.ftruncate(fd, 0)  # a released lock names nobody
+    finally:
+        os.close(fd)  # releases the flock
+
+
+def describe_holder(fd: int) -> str:
+    """The holder's own description from the lock file (it may be mid-write: say so)."""
+    try:
+        info = json.loads(os.pread(fd, 64 * 1024, 0).decode("utf-8"))
+        started = time.strftime("%Y-%m-%d %H:%M:%S %z", time.localtime(float(info["started"])))
+        return (
+            f"{info['purpose']} by pid {info['pid']} on {info['host']} since {started} "
+            f"({info['command']})"
+        )
+    except (ValueError, KeyError, TypeError, OSError):
+        return "a process that is just starting (no details yet)"
+
+
+def _write_holder(fd: int, purpose: str) -> None:
+    holder = {
+        "purpose": purpose,
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "started": time.time(),
+        "command": shlex.join(sys.argv) if sys.argv and sys.argv[0] else "python",
+    }
+    data = json_text(holder).encode("utf-8")
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, data, 0)
+
+
+def output_error(exc: OSError, out: Path) -> PairgenError:
+    """An OSError while writing OUT as one line naming the path (no traceback)."""
+    reasons = {
+        errno.ENOSPC: "no space left on the device",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+    }
+    reason = reasons.get(exc.errno or 0) or exc.strerror or str(exc)
+    where = exc.filename if isinstance(exc.filename, str) else str(out)
+    return PairgenError(f"cannot write the output: {reason}", file=where)
+
+
+__all__ = ["LOCK_NAME", "describe_holder", "output_error", "output_lock", "state_dir"]

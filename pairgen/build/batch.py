@@ -22,7 +22,7 @@ from pairgen.errors import RowRejected
 from pairgen.metrics import edit_stats, load_tokenizer, token_stats
 from pairgen.record import REJECT_SCHEMA, TOKEN_STAT_FIELDS, Example, PairDraft, pair_schema
 from pairgen.sources import Source, get_source
-from pairgen.sources.base import require_utf8
+from pairgen.sources.fields import DEFAULT_MAX_FIELD_CHARS
 from pairgen.sources.inputs import RawBatch
 from pairgen.strategies import Strategy, StrategyOptions, build_strategy
 
@@ -41,6 +41,7 @@ class BatchPlan:
     pool: ExemplarPool = field(default_factory=lambda: ExemplarPool(()))
     tokenizer: str | None = None
     format: str = "standard"
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,10 @@ def process_batch(plan: BatchPlan, batch: RawBatch) -> BatchResult:
         row_index = batch.first_row + offset
         source_id = _safe_source_id(source, row, row_index)
         try:
-            example = prepared_example(source, strategy, row, plan.config, batch.split, row_index)
+            batch.check_unique(offset, source_id)
+            example = prepared_example(
+                source, strategy, row, plan.config, batch.split, row_index, plan.max_field_chars
+            )
             shots = (
                 plan.pool.draw(example, plan.shots, rngs.for_example(source_id, "shots"))
                 if plan.shots
@@ -136,14 +140,17 @@ def prepared_example(
     config: str,
     split: str,
     row_index: int,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
 ) -> Example:
     """A raw row as the example the strategy pairs (and few-shot pools draw from).
 
     One path for both, so an exemplar is read, checked and prepared exactly like the
     examples whose prompts it appears in; raises ``RowRejected`` for an unusable row.
     """
-    example = source.to_example(row, config=config, split=split, row_index=row_index)
-    return strategy.prepare(require_utf8(example))
+    example = source.read_row(
+        row, config=config, split=split, row_index=row_index, max_field_chars=max_field_chars
+    )
+    return strategy.prepare(example)
 
 
 def _safe_source_id(source: Source, row: dict[str, Any], row_index: int) -> str:

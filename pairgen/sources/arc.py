@@ -8,8 +8,11 @@ choices under their own labels, so a pair can name its answer by label
 
 Reject codes: ``missing_field``/``bad_field_type``/``empty_field`` (a text field),
 ``malformed_choices`` (not a text/label mapping of equal-length lists of strings),
-``empty_choice``, ``duplicate_label``, ``too_few_choices`` (under 2), ``unlabeled``
-(empty ``answerKey``) and ``unknown_answer_key`` (an ``answerKey`` no label matches).
+``empty_choice``, ``duplicate_label``, ``too_few_choices`` (under 2),
+``too_many_choices`` (over ``MAX_CHOICES``), ``unlabeled`` (empty ``answerKey``) and
+``unknown_answer_key`` (an ``answerKey`` no label matches); ``duplicate_id`` when an ``id``
+repeats within a split (the first row keeps it), ``bad_encoding`` and ``too_long`` for
+any field (:mod:`pairgen.sources.fields`).
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pyarrow as pa
+
 from pairgen.errors import RowRejected
 from pairgen.record import Example
 from pairgen.sources.base import Source, require_text
-from pairgen.sources.choices import answer_completion, format_choice_line
+from pairgen.sources.choices import MAX_CHOICES, answer_completion, format_choice_line
 
 
 class ARC(Source):
@@ -31,6 +36,8 @@ class ARC(Source):
     configs = ("ARC-Challenge", "ARC-Easy")
     splits = ("train", "validation", "test")
     required_columns = ("id", "question", "choices", "answerKey")
+    id_column = "id"
+    text_columns = ("id", "question", "answerKey")
     default_strategy = "choice"
     license = "cc-by-sa-4.0"
     pretty_name = "AI2 Reasoning Challenge (ARC)"
@@ -42,10 +49,11 @@ class ARC(Source):
   year    = {2018},
 }"""
 
-    def source_id(self, row: Mapping[str, Any], row_index: int) -> str:
-        """ARC's own question id (``Mercury_SC_415702``), else the row index."""
-        value = row.get("id")
-        return value if isinstance(value, str) and value.strip() else str(row_index)
+    def column_types(self) -> dict[str, pa.DataType]:
+        """Text columns as strings, and ``choices`` as its text and label lists."""
+        texts = pa.list_(pa.string())
+        choices = pa.struct([pa.field("text", texts), pa.field("label", texts)])
+        return {**super().column_types(), "choices": choices}
 
     def to_example(
         self, row: Mapping[str, Any], *, config: str, split: str, row_index: int
@@ -108,4 +116,6 @@ def _choices(value: object) -> tuple[list[str], list[str]]:
         raise RowRejected("duplicate_label", f"labels {clean_labels}")
     if len(clean_texts) < 2:
         raise RowRejected("too_few_choices", f"{len(clean_texts)} choice(s)")
+    if len(clean_texts) > MAX_CHOICES:
+        raise RowRejected("too_many_choices", f"{len(clean_texts)} choices (at most {MAX_CHOICES})")
     return clean_texts, clean_labels

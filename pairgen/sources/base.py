@@ -12,10 +12,14 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
+
+import pyarrow as pa
 
 from pairgen.errors import RowRejected
 from pairgen.record import Example
+from pairgen.sources.fields import DEFAULT_MAX_FIELD_CHARS, check_fields
 
 
 class Source(ABC):
@@ -33,6 +37,15 @@ class Source(ABC):
     # True when the completion continues the prompt's context (HellaSwag) instead of
     # answering a question whose choices the prompt lists under labels.
     completes_context: ClassVar[bool] = False
+    # The dataset's own row id (ARC ``id``, HellaSwag ``ind``); ``None``: the row index.
+    # Ids must be unique within a split: a repeated one is a ``duplicate_id`` reject.
+    id_column: ClassVar[str | None] = None
+    # Columns file readers must read as strings, never guess a type for (a question
+    # ``2021-01-01`` is not a timestamp); see :meth:`column_types` for nested ones.
+    text_columns: ClassVar[tuple[str, ...]] = ()
+    # Where the bundled samples live (<config>/<split>.jsonl): None for pairgen's own
+    # sources (pairgen/sources/samples/<name>/); a plugin's source names its own folder.
+    samples_dir: ClassVar[Path | None] = None
 
     @property
     def default_config(self) -> str:
@@ -48,9 +61,43 @@ class Source(ABC):
             return self.name
         return f"{self.name}-{config.lower().removeprefix(self.name + '-')}"
 
+    def column_types(self) -> dict[str, pa.DataType]:
+        """Arrow types a file reader must give these columns instead of inferring them."""
+        return dict.fromkeys(self.text_columns, pa.string())
+
     def source_id(self, row: Mapping[str, Any], row_index: int) -> str:
-        """A stable id for a row: the dataset's own id column, else the row index."""
-        return str(row_index)
+        """A stable id for a row: the :attr:`id_column` (an int, or text without its
+        surrounding whitespace), else the row index.
+
+        Never fails and is always writable text, whatever the row holds: an id that is
+        not valid Unicode comes back escaped (``\\ud800``), and :meth:`read_row` rejects
+        the row as ``bad_encoding``.  Depends on the id column alone, so the build can
+        find repeated ids without reading the rest of the row.
+        """
+        value = row.get(self.id_column) if self.id_column is not None else None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str) or not value.strip():
+            return str(row_index)
+        text = value.strip()
+        return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode()
+
+    def read_row(
+        self,
+        row: Mapping[str, Any],
+        *,
+        config: str,
+        split: str,
+        row_index: int,
+        max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
+    ) -> Example:
+        """A raw row as an example, or ``RowRejected``: the fields this source reads are
+        checked first (:func:`~pairgen.sources.fields.check_fields`: ``bad_encoding``,
+        ``too_long``), then :meth:`to_example` maps them and :func:`require_utf8` checks
+        what it made.  The build calls this, never ``to_example`` directly."""
+        check_fields(row, self.required_columns, max_field_chars)
+        example = self.to_example(row, config=config, split=split, row_index=row_index)
+        return require_utf8(example)
 
     @abstractmethod
     def to_example(
@@ -79,16 +126,26 @@ class Source(ABC):
 def require_utf8(example: Example) -> Example:
     """The example, or a ``bad_encoding`` reject when its text cannot be written as UTF-8.
 
-    JSON allows lone UTF-16 surrogates (``"\\ud83d"``, half an emoji); Python reads them
-    into ``str`` but neither Arrow nor any UTF-8 file can hold them.
+    :meth:`Source.read_row` checks the raw fields a source declares; this checks what
+    the source made of them (labels and ids included), for sources that read more.
     """
-    for text in (example.question, example.solution, example.context, *example.choices):
-        if text.isascii():  # the common case, checked without making a copy
-            continue
+    texts = (example.question, example.solution, example.context, example.source_id)
+    for text in (*texts, *example.choices, *example.choice_labels):
+        if not text.isascii():  # ASCII, the common case, is checked without a copy
+            break
+    else:
+        return example
+    names = ("question", "solution", "context", "source_id")
+    named = [*zip(names, texts, strict=True)]
+    named += [(f"choices[{i}]", text) for i, text in enumerate(example.choices)]
+    named += [(f"choice_labels[{i}]", text) for i, text in enumerate(example.choice_labels)]
+    for name, text in named:
         try:
             text.encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise RowRejected("bad_encoding", f"text is not valid Unicode: {exc.reason}") from exc
+            raise RowRejected(
+                "bad_encoding", f"{name} is not valid Unicode at character {exc.start}"
+            ) from None
     return example
 
 
@@ -113,6 +170,11 @@ class QuestionAnswerSource(Source):
 
     question_column: ClassVar[str]
     solution_column: ClassVar[str]
+
+    def column_types(self) -> dict[str, pa.DataType]:
+        """The question and solution columns, and any declared text columns, as strings."""
+        names = (self.question_column, self.solution_column, *self.text_columns)
+        return dict.fromkeys(names, pa.string())
 
     def example_meta(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """Extra per-row metadata kept on the example (none by default)."""

@@ -12,6 +12,9 @@ from __future__ import annotations
 from pairgen.record import Example
 
 CONTINUATION_META_KEY = "continuation"
+# More choices than letters is not a multiple-choice question any source ships; the cap
+# bounds the pairs (one per wrong choice) and prompt lines one row can make.
+MAX_CHOICES = 26
 TEMPLATE_META_KEY = "choice_template"
 SENTENCE_PREFIX = "The answer is "
 _NO_SPACE_BEFORE = ",.;:!?')"
@@ -61,6 +64,7 @@ def answer_completion(example: Example) -> str:
 
 __all__ = [
     "CONTINUATION_META_KEY",
+    "MAX_CHOICES",
     "SENTENCE_PREFIX",
     "TEMPLATE_META_KEY",
     "answer_completion",

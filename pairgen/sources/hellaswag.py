@@ -14,8 +14,11 @@ the raw text kept for ``StrategyOptions(clean_markup=False)``: see
 :mod:`pairgen.sources.markup`.
 
 Reject codes: ``unlabeled`` (empty label), ``unknown_answer_key`` (a label that is not
-the index of an ending), ``malformed_endings`` (not a list of strings), ``empty_choice``
-and ``too_few_choices`` (fewer than two endings), plus the text-field codes.
+the index of an ending, written in ASCII digits: ``"²"`` and ``"٣"`` are not),
+``malformed_endings`` (not a list of strings), ``empty_choice``, ``too_few_choices``
+(fewer than two endings) and ``too_many_choices`` (over ``MAX_CHOICES``),
+``duplicate_id`` when an ``ind`` repeats within a split (the first row keeps it), plus the
+text-field codes and ``bad_encoding``/``too_long`` (:mod:`pairgen.sources.fields`).
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pyarrow as pa
+
 from pairgen.errors import RowRejected
 from pairgen.record import Example
 from pairgen.sources.base import Source, require_text
-from pairgen.sources.choices import CONTINUATION_META_KEY, answer_completion
+from pairgen.sources.choices import CONTINUATION_META_KEY, MAX_CHOICES, answer_completion
 from pairgen.sources.markup import clean_wikihow_markup, raw_text_meta
 
 
@@ -38,6 +43,8 @@ class HellaSwag(Source):
     configs = ("default",)
     splits = ("train", "validation", "test")
     required_columns = ("ind", "activity_label", "ctx", "endings", "label")
+    id_column = "ind"  # unique per split; ``source_id`` names the video or article
+    text_columns = ("activity_label", "ctx", "ctx_a", "ctx_b", "source_id", "split_type")
     default_strategy = "choice"
     license = "mit"
     pretty_name = "HellaSwag"
@@ -50,14 +57,10 @@ class HellaSwag(Source):
   year      = {2019},
 }"""
 
-    def source_id(self, row: Mapping[str, Any], row_index: int) -> str:
-        """HellaSwag's ``ind`` (unique per split; ``source_id`` names the video/article)."""
-        value = row.get("ind")
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        return str(row_index)
+    def column_types(self) -> dict[str, pa.DataType]:
+        """Text columns as strings and ``endings`` as a list of them (``label`` is left
+        to the file: the Hub's is a string, the original files' an int)."""
+        return {**super().column_types(), "endings": pa.list_(pa.string())}
 
     def to_example(
         self, row: Mapping[str, Any], *, config: str, split: str, row_index: int
@@ -107,16 +110,28 @@ def _endings(value: object) -> list[str]:
         raise RowRejected("empty_choice", "an ending is empty")
     if len(value) < 2:
         raise RowRejected("too_few_choices", f"{len(value)} ending(s)")
+    if len(value) > MAX_CHOICES:
+        raise RowRejected("too_many_choices", f"{len(value)} endings (at most {MAX_CHOICES})")
     return list(value)
 
 
 def _answer_index(label: object, count: int) -> int:
-    """The Hub's string label (``"2"``) as an ending index, or the reject why not."""
+    """The Hub's string label (``"2"``) as an ending index, or the reject why not.
+
+    ASCII digits only (``str.isdigit()`` also accepts ``"²"``, which ``int()`` refuses),
+    and at most 9 of them (``int()`` refuses thousands).
+    """
     if label is None or (isinstance(label, str) and not label.strip()):
         raise RowRejected("unlabeled", "label is empty (the HellaSwag test split is unlabeled)")
-    text = str(label).strip()
-    if isinstance(label, bool) or not text.isdigit() or int(text) >= count:
+    index = -1
+    if isinstance(label, int) and not isinstance(label, bool):
+        index = label
+    elif isinstance(label, str):
+        text = label.strip()
+        if text.isascii() and text.isdigit() and len(text) < 10:
+            index = int(text)
+    if not 0 <= index < count:
         raise RowRejected(
-            "unknown_answer_key", f"label {label!r} is not an index of {count} endings"
+            "unknown_answer_key", f"label {label!a} is not an index of {count} endings"
         )
-    return int(text)
+    return index

@@ -7,8 +7,9 @@ happens in the workers.
 
 - ``hub``: :func:`datasets.load_dataset` with a configurable revision; the resolved commit
   is recorded.
-- ``files``: local Parquet or JSONL in the Hub's schema (``--data-files SPLIT=PATH``),
-  read by :mod:`pairgen.sources.readers`.
+- ``files``: local files in the Hub's schema (``--data-files SPLIT=PATTERN``: files,
+  globs, directories; Parquet, JSON Lines, JSON, CSV, gzip or zstd compressed),
+  resolved by :mod:`pairgen.sources.datafiles`, read by :mod:`pairgen.sources.readers`.
 - ``sample``: the handwritten examples shipped in ``pairgen/samples/`` (no network).
 """
 
@@ -25,7 +26,10 @@ import pyarrow as pa
 from pairgen.errors import PairgenError
 from pairgen.files import file_sha256
 from pairgen.sources.base import Source
-from pairgen.sources.readers import RawRows, check_columns, compact, read_file
+from pairgen.sources.datafiles import resolve_data_files
+from pairgen.sources.duplicates import DuplicateIds, duplicate_reject
+from pairgen.sources.rawio import RawRows, check_columns, compact
+from pairgen.sources.readers import count_rows, read_file
 
 Backend = Literal["hub", "files", "sample"]
 BACKENDS: tuple[str, ...] = ("hub", "files", "sample")
@@ -35,15 +39,27 @@ SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 
 @dataclass(frozen=True, slots=True)
 class RawBatch:
-    """Consecutive raw rows of one split: Arrow columns, or dicts when parsed by hand."""
+    """Consecutive raw rows of one split: Arrow columns, or dicts when parsed by hand.
+
+    ``file`` is the input's recorded name (its file name, ``sample:...``, or the Hub
+    location), never a path of this machine; ``repeats`` maps the offsets of rows whose
+    id an earlier row of the split has to that row's index
+    (:mod:`pairgen.sources.duplicates`).
+    """
 
     split: str
     file: str
     first_row: int
     rows: RawRows
+    repeats: Mapping[int, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return self.rows.num_rows if isinstance(self.rows, pa.RecordBatch) else len(self.rows)
+
+    def check_unique(self, offset: int, source_id: str) -> None:
+        """Raise the ``duplicate_id`` reject when the row at ``offset`` repeats an id."""
+        if self.repeats:
+            duplicate_reject(self.repeats, offset, source_id)
 
     def to_pylist(self) -> list[dict[str, Any]]:
         return self.rows.to_pylist() if isinstance(self.rows, pa.RecordBatch) else self.rows
@@ -51,7 +67,13 @@ class RawBatch:
 
 @dataclass(frozen=True, slots=True)
 class InputRecord:
-    """What went into a split, for the manifest: a file with its checksum, or a Hub commit."""
+    """What went into a split, for the manifest: a file with its checksum, or a Hub commit.
+
+    ``location`` names a file by its file name alone (``train.jsonl``; the sha256 says
+    which file it was), a bundled sample as ``sample:<source>/<config>/<split>.jsonl``,
+    the Hub as ``hf://datasets/<repo>`` and a local mirror by its directory's name: no
+    absolute path of the build machine is written into an output.
+    """
 
     split: str
     location: str
@@ -66,14 +88,20 @@ class SplitInput:
     split: str
     backend: str
     paths: list[Path] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # what outputs record for each path
     hub_repo: str = ""
     hub_config: str = ""
     revision: str | None = None
 
+    def __post_init__(self) -> None:
+        if not self.names:  # a file is recorded by its name, never its path on this machine
+            self.names = [path.name for path in self.paths]
+
 
 def sample_path(source: Source, config: str, split: str) -> Path:
     """The bundled sample file of a source/config/split."""
-    return SAMPLES_DIR / source.name / config / f"{split}.jsonl"
+    root = source.samples_dir or SAMPLES_DIR / source.name
+    return root / config / f"{split}.jsonl"
 
 
 def sample_splits(source: Source, config: str) -> list[str]:
@@ -106,22 +134,8 @@ def resolve_inputs(
         if not data_files:
             raise PairgenError("--from files needs at least one --data-files SPLIT=PATH")
         chosen = list(dict.fromkeys(splits)) if splits else list(data_files)
-        inputs = []
-        for split in chosen:
-            if split not in data_files:
-                raise PairgenError(f"split {split!r} has no --data-files entry")
-            paths = [Path(p) for p in data_files[split]]
-            repeated = {str(p) for p in paths if paths.count(p) > 1}
-            if repeated:
-                raise PairgenError(
-                    f"split {split!r} lists the same file twice (its rows would pair twice)",
-                    file=sorted(repeated)[0],
-                )
-            for path in paths:
-                if not path.is_file():
-                    raise PairgenError("file not found", file=str(path))
-            inputs.append(SplitInput(split, backend, paths=paths))
-        return inputs
+        files = resolve_data_files(data_files, chosen)
+        return [SplitInput(split, backend, paths=paths) for split, paths in files.items()]
     if backend == "sample":
         available = sample_splits(source, config)
         chosen = list(dict.fromkeys(splits)) if splits else available
@@ -131,7 +145,15 @@ def resolve_inputs(
                     f"no bundled sample for {source.name}/{config} split {split!r}; "
                     f"samples exist for: {', '.join(available)}"
                 )
-        return [SplitInput(s, backend, paths=[sample_path(source, config, s)]) for s in chosen]
+        return [
+            SplitInput(
+                s,
+                backend,
+                paths=[sample_path(source, config, s)],
+                names=[f"sample:{source.name}/{config}/{s}.jsonl"],
+            )
+            for s in chosen
+        ]
     chosen = list(dict.fromkeys(splits)) if splits else list(source.splits)
     repo = hub_repo or source.hub_repo
     return [
@@ -152,8 +174,8 @@ def describe_inputs(split_inputs: Sequence[SplitInput]) -> list[InputRecord]:
     for split_input in split_inputs:
         if split_input.backend != "hub":
             records += [
-                InputRecord(split_input.split, str(p), sha256=file_sha256(p))
-                for p in split_input.paths
+                InputRecord(split_input.split, name, sha256=file_sha256(path))
+                for path, name in zip(split_input.paths, split_input.names, strict=True)
             ]
             continue
         repo = split_input.hub_repo
@@ -165,11 +187,17 @@ def describe_inputs(split_inputs: Sequence[SplitInput]) -> list[InputRecord]:
                 if mirror
                 else resolve_hub_revision(repo, split_input.revision)
             )
-        location = repo if mirror else f"hf://datasets/{repo}"
+        location = recorded_hub_location(repo)
         if not mirror:
             split_input.revision = revisions[key]
         records.append(InputRecord(split_input.split, location, revision=revisions[key]))
     return records
+
+
+def recorded_hub_location(repo: str) -> str:
+    """How outputs name a Hub input: ``hf://datasets/<repo>``, or a local mirror's
+    directory name (never its path on this machine)."""
+    return Path(repo).resolve().name if Path(repo).is_dir() else f"hf://datasets/{repo}"
 
 
 def directory_revision(directory: Path) -> str:
@@ -195,22 +223,34 @@ def resolve_hub_revision(repo: str, revision: str | None) -> str:
     return str(info.sha)
 
 
+def expected_rows(split_input: SplitInput) -> int | None:
+    """How many rows a split's files hold, when they say so cheaply (a progress bar's
+    total; see :func:`~pairgen.sources.readers.count_rows`); ``None`` for the Hub."""
+    if split_input.backend == "hub":
+        return None
+    counts = [count_rows(path) for path in split_input.paths]
+    return None if None in counts else sum(c for c in counts if c is not None)
+
+
 def iter_split(
     split_input: SplitInput, source: Source, batch_rows: int = DEFAULT_BATCH_ROWS
 ) -> Iterator[RawBatch]:
     """All raw rows of one split, in order, as batches of at most ``batch_rows`` rows."""
     next_row = 0
+    ids = DuplicateIds(source)
     if split_input.backend == "hub":
-        yield from _iter_hub(split_input, source, batch_rows)
+        yield from _iter_hub(split_input, source, batch_rows, ids)
         return
-    for path in split_input.paths:
+    for path, name in zip(split_input.paths, split_input.names, strict=True):
         for rows in read_file(path, source, batch_rows):
-            batch = RawBatch(split_input.split, str(path), next_row, rows)
+            batch = RawBatch(split_input.split, name, next_row, rows, ids.repeats(rows, next_row))
             next_row += len(batch)
             yield batch
 
 
-def _iter_hub(split_input: SplitInput, source: Source, batch_rows: int) -> Iterator[RawBatch]:
+def _iter_hub(
+    split_input: SplitInput, source: Source, batch_rows: int, ids: DuplicateIds
+) -> Iterator[RawBatch]:
     import datasets
 
     local = Path(split_input.hub_repo).is_dir()
@@ -228,7 +268,10 @@ def _iter_hub(split_input: SplitInput, source: Source, batch_rows: int) -> Itera
             file=location,
         ) from exc
     check_columns(dataset.column_names, source, location)
+    recorded = recorded_hub_location(split_input.hub_repo)
     next_row = 0
     for batch in dataset.data.table.to_batches(max_chunksize=batch_rows):
-        yield RawBatch(split_input.split, location, next_row, compact(batch))
+        rows = compact(batch)
+        repeats = ids.repeats(rows, next_row)
+        yield RawBatch(split_input.split, recorded, next_row, rows, repeats)
         next_row += batch.num_rows

@@ -32,6 +32,7 @@ class MetaMath(QuestionAnswerSource):
     question_column = "query"
     solution_column = "response"
     required_columns = ("query", "response")
+    text_columns = ("type", "original_question")
     default_strategy = "arithmetic"
     license = "mit"
     pretty_name = "MetaMathQA"

@@ -1,18 +1,36 @@
-"""Raw rows out of local files in a source's Hub schema: Parquet, JSON Lines, JSON arrays.
+"""Raw rows out of local files in a source's Hub schema: Parquet, JSON Lines, JSON, CSV.
 
 Each reader yields batches of at most ``batch_rows`` rows, in file order and in bounded
 memory (a JSON array, parsed whole, is the exception its reader documents): Arrow record
 batches where Arrow can read the file, lists of row dicts where rows of mixed types make
-it fall back to Python.  A file that is not in the source's schema fails with the
-missing column's name; a line that is not JSON fails with its line number.
+it fall back to Python.  JSON Lines, JSON and CSV may be compressed (``.gz``, ``.zst``;
+:mod:`pairgen.sources.datafiles` decides the format from the name).
+
+What a reader guarantees the rest of the build, whatever the file holds:
+
+- a file not in the source's schema fails with the missing column's name; a line that
+  is not JSON, or not an object, fails with its line number; a JSON array element that
+  is not an object fails with its index; a CSV row with the wrong number of fields fails
+  quoting the row;
+- the source's declared text columns (:meth:`Source.column_types`) are read as strings:
+  Arrow's JSON and CSV readers would otherwise turn a question like ``2021-01-01`` into a
+  timestamp and the row would be rejected for its type;
+- no row is nested deeper than :data:`MAX_NESTING` levels (an error naming file, line and
+  field): Arrow's JSON parser crashes the process on a line nested ~20,000 deep, and
+  Python's json module and every later step recurse;
+- integers too long for Python's ``int()`` arrive as :class:`decimal.Decimal` (the
+  source then rejects the field for its type) and bytes that are not UTF-8 as lone
+  surrogates (the row is rejected as ``bad_encoding``), never as a traceback.
 """
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.json as pa_json
@@ -20,138 +38,256 @@ import pyarrow.parquet as pq
 
 from pairgen.errors import PairgenError
 from pairgen.sources.base import Source
+from pairgen.sources.csv_reader import iter_csv
+from pairgen.sources.datafiles import DataFormat, data_format, known_formats
+from pairgen.sources.nesting import MAX_NESTING, arrow_safe, check_nesting, type_depth
+from pairgen.sources.rawio import READ_ERRORS, RawRows, check_columns, open_stream, pieces
 
-RawRows: TypeAlias = pa.RecordBatch | list[dict[str, Any]]
+_ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
+BLOCK_BYTES = 8 << 20
+
+
+class _TooDeepForArrow(Exception):
+    """Arrow read a nested column deeper than MAX_NESTING: let the Python reader name the row."""
 
 
 def read_file(path: Path, source: Source, batch_rows: int) -> Iterator[RawRows]:
-    """The rows of one local file, by its suffix (``.parquet``, ``.jsonl``, ``.json``)."""
-    if path.suffix == ".parquet":
+    """The rows of one local file, by its format (see :mod:`pairgen.sources.datafiles`)."""
+    fmt = data_format(path)
+    if fmt is None:
+        raise PairgenError(f"unsupported file type (use {known_formats()})", file=str(path))
+    if fmt.kind == "parquet":
         return _iter_parquet(path, source, batch_rows)
-    if path.suffix == ".json" and _starts_with_array(path):
-        return _iter_json_array(path, source, batch_rows)
-    if path.suffix in (".jsonl", ".json"):
-        return _iter_jsonl(path, source, batch_rows)
-    raise PairgenError("unsupported file type (use .parquet or .jsonl)", file=str(path))
-
-
-def check_columns(columns: Sequence[str], source: Source, location: str) -> None:
-    """Fail with the missing column's name when a file is not in the source's schema."""
-    missing = [c for c in source.required_columns if c not in columns]
-    if missing:
-        raise PairgenError(
-            f"not in the {source.name} schema: missing column {missing[0]!r} "
-            f"(expected {', '.join(source.required_columns)}; "
-            f"found {', '.join(columns) or 'none'})",
-            file=location,
-        )
-
-
-def compact(batch: pa.RecordBatch) -> pa.RecordBatch:
-    """A copy of ``batch`` that holds only its own rows.
-
-    A slice shares its parent's buffers, and pickling it for a worker process sends them
-    whole: a 4,096-row piece of an 8 MB JSON block carried all 8 MB (3x the bytes), and a
-    Hub chunk sliced from a memory-mapped file carries the chunk.
-    """
-    columns = [pa.concat_arrays([column]) for column in batch.columns]
-    return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
+    if fmt.kind in ("csv", "tsv"):
+        return iter_csv(path, fmt, source, batch_rows)
+    if fmt.kind == "json" and _starts_with_array(path, fmt):
+        return _iter_json_array(path, fmt, source, batch_rows)
+    return _iter_jsonl(path, fmt, source, batch_rows)
 
 
 def _iter_parquet(path: Path, source: Source, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    location = str(path)
     try:
         parquet = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise PairgenError(f"not a readable Parquet file: {exc}", file=str(path)) from exc
-    check_columns(parquet.schema_arrow.names, source, str(path))
+        raise PairgenError(f"not a readable Parquet file: {exc}", file=location) from exc
+    check_columns(parquet.schema_arrow.names, source, location)
+    for schema_field in parquet.schema_arrow:
+        if type_depth(schema_field.type) > MAX_NESTING:
+            raise PairgenError(
+                f"column nested deeper than {MAX_NESTING} levels",
+                file=location,
+                field=schema_field.name,
+            )
+    first_row = 0
     try:
-        yield from parquet.iter_batches(batch_size=batch_rows)
+        for batch in parquet.iter_batches(batch_size=batch_rows):
+            _check_utf8(batch, location, first_row)
+            first_row += batch.num_rows
+            yield batch
     except (pa.ArrowInvalid, OSError) as exc:
-        raise PairgenError(f"corrupt Parquet data: {exc}", file=str(path)) from exc
+        raise PairgenError(f"corrupt Parquet data: {exc}", file=location) from exc
 
 
-def _starts_with_array(path: Path) -> bool:
-    with path.open("rb") as handle:
-        head = handle.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
-    return head.startswith(b"[")
+def _check_utf8(batch: pa.RecordBatch, location: str, first_row: int) -> None:
+    """Parquet does not promise valid UTF-8 in string columns; Python cannot read it back."""
+    try:
+        batch.validate(full=True)
+    except pa.ArrowInvalid:
+        for name, column in zip(batch.schema.names, batch.columns, strict=True):
+            try:
+                column.validate(full=True)
+            except pa.ArrowInvalid as exc:
+                raise PairgenError(
+                    f"invalid data in rows {first_row}-{first_row + batch.num_rows - 1} "
+                    f"(text that is not UTF-8?): {exc}",
+                    file=location,
+                    field=name,
+                ) from exc
+        raise
 
 
-def _iter_json_array(path: Path, source: Source, batch_rows: int) -> Iterator[list[dict[str, Any]]]:
+def _starts_with_array(path: Path, fmt: DataFormat) -> bool:
+    try:
+        with open_stream(path, fmt) as handle:
+            head: bytes = handle.read(4096)
+    except READ_ERRORS as exc:
+        raise PairgenError(f"cannot read the file: {exc}", file=str(path)) from exc
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"[")
+
+
+def _json_int(text: str) -> int | Decimal:
+    """A JSON integer; one too long for ``int()`` (over 4,300 digits) as a Decimal."""
+    try:
+        return int(text)
+    except ValueError:
+        return Decimal(text)
+
+
+def parse_json(text: str, location: str, line: int | None) -> Any:
+    """One JSON document; malformed or too deeply nested JSON is one clear error."""
+    try:
+        return json.loads(text, parse_int=_json_int)
+    except RecursionError:
+        raise PairgenError(
+            f"JSON nested deeper than {MAX_NESTING} levels", file=location, row=line
+        ) from None
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno} column {exc.colno}" if line is None else f"column {exc.colno}"
+        raise PairgenError(
+            f"unparsable JSON: {exc.msg} at {where}", file=location, row=line
+        ) from exc
+
+
+def _iter_json_array(
+    path: Path, fmt: DataFormat, source: Source, batch_rows: int
+) -> Iterator[list[dict[str, Any]]]:
     """A file holding one JSON array of rows (how MetaMathQA-395K.json ships on the Hub).
 
     The array is parsed whole (about 1 GB of memory for MetaMathQA); convert it to JSON
     Lines or Parquet once for builds on machines tighter than that.
     """
-    try:
-        rows = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise PairgenError(f"unparsable JSON: {exc.msg}", file=str(path), row=exc.lineno) from exc
-    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise PairgenError("a .json input must be an array of objects", file=str(path))
+    location = str(path)
+    rows = parse_json(_read_text(path, fmt), location, None)
+    if not isinstance(rows, list):
+        raise PairgenError("a .json input must be an array of objects", file=location)
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise PairgenError(
+                f"element [{index}] of the JSON array is {type(row).__name__}, not an object",
+                file=location,
+            )
+        check_nesting(row, location, f"element [{index}]")
     columns: set[str] = set()
     for row in rows[:1000]:
         columns.update(row)
-    check_columns(sorted(columns), source, str(path))
+    check_columns(sorted(columns), source, location)
     for start in range(0, len(rows), batch_rows):
         yield rows[start : start + batch_rows]
 
 
-def _iter_jsonl(
-    path: Path, source: Source, batch_rows: int
-) -> Iterator[pa.RecordBatch | list[dict[str, Any]]]:
+def _read_text(path: Path, fmt: DataFormat) -> str:
+    try:
+        with open_stream(path, fmt) as handle:
+            data: bytes = handle.read()
+    except READ_ERRORS as exc:
+        raise PairgenError(f"cannot read the file: {exc}", file=str(path)) from exc
+    return data.decode("utf-8-sig", errors="surrogateescape")
+
+
+def _iter_jsonl(path: Path, fmt: DataFormat, source: Source, batch_rows: int) -> Iterator[RawRows]:
     """JSON Lines through Arrow's streaming reader; rows of mixed types fall back to Python.
 
     Arrow stops at the first block whose types disagree with the schema it inferred, so on
     an Arrow error the rest of the file is read line by line, skipping the rows already
     yielded: a line that is not JSON is a hard error naming the line, while a row with odd
-    types goes on to the source, which rejects it with a reason.
+    types goes on to the source, which rejects it with a reason.  A file with a line
+    Arrow's parser could not survive is read by Python from the start.
     """
+    location = str(path)
     yielded = 0
+    if not arrow_safe(lambda: open_stream(path, fmt), location):
+        yield from _read_jsonl_python(path, fmt, source, batch_rows)
+        return
     try:
-        reader = pa_json.open_json(path, read_options=pa_json.ReadOptions(block_size=8 << 20))
-        check_columns(reader.schema.names, source, str(path))
+        options = pa_json.ParseOptions(
+            explicit_schema=_declared_schema(path, fmt, source), unexpected_field_behavior="infer"
+        )
+        reader = pa_json.open_json(
+            open_stream(path, fmt),
+            read_options=pa_json.ReadOptions(block_size=BLOCK_BYTES),
+            parse_options=options,
+        )
+        check_columns(reader.schema.names, source, location)
         for batch in reader:
-            for start in range(0, batch.num_rows, batch_rows):
-                piece = compact(batch.slice(start, batch_rows))
+            if any(type_depth(t) > MAX_NESTING for t in batch.schema.types):
+                raise _TooDeepForArrow
+            for piece in pieces(batch, batch_rows):
                 yield piece
                 yielded += piece.num_rows
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        yield from _read_jsonl_python(path, source, batch_rows, skip_rows=yielded)
+    except (*_ARROW_ERRORS, _TooDeepForArrow):
+        yield from _read_jsonl_python(path, fmt, source, batch_rows, skip_rows=yielded)
+    except OSError as exc:  # a truncated or corrupt compressed file
+        raise PairgenError(f"cannot read the file: {exc}", file=location) from exc
+
+
+def _declared_schema(path: Path, fmt: DataFormat, source: Source) -> pa.Schema | None:
+    """The source's declared column types, for the columns the first row has.
+
+    Declaring a column the file lacks would make Arrow invent it (all nulls) and hide the
+    missing-column error, so only the first row's columns are declared.
+    """
+    declared = source.column_types()
+    if not declared:
+        return None
+    try:
+        with open_stream(path, fmt) as raw, io.TextIOWrapper(raw, encoding="utf-8-sig") as text:
+            first = json.loads(text.readline())
+    except (ValueError, RecursionError, *READ_ERRORS):
+        return None  # the line-by-line reader reports what is wrong with the file
+    if not isinstance(first, dict):
+        return None
+    fields = [pa.field(name, kind) for name, kind in declared.items() if name in first]
+    return pa.schema(fields) if fields else None
 
 
 def _read_jsonl_python(
-    path: Path, source: Source, batch_rows: int, skip_rows: int = 0
+    path: Path, fmt: DataFormat, source: Source, batch_rows: int, skip_rows: int = 0
 ) -> Iterator[list[dict[str, Any]]]:
+    location = str(path)
     rows: list[dict[str, Any]] = []
     rows_seen = 0
     seen_columns: set[str] = set()
     checked = False
-    with path.open(encoding="utf-8-sig") as handle:  # a BOM is not part of the first row
-        for line_number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise PairgenError(
-                    f"unparsable JSON: {exc.msg}", file=str(path), row=line_number
-                ) from exc
-            if not isinstance(row, dict):
-                raise PairgenError(
-                    "a JSON Lines row must be an object", file=str(path), row=line_number
-                )
-            seen_columns.update(row)
-            rows_seen += 1
-            if rows_seen <= skip_rows:
-                continue
-            rows.append(row)
-            if len(rows) == batch_rows:
-                if not checked:
-                    check_columns(sorted(seen_columns), source, str(path))
-                    checked = True
-                yield rows
-                rows = []
+    for line_number, line in _numbered_lines(path, fmt):
+        if not line.strip():
+            continue
+        row = parse_json(line, location, line_number)
+        if not isinstance(row, dict):
+            raise PairgenError("a JSON Lines row must be an object", file=location, row=line_number)
+        if line.count("[") + line.count("{") > MAX_NESTING:  # only then can it be too deep
+            check_nesting(row, location, line_number)
+        seen_columns.update(row)
+        rows_seen += 1
+        if rows_seen <= skip_rows:
+            continue
+        rows.append(row)
+        if len(rows) == batch_rows:
+            if not checked:
+                check_columns(sorted(seen_columns), source, location)
+                checked = True
+            yield rows
+            rows = []
     if rows or (rows_seen and not checked):  # an empty file is in every schema: no rows
-        check_columns(sorted(seen_columns), source, str(path))
+        check_columns(sorted(seen_columns), source, location)
     if rows:
         yield rows
+
+
+def _numbered_lines(path: Path, fmt: DataFormat) -> Iterator[tuple[int, str]]:
+    """The file's lines with their numbers; bytes that are not UTF-8 become surrogates.
+
+    A BOM is not part of the first row.
+    """
+    try:
+        with (
+            open_stream(path, fmt) as raw,
+            io.TextIOWrapper(raw, encoding="utf-8-sig", errors="surrogateescape") as text,
+        ):
+            yield from enumerate(text, start=1)
+    except READ_ERRORS as exc:
+        raise PairgenError(f"cannot read the file: {exc}", file=str(path)) from exc
+
+
+def count_rows(path: Path) -> int | None:
+    """How many rows a file holds when it says so cheaply (Parquet metadata), else ``None``.
+
+    For progress totals only: a file this cannot open is reported by its reader.
+    """
+    fmt = data_format(path)
+    if fmt is None or fmt.kind != "parquet":
+        return None
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except (pa.ArrowInvalid, OSError):
+        return None

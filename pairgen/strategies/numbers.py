@@ -7,7 +7,14 @@ of "format" so the strategy that makes the edit and the check that verifies it a
 
 A number token is *unsigned*: ``NUMBER_PATTERN`` matches ``24``, ``1,200``, ``2.50`` and
 ``.4`` (GSM8K writes ``.4`` for 0.4).  Signs, ``$`` and ``%`` are never part of a token, so
-they stay untouched by construction and a negative value stays negative.
+they stay untouched by construction and a negative value stays negative.  Digits are the
+ASCII ``0``-``9`` only: Python's ``\\d`` and ``int()`` also accept other scripts' digits
+(``٣``), and a wrong value written back in ASCII would change the script, not the value.
+
+A token longer than :data:`MAX_NUMBER_CHARS` is still a number token but has no format
+(:func:`parse_number` refuses it): Python refuses to convert integers of more than 4,300
+digits, and a slip in a 100-digit number is not a calculation step anyone makes.  Such
+tokens are never edited; :func:`same_value` compares them as text, without ``int()``.
 
 The format of a token is (decimal places, thousands commas, leading dot).  Rules for the
 wrong value (see :func:`wrong_value`):
@@ -29,7 +36,9 @@ from typing import NamedTuple
 
 # Unsigned decimal number: comma-grouped (1,200 / 12,345.67), plain (24 / 2.50), or
 # leading-dot (.4).  Comma groups must be exactly three digits, so "3,4" is two tokens.
-NUMBER_PATTERN = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+"
+NUMBER_PATTERN = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+"
+# Longer tokens are never parsed into integers (see the module doc).
+MAX_NUMBER_CHARS = 100
 NUMBER_RE = re.compile(NUMBER_PATTERN)
 _FULL_NUMBER_RE = re.compile(rf"(?:{NUMBER_PATTERN})\Z")
 
@@ -48,9 +57,19 @@ def is_number(token: str) -> bool:
     return _FULL_NUMBER_RE.match(token) is not None
 
 
+def is_parsable(token: str) -> bool:
+    """Whether ``token`` is a number token :func:`parse_number` reads (not too long)."""
+    return len(token) <= MAX_NUMBER_CHARS and is_number(token)
+
+
 def parse_number(token: str) -> NumberFormat:
-    """The value and format of an unsigned number token (``ValueError`` if it is not one)."""
-    if token.isdecimal():  # a plain integer, the common case: no regex needed
+    """The value and format of an unsigned number token.
+
+    ``ValueError`` if it is not one, or if it is longer than :data:`MAX_NUMBER_CHARS`.
+    """
+    if len(token) > MAX_NUMBER_CHARS:
+        raise ValueError(f"number token of {len(token)} characters (over {MAX_NUMBER_CHARS})")
+    if token.isascii() and token.isdigit():  # a plain integer, the common case: no regex
         return NumberFormat(int(token), 0, False, False)
     if _FULL_NUMBER_RE.match(token) is None:
         raise ValueError(f"not a number token: {token!r}")
@@ -110,7 +129,7 @@ def same_format(original: str, new: str) -> bool:
     (same decimal places, commas exactly when the original had them and the value is
     >= 1000, leading-dot style kept below 1).
     """
-    if not (is_number(original) and is_number(new)):
+    if not (is_parsable(original) and is_parsable(new)):
         return False
     style = parse_number(original)
     value = parse_number(new)
@@ -118,20 +137,29 @@ def same_format(original: str, new: str) -> bool:
 
 
 def same_value(a: str, b: str) -> bool:
-    """Whether two number tokens denote the same value (``10`` == ``10.00`` == ``10.0``)."""
-    x, y = parse_number(a), parse_number(b)
-    if x.places < y.places:
-        x, y = y, x
-    scale: int = 10 ** (x.places - y.places)
-    return y.mantissa * scale == x.mantissa
+    """Whether two number tokens denote the same value (``10`` == ``10.00`` == ``10.0``).
+
+    Compared as canonical text (no commas, no leading zeros before the point, no trailing
+    zeros after it), so tokens of any length compare without ``int()``.
+    """
+    return _canonical(a) == _canonical(b)
+
+
+def _canonical(token: str) -> tuple[str, str]:
+    if not is_number(token):
+        raise ValueError(f"not a number token: {token!r}")
+    whole, _, fraction = token.replace(",", "").partition(".")
+    return whole.lstrip("0"), fraction.rstrip("0")
 
 
 __all__ = [
+    "MAX_NUMBER_CHARS",
     "NUMBER_PATTERN",
     "NUMBER_RE",
     "NumberFormat",
     "format_number",
     "is_number",
+    "is_parsable",
     "parse_number",
     "same_format",
     "same_value",

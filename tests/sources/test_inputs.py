@@ -111,11 +111,12 @@ def test_hub_backend_reads_a_local_mirror_with_datasets(tmp_path: Path) -> None:
         out=tmp_path / "out",
         sources=(SourceSpec("gsm8k", backend="hub", hub_repo=str(mirror)),),
     )
-    manifest = build(spec)
-    entry = manifest["configs"]["gsm8k"]
-    assert {s: v["rows_in"] for s, v in entry["splits"].items()} == {"train": 12, "test": 4}
-    assert entry["inputs"][0]["revision"].startswith("sha256:")
-    assert entry["backend"] == "hub" and entry["hub_repo"] == str(mirror)
+    entry = build(spec).manifest.configs["gsm8k"]
+    assert {s: v.rows_in for s, v in entry.splits.items()} == {"train": 12, "test": 4}
+    (record, *_) = entry.inputs
+    assert record.revision is not None and record.revision.startswith("sha256:")
+    assert record.location == "gsm8k-mirror"  # the mirror's name, not its path here
+    assert entry.backend == "hub"
 
 
 def test_hub_backend_without_network_names_the_dataset(

@@ -285,7 +285,7 @@ def test_build_on_sample_files_reconciles_and_passes_the_checks(tmp_path: Path) 
     hellaswag_input = write_jsonl(
         tmp_path / "hs" / "validation.jsonl", read_rows(HELLASWAG_FILES["validation"])
     )
-    manifest = build(
+    result = build(
         BuildSpec(
             out=tmp_path / "out",
             sources=(
@@ -303,9 +303,9 @@ def test_build_on_sample_files_reconciles_and_passes_the_checks(tmp_path: Path) 
             shots=2,
         )
     )
-    easy = manifest["configs"]["arc-easy"]["splits"]
-    assert easy["train"]["rows_in"] == easy["train"]["rows_paired"] == 21
-    assert easy["test"]["rows_rejected"] == 1
+    easy = result.manifest.configs["arc-easy"].splits
+    assert easy["train"].rows_in == easy["train"].rows_paired == 21
+    assert easy["test"].rows_rejected == 1
     for shard in (tmp_path / "out" / "data").rglob("*.parquet"):
         rows = pq.read_table(shard).to_pylist()
         assert rows and all(check_choice_pair(row) is None for row in rows)

@@ -1,0 +1,82 @@
+"""CSV and TSV files (plain or compressed), every column read as a string.
+
+``datasets`` reads CSV through pandas, which guesses a type per column; pairgen's sources
+want text, so every column is a string here: a question ``2021-01-01`` stays a question,
+an id ``007`` keeps its zeros, an empty field is ``""`` (rejected as empty by the source)
+and a list column (ARC ``choices``) arrives as its text and is rejected as malformed.
+Quoted fields may span lines (GSM8K answers do).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from pairgen.errors import PairgenError
+from pairgen.sources.base import Source
+from pairgen.sources.datafiles import DataFormat
+from pairgen.sources.rawio import READ_ERRORS, check_columns, open_stream, pieces
+
+BLOCK_BYTES = 8 << 20
+_QUOTE_CHARS = 120
+
+
+def iter_csv(
+    path: Path, fmt: DataFormat, source: Source, batch_rows: int
+) -> Iterator[pa.RecordBatch]:
+    """The rows of a CSV (``,``) or TSV (tab) file with a header line."""
+    location = str(path)
+    delimiter = "\t" if fmt.kind == "tsv" else ","
+    header = _header(path, fmt, delimiter)
+    if header is None:
+        return  # an empty file: no rows, in every schema
+    check_columns(header, source, location)
+    bad_rows: list[pa_csv.InvalidRow] = []
+
+    def refuse(row: pa_csv.InvalidRow) -> str:
+        bad_rows.append(row)
+        return "error"
+
+    try:
+        reader = pa_csv.open_csv(
+            open_stream(path, fmt),
+            read_options=pa_csv.ReadOptions(block_size=BLOCK_BYTES),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=refuse
+            ),
+            convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(header, pa.string())),
+        )
+        for batch in reader:
+            yield from pieces(batch, batch_rows)
+    except pa.ArrowInvalid as exc:
+        if bad_rows:
+            row = bad_rows[0]
+            text = row.text[:_QUOTE_CHARS] + ("..." if len(row.text) > _QUOTE_CHARS else "")
+            raise PairgenError(
+                f"a row has {row.actual_columns} fields where the header has "
+                f"{row.expected_columns}: {text!r}",
+                file=location,
+                row=row.number,
+            ) from exc
+        raise PairgenError(f"unreadable CSV: {exc}", file=location) from exc
+    except READ_ERRORS as exc:
+        raise PairgenError(f"cannot read the file: {exc}", file=location) from exc
+
+
+def _header(path: Path, fmt: DataFormat, delimiter: str) -> list[str] | None:
+    """The column names (``None`` for an empty file), read as Python's csv module reads them."""
+    try:
+        with (
+            open_stream(path, fmt) as raw,
+            io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
+        ):
+            return next(csv.reader(text, delimiter=delimiter), None)
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise PairgenError(f"unreadable CSV header: {exc}", file=str(path), row=1) from exc
+    except READ_ERRORS as exc:
+        raise PairgenError(f"cannot read the file: {exc}", file=str(path)) from exc

@@ -1,0 +1,79 @@
+"""Checks on the raw fields a source reads, before it reads them: encoding and size.
+
+Two kinds of field break the build downstream rather than the source itself, so they are
+caught here, once for every source, and the row becomes a reject naming the field:
+
+- ``bad_encoding``: text UTF-8 cannot encode.  JSON allows lone UTF-16 surrogates
+  (``"\\ud83d"``, half an emoji) and pairgen reads bytes that are not UTF-8 as lone
+  surrogates; Python holds them in ``str``, but neither Arrow nor a hash of the id can.
+- ``too_long``: a field over the build's ``max_field_chars`` (default
+  :data:`DEFAULT_MAX_FIELD_CHARS`, ``--max-field-chars``).  Edit distance is quadratic in
+  the length of the texts it compares: one HellaSwag row with four 1 MB endings took two
+  minutes; at the default limit the worst pair takes a fraction of a second.  A list
+  field (ARC ``choices``, HellaSwag ``endings``) counts all its texts together, so the
+  limit also bounds the prompt that lists them.
+
+Nested values are walked without recursion (a row may nest up to
+:data:`~pairgen.sources.nesting.MAX_NESTING` levels); dictionary keys are not text a
+source reads and are not checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pairgen.errors import RowRejected
+
+DEFAULT_MAX_FIELD_CHARS = 100_000
+
+
+def check_fields(row: Mapping[str, Any], columns: Iterable[str], max_chars: int) -> None:
+    """Raise ``RowRejected`` when one of ``columns`` of ``row`` is not valid Unicode or too long."""
+    for column in columns:
+        value = row.get(column)
+        if isinstance(value, str):  # the common case, without building a stack
+            _check_text(value, column)
+            if len(value) > max_chars:
+                raise _too_long(column, len(value), max_chars)
+        elif isinstance(value, list | tuple | Mapping):
+            _check_nested(value, column, max_chars)
+
+
+def _check_nested(value: Any, column: str, max_chars: int) -> None:
+    total = 0
+    stack: list[tuple[str, Any]] = [(column, value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            _check_text(item, path)
+            total += len(item)
+            if total > max_chars:
+                raise _too_long(column, total, max_chars)
+        elif isinstance(item, Mapping):
+            stack += [(f"{path}.{ascii(k)[1:-1]}", v) for k, v in reversed(list(item.items()))]
+        elif isinstance(item, list | tuple):
+            stack += [(f"{path}[{i}]", v) for i, v in reversed(list(enumerate(item)))]
+
+
+def _check_text(text: str, path: str) -> None:
+    if text.isascii():  # no copy, and true for most text
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise RowRejected(
+            "bad_encoding",
+            f"field {path!r} is not valid Unicode at character {exc.start} ({exc.reason})",
+        ) from None
+
+
+def _too_long(column: str, length: int, limit: int) -> RowRejected:
+    return RowRejected(
+        "too_long",
+        f"field {column!r} has {length:,} characters, over the limit of {limit:,} "
+        "(max_field_chars, --max-field-chars)",
+    )
+
+
+__all__ = ["DEFAULT_MAX_FIELD_CHARS", "check_fields"]

@@ -20,6 +20,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 LFS_SUFFIXES = (".parquet", ".png")
+TEST_TOKEN = "hf_pairgenTestSecret0123456789"
+TEST_REPO = "me/pairs"
 
 
 def git_blob_sha1(data: bytes) -> str:

@@ -137,6 +137,7 @@ def template_context(out: Path, manifest: Manifest, repo_id: str | None) -> dict
             for path in plot_files(out)
         ],
         "reproduce": reproduce(manifest, out_name_of(out)),
+        "reproduce_local": any(e.backend == "files" for e in manifest.configs.values()),
         "smaug": {
             "citation": SMAUG_CITATION,
             "arxiv": f"https://arxiv.org/abs/{SMAUG_ARXIV}",

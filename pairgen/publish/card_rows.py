@@ -1,8 +1,8 @@
 """What a card shows of the data itself: an example instance and the data-fields table.
 
 The example is a real row, the first pair of each source's first declared split, read
-back from its shard (one row group, not the whole file); long texts are cut so that a
-few-shot prompt does not fill the page.  The fields table takes each column's type from
+back from its shard (one batch, not the whole file); long texts are cut in the middle so
+that a few-shot prompt does not fill the page.  The fields table takes each column's type from
 the shard's own schema and its meaning from :data:`pairgen.record.COLUMN_DESCRIPTIONS`,
 so the card cannot describe a column the shards do not have.
 """
@@ -65,10 +65,15 @@ def _first_row(path: Path) -> dict[str, Any]:
 
 
 def _shorten(value: Any) -> Any:
-    """``value`` with every string over :data:`EXAMPLE_TEXT_CHARS` cut, saying by how much."""
+    """``value`` with every string over :data:`EXAMPLE_TEXT_CHARS` cut in the middle.
+
+    The middle, because both ends matter: a few-shot prompt ends with the question the
+    pair answers, and a completion ends with its final answer.
+    """
     if isinstance(value, str) and len(value) > EXAMPLE_TEXT_CHARS:
-        cut = len(value) - EXAMPLE_TEXT_CHARS
-        return f"{value[:EXAMPLE_TEXT_CHARS]}… [{cut:,} more characters]"
+        head, tail = EXAMPLE_TEXT_CHARS * 2 // 5, EXAMPLE_TEXT_CHARS * 3 // 5
+        cut = len(value) - head - tail
+        return f"{value[:head]} … [{cut:,} characters cut] … {value[-tail:]}"
     if isinstance(value, dict):
         return {key: _shorten(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -88,23 +88,30 @@ def git_blob_sha1(path: Path) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def local_files(out: Path, manifest: Manifest) -> list[LocalFile]:
-    """The files a publish ships: card, manifest, shards, rejects, plots (and nothing else).
-
-    Each one must be a regular file inside ``out``: a symlink anywhere on its path (a
-    linked ``plots/``, a shard pointing elsewhere) is refused, never followed, so nothing
-    from outside the output folder can reach the Hub.
-    """
+def upload_paths(out: Path, manifest: Manifest) -> list[str]:
+    """What a publish ships, relative to OUT: card, manifest, shards, rejects, plots."""
     paths = [CARD_NAME, MANIFEST_NAME, *manifest.files()]
     paths += [p.relative_to(out).as_posix() for p in plot_files(out)]
+    return sorted(dict.fromkeys(paths))
+
+
+def shipped_file(out: Path, path: str) -> Path:
+    """``out / path`` if it is a regular file inside ``out``; a symlink on the way is refused.
+
+    Nothing is followed out of the output folder (a linked ``plots/``, a shard pointing
+    elsewhere), so no file from outside it can reach the Hub.
+    """
+    try:
+        return regular_file_inside(out, path)
+    except FileNotFoundError:
+        raise PairgenError("file listed by the build is missing", file=str(out / path)) from None
+
+
+def local_files(out: Path, manifest: Manifest) -> list[LocalFile]:
+    """The files a publish ships (:func:`upload_paths`), each checked and hashed."""
     files = []
-    for path in sorted(dict.fromkeys(paths)):
-        try:
-            local = regular_file_inside(out, path)
-        except FileNotFoundError:
-            raise PairgenError(
-                "file listed by the build is missing", file=str(out / path)
-            ) from None
+    for path in upload_paths(out, manifest):
+        local = shipped_file(out, path)
         files.append(LocalFile(path, local, local.stat().st_size, file_sha256(local)))
     return files
 
@@ -122,6 +129,9 @@ def check_ready(out: Path, repo_id: str) -> Manifest:
     if not REPO_ID.match(repo_id):
         raise PairgenError(f"--repo must be ORG/NAME, got {repo_id!r}")
     manifest = read_manifest(out)
+    for path in upload_paths(out, manifest):  # links first: validation would follow them
+        if path != CARD_NAME or os.path.lexists(out / CARD_NAME):
+            shipped_file(out, path)
     report = validate_output(out)
     if not report.ok:
         shown = "; ".join(str(v) for v in report.violations[:3])

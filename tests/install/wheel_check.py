@@ -31,9 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from hub_server import FakeHub  # noqa: E402
+from hub_server import TEST_REPO, TEST_TOKEN, FakeHub  # noqa: E402
 
-TOKEN = "hf_wheelCheckSecret0123456789"
 # What the wheel must carry besides code (importlib.resources reads them from there).
 PACKAGE_DATA = (
     "pairgen/publish/templates/_base.md",
@@ -142,18 +141,18 @@ def check_core(bin_dir: Path, work: Path) -> None:
                 raise SystemExit(f"wheel check failed: {card} names the local path {local}")
     hub_env = {
         "HF_HUB_OFFLINE": "0",
-        "HF_TOKEN": TOKEN,
+        "HF_TOKEN": TEST_TOKEN,
         "HF_HUB_DISABLE_XET": "1",
         "HF_HUB_DISABLE_TELEMETRY": "1",
         "HF_HOME": str(work / "hf-home"),
     }
-    with FakeHub(token=TOKEN) as hub:
+    with FakeHub(token=TEST_TOKEN) as hub:
         hub_env["HF_ENDPOINT"] = hub.url
-        check.run("pairgen", "publish", "out/files", "--repo", "me/pairs", "--dry-run", env=hub_env)
+        check.run("pairgen", "publish", "out/files", "--repo", TEST_REPO, "--dry-run", env=hub_env)
         if hub.writes():
             raise SystemExit("wheel check failed: --dry-run sent a write request")
-        check.run("pairgen", "publish", "out/files", "--repo", "me/pairs", env=hub_env)
-        if "README.md" not in hub.files("me/pairs"):
+        check.run("pairgen", "publish", "out/files", "--repo", TEST_REPO, env=hub_env)
+        if "README.md" not in hub.files(TEST_REPO):
             raise SystemExit("wheel check failed: the publish did not commit the card")
     print(f"core install OK ({version.splitlines()[0]})")
 

@@ -6,7 +6,6 @@ import json
 import shlex
 import shutil
 from pathlib import Path
-from typing import Any
 
 import datasets
 import pytest
@@ -17,7 +16,7 @@ from pairgen.build import build
 from pairgen.cli import main
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
-from pairgen.manifest import CARD_NAME, read_manifest
+from pairgen.manifest import CARD_NAME, Manifest, read_manifest
 from pairgen.publish.card import find_templates, render_card, write_card
 from pairgen.publish.card_check import check_card
 from pairgen.publish.card_context import SMAUG_CITATION
@@ -52,11 +51,11 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return outs
 
 
-def loadable(manifest: dict[str, Any]) -> dict[str, dict[str, int]]:
+def loadable(manifest: Manifest) -> dict[str, dict[str, int]]:
     """config -> split -> pairs, for the splits that hold pairs."""
     return {
-        config: {s: i["pairs"] for s, i in entry["splits"].items() if i["pairs"]}
-        for config, entry in manifest["configs"].items()
+        config: {s: i.pairs for s, i in entry.splits.items() if i.pairs}
+        for config, entry in manifest.configs.items()
     }
 
 
@@ -67,7 +66,7 @@ def test_card_is_valid_and_describes_its_build(builds: dict[str, Path], name: st
     text = (out / CARD_NAME).read_text(encoding="utf-8")
     assert check_card(out, text, manifest) == []
     data = DatasetCard.load(out / CARD_NAME).data.to_dict()
-    sources = sorted({e["source"] for e in manifest["configs"].values()})
+    sources = sorted({e.source for e in manifest.configs.values()})
     licenses = sorted({LICENSES[s] for s in sources})
     assert sorted(data["license"] if isinstance(data["license"], list) else [data["license"]]) == (
         licenses
@@ -84,7 +83,7 @@ def test_card_is_valid_and_describes_its_build(builds: dict[str, Path], name: st
     for source in sources:
         assert get_source(source).citation.strip() in body
         assert f"`{LICENSES[source]}`" in body
-    assert "pairgen build" in body and manifest["config_hash"] in body
+    assert "pairgen build" in body and manifest.config_hash in body
     assert "## Statistics" in body and "mean NED" in body
 
 
@@ -119,6 +118,8 @@ def test_conversational_build_card_loads_message_lists(tmp_path: Path) -> None:
     loaded = datasets.load_dataset(str(out), split="train", cache_dir=str(tmp_path / "cache"))
     assert loaded[0]["prompt"][-1]["role"] == "user"
     assert loaded[0]["chosen"][0]["role"] == "assistant"
+    card = (out / CARD_NAME).read_text(encoding="utf-8")
+    assert "| `prompt` | list of {role, content} messages |" in card
 
 
 def test_check_card_catches_a_card_of_another_build(
@@ -185,13 +186,8 @@ def test_templates_override_and_a_clear_error_when_missing(
         render_card(builds["gsm8k"], templates=custom)
 
 
-def shard_checksums(manifest: dict[str, Any]) -> dict[str, str]:
-    return {
-        shard["path"]: shard["sha256"]
-        for entry in manifest["configs"].values()
-        for info in entry["splits"].values()
-        for shard in info["shards"]
-    }
+def shard_checksums(manifest: Manifest) -> dict[str, str]:
+    return {shard.path: shard.sha256 for _, _, info in manifest.splits() for shard in info.shards}
 
 
 def _command_from_card(out: Path) -> tuple[list[str], str | None]:
@@ -203,7 +199,9 @@ def _command_from_card(out: Path) -> tuple[list[str], str | None]:
     return shlex.split(command), pipeline
 
 
-def test_the_card_command_rebuilds_identical_shards(tmp_path: Path) -> None:
+def test_the_card_command_rebuilds_identical_shards(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rows = [
         {"question": f"Tom has {n} apples and buys {n + 2} more. How many?", "answer": ""}
         for n in range(1, 9)
@@ -221,9 +219,13 @@ def test_the_card_command_rebuilds_identical_shards(tmp_path: Path) -> None:
     args, pipeline = _command_from_card(first)
     assert pipeline is None and args[:2] == ["pairgen", "build"]
     assert "--strip-annotations" in args and args[args.index("--seed") + 1] == "7"
+    # inputs are named by file name: the card never shows the build machine's folders
+    assert args[args.index("--data-files") + 1] == "train=train.jsonl"
+    assert str(tmp_path) not in (first / CARD_NAME).read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)  # the command runs where its input files are
     again = tmp_path / "again"
     main([*args[1:-1], str(again)])
-    assert read_manifest(again)["config_hash"] == read_manifest(first)["config_hash"]
+    assert read_manifest(again).config_hash == read_manifest(first).config_hash
     assert shard_checksums(read_manifest(again)) == shard_checksums(read_manifest(first))
 
 

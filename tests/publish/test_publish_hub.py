@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hub_server import FakeHub
-from huggingface_hub import constants
+from hub_server import TEST_REPO, TEST_TOKEN, FakeHub
 
 import pairgen.publish.hub as publish_module
 from pairgen.build import build
@@ -20,55 +17,8 @@ from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.manifest import read_manifest
 from pairgen.publish.card import write_card
 
-TOKEN = "hf_pairgenTestSecret0123456789"
-REPO = "me/pairs"
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A combined build with a card and one plot, copied by each test that publishes it."""
-    out = tmp_path_factory.mktemp("publish") / "out"
-    sources = (SourceSpec(source="gsm8k"), SourceSpec(source="arc", config="ARC-Easy"))
-    build(BuildSpec(out=out, sources=sources))
-    (out / "plots").mkdir()
-    (out / "plots" / "ned.png").write_bytes(b"\x89PNG\r\n\x1a\nnot-really-a-plot")
-    write_card(out, repo_id=REPO)
-    return out
-
-
-@pytest.fixture
-def out(built: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "out"
-    shutil.copytree(built, copy)
-    return copy
-
-
-@pytest.fixture
-def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
-    with FakeHub(token=TOKEN) as server:
-        monkeypatch.setenv("HF_TOKEN", TOKEN)
-        monkeypatch.setenv("HF_ENDPOINT", server.url)
-        monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
-        monkeypatch.setenv("HF_HUB_OFFLINE", "0")
-        # huggingface_hub reads these at import time; the local Hub speaks LFS, not Xet.
-        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-        monkeypatch.setattr(constants, "HF_HUB_DISABLE_XET", True)
-        monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "no-stored-token"))
-        # Side requests huggingface_hub makes to its import-time endpoint go here too.
-        monkeypatch.setattr(constants, "ENDPOINT", server.url)
-        monkeypatch.setattr(socket, "getaddrinfo", loopback_only(socket.getaddrinfo))
-        yield server
-
-
-def loopback_only(resolve: Any) -> Any:
-    """``getaddrinfo`` that refuses every host but the loopback address (no real Hub)."""
-
-    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host not in ("127.0.0.1", b"127.0.0.1"):
-            raise OSError(f"test tried to reach {host!r}")
-        return resolve(host, *args, **kwargs)
-
-    return guarded
+TOKEN = TEST_TOKEN
+REPO = TEST_REPO
 
 
 def run(*args: str) -> int:
@@ -81,12 +31,7 @@ def run(*args: str) -> int:
 
 def shipped(out: Path) -> list[str]:
     """The files a publish must send: card, manifest, shards, rejects, plots."""
-    manifest = read_manifest(out)
-    paths = {"README.md", "manifest.json", "plots/ned.png"}
-    for entry in manifest["configs"].values():
-        for info in entry["splits"].values():
-            paths |= {s["path"] for s in info["shards"]} | {info["rejects"]["path"]}
-    return sorted(paths)
+    return sorted({"README.md", "manifest.json", "plots/ned.png", *read_manifest(out).files()})
 
 
 def listed(output: str, action: str) -> list[str]:

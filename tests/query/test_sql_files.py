@@ -36,7 +36,7 @@ def test_an_existing_file_wins_over_a_ready_query(
 
 
 def test_an_unknown_name_lists_the_ready_queries(tmp_path: Path) -> None:
-    with pytest.raises(PairgenError, match="not found .ready queries: edit_distance_histogram"):
+    with pytest.raises(PairgenError, match=r"not found \(ready queries: edit_distance_histogram"):
         read_sql_file(tmp_path / "nope.sql")
     with pytest.raises(PairgenError, match="not found"):
         read_sql_file(Path("sub/reject_reasons.sql"))  # a path, not a bare name

@@ -1,10 +1,12 @@
-"""Registry of dataset sources, by the name users type (``--source gsm8k``)."""
+"""Registry of dataset sources, by the name users type (``--source gsm8k``).
+
+pairgen's own sources are listed here; other packages add theirs through the
+``pairgen.sources`` entry-point group (:mod:`pairgen.registry`).
+"""
 
 from __future__ import annotations
 
-import importlib
-
-from pairgen.errors import PairgenError
+from pairgen.registry import Registry
 from pairgen.sources.base import Source
 
 # name -> "module:Class", imported on first use so one broken optional source never
@@ -15,17 +17,17 @@ SOURCE_CLASSES: dict[str, str] = {
     "arc": "pairgen.sources.arc:ARC",
     "hellaswag": "pairgen.sources.hellaswag:HellaSwag",
 }
+SOURCES: Registry[Source] = Registry("source", "pairgen.sources", Source, SOURCE_CLASSES)
 
 
 def get_source(name: str) -> Source:
     """An instance of the source called ``name``, or a clear error listing the known ones."""
-    target = SOURCE_CLASSES.get(name)
-    if target is None:
-        known = ", ".join(sorted(SOURCE_CLASSES))
-        raise PairgenError(f"unknown source {name!r}; known sources: {known}")
-    module_name, class_name = target.split(":")
-    cls: type[Source] = getattr(importlib.import_module(module_name), class_name)
-    return cls()
+    return SOURCES.load(name)()
 
 
-__all__ = ["SOURCE_CLASSES", "Source", "get_source"]
+def source_names() -> list[str]:
+    """Every registered source name: built-in and from installed plugins."""
+    return SOURCES.names()
+
+
+__all__ = ["SOURCES", "SOURCE_CLASSES", "Source", "get_source", "source_names"]

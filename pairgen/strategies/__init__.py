@@ -1,12 +1,15 @@
-"""Registry of pair-making strategies and their typed options."""
+"""Registry of pair-making strategies and their typed options.
+
+pairgen's own strategies are listed here; other packages add theirs through the
+``pairgen.strategies`` entry-point group (:mod:`pairgen.registry`).
+"""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
-from pairgen.errors import PairgenError
-from pairgen.strategies.base import Strategy
+from pairgen.registry import Registry
+from pairgen.strategies.base import PairRows, Strategy
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,22 +29,37 @@ class StrategyOptions:
     clean_markup: bool = True
 
 
+# name -> "module:Class", imported on first use.
 STRATEGY_CLASSES: dict[str, str] = {
     "arithmetic": "pairgen.strategies.arithmetic.strategy:ArithmeticStrategy",
     "choice": "pairgen.strategies.choice.strategy:ChoiceStrategy",
 }
+STRATEGIES: Registry[Strategy] = Registry(
+    "strategy", "pairgen.strategies", Strategy, STRATEGY_CLASSES
+)
 
 
 def build_strategy(name: str, options: StrategyOptions) -> Strategy:
-    """The strategy called ``name`` configured with ``options``."""
-    target = STRATEGY_CLASSES.get(name)
-    if target is None:
-        known = ", ".join(sorted(STRATEGY_CLASSES))
-        raise PairgenError(f"unknown strategy {name!r}; known strategies: {known}")
-    module_name, class_name = target.split(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
-    strategy: Strategy = cls(options)
-    return strategy
+    """The strategy called ``name`` configured with ``options``.
+
+    Every strategy class takes the one :class:`StrategyOptions` object and reads the
+    options it understands (a plugin's strategy included).
+    """
+    strategy_class: type[Strategy] = STRATEGIES.load(name)
+    return strategy_class(options)  # type: ignore[call-arg]
 
 
-__all__ = ["STRATEGY_CLASSES", "Strategy", "StrategyOptions", "build_strategy"]
+def strategy_names() -> list[str]:
+    """Every registered strategy name: built-in and from installed plugins."""
+    return STRATEGIES.names()
+
+
+__all__ = [
+    "STRATEGIES",
+    "STRATEGY_CLASSES",
+    "PairRows",
+    "Strategy",
+    "StrategyOptions",
+    "build_strategy",
+    "strategy_names",
+]

@@ -2,14 +2,17 @@
 
 One record batch (a Parquet row group) at a time: the statistics are recomputed from the
 text with the same batch functions the build uses (:mod:`pairgen.metrics`) and compared to
-the stored columns as numpy arrays; only the strategy invariants need per-row Python,
-and the arithmetic one takes a fast path (:mod:`pairgen.strategies.arithmetic.check`).  Each
-problem becomes a :class:`Violation` naming the shard, the row (0-based, within the
-shard) and the reason.
+the stored columns as numpy arrays.  What a pair promises beyond that belongs to the
+strategy that made it: each row goes to the registered strategy its ``strategy`` column
+names (:meth:`pairgen.strategies.base.Strategy.check_pairs`, plugins included), and
+strategies that make several pairs per question also get each question's pairs together
+at the end of the split (:class:`QuestionGroups`).  Each problem becomes a
+:class:`Violation` naming the shard, the row (0-based, within the shard) and the reason.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,9 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from pairgen.errors import PairgenError
 from pairgen.metrics import edit_stats, load_tokenizer, token_stats
-from pairgen.strategies.arithmetic.check import check_arithmetic_rows
-from pairgen.strategies.choice.strategy import check_choice_group, check_choice_pair
+from pairgen.strategies import PairRows, Strategy, StrategyOptions, build_strategy
 
 CHAR_COLUMNS = {
     "chosen_chars": "chosen_len",
@@ -71,30 +74,52 @@ class ShardContext:
     shots: int | None = None  # the build's --shots; a row may have fewer (a small pool)
 
 
-@dataclass
-class ChoiceGroups:
-    """The choice pairs of one split by question, for the per-question check at the end.
+class StrategyChecks:
+    """The registered strategies validate asks, each built once with the build's options.
 
-    Only the columns the check compares are kept, the prompt as its hash, so a split of
-    HellaSwag with few-shot prompts does not have to stay in memory.
+    A name that is not registered (or whose plugin cannot be loaded) is remembered with
+    the reason, so every row of it gets the same violation and no traceback.
     """
 
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    where: dict[str, tuple[str, int]] = field(default_factory=dict)
+    def __init__(self, options: StrategyOptions) -> None:
+        self.options = options
+        self._built: dict[str, Strategy | str] = {}
 
-    def add(self, ctx: ShardContext, rows: list[dict[str, Any]]) -> None:
-        for row in rows:
-            source_id = str(row["source_id"])
-            self.rows.setdefault(source_id, []).append(row)
-            self.where.setdefault(source_id, (ctx.shard, ctx.first_row + int(row["row"])))
+    def get(self, name: str) -> Strategy | str:
+        """The strategy called ``name``, or why there is none."""
+        if name not in self._built:
+            try:
+                self._built[name] = build_strategy(name, self.options)
+            except PairgenError as exc:
+                unknown = str(exc).startswith("unknown strategy")
+                self._built[name] = f"unknown strategy {name!r}" if unknown else str(exc)
+        return self._built[name]
 
-    def violations(self) -> list[Violation]:
+
+@dataclass
+class QuestionGroups:
+    """Per-question summaries of one split, for the strategies' group checks at its end.
+
+    Keyed by (strategy, source_id); only what each strategy's ``group_summary`` keeps
+    stays in memory (a digest, not the prompt), so a few-shot split need not.
+    """
+
+    summaries: dict[tuple[str, str], list[Mapping[str, Any]]] = field(default_factory=dict)
+    where: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+
+    def add(self, strategy: str, source_id: str, where: tuple[str, int], summary: Any) -> None:
+        key = (strategy, source_id)
+        self.summaries.setdefault(key, []).append(summary)
+        self.where.setdefault(key, where)
+
+    def violations(self, checks: StrategyChecks) -> list[Violation]:
         found = []
-        for source_id, rows in self.rows.items():
-            reason = check_choice_group(rows)
+        for (name, source_id), summaries in self.summaries.items():
+            strategy = checks.get(name)
+            reason = strategy.check_group(summaries) if isinstance(strategy, Strategy) else None
             if reason is not None:
-                shard, row = self.where[source_id]
-                found.append(Violation(shard, row, f"question {source_id!r}: {reason}", "choice"))
+                shard, row = self.where[(name, source_id)]
+                found.append(Violation(shard, row, f"question {source_id!r}: {reason}", name))
         return found
 
 
@@ -152,8 +177,8 @@ def _mask(array: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
 def check_provenance(batch: pa.RecordBatch, ctx: ShardContext) -> list[Finding]:
     """Provenance columns agree with the build: ``source``/``config``/``split`` with the
     manifest entry of the shard, ``id`` with ``config/split/source_id/pair_index`` (the
-    formula :mod:`pairgen.build.batch` writes), one arithmetic pair per source row, and
-    ``shots`` no more than the build asked for (a small pool may give fewer)."""
+    formula :mod:`pairgen.build.batch` writes), and ``shots`` no more than the build
+    asked for (a small pool may give fewer)."""
     found = []
     for name in ("source", "config", "split"):
         expected = getattr(ctx, name)
@@ -176,11 +201,6 @@ def check_provenance(batch: pa.RecordBatch, ctx: ShardContext) -> list[Finding]:
             "provenance",
         )
         for i in np.flatnonzero(~_mask(pc.equal(batch.column("id"), expected_ids)))
-    ]
-    arithmetic = _mask(pc.equal(batch.column("strategy"), "arithmetic"))
-    found += [
-        (int(i), "an arithmetic pair must have pair_index 0 (one pair per row)", "invariant")
-        for i in np.flatnonzero(arithmetic & ~_mask(pc.equal(batch.column("pair_index"), 0)))
     ]
     if ctx.shots is not None:
         over = ~_mask(pc.less_equal(batch.column("shots"), ctx.shots))
@@ -265,81 +285,67 @@ def check_token_stats(
 
 def check_strategies(
     batch: pa.RecordBatch,
-    chosen: list[str],
-    rejected: list[str],
+    texts: tuple[list[str], list[str]],
     prefix: NDArray[np.int32],
     suffix: NDArray[np.int32],
-    choice_rows: list[dict[str, Any]],
+    ctx: ShardContext,
+    checks: StrategyChecks,
+    groups: QuestionGroups,
 ) -> list[Finding]:
-    """The invariant of each row's strategy (arithmetic, choice); unknown ones are flagged.
-
-    Choice rows are also appended to ``choice_rows`` (prompt replaced by its hash) for
-    the per-question check, which needs all of a question's pairs.
-    """
-    strategy = batch.column("strategy").to_numpy(zero_copy_only=False)
+    """Each row's strategy's own check (``<strategy> pair: reason``, check = its name);
+    group summaries are added to ``groups`` for the checks at the end of the split."""
+    chosen, rejected = texts
+    names = batch.column("strategy")
     found: list[Finding] = []
-    arithmetic = np.flatnonzero(strategy == "arithmetic")
-    if arithmetic.size:
-        sub = {
-            name: batch.column(name).take(pa.array(arithmetic)).to_pylist()
-            for name in _ARITHMETIC_COLUMNS
-        }
-        verdicts = check_arithmetic_rows(
-            [chosen[i] for i in arithmetic],
-            [rejected[i] for i in arithmetic],
-            prefix[arithmetic].tolist(),
-            suffix[arithmetic].tolist(),
-            sub["edit_start"],
-            sub["chosen_value"],
-            sub["rejected_value"],
-        )
+    for name in pc.unique(names).to_pylist():
+        rows = np.flatnonzero(_mask(pc.equal(names, name)))
+        strategy = checks.get(name)
+        if not isinstance(strategy, Strategy):
+            found += [(int(i), strategy, "invariant") for i in rows]
+            continue
+        sub = batch if len(rows) == batch.num_rows else batch.take(pa.array(rows))
+        try:
+            pairs = PairRows(
+                chosen=[chosen[i] for i in rows],
+                rejected=[rejected[i] for i in rows],
+                common_prefix=prefix[rows].tolist(),
+                common_suffix=suffix[rows].tolist(),
+                columns={
+                    column: completion_texts(sub.column(column))
+                    if column == "prompt"
+                    else sub.column(column).to_pylist()
+                    for column in strategy.check_columns
+                },
+            )
+            verdicts = strategy.check_pairs(pairs)
+            summaries = _summaries(strategy, pairs)
+        except Exception as exc:  # a plugin's check that crashes is reported, not raised
+            reason = f"the {name} check failed: {type(exc).__name__}: {exc}"
+            found += [(int(i), reason, name) for i in rows]
+            continue
         found += [
-            (int(i), f"arithmetic pair: {code}", "arithmetic")
-            for i, code in zip(arithmetic, verdicts, strict=True)
-            if code is not None
+            (int(i), f"{name} pair: {verdict}", name)
+            for i, verdict in zip(rows.tolist(), verdicts, strict=True)
+            if verdict is not None
         ]
-    choice = np.flatnonzero(strategy == "choice")
-    if choice.size:
-        found += _check_choice_rows(batch, chosen, rejected, choice, choice_rows)
-    unknown = np.flatnonzero((strategy != "arithmetic") & (strategy != "choice"))
-    found += [(int(i), f"unknown strategy {strategy[i]!r}", "invariant") for i in unknown]
+        if summaries:
+            source_ids = sub.column("source_id").to_pylist()
+            for i, source_id, summary in zip(rows.tolist(), source_ids, summaries, strict=True):
+                if summary is not None:
+                    groups.add(name, str(source_id), (ctx.shard, ctx.first_row + i), summary)
     return found
 
 
-_ARITHMETIC_COLUMNS = ("edit_start", "chosen_value", "rejected_value")
-_CHOICE_COLUMNS = (
-    "source",
-    "source_id",
-    "chosen_value",
-    "rejected_value",
-    "pair_index",
-    "edit_start",
-)
+def _summaries(strategy: Strategy, pairs: PairRows) -> list[Mapping[str, Any] | None]:
+    """Every row's group summary, or none at all when the strategy has no group check."""
+    if not len(pairs) or strategy.group_summary(pairs.row(0)) is None:
+        return []
+    return [strategy.group_summary(pairs.row(k)) for k in range(len(pairs))]
 
 
-def _check_choice_rows(
-    batch: pa.RecordBatch,
-    chosen: list[str],
-    rejected: list[str],
-    rows: NDArray[np.int64],
-    choice_rows: list[dict[str, Any]],
-) -> list[Finding]:
-    sub = batch.take(pa.array(rows))
-    prompts = completion_texts(sub.column("prompt"))
-    columns = {name: sub.column(name).to_pylist() for name in _CHOICE_COLUMNS}
-    found: list[Finding] = []
-    for k, i in enumerate(rows.tolist()):
-        row: dict[str, Any] = {name: values[k] for name, values in columns.items()}
-        row.update(strategy="choice", prompt=prompts[k], chosen=chosen[i], rejected=rejected[i])
-        reason = check_choice_pair(row)
-        if reason is not None:
-            found.append((i, f"choice pair: {reason}", "choice"))
-        row.update(prompt=hash(prompts[k]), rejected=None, row=i)
-        choice_rows.append(row)
-    return found
-
-
-def check_batch(batch: pa.RecordBatch, ctx: ShardContext, groups: ChoiceGroups) -> list[Violation]:
+def check_batch(
+    batch: pa.RecordBatch, ctx: ShardContext, checks: StrategyChecks, groups: QuestionGroups
+) -> list[Violation]:
     """Every row check on one batch of a pair shard."""
     chosen = completion_texts(batch.column("chosen"))
     rejected = completion_texts(batch.column("rejected"))
@@ -347,13 +353,18 @@ def check_batch(batch: pa.RecordBatch, ctx: ShardContext, groups: ChoiceGroups) 
     char_found, prefix, suffix = check_char_stats(batch, chosen, rejected)
     found += char_found
     found += check_token_stats(batch, chosen, rejected)
-    choice_rows: list[dict[str, Any]] = []
-    found += check_strategies(batch, chosen, rejected, prefix, suffix, choice_rows)
-    groups.add(ctx, choice_rows)
+    found += check_strategies(batch, (chosen, rejected), prefix, suffix, ctx, checks, groups)
     found.sort(key=lambda f: f[0])
     return [
         Violation(ctx.shard, ctx.first_row + row, reason, check) for row, reason, check in found
     ]
 
 
-__all__ = ["ChoiceGroups", "ShardContext", "Violation", "check_batch", "completion_texts"]
+__all__ = [
+    "QuestionGroups",
+    "ShardContext",
+    "StrategyChecks",
+    "Violation",
+    "check_batch",
+    "completion_texts",
+]

@@ -9,9 +9,12 @@ Three layers, each reported as :class:`~pairgen.validate.rows.Violation` (shard,
 2. the files: each one opens as Parquet with the schema pairgen writes (a truncated or
    bit-flipped file is a violation naming it, never a traceback); these two layers'
    checks live in :mod:`pairgen.validate.files`;
-3. the rows (:mod:`pairgen.validate.rows`): statistics recomputed from the text, strategy
-   invariants, provenance; across a split, ids are unique and the pairs come from
-   exactly ``rows_paired`` source rows.
+3. the rows (:mod:`pairgen.validate.rows`): statistics recomputed from the text, what
+   each row's strategy promises (asked through the strategy registry), provenance;
+   across a split, ids are unique, the pairs come from exactly ``rows_paired`` source
+   rows, and ids, prompts and completions hash to the split's ``rows_sha256``
+   (:mod:`pairgen.build.digest`): a prompt moved to another pair, a pair turned around or
+   a row deleted shows even when checksums and counts were updated to match.
 
 :func:`validate_output` never raises for a broken output (it reports); it raises
 :class:`~pairgen.errors.PairgenError` only when it cannot even start (no manifest) or
@@ -32,9 +35,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pairgen.build.digest import RowsDigest
 from pairgen.errors import PairgenError
 from pairgen.manifest import MANIFEST_NAME, read_manifest_json
 from pairgen.record import pair_schema
+from pairgen.strategies import StrategyOptions
 from pairgen.validate.files import (
     READ_ERRORS,
     brief,
@@ -44,7 +49,13 @@ from pairgen.validate.files import (
     schema_difference,
     unlisted_files,
 )
-from pairgen.validate.rows import ChoiceGroups, ShardContext, Violation, check_batch
+from pairgen.validate.rows import (
+    QuestionGroups,
+    ShardContext,
+    StrategyChecks,
+    Violation,
+    check_batch,
+)
 
 ProgressCallback = Callable[[str, int], None]
 _SHARD_NAME = re.compile(r"(?P<split>.+)-(?P<index>\d{5})-of-(?P<total>\d{5})\.parquet")
@@ -72,9 +83,11 @@ class ValidationReport:
 class _SplitState:
     """What the row checks of one split accumulate for the split-level checks."""
 
+    checks: StrategyChecks
     ids: list[pa.Array] = field(default_factory=list)
     source_ids: list[pa.Array] = field(default_factory=list)
-    groups: ChoiceGroups = field(default_factory=ChoiceGroups)
+    groups: QuestionGroups = field(default_factory=QuestionGroups)
+    digest: RowsDigest = field(default_factory=RowsDigest)
     complete: bool = True  # False once a shard could not be read in full
 
 
@@ -91,15 +104,26 @@ def validate_output(out: Path, progress: ProgressCallback | None = None) -> Vali
     conversational = manifest.get("format") == "conversational"
     shots = manifest.get("shots") if isinstance(manifest.get("shots"), int) else None
     schema = pair_schema(conversational)
+    checks = _strategy_checks(manifest, report)
     listed: set[str] = set()
     for config, entry in _configs(manifest, report):
         for split, info in entry.get("splits", {}).items():
             listed |= _validate_split(
-                out, config, split, entry, info, schema, report, progress, shots
+                out, config, split, entry, info, schema, report, progress, checks, shots
             )
     report.violations += unlisted_files(out, listed)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _strategy_checks(manifest: dict[str, Any], report: ValidationReport) -> StrategyChecks:
+    """The strategies' checks, configured with the options the build recorded."""
+    try:
+        return StrategyChecks(StrategyOptions(**manifest.get("options", {})))
+    except TypeError as exc:
+        reason = f"options are not the strategy options pairgen writes: {exc}"
+        report.violations.append(Violation(MANIFEST_NAME, None, reason, "manifest"))
+        return StrategyChecks(StrategyOptions())
 
 
 def _configs(
@@ -123,6 +147,7 @@ def _validate_split(
     schema: pa.Schema,
     report: ValidationReport,
     progress: ProgressCallback | None,
+    checks: StrategyChecks,
     shots: int | None = None,
 ) -> set[str]:
     """Check one split's counts, shards and rejects; return the paths it lists."""
@@ -149,7 +174,7 @@ def _validate_split(
         found.append(
             Violation(where, None, f"pairs {pairs} != the sum of the shard row counts", "manifest")
         )
-    state = _SplitState()
+    state = _SplitState(checks)
     listed = set()
     for index, shard in enumerate(shards):
         listed.add(shard["path"])
@@ -164,9 +189,10 @@ def _validate_split(
         report.shards_checked += 1
         if progress is not None:
             progress(shard["path"], rows)
-    found += state.groups.violations()
+    found += state.groups.violations(checks)
     if state.complete:
         found += _split_totals(where, paired, state)
+        found += _digest_violations(where, info, state)
     if info.get("rejects"):
         listed.add(info["rejects"]["path"])
         found += rejects_violations(out, info, config, split)
@@ -199,12 +225,13 @@ def _validate_shard(
         try:
             batch = _read_group(parquet, group)
             # decoding errors surface only when the checks convert the text to Python
-            report.violations += check_batch(batch, batch_ctx, state.groups)
+            report.violations += check_batch(batch, batch_ctx, state.checks, state.groups)
         except READ_ERRORS as exc:
             reason = f"row group {group} (rows from {first_row}) cannot be read: {brief(exc)}"
             report.violations.append(Violation(ctx.shard, None, reason, "unreadable"))
             state.complete = False
             return first_row
+        state.digest.update(batch)
         state.ids.append(batch.column("id"))
         state.source_ids.append(batch.column("source_id"))
         first_row += batch.num_rows
@@ -212,14 +239,8 @@ def _validate_shard(
 
 
 def _read_group(parquet: pq.ParquetFile, group: int) -> pa.RecordBatch:
-    """One row group as a batch; the prompt (the largest column, few-shot exemplars and
-    all) is read only when a choice pair needs it for its invariant."""
-    columns = [name for name in parquet.schema_arrow.names if name != "prompt"]
-    table = parquet.read_row_group(group, columns=columns)
-    if pc.any(pc.equal(table.column("strategy"), "choice")).as_py():
-        table = table.append_column(
-            "prompt", parquet.read_row_group(group, columns=["prompt"]).column(0)
-        )
+    """One row group as a batch (every column: the digest covers the prompt)."""
+    table = parquet.read_row_group(group)
     batches = table.combine_chunks().to_batches()
     return batches[0] if batches else pa.RecordBatch.from_pylist([], schema=table.schema)
 
@@ -252,6 +273,22 @@ def _split_totals(where: str, paired: int, state: _SplitState) -> list[Violation
             )
         )
     return found
+
+
+def _digest_violations(where: str, info: dict[str, Any], state: _SplitState) -> list[Violation]:
+    """The split's rows against the ``rows_sha256`` the build recorded."""
+    recorded = info.get("rows_sha256")
+    if not isinstance(recorded, str):
+        reason = "no rows_sha256: the manifest cannot bind prompts to pairs (rebuild it)"
+        return [Violation(where, None, reason, "manifest")]
+    computed = state.digest.hexdigest()
+    if computed == recorded:
+        return []
+    reason = (
+        f"rows_sha256 is {recorded} but the shards give {computed}: an id, prompt or "
+        "completion changed, or a row was moved, added or deleted"
+    )
+    return [Violation(where, None, reason, "rows_sha256")]
 
 
 def require_valid(out: Path) -> ValidationReport:

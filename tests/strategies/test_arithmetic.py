@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -219,9 +221,18 @@ def number(draw: st.DrawFn) -> str:
     return format_number(draw(st.integers(0, 10**6)), NumberFormat(0, places, False, False))
 
 
+def exact(value: Fraction) -> str:
+    """A terminating decimal written plainly (``-12``, ``0.25``): a calculator's result."""
+    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 @st.composite
 def step(draw: st.DrawFn) -> str:
-    """One solution line: a calculation written the way one of the sources writes it."""
+    """One solution line: a calculation written the way one of the sources writes it.
+
+    GSM8K calculator annotations are right (real ones all are): their result is computed.
+    """
     a, b, c = draw(number()), draw(number()), draw(number())
     sign, cur, unit = (
         draw(st.sampled_from(["", "-"])),
@@ -229,13 +240,15 @@ def step(draw: st.DrawFn) -> str:
         draw(st.sampled_from(["", "%", " apples", " dollars"])),
     )
     op = draw(st.sampled_from(["+", "-", "*", "/", "x", "\\times", "\\cdot"]))
-    plain_c = c.replace(",", "")
+    x, y = Fraction(a.replace(",", "")), Fraction(b.replace(",", ""))
+    product, total, difference = exact(x * y), exact(x + y), exact(y - x)
     return draw(
         st.sampled_from(
             [
                 f"So {a} {op} {b} = {cur}{sign}{c}{unit}.",
-                f"He has {a}*{b} = {cur}<<{a}*{b}={sign}{plain_c}>>{sign}{c}{unit}.",
-                f"It is <<{a}+{b}={plain_c}>>{c}{unit} in all.",
+                f"He has {a}*{b} = {cur}<<{a}*{b}={product}>>{product}{unit}.",
+                f"It is <<{a}+{b}={total}>>{total}{unit} in all.",
+                f"It changed by {cur}<<{b}-{a}={difference}>>{difference}{unit}.",
                 f"We get ${a} {op} {b} = {sign}{c}$.",
                 f"Then \\${a} {op} \\${b} = \\${c}.",
             ]

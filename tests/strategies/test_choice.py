@@ -14,14 +14,14 @@ from hypothesis import strategies as st
 from pairgen.errors import PairgenError, RowRejected
 from pairgen.record import Example, PairDraft
 from pairgen.sources.arc import ARC
-from pairgen.sources.hellaswag import HellaSwag
-from pairgen.sources.markup import raw_text_meta
-from pairgen.strategies import StrategyOptions, build_strategy
 from pairgen.sources.choices import (
     CONTINUATION_META_KEY,
     choice_completion,
     continuation_separator,
 )
+from pairgen.sources.hellaswag import HellaSwag
+from pairgen.sources.markup import raw_text_meta
+from pairgen.strategies import StrategyOptions, build_strategy
 from pairgen.strategies.choice.strategy import ChoiceStrategy, check_choice_group, check_choice_pair
 
 TEMPLATES = ("letter", "sentence")

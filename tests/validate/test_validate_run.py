@@ -3,34 +3,26 @@
 from __future__ import annotations
 
 import json
-import random
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from tamper import rewrite_shard, set_cell, with_recomputed_char_stats
 from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerFast
 
 from pairgen.build import build
-from pairgen.build.writer import parquet_writer
 from pairgen.cli import main
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
-from pairgen.files import file_sha256, write_json_atomically
-from pairgen.manifest import read_manifest
-from pairgen.metrics import edit_stats
-from pairgen.record import Example
+from pairgen.files import write_json_atomically
+from pairgen.manifest import read_manifest_json
 from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_path
-from pairgen.strategies import StrategyOptions
-from pairgen.strategies.arithmetic.check import check_arithmetic_rows
-from pairgen.strategies.arithmetic.strategy import ArithmeticStrategy, check_arithmetic_pair
-from pairgen.strategies.numbers import NUMBER_RE
-from pairgen.validate.rows import CHAR_COLUMNS
+from pairgen.strategies.arithmetic.strategy import check_arithmetic_pair
 from pairgen.validate.run import ValidationReport, validate_output
 
 SOURCES = (
@@ -71,49 +63,6 @@ def tokenizer_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-def rewrite_shard(out: Path, shard: str, edit: Callable[[pa.Table], pa.Table]) -> None:
-    """Rewrite a shard through ``edit`` and record its new checksum in the manifest, so
-    only the row checks can notice the change."""
-    path = out / shard
-    table = pq.read_table(path)
-    table = edit(table)
-    writer = parquet_writer(path, table.schema)
-    writer.write_table(table)
-    writer.close()
-    manifest = read_manifest(out)
-    for entry in manifest["configs"].values():
-        for info in entry["splits"].values():
-            for listed in info["shards"]:
-                if listed["path"] == shard:
-                    listed.update(
-                        sha256=file_sha256(path), bytes=path.stat().st_size, rows=table.num_rows
-                    )
-    write_json_atomically(out / "manifest.json", manifest)
-
-
-def set_cell(table: pa.Table, column: str, row: int, value: object) -> pa.Table:
-    values = table.column(column).to_pylist()
-    values[row] = value
-    index = table.schema.get_field_index(column)
-    return table.set_column(
-        index, table.schema.field(index), pa.array(values, table.schema.field(index).type)
-    )
-
-
-def with_recomputed_char_stats(table: pa.Table) -> pa.Table:
-    """The table with its character statistics made consistent with its (edited) text."""
-    stats = edit_stats(table.column("chosen").to_pylist(), table.column("rejected").to_pylist())
-    for column, attribute in CHAR_COLUMNS.items():
-        index = table.schema.get_field_index(column)
-        field = table.schema.field(index)
-        table = table.set_column(index, field, pa.array(getattr(stats, attribute), field.type))
-    return table.set_column(
-        table.schema.get_field_index("edit_start"),
-        table.schema.field("edit_start"),
-        pa.array(stats.common_prefix, pa.int32()),
-    )
-
-
 def reasons(report: ValidationReport) -> list[tuple[str, int | None, str]]:
     return [(v.shard, v.row, v.reason) for v in report.violations]
 
@@ -122,7 +71,7 @@ def reasons(report: ValidationReport) -> list[tuple[str, int | None, str]]:
 def test_sample_build_of_every_source_is_valid(built: Path) -> None:
     report = validate_output(built)
     assert report.ok, reasons(report)[:5]
-    manifest = read_manifest(built)
+    manifest = read_manifest_json(built)
     total = sum(i["pairs"] for e in manifest["configs"].values() for i in e["splits"].values())
     assert report.pairs_checked == total > 100
     assert {e["source"] for e in manifest["configs"].values()} == {
@@ -278,7 +227,7 @@ def test_bit_flipped_shard_fails_its_checksum(out: Path) -> None:
 
 
 def test_wrong_checksum_in_manifest(out: Path) -> None:
-    manifest = read_manifest(out)
+    manifest = read_manifest_json(out)
     manifest["configs"]["metamath"]["splits"]["train"]["shards"][0]["sha256"] = "0" * 64
     write_json_atomically(out / "manifest.json", manifest)
     found = validate_output(out).violations
@@ -293,7 +242,7 @@ def test_missing_shard(out: Path) -> None:
 
 
 def test_unreconciled_counts_and_unlisted_files(out: Path) -> None:
-    manifest = read_manifest(out)
+    manifest = read_manifest_json(out)
     manifest["configs"]["gsm8k"]["splits"]["train"]["rows_in"] += 1
     write_json_atomically(out / "manifest.json", manifest)
     shutil.copy(out / GSM8K_SHARD, out / "data" / "gsm8k" / "old-00000-of-00001.parquet")
@@ -320,81 +269,6 @@ def test_no_manifest_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["validate", str(tmp_path)])
     assert exit_info.value.code == 2
-
-
-# -- the fast arithmetic path agrees with the full check --------------------------------
-def arithmetic_cases(rng: random.Random) -> list[tuple[str, str, int, str, str]]:
-    """Real pairs from the GSM8K and MetaMath samples and corruptions of each."""
-    solutions = []
-    for source, config, field in (
-        ("gsm8k", "main", "answer"),
-        ("metamath", "metamath", "response"),
-    ):
-        for split in ("train", "test"):
-            path = sample_path(get_source(source), config, split)
-            if path.is_file():
-                solutions += [
-                    json.loads(line)[field]
-                    for line in path.read_text(encoding="utf-8").splitlines()
-                ]
-    strategies = [
-        ArithmeticStrategy(StrategyOptions()),
-        ArithmeticStrategy(StrategyOptions(strip_annotations=True)),
-    ]
-    cases = []
-    for index, solution in enumerate(solutions):
-        for strategy in strategies:
-            try:
-                (pair,) = strategy.make_pairs(
-                    Example("s", "c", "train", str(index), "q", solution=solution), rng
-                )
-            except Exception:
-                continue
-            chosen, rejected = pair.chosen, pair.rejected
-            cases.append(
-                (chosen, rejected, pair.edit_start, pair.chosen_value, pair.rejected_value)
-            )
-            for number in rng.sample(
-                list(NUMBER_RE.finditer(chosen)), k=min(6, len(NUMBER_RE.findall(chosen)))
-            ):
-                new = str(rng.randint(0, 999))
-                changed = chosen[: number.start()] + new + chosen[number.end() :]
-                prefix = int(edit_stats([chosen], [changed]).common_prefix[0])
-                cases.append((chosen, changed, prefix, number.group(), new))
-            at = rng.randrange(len(rejected))
-            for broken in (
-                rejected[:at] + "X" + rejected[at + 1 :],
-                rejected[:at] + rejected[at + 1 :],
-            ):
-                cases.append(
-                    (chosen, broken, pair.edit_start, pair.chosen_value, pair.rejected_value)
-                )
-            cases.append(
-                (chosen, rejected, pair.edit_start + 1, pair.chosen_value, pair.rejected_value)
-            )
-            cases.append((chosen, chosen, pair.edit_start, pair.chosen_value, pair.rejected_value))
-    return cases
-
-
-def test_fast_arithmetic_check_agrees_with_the_full_check() -> None:
-    cases = arithmetic_cases(random.Random(7))
-    chosen, rejected, edit_start, chosen_value, rejected_value = (
-        list(c) for c in zip(*cases, strict=True)
-    )
-    stats = edit_stats(chosen, rejected)
-    fast = check_arithmetic_rows(
-        chosen,
-        rejected,
-        stats.common_prefix.tolist(),
-        stats.common_suffix.tolist(),
-        edit_start,
-        chosen_value,
-        rejected_value,
-    )
-    full = [check_arithmetic_pair(*case) for case in cases]
-    assert len(cases) > 500
-    assert sum(v is None for v in full) > 100 and sum(v is not None for v in full) > 100
-    assert fast == full
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The arithmetic-pair invariant, checked fast enough for ``pairgen validate``.
 
-The definition lives in :func:`pairgen.strategies.arithmetic.strategy.check_arithmetic_pair`
+The definition lives in :func:`pairgen.strategies.arithmetic.results.check_arithmetic_pair`
 (exactly one intermediate result changed, final answer untouched, edit recorded right).
 Run on whole solutions it splits both texts into number tokens and finds every result
 (~20,000 pairs/s), which alone would keep ``validate`` under its 50,000 pairs/s target.
@@ -27,7 +27,7 @@ Why the window is enough:
   spanning the lines' start: each of these falls back to the full check.  The final
   answers of the whole texts are compared separately.
 
-``tests/test_validate.py`` checks that the two paths agree on real GSM8K pairs and on
+``tests/validate/test_validate_run.py`` checks that the two paths agree on real GSM8K pairs and on
 thousands of corrupted ones (on the full GSM8K train split: 297,100 cases, 0
 disagreements); if the
 arithmetic module's definition of a result changes, that test is where it shows.
@@ -38,8 +38,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from pairgen.strategies.arithmetic import strategy as arithmetic
-from pairgen.strategies.arithmetic.strategy import check_arithmetic_pair, final_answer, find_results
+from pairgen.strategies.arithmetic.calculator import check_annotation_claim
+from pairgen.strategies.arithmetic.results import (
+    ANNOTATION_RE,
+    TOKEN_SPLIT_RE,
+    Result,
+    boxed_spans,
+    check_arithmetic_pair,
+    final_answer,
+    final_start,
+    find_results,
+)
 from pairgen.strategies.numbers import same_format, same_value
 
 _BOXED = "\\boxed{"
@@ -83,7 +92,7 @@ def _changed_tokens(
 
 
 def _split(text: str) -> list[str]:
-    return arithmetic._TOKEN_SPLIT_RE.split(text)
+    return TOKEN_SPLIT_RE.split(text)
 
 
 def _window_start(text: str, token_start: int) -> int:
@@ -98,7 +107,7 @@ def _window_start(text: str, token_start: int) -> int:
     return line_start
 
 
-def _line_results(chosen: str, line_start: int, line_end: int) -> list[arithmetic.Result] | None:
+def _line_results(chosen: str, line_start: int, line_end: int) -> list[Result] | None:
     """``find_results`` of the whole text, for results inside ``[line_start, line_end)``
     (``line_end`` at most where the final-answer tail starts).
 
@@ -107,10 +116,10 @@ def _line_results(chosen: str, line_start: int, line_end: int) -> list[arithmeti
     opened = chosen.rfind("<<", 0, line_start)
     if opened >= 0 and chosen.rfind(">>", 0, line_start) < opened:
         return None
-    if _BOXED in chosen and any(s < line_start < e for s, e in arithmetic._boxed_spans(chosen)):
+    if _BOXED in chosen and any(s < line_start < e for s, e in boxed_spans(chosen)):
         return None
     lines = chosen[line_start:line_end]
-    if "<<" in lines and arithmetic._ANNOTATION_RE.search(lines) is None:
+    if "<<" in lines and ANNOTATION_RE.search(lines) is None:
         return None
     return [
         (
@@ -136,7 +145,7 @@ def window_accepts(
 
     ``prefix``/``suffix`` are the common prefix and suffix lengths of the two texts (the
     recomputed statistics, not the stored ones).  Mirrors the steps of
-    :func:`~pairgen.strategies.arithmetic.strategy.check_arithmetic_pair` on the window.
+    :func:`~pairgen.strategies.arithmetic.results.check_arithmetic_pair` on the window.
     """
     if edit_start != prefix or chosen == rejected:
         return False
@@ -146,7 +155,7 @@ def window_accepts(
     if changed is None or not 1 <= len(changed[0]) <= 2:
         return False
     offsets, old, new = changed
-    cut = arithmetic._final_start(chosen)
+    cut = final_start(chosen)
     if end > cut:
         return False
     line_end = chosen.find("\n", end)
@@ -167,6 +176,7 @@ def window_accepts(
         and not _same_value(chosen_value, rejected_value)
         and _same_format(chosen_value, rejected_value)
         and final_answer(chosen) == final_answer(rejected)
+        and check_annotation_claim(chosen, rejected, offsets[0]) is None
     )
 
 

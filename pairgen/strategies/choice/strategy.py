@@ -26,40 +26,41 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pairgen.errors import PairgenError, RowRejected
 from pairgen.record import Example, PairDraft
-from pairgen.sources.choices import (
-    SENTENCE_PREFIX,
-    TEMPLATE_META_KEY,
-    choice_completion,
-    format_choice_label,
-    format_choice_line,
-)
+from pairgen.sources.choices import TEMPLATE_META_KEY, choice_completion
 from pairgen.sources.markup import with_raw_text
 from pairgen.strategies import StrategyOptions
 from pairgen.strategies.base import Strategy
+from pairgen.strategies.choice.check import (
+    NAME,
+    check_choice_group,
+    check_choice_pair,
+    check_question,
+    common_prefix_length,
+    question_summary,
+)
 
 CHOICE_TEMPLATES: tuple[str, ...] = ("letter", "sentence")
-_CHOICE_LINE_RE = re.compile(r"^\([^()\s]+\) ", re.MULTILINE)
-
-
-def common_prefix_length(a: str, b: str) -> int:
-    """Characters ``a`` and ``b`` share from the start (the offset of the first edit)."""
-    limit = min(len(a), len(b))
-    index = 0
-    while index < limit and a[index] == b[index]:
-        index += 1
-    return index
 
 
 class ChoiceStrategy(Strategy):
     """Pairs the labelled answer with each wrong choice in turn."""
 
-    name = "choice"
+    name = NAME
+    # the prompt too: a labelled completion must be a choice the prompt lists
+    check_columns = (
+        "prompt",
+        "source",
+        "source_id",
+        "pair_index",
+        "edit_start",
+        "chosen_value",
+        "rejected_value",
+    )
 
     def __init__(self, options: StrategyOptions) -> None:
         if options.choice_template not in CHOICE_TEMPLATES:
@@ -90,14 +91,17 @@ class ChoiceStrategy(Strategy):
         labels = example.choice_labels
         template = self.options.choice_template
         chosen = choice_completion(example, answer, template)
+        answer_text = " ".join(example.choices[answer].split())
         wrong = [index for index in range(len(example.choices)) if index != answer]
         drafts = []
         for pair_index, index in enumerate(wrong):
             rejected = choice_completion(example, index, template)
-            if rejected == chosen:
+            # a wrong choice whose text is the answer's (up to whitespace) makes no pair
+            # under any template, though its label alone would tell the completions apart
+            if rejected == chosen or " ".join(example.choices[index].split()) == answer_text:
                 raise RowRejected(
                     "duplicate_choice",
-                    f"choice {labels[index]!r} reads the same as the answer {labels[answer]!r}",
+                    f"choice {labels[index]!a} reads the same as the answer {labels[answer]!a}",
                 )
             drafts.append(
                 PairDraft(
@@ -111,6 +115,17 @@ class ChoiceStrategy(Strategy):
                 )
             )
         return drafts
+
+    def check_pair(self, row: Mapping[str, Any]) -> str | None:
+        """:func:`~pairgen.strategies.choice.check.check_choice_pair`."""
+        return check_choice_pair(row)
+
+    def group_summary(self, row: Mapping[str, Any]) -> Mapping[str, Any]:
+        return question_summary(row)
+
+    def check_group(self, summaries: Sequence[Mapping[str, Any]]) -> str | None:
+        """:func:`~pairgen.strategies.choice.check.check_question`."""
+        return check_question(summaries)
 
 
 def _checked_answer_index(example: Example) -> int:
@@ -131,111 +146,10 @@ def _checked_answer_index(example: Example) -> int:
     return example.answer_index
 
 
-# -- checks on stored pair rows (used by ``pairgen validate``) ---------------------------
-def check_choice_pair(row: Mapping[str, Any]) -> str | None:
-    """What is wrong with one stored choice-strategy pair row, or ``None`` if nothing.
-
-    Checked from the stored columns alone: chosen and rejected differ, so do their
-    labels; ``edit_start`` is the offset of their first difference; and for labelled
-    templates each completion carries its own label and a text that the prompt's last
-    question lists under that label, so the chosen completion is the choice named by
-    ``chosen_value``.  Whether ``chosen_value`` is the dataset's answer key needs the
-    source row (HellaSwag prompts do not list the endings at all).
-    """
-    if row.get("strategy") != ChoiceStrategy.name:
-        return f"strategy is {row.get('strategy')!r}, not {ChoiceStrategy.name!r}"
-    prompt, chosen, rejected = (_as_text(row.get(key)) for key in ("prompt", "chosen", "rejected"))
-    if prompt is None or chosen is None or rejected is None:
-        return "prompt, chosen and rejected must be strings or message lists"
-    chosen_value, rejected_value = (
-        str(row.get("chosen_value", "")),
-        str(row.get("rejected_value", "")),
-    )
-    if not chosen_value or not rejected_value:
-        return "chosen_value and rejected_value must name choice labels"
-    if chosen == rejected:
-        return "chosen and rejected are the same text"
-    if chosen_value == rejected_value:
-        return f"chosen_value and rejected_value are both {chosen_value!r}"
-    if int(row.get("pair_index", -1)) < 0:
-        return f"pair_index {row.get('pair_index')!r} is negative"
-    first_difference = common_prefix_length(chosen, rejected)
-    if row.get("edit_start") != first_difference:
-        edit_start = row.get("edit_start")
-        return f"edit_start is {edit_start!r}, but chosen and rejected differ at {first_difference}"
-    if _completes_context(row.get("source")):
-        return None  # a continuation (HellaSwag): no label in the completion to check
-    chosen_texts = _labelled_texts(chosen, chosen_value)
-    question = prompt.rsplit("\n\n", 1)[-1]
-    for name, texts, value in (
-        ("chosen", chosen_texts, chosen_value),
-        ("rejected", _labelled_texts(rejected, rejected_value), rejected_value),
-    ):
-        if texts is None:
-            return f"{name} does not start with the label {format_choice_label(value)}"
-        if not any(f"\n{format_choice_line(value, text)}\n" in f"\n{question}\n" for text in texts):
-            return f"{name} is not the text the prompt lists as choice {format_choice_label(value)}"
-    return None
-
-
-def _completes_context(source_name: object) -> bool:
-    """Whether a source's completions continue the prompt rather than name a choice.
-
-    Decided by the source, never by the row's own text, so a pair whose label was
-    tampered with cannot pass as a continuation.
-    """
-    from pairgen.sources import SOURCE_CLASSES, get_source
-
-    if not isinstance(source_name, str) or source_name not in SOURCE_CLASSES:
-        return False
-    return get_source(source_name).completes_context
-
-
-def check_choice_group(rows: Sequence[Mapping[str, Any]]) -> str | None:
-    """What is wrong with all the pairs of one question together, or ``None``.
-
-    One question's pairs share prompt, chosen and chosen_value, number their wrong
-    choices ``0..n-1`` and never reject the same label twice; with a labelled template
-    there is one pair per choice the prompt lists, less the answer.  (HellaSwag prompts
-    do not list endings, so a missing HellaSwag pair is only visible against the source.)
-    """
-    if not rows:
-        return None
-    first = rows[0]
-    for key in ("prompt", "chosen", "chosen_value"):
-        if any(row.get(key) != first.get(key) for row in rows):
-            return f"pairs of one question disagree on {key}"
-    indices = sorted(int(row.get("pair_index", -1)) for row in rows)
-    if indices != list(range(len(rows))):
-        return f"pair_index values {indices} are not 0..{len(rows) - 1}"
-    rejected_values = [row.get("rejected_value") for row in rows]
-    if len(set(rejected_values)) != len(rejected_values):
-        return f"a wrong choice is rejected twice: {rejected_values}"
-    prompt, chosen = _as_text(first.get("prompt")), _as_text(first.get("chosen"))
-    chosen_value = str(first.get("chosen_value", ""))
-    if prompt and chosen and _labelled_texts(chosen, chosen_value) is not None:
-        listed = len(_CHOICE_LINE_RE.findall(prompt.rsplit("\n\n", 1)[-1]))
-        if listed != len(rows) + 1:
-            return f"the prompt lists {listed} choices but the question has {len(rows)} pairs"
-    return None
-
-
-def _as_text(value: object) -> str | None:
-    """A standard-format string, or the content of a conversational message list's last turn."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list) and value and isinstance(value[-1], Mapping):
-        content = value[-1].get("content")
-        return content if isinstance(content, str) else None
-    return None
-
-
-def _labelled_texts(completion: str, label: str) -> list[str] | None:
-    """The answer text(s) a labelled completion may stand for, or ``None`` if unlabelled."""
-    prefix = format_choice_label(label) + " "
-    if completion.startswith(prefix):
-        return [completion[len(prefix) :]]
-    if completion.startswith(SENTENCE_PREFIX + prefix):
-        body = completion[len(SENTENCE_PREFIX + prefix) :]
-        return [body, body[:-1]] if body.endswith(".") else [body]
-    return None
+__all__ = [
+    "CHOICE_TEMPLATES",
+    "ChoiceStrategy",
+    "check_choice_group",
+    "check_choice_pair",
+    "common_prefix_length",
+]

@@ -1,0 +1,170 @@
+"""A source and a strategy from a package outside pairgen: build, validate, card, publish.
+
+The package (:mod:`plugin_package`) is written to a temporary folder as an installed
+distribution (its ``*.dist-info`` with ``entry_points.txt``) and pairgen runs in a
+subprocess with that folder on ``PYTHONPATH``, so the entry points are discovered the
+way pip-installed ones are, and nothing is installed into the shared environment.  The
+slow test really installs it with ``pip install --target``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from hub_server import FakeHub
+from plugin_package import write_installed, write_project
+
+from pairgen.build.writer import parquet_writer
+
+TOKEN = "hf_pluginTestSecret0123456789"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_installed(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[FakeHub]:
+    with FakeHub(token=TOKEN) as server:
+        yield server
+
+
+def pairgen(
+    *args: str, path: Path | None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m pairgen ARGS`` in a fresh interpreter, with ``path`` on PYTHONPATH."""
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if path is not None:
+        environment["PYTHONPATH"] = str(path)
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "pairgen", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def hub_env(hub: FakeHub, tmp_path: Path) -> dict[str, str]:
+    return {
+        "HF_ENDPOINT": hub.url,
+        "HF_TOKEN": TOKEN,
+        "HF_HUB_OFFLINE": "0",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "HF_HUB_DISABLE_XET": "1",
+        "HF_TOKEN_PATH": str(tmp_path / "no-stored-token"),
+        "NO_PROXY": "127.0.0.1",
+    }
+
+
+def build_and_validate(site: Path, out: Path) -> dict[str, object]:
+    built = pairgen("build", "--source", "capitals", "--out", str(out), path=site)
+    assert built.returncode == 0, built.stdout + built.stderr
+    manifest: dict[str, object] = json.loads((out / "manifest.json").read_text())
+    checked = pairgen("validate", str(out), path=site)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "valid" in checked.stdout
+    return manifest
+
+
+def test_a_plugin_source_and_strategy_build_validate_card_and_publish(
+    site: Path, tmp_path: Path, hub: FakeHub
+) -> None:
+    out = tmp_path / "out"
+    manifest = build_and_validate(site, out)
+    entry = manifest["configs"]["capitals"]  # type: ignore[index]
+    assert entry["strategy"] == "decoy" and entry["license"] == "cc0-1.0"
+    train = entry["splits"]["train"]
+    assert (train["rows_in"], train["rows_paired"], train["rejects_by_reason"]) == (
+        8,
+        7,
+        {"no_decoy": 1},
+    )
+    rows = pq.read_table(out / train["shards"][0]["path"]).to_pylist()
+    assert rows[0]["chosen"] == "The capital of France is Paris."
+    assert rows[0]["rejected"] == "The capital of France is Lyon."
+
+    carded = pairgen("card", str(out), path=site)
+    assert carded.returncode == 0, carded.stdout + carded.stderr
+    card = (out / "README.md").read_text()
+    assert "license: cc0-1.0" in card and "@misc{capitals" in card
+
+    published = pairgen(
+        "publish",
+        str(out),
+        "--repo",
+        "me/capitals",
+        "--dry-run",
+        path=site,
+        env=hub_env(hub, tmp_path),
+    )
+    assert published.returncode == 0, published.stdout + published.stderr
+    assert "would commit" in published.stdout
+    assert "data/capitals/train-00000-of-00001.parquet" in published.stdout
+    assert hub.writes() == []  # a dry run changes nothing
+
+
+def test_validate_asks_the_plugin_strategy(site: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_and_validate(site, out)
+    shard = out / "data" / "capitals" / "train-00000-of-00001.parquet"
+    table = pq.read_table(shard)
+    rejected = table.column("rejected").to_pylist()
+    rejected[2] = rejected[2].replace("Sydney", "Melbourne")
+    index = table.schema.get_field_index("rejected")
+    table = table.set_column(index, table.schema.field(index), [rejected])
+    writer = parquet_writer(shard, table.schema)
+    writer.write_table(table)
+    writer.close()
+    checked = pairgen("validate", str(out), path=site)
+    assert checked.returncode == 1
+    assert (
+        "train-00000-of-00001.parquet, row 2: decoy pair: rejected is not chosen with "
+        "rejected_value in its place [decoy]"
+    ) in checked.stdout
+
+
+def test_without_the_plugin_its_names_are_unknown(tmp_path: Path) -> None:
+    built = pairgen("build", "--source", "capitals", "--out", str(tmp_path / "out"), path=None)
+    assert built.returncode == 2
+    assert "unknown source 'capitals'; known sources: " in built.stdout + built.stderr
+    assert "Traceback" not in built.stderr
+
+
+@pytest.mark.slow
+def test_a_pip_installed_plugin_builds_and_validates(tmp_path: Path) -> None:
+    project = write_project(tmp_path / "project")
+    target = tmp_path / "target"
+    installed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "--target",
+            str(target),
+            str(project),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    assert (target / "pairgen_capitals" / "samples" / "default" / "train.jsonl").is_file()
+    manifest = build_and_validate(target, tmp_path / "out")
+    assert list(manifest["configs"]) == ["capitals"]  # type: ignore[call-overload]

@@ -40,6 +40,10 @@ class Batch:
     def pairs(self) -> int:
         return int(self.input_ids.shape[0]) // 2
 
+    def to(self, device: torch.device) -> Batch:
+        """The same batch with every tensor on ``device``."""
+        return Batch(*(getattr(self, name).to(device) for name in self.__slots__))
+
 
 def collate(pairs: list[TokenizedPair], pad_id: int) -> Batch:
     """Pack pairs into one right-padded batch (chosen rows first, then rejected)."""

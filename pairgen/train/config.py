@@ -25,6 +25,17 @@ DEFAULT_SFT_STEPS = {"tiny": 100}
 # faster than two on a busy 2-core machine.
 DEFAULT_THREADS = {"tiny": 1}
 
+# The choices of the settings below, for the CLI and for the checks in TrainConfig.
+DEVICES = ("auto", "cpu", "cuda", "mps")  # auto: CUDA, then MPS, then the CPU
+DTYPES = ("float32", "bfloat16", "float16")  # autocast dtypes; the weights stay float32
+LOSS_NAMES = ("dpo", "dpop", "ipo", "simpo", "rdpo", "cpo", "slic", "rrhf", "kto", "sppo", "spo")
+
+
+def check_choice(kind: str, value: str, choices: tuple[str, ...]) -> None:
+    """One clear error for a value that is not one of ``choices``."""
+    if value not in choices:
+        raise PairgenError(f"unknown {kind} {value!r}; choose from {', '.join(choices)}")
+
 
 @dataclass(slots=True)
 class TrainConfig:
@@ -55,6 +66,9 @@ class TrainConfig:
     tolerance: float = 0.05
     seed: int = 0
     threads: int | None = None
+    device: str = "auto"
+    dtype: str = "float32"
+    gradient_checkpointing: bool = False
     progress: bool = True
 
     def __post_init__(self) -> None:
@@ -65,6 +79,10 @@ class TrainConfig:
             raise PairgenError(f"eval_fraction must be in [0, 1), got {self.eval_fraction}")
         if self.max_length < 8:
             raise PairgenError(f"max_length must be >= 8, got {self.max_length}")
+        check_choice("device", self.device, DEVICES)
+        check_choice("dtype", self.dtype, DTYPES)
+        for name in self.losses:
+            check_choice("loss", name.lower(), LOSS_NAMES)
 
     @property
     def learning_rate(self) -> float:
@@ -85,4 +103,14 @@ class TrainConfig:
         return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
 
 
-__all__ = ["DEFAULT_LR", "DEFAULT_SFT_STEPS", "DEFAULT_THREADS", "FALLBACK_LR", "TrainConfig"]
+__all__ = [
+    "DEFAULT_LR",
+    "DEFAULT_SFT_STEPS",
+    "DEFAULT_THREADS",
+    "DEVICES",
+    "DTYPES",
+    "FALLBACK_LR",
+    "LOSS_NAMES",
+    "TrainConfig",
+    "check_choice",
+]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -25,6 +25,7 @@ from torch import Tensor
 
 from pairgen.train.batch import collate, token_logprobs
 from pairgen.train.data import TokenizedPair
+from pairgen.train.device import Precision
 from pairgen.train.losses import Hyper, MarginLoss, PairContext, make_context
 
 
@@ -90,7 +91,11 @@ class Reference:
         """The pairs at ``indices`` as :class:`Logprobs` (sums over each pair's own tokens)."""
         chosen = [self.chosen[i] for i in indices]
         rejected = [self.rejected[i] for i in indices]
-        lengths = [torch.tensor([int(t.shape[0]) for t in side]) for side in (chosen, rejected)]
+        device = chosen[0].device
+        lengths = [
+            torch.tensor([int(t.shape[0]) for t in side], device=device)
+            for side in (chosen, rejected)
+        ]
         return Logprobs(
             chosen=stack(chosen),
             rejected=stack(rejected),
@@ -98,7 +103,7 @@ class Reference:
             rejected_total=torch.stack([t.sum() for t in rejected]),
             chosen_len=lengths[0],
             rejected_len=lengths[1],
-            first_diff=torch.tensor([self.first_diff[i] for i in indices]),
+            first_diff=torch.tensor([self.first_diff[i] for i in indices], device=device),
         )
 
     def all(self) -> Logprobs:
@@ -107,16 +112,26 @@ class Reference:
 
 @dataclass(slots=True)
 class Run:
-    """The model of a run and how it is called; the trainer's stages share one."""
+    """The model of a run and how it is called; the trainer's stages share one.
+
+    The model's weights live on ``precision.device`` in float32; every forward runs
+    under the run's autocast, and every tensor it returns stays on that device.
+    """
 
     model: Any
     pad_id: int
     eval_batch_size: int
+    precision: Precision = field(default_factory=lambda: Precision(torch.device("cpu")))
+
+    @property
+    def device(self) -> torch.device:
+        return self.precision.device
 
     def logprobs(self, pairs: Sequence[TokenizedPair]) -> Logprobs:
         """The forward pass: per-token log-probs of both completions of ``pairs``."""
-        batch = collate(list(pairs), self.pad_id)
-        per_token = token_logprobs(self.model, batch)
+        batch = collate(list(pairs), self.pad_id).to(self.device)
+        with self.precision.autocast():
+            per_token = token_logprobs(self.model, batch)
         half = batch.pairs
         totals = per_token.sum(dim=1)
         return Logprobs(

@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from pairgen.errors import PairgenError
+from pairgen.train.config import LOSS_NAMES, check_choice
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,11 +244,8 @@ NOTES: dict[str, str] = {
 
 def get_loss(name: str) -> MarginLoss:
     """Look a loss up by name, with an error listing the known ones."""
-    try:
-        return LOSSES[name.lower()]
-    except KeyError:
-        known = ", ".join(LOSSES)
-        raise PairgenError(f"unknown loss {name!r}; choose from {known}") from None
+    check_choice("loss", name.lower(), LOSS_NAMES)
+    return LOSSES[name.lower()]
 
 
 def gradient_coefficients(

@@ -24,11 +24,12 @@ import torch
 
 from pairgen.train.config import DEFAULT_THREADS, TrainConfig
 from pairgen.train.data import TokenizedPair, read_pairs, split_pairs, tokenize_pairs
+from pairgen.train.device import Precision, enable_checkpointing, resolve_device, resolve_dtype
 from pairgen.train.forward import Reference, Run, score
 from pairgen.train.gradients import grad_report
 from pairgen.train.losses import MarginLoss, get_loss
 from pairgen.train.measure import evaluate, reference_measurement, summarize
-from pairgen.train.models import load_model
+from pairgen.train.models import LoadedModel, load_model
 from pairgen.train.progress import progress_bar
 
 
@@ -41,23 +42,38 @@ class Split:
 
 
 def train(cfg: TrainConfig) -> dict[str, Any]:
-    """Run every loss of ``cfg`` and write metrics.jsonl and report.json; return the report."""
+    """Run every loss of ``cfg`` and write metrics.jsonl and report.json; return the report.
+
+    On the CPU the run is deterministic (same config, same bytes).  CUDA's deterministic
+    mode needs a cuBLAS workspace setting made before CUDA starts, so there the usual
+    non-determinism of GPU reductions applies.
+    """
+    precision = Precision(resolve_device(cfg.device), resolve_dtype(cfg.dtype))
     was_deterministic, was_threads = (
         torch.are_deterministic_algorithms_enabled(),
         torch.get_num_threads(),
     )
-    torch.use_deterministic_algorithms(True)
+    if precision.device.type == "cpu":
+        torch.use_deterministic_algorithms(True)
     threads = cfg.threads or DEFAULT_THREADS.get(cfg.model)
     if threads:
         torch.set_num_threads(threads)
     try:
-        return _train(cfg)
+        return _train(cfg, precision)
     finally:
         torch.use_deterministic_algorithms(was_deterministic)
         torch.set_num_threads(was_threads)
 
 
-def _train(cfg: TrainConfig) -> dict[str, Any]:
+def start_run(loaded: LoadedModel, cfg: TrainConfig, precision: Precision) -> Run:
+    """Move the model to the run's device (float32 master weights) and set it up."""
+    model = loaded.model.to(precision.device)
+    if cfg.gradient_checkpointing:
+        enable_checkpointing(model)
+    return Run(model, loaded.pad_id, cfg.eval_batch_size, precision)
+
+
+def _train(cfg: TrainConfig, precision: Precision) -> dict[str, Any]:
     from pairgen.train.report import write_outputs  # report imports plots (matplotlib)
 
     started = time.perf_counter()
@@ -71,7 +87,7 @@ def _train(cfg: TrainConfig) -> dict[str, Any]:
     loaded = load_model(cfg.model, cfg.seed)
     pairs, tokenized = tokenize_pairs(texts, loaded.tokenizer, cfg.max_length, cfg.truncate)
     train_pairs, eval_pairs = split_pairs(pairs, cfg.eval_fraction, cfg.seed)
-    run = Run(loaded.model, loaded.pad_id, cfg.eval_batch_size)
+    run = start_run(loaded, cfg, precision)
 
     # 2. Optional SFT warm-up on chosen: the reference for a model that is not tuned yet.
     if cfg.warmup_steps:
@@ -92,6 +108,8 @@ def _train(cfg: TrainConfig) -> dict[str, Any]:
             "name": loaded.name,
             "source": loaded.source,
             "parameters": sum(p.numel() for p in run.model.parameters()),
+            "device": str(precision.device),
+            "dtype": cfg.dtype,
         },
         "data": {
             "tokenize": tokenized.as_dict(),
@@ -119,6 +137,7 @@ def train_one(
     """Train one loss for ``cfg.steps`` optimizer steps; measure on held-out pairs."""
     started = time.perf_counter()
     torch.manual_seed(cfg.seed)
+    run.precision.restart()
     hp = loss.hyper(beta=cfg.beta, lam=cfg.lam)
     optimizer = torch.optim.AdamW(
         run.model.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay
@@ -145,9 +164,9 @@ def train_one(
             for indices in islice(batches, cfg.grad_accum):
                 pairs = [train_side.pairs[i] for i in indices]
                 scored = score(run.logprobs(pairs), train_side.ref.take(indices), loss, hp)
-                (scored.values.mean() / cfg.grad_accum).backward()
+                run.precision.backward(scored.values.mean() / cfg.grad_accum)
                 logged.append(summarize([scored]).as_dict())
-            optimizer.step()
+            run.precision.step(optimizer)
             if step % cfg.log_every == 0 or step == cfg.steps:
                 write_metric(log, loss.name, step, "train", average(logged))
             due = (cfg.eval_every and step % cfg.eval_every == 0) or step == cfg.steps
@@ -167,15 +186,16 @@ def sft_warmup(run: Run, pairs: list[TokenizedPair], cfg: TrainConfig) -> None:
     """A few steps of maximum likelihood on chosen completions (prompt tokens not scored)."""
     optimizer = torch.optim.AdamW(run.model.parameters(), lr=cfg.sft_lr or cfg.learning_rate)
     batches = batch_indices(len(pairs), cfg.batch_size, cfg.seed + 1)
+    run.precision.restart()
     run.model.train()
     with progress_bar(cfg.progress, "sft warm-up", cfg.warmup_steps) as (bar, task):
         for _ in range(cfg.warmup_steps):
             out = run.logprobs([pairs[i] for i in next(batches)])
             nll = -out.chosen.sum() / out.chosen_len.sum()
             optimizer.zero_grad(set_to_none=True)
-            nll.backward()
+            run.precision.backward(nll)
             nll = nll.detach()
-            optimizer.step()
+            run.precision.step(optimizer)
             bar.update(task, advance=1, description=f"sft warm-up nll {nll.item():.3f}")
 
 

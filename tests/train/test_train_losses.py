@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from torch import Tensor
 
 from pairgen.errors import PairgenError
+from pairgen.train.config import LOSS_NAMES
 from pairgen.train.losses import LOSSES, Hyper, get_loss, gradient_coefficients, make_context
 
 N = 64
@@ -217,6 +218,8 @@ def test_unknown_loss_names_the_known_ones() -> None:
     with pytest.raises(PairgenError, match="dpop"):
         get_loss("dpx")
     assert get_loss("DPOP") is LOSSES["dpop"]
+    # The torch-free list the CLI offers is the registry's, in order.
+    assert tuple(LOSSES) == LOSS_NAMES
 
 
 def test_importing_a_loss_does_not_import_transformers() -> None:

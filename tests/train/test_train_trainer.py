@@ -13,7 +13,15 @@ from pairgen.train.trainer import TrainConfig, train
 
 from train_shards import metamath_pairs, write_shard
 
-QUICK = {"steps": 4, "batch_size": 4, "sft_steps": 4, "eval_every": 2, "progress": False}
+# On the CPU a run is deterministic (same config, same bytes); a GPU run is tested apart.
+QUICK = {
+    "steps": 4,
+    "batch_size": 4,
+    "sft_steps": 4,
+    "eval_every": 2,
+    "progress": False,
+    "device": "cpu",
+}
 
 
 def test_outputs_same_start_and_determinism(pairs_dir: Path, tmp_path: Path) -> None:
@@ -66,6 +74,7 @@ def test_dpo_vs_dpop_shows_the_smaug_ordering_on_tiny(tmp_path: Path) -> None:
             lr=3e-3,
             sft_steps=30,
             progress=False,
+            device="cpu",
         )
     )
     result = report["verdict"]
@@ -123,12 +132,17 @@ def test_cli_train_then_report(
         "--sft-steps",
         "2",
         "--quiet",
+        "--device",
+        "cpu",
+        "--dtype",
+        "bfloat16",
     ]
     main([*args, "--loss", "dpo", "--loss", "simpo", "--beta", "0.2"])
     printed = capsys.readouterr().out
     assert "simpo" in printed and "verdict: not evaluated" in printed
     report = json.loads((run / "report.json").read_text())
     assert report["losses"]["simpo"]["hyper"]["beta"] == 0.2
+    assert (report["model"]["device"], report["model"]["dtype"]) == ("cpu", "bfloat16")
     (run / "report.md").unlink()
     main(["report", str(run)])
     assert "reference" in capsys.readouterr().out

@@ -55,9 +55,13 @@ class Registry(Generic[T]):
     """
 
     def __init__(
-        self, kind: str, group: str, base: type, builtins: MutableMapping[str, str]
+        self,
+        kind: tuple[str, str],
+        group: str,
+        base: type,
+        builtins: MutableMapping[str, str],
     ) -> None:
-        self.kind = kind  # "source", "strategy": used in messages
+        self.kind, self.kinds = kind  # ("strategy", "strategies"): for messages
         self.group = group
         self.base = base
         self.builtins = builtins
@@ -93,7 +97,7 @@ class Registry(Generic[T]):
         registration = registrations.get(name)
         if registration is None:
             known = ", ".join(sorted(registrations))
-            raise PairgenError(f"unknown {self.kind} {name!r}; known {self.kind}s: {known}")
+            raise PairgenError(f"unknown {self.kind} {name!r}; known {self.kinds}: {known}")
         module_name, _, attributes = registration.target.partition(":")
         try:
             loaded: object = importlib.import_module(module_name)

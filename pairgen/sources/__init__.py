@@ -17,7 +17,9 @@ SOURCE_CLASSES: dict[str, str] = {
     "arc": "pairgen.sources.arc:ARC",
     "hellaswag": "pairgen.sources.hellaswag:HellaSwag",
 }
-SOURCES: Registry[Source] = Registry("source", "pairgen.sources", Source, SOURCE_CLASSES)
+SOURCES: Registry[Source] = Registry(
+    ("source", "sources"), "pairgen.sources", Source, SOURCE_CLASSES
+)
 
 
 def get_source(name: str) -> Source:

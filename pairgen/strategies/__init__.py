@@ -35,7 +35,7 @@ STRATEGY_CLASSES: dict[str, str] = {
     "choice": "pairgen.strategies.choice.strategy:ChoiceStrategy",
 }
 STRATEGIES: Registry[Strategy] = Registry(
-    "strategy", "pairgen.strategies", Strategy, STRATEGY_CLASSES
+    ("strategy", "strategies"), "pairgen.strategies", Strategy, STRATEGY_CLASSES
 )
 
 

@@ -45,6 +45,26 @@ def compact(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(columns, schema=batch.schema)
 
 
+def invalid_column(batch: pa.RecordBatch) -> str | None:
+    """The first column of ``batch`` with invalid data, or ``None``.
+
+    Arrow's JSON and Parquet readers pass string bytes through without checking that
+    they are UTF-8; Python's conversion of such a batch (in a worker) would then fail.
+    Checking costs ~10 ms per 20 MB, a tenth of that conversion.
+    """
+    try:
+        batch.validate(full=True)
+    except pa.ArrowInvalid:
+        names: list[str] = batch.schema.names
+        for name, column in zip(names, batch.columns, strict=True):
+            try:
+                column.validate(full=True)
+            except pa.ArrowInvalid:
+                return name
+        raise
+    return None
+
+
 def pieces(batch: pa.RecordBatch, batch_rows: int) -> list[pa.RecordBatch]:
     """``batch`` cut into compact batches of at most ``batch_rows`` rows."""
     return [
@@ -52,4 +72,12 @@ def pieces(batch: pa.RecordBatch, batch_rows: int) -> list[pa.RecordBatch]:
     ]
 
 
-__all__ = ["READ_ERRORS", "RawRows", "check_columns", "compact", "open_stream", "pieces"]
+__all__ = [
+    "READ_ERRORS",
+    "RawRows",
+    "check_columns",
+    "compact",
+    "invalid_column",
+    "open_stream",
+    "pieces",
+]

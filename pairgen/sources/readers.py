@@ -41,14 +41,23 @@ from pairgen.sources.base import Source
 from pairgen.sources.csv_reader import iter_csv
 from pairgen.sources.datafiles import DataFormat, data_format, known_formats
 from pairgen.sources.nesting import MAX_NESTING, arrow_safe, check_nesting, type_depth
-from pairgen.sources.rawio import READ_ERRORS, RawRows, check_columns, open_stream, pieces
+from pairgen.sources.rawio import (
+    READ_ERRORS,
+    RawRows,
+    check_columns,
+    invalid_column,
+    open_stream,
+    pieces,
+)
 
 _ARROW_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
 BLOCK_BYTES = 8 << 20
 
 
-class _TooDeepForArrow(Exception):
-    """Arrow read a nested column deeper than MAX_NESTING: let the Python reader name the row."""
+class _NotForArrow(Exception):
+    """Arrow read a batch Python should read instead: a column nested deeper than
+    MAX_NESTING (Python names the row) or text that is not UTF-8 (Python turns it into
+    surrogates, and the source rejects the row as ``bad_encoding``)."""
 
 
 def read_file(path: Path, source: Source, batch_rows: int) -> Iterator[RawRows]:
@@ -82,29 +91,18 @@ def _iter_parquet(path: Path, source: Source, batch_rows: int) -> Iterator[pa.Re
     first_row = 0
     try:
         for batch in parquet.iter_batches(batch_size=batch_rows):
-            _check_utf8(batch, location, first_row)
+            column = invalid_column(batch)
+            if column is not None:
+                last = first_row + batch.num_rows - 1
+                raise PairgenError(
+                    f"invalid data (text that is not UTF-8?) in rows {first_row}-{last}",
+                    file=location,
+                    field=column,
+                )
             first_row += batch.num_rows
             yield batch
     except (pa.ArrowInvalid, OSError) as exc:
         raise PairgenError(f"corrupt Parquet data: {exc}", file=location) from exc
-
-
-def _check_utf8(batch: pa.RecordBatch, location: str, first_row: int) -> None:
-    """Parquet does not promise valid UTF-8 in string columns; Python cannot read it back."""
-    try:
-        batch.validate(full=True)
-    except pa.ArrowInvalid:
-        for name, column in zip(batch.schema.names, batch.columns, strict=True):
-            try:
-                column.validate(full=True)
-            except pa.ArrowInvalid as exc:
-                raise PairgenError(
-                    f"invalid data in rows {first_row}-{first_row + batch.num_rows - 1} "
-                    f"(text that is not UTF-8?): {exc}",
-                    file=location,
-                    field=name,
-                ) from exc
-        raise
 
 
 def _starts_with_array(path: Path, fmt: DataFormat) -> bool:
@@ -135,7 +133,7 @@ def parse_json(text: str, location: str, line: int | None) -> Any:
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno} column {exc.colno}" if line is None else f"column {exc.colno}"
         raise PairgenError(
-            f"unparsable JSON: {exc.msg} at {where}", file=location, row=line
+            f"unparsable JSON: {exc.msg.removesuffix(' at')} at {where}", file=location, row=line
         ) from exc
 
 
@@ -201,11 +199,13 @@ def _iter_jsonl(path: Path, fmt: DataFormat, source: Source, batch_rows: int) ->
         check_columns(reader.schema.names, source, location)
         for batch in reader:
             if any(type_depth(t) > MAX_NESTING for t in batch.schema.types):
-                raise _TooDeepForArrow
+                raise _NotForArrow
+            if invalid_column(batch) is not None:
+                raise _NotForArrow
             for piece in pieces(batch, batch_rows):
                 yield piece
                 yielded += piece.num_rows
-    except (*_ARROW_ERRORS, _TooDeepForArrow):
+    except (*_ARROW_ERRORS, _NotForArrow):
         yield from _read_jsonl_python(path, fmt, source, batch_rows, skip_rows=yielded)
     except OSError as exc:  # a truncated or corrupt compressed file
         raise PairgenError(f"cannot read the file: {exc}", file=location) from exc

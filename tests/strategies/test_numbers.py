@@ -9,9 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pairgen.strategies.numbers import (
+    MAX_NUMBER_CHARS,
     NumberFormat,
     format_number,
     is_number,
+    is_parsable,
     parse_number,
     same_format,
     same_value,
@@ -117,3 +119,29 @@ def test_wrong_value_reaches_every_place_step_and_direction() -> None:
 def test_wrong_value_is_deterministic_for_a_seed() -> None:
     draws = [wrong_value("1,234.50", random.Random(7)) for _ in range(3)]
     assert len(set(draws)) == 1
+
+
+@pytest.mark.parametrize("token", ["٣", "１２", "1٣", "²"])
+def test_only_ascii_digits_are_numbers(token: str) -> None:
+    """``\\d`` and ``int()`` accept other scripts' digits; a number token does not."""
+    assert not is_number(token)
+    with pytest.raises(ValueError, match="not a number token"):
+        parse_number(token)
+
+
+def test_tokens_too_long_for_int_compare_as_text_and_have_no_format() -> None:
+    big = "9" * 5000  # over Python's 4,300-digit int() limit
+    assert is_number(big) and not is_parsable(big)
+    assert same_value(big, big + ".000") and same_value("00" + big, big)
+    assert not same_value(big, big[:-1] + "8")
+    assert not same_format(big, "1")
+    with pytest.raises(ValueError, match="characters"):
+        parse_number("1" * (MAX_NUMBER_CHARS + 1))
+
+
+@given(st.integers(min_value=0, max_value=10**40), st.integers(min_value=0, max_value=6))
+def test_same_value_as_text_agrees_with_the_arithmetic(mantissa: int, places: int) -> None:
+    style = NumberFormat(mantissa, places, False, False)
+    token = format_number(mantissa, style)
+    assert same_value(token, token + "0" if "." in token else token + ".0")
+    assert not same_value(token, format_number(mantissa + 1, style))

@@ -304,3 +304,18 @@ def test_any_pair_made_from_arbitrary_text_passes_the_check(text: str, seed: int
             assert err.reason == "no_intermediate_result"
             continue
         assert check(draft) is None, (text, draft)
+
+
+def test_numbers_too_long_for_int_are_never_results_and_never_crash() -> None:
+    big = "9" * 5000  # over Python's 4,300-digit int() limit
+    only_big = f"3*2=<<3*2={big}>>{big} apples, and 1 + 1 = {big}.\n#### {big}"
+    assert find_results(only_big) == []
+    with pytest.raises(RowRejected, match="no_intermediate_result"):
+        DEFAULT.make_pairs(example(only_big), random.Random(0))
+    mixed = f"{big} + 1 = 7 apples.\n#### {big}"
+    (draft,) = DEFAULT.make_pairs(example(mixed), random.Random(0))
+    assert draft.chosen_value == "7" and draft.rejected.startswith(big)
+    args = (draft.edit_start, draft.chosen_value, draft.rejected_value)
+    assert check_arithmetic_pair(draft.chosen, draft.rejected, *args) is None
+    tampered = draft.rejected.replace(big, big[:-1] + "8", 1)
+    assert check_arithmetic_pair(draft.chosen, tampered, *args) is not None

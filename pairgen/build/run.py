@@ -48,10 +48,10 @@ from pairgen.manifest import (
 )
 from pairgen.metrics import load_tokenizer
 from pairgen.record import REJECT_SCHEMA, pair_schema
-from pairgen.sources.inputs import RawBatch, SplitInput, iter_split
+from pairgen.sources.inputs import RawBatch, SplitInput, expected_rows, iter_split
 
 # progress("config/split", rows read so far, rows the input holds or None if unknown)
-ProgressCallback = Callable[[str, int], None]
+ProgressCallback = Callable[[str, int, int | None], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +216,9 @@ def write_split(
     counts: Counter[str] = Counter()
     batches: Iterator[RawBatch] = iter_split(split_input, item.source, spec.batch_rows)
     warm_up(plan)
+    total = expected_rows(split_input) if progress is not None else None
+    if progress is not None:
+        progress(f"{config}/{split}", 0, total)
     try:
         results = ordered_map(process_batch, plan, batches, spec.workers, spec.executor)
         # closing(): a failed write stops the worker pool now, not when the frame is freed
@@ -228,7 +231,7 @@ def write_split(
                 counts["rows_paired"] += result.rows_paired
                 counts["pairs"] += result.pairs.num_rows
                 if progress is not None:
-                    progress(f"{config}/{split}", result.rows_in)
+                    progress(f"{config}/{split}", counts["rows_in"], total)
         shards = writer.close()
     except BaseException:
         writer.abort()

@@ -1,197 +1,247 @@
-"""``pairgen build``: make pairs from a source (flags) or from a pipeline file."""
+"""``pairgen build``: parse the flags, run :func:`pairgen.build.build`, print the summary.
+
+How flags combine with each other and with a pipeline file is decided in
+:mod:`pairgen.config.merge`, never here; the strategy options' flags, types and
+defaults come from :class:`~pairgen.strategies.StrategyOptions`.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
 import time
-from dataclasses import replace
+from contextlib import redirect_stdout
+from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
+import click
 
-from pairgen.build import build
-from pairgen.cli.console import console
-from pairgen.config.pipeline import load_pipeline
-from pairgen.config.spec import DEFAULT_SEED, BuildSpec, SourceSpec
-from pairgen.errors import PairgenError
-from pairgen.query.summary import SplitSummary, summarize
+from pairgen.cli.choices import Choices, fixed
+from pairgen.cli.console import cell, console, say
+from pairgen.cli.fields import Flag, default_text, field_options, given
+from pairgen.cli.progress import RowProgress
+from pairgen.config.merge import BuildFlags, available_cpus, build_spec
+from pairgen.config.spec import EXECUTORS, FORMATS, BuildSpec
 from pairgen.strategies import StrategyOptions
 
 
-def parse_data_files(values: list[str]) -> dict[str, list[str]]:
-    """``SPLIT=PATH`` pairs (repeatable, several paths per split allowed)."""
-    data_files: dict[str, list[str]] = {}
-    for value in values:
-        split, sep, path = value.partition("=")
-        if not sep or not split or not path:
-            raise PairgenError(f"--data-files expects SPLIT=PATH, got {value!r}")
-        data_files.setdefault(split, []).append(path)
-    return data_files
+def _default(setting: str) -> str:
+    """A BuildSpec setting's default, for the help text."""
+    return f"(default: {default_text(BuildSpec.__dataclass_fields__[setting])})"
 
 
+def _source_names() -> list[str]:
+    from pairgen.sources import source_names
+
+    return source_names()
+
+
+def _backends() -> tuple[str, ...]:
+    from pairgen.sources.inputs import BACKENDS
+
+    return BACKENDS
+
+
+def _choice_templates() -> tuple[str, ...]:
+    from pairgen.strategies.choice.strategy import CHOICE_TEMPLATES
+
+    return CHOICE_TEMPLATES
+
+
+STRATEGY_FLAGS: dict[str, Flag] = {
+    "strip_annotations": Flag("GSM8K: drop the <<a*b=c>> calculator annotations."),
+    "choice_template": Flag(
+        "Choice completions: the answer (letter) or a whole answer sentence.",
+        choices=Choices("choice template", _choice_templates),
+    ),
+    "clean_markup": Flag("HellaSwag: strip the WikiHow [header]/[step] markup."),
+}
+
+EPILOG = """\b
+Examples:
+  pairgen build --source gsm8k --out out/gsm8k                 # bundled samples
+  pairgen build --source metamath --data-files train=mm.jsonl --out out/mm
+  pairgen build --source hellaswag --revision main --split validation --out out/hs
+  pairgen build pipeline.yaml --workers 4 --json > summary.json
+"""
+
+
+@click.command(epilog=EPILOG)
+@click.argument("pipeline", required=False, type=click.Path(path_type=Path))
+@click.option("--source", type=Choices("source", _source_names), help="The dataset to pair.")
+@click.option("--config", help="Source config, e.g. ARC-Challenge (default: the source's own).")
+@click.option(
+    "--from",
+    "backend",
+    type=Choices("backend", _backends),
+    help="Where rows come from (default: sample, or what --data-files / --hub-repo imply).",
+)
+@click.option(
+    "--data-files",
+    multiple=True,
+    metavar="SPLIT=PATH",
+    help="A local file of a split in the Hub's schema (repeatable); implies --from files.",
+)
+@click.option(
+    "--hub-repo",
+    metavar="REPO|DIR",
+    help="Another Hub dataset id, or a local mirror directory; implies --from hub.",
+)
+@click.option("--revision", help="Hub branch, tag or commit; implies --from hub.")
+@click.option("--split", "splits", multiple=True, help="Only this split (repeatable).")
+@click.option("--out", type=click.Path(path_type=Path), help="Output directory.")
+@click.option("--seed", type=int, help=f"Global seed {_default('seed')}.")
+@click.option(
+    "--workers",
+    type=int,
+    help=f"Worker processes; the output does not depend on it "
+    f"(default: the CPUs this process may use, here {available_cpus()}).",
+)
+@click.option(
+    "--executor",
+    type=fixed("executor", EXECUTORS),
+    help="A local process pool, or Ray (pip install 'pairgen[ray]').",
+)
+@click.option("--tokenizer", help="Tokenizer name or path, for token-level statistics.")
+@click.option("--shots", type=int, help=f"Few-shot exemplars in each prompt {_default('shots')}.")
+@click.option(
+    "--format",
+    "output_format",
+    type=fixed("format", FORMATS),
+    help="Text columns as strings (standard) or TRL message lists (conversational).",
+)
+@click.option(
+    "--max-field-chars",
+    type=int,
+    help="Rows with a longer text field (list fields: all their texts) are rejected as "
+    f"too_long; bounds the cost of pathological rows {_default('max_field_chars')}.",
+)
+@click.option(
+    "--resume/--no-resume",
+    default=None,
+    help=f"Reuse the splits a killed run of this same build completed {_default('resume')}.",
+)
+@field_options(StrategyOptions, STRATEGY_FLAGS)
+@click.option(
+    "--json", "as_json", is_flag=True, help="The summary as JSON on stdout, and nothing else."
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
 def build_command(
-    pipeline: Annotated[
-        Path | None, typer.Argument(help="A pipeline YAML file (instead of --source).")
-    ] = None,
-    source: Annotated[str | None, typer.Option(help="gsm8k, metamath, arc or hellaswag.")] = None,
-    config: Annotated[str | None, typer.Option(help="Source config (e.g. ARC-Challenge).")] = None,
-    backend: Annotated[
-        str | None, typer.Option("--from", help="hub, files or sample (default sample).")
-    ] = None,
-    data_files: Annotated[
-        list[str] | None, typer.Option("--data-files", help="SPLIT=PATH, repeatable.")
-    ] = None,
-    revision: Annotated[
-        str | None, typer.Option(help="Hub revision (branch, tag or commit).")
-    ] = None,
-    hub_repo: Annotated[
-        str | None,
-        typer.Option(help="--from hub: another repo id, or a local mirror directory."),
-    ] = None,
-    split: Annotated[
-        list[str] | None, typer.Option("--split", help="Only these splits (repeatable).")
-    ] = None,
-    out: Annotated[Path | None, typer.Option(help="Output directory.")] = None,
-    seed: Annotated[int | None, typer.Option(help=f"Global seed (default {DEFAULT_SEED}).")] = None,
-    workers: Annotated[int | None, typer.Option(help="Worker processes (default 1).")] = None,
-    executor: Annotated[str | None, typer.Option(help="process or ray.")] = None,
-    tokenizer: Annotated[
-        str | None, typer.Option(help="Tokenizer name/path for token statistics.")
-    ] = None,
-    shots: Annotated[int | None, typer.Option(help="Few-shot exemplars in each prompt.")] = None,
-    output_format: Annotated[
-        str | None, typer.Option("--format", help="standard or conversational.")
-    ] = None,
-    strip_annotations: Annotated[
-        bool | None,
-        typer.Option("--strip-annotations", help="GSM8K: drop <<a*b=c>> annotations."),
-    ] = None,
-    choice_template: Annotated[
-        str | None, typer.Option(help="Choice completions: letter (default) or sentence.")
-    ] = None,
-    clean_markup: Annotated[
-        bool | None,
-        typer.Option(
-            "--clean-markup/--no-clean-markup",
-            help="HellaSwag: strip WikiHow header/step markup (default on).",
-        ),
-    ] = None,
+    pipeline: Path | None,
+    source: str | None,
+    config: str | None,
+    backend: str | None,
+    data_files: tuple[str, ...],
+    hub_repo: str | None,
+    revision: str | None,
+    splits: tuple[str, ...],
+    out: Path | None,
+    seed: int | None,
+    workers: int | None,
+    executor: str | None,
+    tokenizer: str | None,
+    shots: int | None,
+    output_format: str | None,
+    max_field_chars: int | None,
+    resume: bool | None,
+    as_json: bool,
+    quiet: bool,
+    **options: Any,
 ) -> None:
-    """Build minimal pairs and write Hub-layout Parquet shards, rejects and a manifest."""
-    overrides = {
-        "out": out,
-        "seed": seed,
-        "workers": workers,
-        "executor": executor,
-        "tokenizer": tokenizer,
-        "shots": shots,
-        "format": output_format,
-    }
-    option_flags = {
-        "strip_annotations": strip_annotations,
-        "choice_template": choice_template,
-        "clean_markup": clean_markup,
-    }
-    given_options: dict[str, Any] = {k: v for k, v in option_flags.items() if v is not None}
-    if pipeline is not None:
-        source_flags = {
-            "--source": source,
-            "--config": config,
-            "--from": backend,
-            "--data-files": data_files,
-            "--revision": revision,
-            "--hub-repo": hub_repo,
-            "--split": split,
-        }
-        given = [flag for flag, value in source_flags.items() if value]
-        if given:
-            raise PairgenError(
-                f"{', '.join(given)} cannot be combined with a pipeline file: "
-                "set it on the sources in the file"
-            )
-        spec = load_pipeline(pipeline, overrides)
-        spec = replace(spec, options=replace(spec.options, **given_options))
-    else:
-        if source is None:
-            raise PairgenError("give a pipeline file or --source")
-        if out is None:
-            raise PairgenError("--out is required")
-        source_spec = SourceSpec(
+    """Pairs come from one source (--source and its flags) or from the sources a pipeline
+    YAML file lists; run flags (--out, --seed, --workers, ...) override the file's."""
+    from pairgen.build import build
+    from pairgen.query.summary import summarize
+
+    spec = build_spec(
+        BuildFlags(
+            pipeline=pipeline,
             source=source,
             config=config,
-            backend=backend or "sample",
-            data_files=parse_data_files(data_files or []),
+            backend=backend,
+            data_files=data_files,
             revision=revision,
-            splits=tuple(split) if split else None,
             hub_repo=hub_repo,
+            splits=splits,
+            out=out,
+            seed=seed,
+            workers=workers,
+            executor=executor,
+            tokenizer=tokenizer,
+            shots=shots,
+            format=output_format,
+            max_field_chars=max_field_chars,
+            resume=resume,
+            options=given(options),
         )
-        options = replace(StrategyOptions(), **given_options)
-        settings = {k: v for k, v in overrides.items() if v is not None and k != "out"}
-        spec = BuildSpec(out=out, sources=(source_spec,), options=options, **settings)  # type: ignore[arg-type]
+    )
     started = time.perf_counter()
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("rows"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def advance(key: str, rows: int) -> None:
-            if key not in tasks:
-                tasks[key] = progress.add_task(key, total=None)
-            progress.advance(tasks[key], rows)
-
-        result = build(spec, progress=advance)
+    # stray prints of libraries go to stderr: with --json, stdout holds the JSON only
+    with RowProgress(enabled=not quiet) as progress, redirect_stdout(sys.stderr):
+        result = build(spec, progress=progress.callback)
     elapsed = time.perf_counter() - started
-    print_summary(summarize(spec.out, result.manifest), elapsed, spec.out)
+    summaries = [asdict(s) for s in summarize(spec.out, result.manifest)]
+    if as_json:
+        say(json.dumps(summary_document(spec.out, summaries, elapsed, result.reused), indent=2))
+    elif not quiet:
+        print_summary(summaries, elapsed, spec.out)
 
 
-def print_summary(summaries: list[SplitSummary], elapsed: float, out: Path) -> None:
-    table = Table(title=f"pairgen build -> {out}", title_justify="left")
-    headers = ("config", "split", "rows", "pairs", "rejects", "NED mean", "NED med", "tok after")
-    for name in headers:
-        text_column = name in ("config", "split")
+def summary_document(
+    out: Path, splits: list[dict[str, Any]], elapsed: float, reused: tuple[str, ...]
+) -> dict[str, Any]:
+    """What ``--json`` prints: the output, its splits' figures, and the time taken."""
+    return {
+        "out": str(out),
+        "pairs": sum(s["pairs"] for s in splits),
+        "seconds": round(elapsed, 3),
+        "reused_splits": list(reused),
+        "splits": splits,
+    }
+
+
+def print_summary(summaries: list[dict[str, Any]], elapsed: float, out: Path) -> None:
+    from rich.table import Table
+
+    table = Table(title=cell(f"pairgen build -> {out}"), title_justify="left")
+    columns = {
+        "config": "config",
+        "split": "split",
+        "rows_in": "rows",
+        "pairs": "pairs",
+        "rows_rejected": "rejects",
+        "mean_ned": "NED mean",
+        "median_ned": "NED med",
+        "mean_tokens_after_diff": "tok after",
+    }
+    for key, name in columns.items():
+        text_column = key in ("config", "split")
         table.add_column(name, justify="left" if text_column else "right", no_wrap=text_column)
     for s in summaries:
         table.add_row(
-            s.config,
-            s.split,
-            f"{s.rows_in:,}",
-            f"{s.pairs:,}",
-            f"{s.rows_rejected:,}",
-            _fmt(s.mean_ned),
-            _fmt(s.median_ned),
-            _fmt(s.mean_tokens_after_diff, 1),
+            cell(s["config"]),
+            cell(s["split"]),
+            *(f"{s[k]:,}" for k in ("rows_in", "pairs", "rows_rejected")),
+            _fmt(s["mean_ned"]),
+            _fmt(s["median_ned"]),
+            _fmt(s["mean_tokens_after_diff"], 1),
         )
-    console.print(table)
+    console().print(table)
     reasons = Table(title="rejects by reason", title_justify="left")
     for name in ("config", "split", "reason", "rows"):
         reasons.add_column(name, justify="right" if name == "rows" else "left")
     for s in summaries:
-        for reason, count in s.rejects_by_reason.items():
-            reasons.add_row(s.config, s.split, reason, f"{count:,}")
+        for reason, count in s["rejects_by_reason"].items():
+            reasons.add_row(cell(s["config"]), cell(s["split"]), cell(reason), f"{count:,}")
     if reasons.row_count:
-        console.print(reasons)
-    total = sum(s.pairs for s in summaries)
-    console.print(f"{total:,} pairs in {elapsed:.1f} s ({total / max(elapsed, 1e-9):,.0f} pairs/s)")
+        console().print(reasons)
+    total = sum(s["pairs"] for s in summaries)
+    say(f"{total:,} pairs in {elapsed:.1f} s ({total / max(elapsed, 1e-9):,.0f} pairs/s)")
 
 
 def _fmt(value: float | None, digits: int = 4) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def register(app: typer.Typer) -> None:
-    app.command("build")(build_command)
+__all__ = ["build_command"]

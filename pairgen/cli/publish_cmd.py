@@ -3,34 +3,34 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING
 
-import typer
+import click
 
-from pairgen.cli.console import console
+from pairgen.cli.console import say
 from pairgen.errors import PairgenError
-from pairgen.manifest import CARD_NAME, read_manifest
-from pairgen.publish.card import write_card
-from pairgen.publish.card_check import check_card, read_card_text
-from pairgen.publish.hub import PublishResult, publish
 
-OutArgument = Annotated[Path, typer.Argument(help="A pairgen build output directory.")]
+if TYPE_CHECKING:
+    from pairgen.publish.hub import PublishResult
+
+out_argument = click.argument("out", type=click.Path(path_type=Path))
 
 
-def card_command(
-    out: OutArgument,
-    templates: Annotated[
-        Path | None,
-        typer.Option(help="Folder of card templates (default: the ones shipped in pairgen)."),
-    ] = None,
-    repo: Annotated[
-        str | None, typer.Option(help="ORG/NAME used in the card's loading example.")
-    ] = None,
-    check: Annotated[
-        bool, typer.Option("--check", help="Only check the existing README.md; write nothing.")
-    ] = False,
-) -> None:
-    """Write OUT/README.md, the dataset card (YAML metadata for the Hub and datasets, and docs)."""
+@click.command()
+@out_argument
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path),
+    help="Folder of card templates (default: the ones shipped in pairgen).",
+)
+@click.option("--repo", metavar="ORG/NAME", help="The repo named in the card's loading example.")
+@click.option("--check", is_flag=True, help="Only check the existing README.md; write nothing.")
+def card_command(out: Path, templates: Path | None, repo: str | None, check: bool) -> None:
+    """OUT/README.md holds YAML metadata for the Hub and `datasets`, and the documentation."""
+    from pairgen.manifest import CARD_NAME, read_manifest
+    from pairgen.publish.card import write_card
+    from pairgen.publish.card_check import check_card, read_card_text
+
     if check:
         path = out / CARD_NAME
         if not path.is_file():
@@ -46,27 +46,33 @@ def card_command(
     say(f"wrote {path} (validated)")
 
 
+@click.command()
+@out_argument
+@click.option("--repo", required=True, metavar="ORG/NAME", help="The Hub dataset repo.")
+@click.option(
+    "--private/--public",
+    default=False,
+    show_default=True,
+    help="Visibility of the repo when it is created here (an existing repo keeps its own).",
+)
+@click.option("--revision", help="Branch to commit to (created if missing).")
+@click.option("--create-pr", is_flag=True, help="Open a pull request instead of committing.")
+@click.option("--dry-run", is_flag=True, help="List what would be committed; change nothing.")
+@click.option("--message", help="Commit message.")
 def publish_command(
-    out: OutArgument,
-    repo: Annotated[str, typer.Option(help="Hub dataset repo, ORG/NAME.")],
-    private: Annotated[
-        bool, typer.Option(help="Create the repo as private (when it does not exist).")
-    ] = False,
-    revision: Annotated[
-        str | None, typer.Option(help="Branch to commit to (created if missing).")
-    ] = None,
-    create_pr: Annotated[
-        bool, typer.Option("--create-pr", help="Open a pull request instead of committing.")
-    ] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="List what would be committed; change nothing.")
-    ] = False,
-    message: Annotated[str | None, typer.Option(help="Commit message.")] = None,
+    out: Path,
+    repo: str,
+    private: bool,
+    revision: str | None,
+    create_pr: bool,
+    dry_run: bool,
+    message: str | None,
 ) -> None:
-    """Validate OUT and upload its shards, card, manifest, rejects and plots in one commit.
+    """Validates OUT, then uploads its shards, card, manifest, rejects and plots in one
+    commit.  The token comes from HF_TOKEN or `hf auth login`; HF_ENDPOINT selects
+    another Hub."""
+    from pairgen.publish.hub import publish
 
-    The token comes from HF_TOKEN or `hf auth login`; HF_ENDPOINT selects another Hub.
-    """
     result = publish(
         out,
         repo,
@@ -106,10 +112,4 @@ def print_plan(result: PublishResult, dry_run: bool) -> None:
     )
 
 
-def say(line: str) -> None:
-    console.print(line, highlight=False, markup=False, soft_wrap=True)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("card")(card_command)
-    app.command("publish")(publish_command)
+__all__ = ["card_command", "publish_command"]

@@ -4,52 +4,67 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import typer
-from rich.table import Table
+import click
 
-from pairgen.cli.console import console
+from pairgen.cli.choices import Choices, output_formats
+from pairgen.cli.console import cell, console, say
 from pairgen.errors import PairgenError
-from pairgen.query.catalog import (
-    OUTPUT_FORMATS,
-    open_catalog,
-    read_sql_file,
-    rows_by_position,
-    run_query,
-    to_csv,
-    to_json,
-)
+from pairgen.query.sql_files import QUERY_FILE_MAX_BYTES, ready_queries
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 CELL_CHARS = 80
 
 
+@click.command()
+@click.argument("target")
+@click.argument("sql", required=False)
+@click.option(
+    "--file",
+    "-f",
+    type=click.Path(path_type=Path),
+    help=f"Read the SQL from a file (at most {QUERY_FILE_MAX_BYTES // 1024} KiB), "
+    f"or name a ready query: {', '.join(ready_queries())}.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=Choices("format", output_formats),
+    default="table",
+    show_default=True,
+    help="How the rows are printed.",
+)
+@click.option(
+    "--db", type=click.Path(path_type=Path), help="Also keep a DuckDB catalog file with the views."
+)
+@click.option("--max-rows", type=int, default=50, show_default=True, help="Rows of a table.")
+@click.option(
+    "--unrestricted",
+    is_flag=True,
+    help="DuckDB's full powers: other files, COPY TO, ATTACH, INSTALL/LOAD, network.",
+)
 def query_command(
-    target: Annotated[
-        str, typer.Argument(help="Build output directory or hf://datasets/ORG/NAME.")
-    ],
-    sql: Annotated[
-        str | None, typer.Argument(help="SQL over the views `pairs` and `rejects`.")
-    ] = None,
-    file: Annotated[
-        Path | None, typer.Option("--file", "-f", help="Read the SQL from a file.")
-    ] = None,
-    output_format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-    db: Annotated[
-        Path | None, typer.Option(help="Also keep a DuckDB catalog file with the views.")
-    ] = None,
-    max_rows: Annotated[int, typer.Option(help="Rows shown by --format table.")] = 50,
+    target: str,
+    sql: str | None,
+    file: Path | None,
+    output_format: str,
+    db: Path | None,
+    max_rows: int,
+    unrestricted: bool,
 ) -> None:
-    """Query the shards with DuckDB; the shards are only read, never modified."""
+    """TARGET is a build output directory or hf://datasets/ORG/NAME; SQL runs over the views
+    `pairs` and `rejects`.  The shards are only read, never modified, and DuckDB may read
+    them and nothing else unless --unrestricted is given."""
+    from pairgen.query.catalog import open_catalog, run_query, to_csv, to_json
+    from pairgen.query.sql_files import read_sql_file
+
     if (sql is None) == (file is None):
         raise PairgenError("give the SQL as an argument or with --file (one of the two)")
-    if output_format not in OUTPUT_FORMATS:
-        raise PairgenError(
-            f"unknown --format {output_format!r}; use one of {', '.join(OUTPUT_FORMATS)}"
-        )
     text = sql if sql is not None else read_sql_file(file)  # type: ignore[arg-type]
-    con = open_catalog(target, db=db)
+    con = open_catalog(target, db=db, unrestricted=unrestricted)
     try:
         result = run_query(con, text)
     finally:
@@ -71,23 +86,27 @@ def _cell(value: Any) -> str:
 
 
 def print_table(result: pa.Table, max_rows: int) -> None:
-    """Rows as a terminal table: long cells cut, newlines shown as ⏎."""
+    """Rows as a terminal table: long cells cut, newlines shown as ⏎, text never markup."""
+    import pyarrow as pa
+    from rich.table import Table
+
+    from pairgen.query.catalog import rows_by_position
+
     table = Table(show_lines=False)
     for field in result.schema:
         numeric = pa.types.is_integer(field.type) or pa.types.is_floating(field.type)
         table.add_column(
-            field.name,
+            cell(field.name),
             justify="right" if numeric else "left",
             overflow="ellipsis",
             min_width=min(len(field.name), 8),
         )
     for row in rows_by_position(result.slice(0, max_rows)):
-        table.add_row(*(_cell(v) for v in row))
-    console.print(table)
+        table.add_row(*(cell(_cell(v)) for v in row))
+    console().print(table)
     hidden = result.num_rows - max_rows
     suffix = f" ({hidden:,} not shown; use --format csv or --max-rows)" if hidden > 0 else ""
-    console.print(f"{result.num_rows:,} rows{suffix}")
+    say(f"{result.num_rows:,} rows{suffix}")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("query")(query_command)
+__all__ = ["query_command"]

@@ -4,41 +4,37 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
-from rich.table import Table
+import click
 
-from pairgen.cli.console import console
-from pairgen.errors import PairgenError
-from pairgen.query.catalog import (
-    OUTPUT_FORMATS,
-    SUMMARY_SQL,
-    open_catalog,
-    run_query,
-    to_csv,
-    to_json,
-)
-from pairgen.query.plots import write_plots
+from pairgen.cli.choices import Choices, output_formats
+from pairgen.cli.console import cell, console, say
 
 REJECTS_SQL = (
     "SELECT source, config, split, reason, count(*) AS rows FROM rejects GROUP BY ALL ORDER BY ALL"
 )
 
 
-def stats_command(
-    out: Annotated[Path, typer.Argument(help="A pairgen build output directory.")],
-    plots: Annotated[
-        Path | None, typer.Option(help="Where to write the PNGs (default OUT/plots).")
-    ] = None,
-    no_plots: Annotated[bool, typer.Option("--no-plots", help="Only the tables.")] = False,
-    output_format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-) -> None:
-    """Per source/config/split summary (pairs, rejects, edit distance, shared suffix) and plots."""
-    if output_format not in OUTPUT_FORMATS:
-        raise PairgenError(
-            f"unknown --format {output_format!r}; use one of {', '.join(OUTPUT_FORMATS)}"
-        )
+@click.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option(
+    "--plots", type=click.Path(path_type=Path), help="Where to write the PNGs (default OUT/plots)."
+)
+@click.option("--no-plots", is_flag=True, help="Only the tables.")
+@click.option(
+    "--format",
+    "output_format",
+    type=Choices("format", output_formats),
+    default="table",
+    show_default=True,
+    help="How the summary is printed.",
+)
+def stats_command(out: Path, plots: Path | None, no_plots: bool, output_format: str) -> None:
+    """Per source/config/split: pairs, rejects, edit distance and shared suffix; and plots."""
+    from pairgen.query.catalog import SUMMARY_SQL, open_catalog, run_query, to_csv, to_json
+    from pairgen.query.plots import write_plots
+
     con = open_catalog(out)
     try:
         summary = run_query(con, SUMMARY_SQL)
@@ -56,7 +52,7 @@ def stats_command(
         return
     print_summary(summary.to_pylist(), reasons.to_pylist())
     for path in written:
-        console.print(f"wrote {path}", highlight=False)
+        say(f"wrote {path}")
 
 
 def _fmt(value: Any, digits: int = 4) -> str:
@@ -65,49 +61,51 @@ def _fmt(value: Any, digits: int = 4) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:.{digits}f}"
 
 
+HEADERS = {
+    "source": "source",
+    "config": "config",
+    "split": "split",
+    "pairs": "pairs",
+    "rows_paired": "rows paired",
+    "rejects": "rejects",
+    "ned_mean": "NED mean",
+    "ned_median": "NED median",
+    "ned_p90": "NED p90",
+    "chars_after_diff_mean": "chars after diff",
+    "tokens_after_diff_mean": "tokens after diff",
+    "tokens_after_diff_median": "tokens after diff p50",
+}
+ONE_DECIMAL = {"chars_after_diff_mean", "tokens_after_diff_mean", "tokens_after_diff_median"}
+
+
 def print_summary(rows: list[dict[str, Any]], reasons: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
     table = Table(title="pairs per source/config/split", title_justify="left")
-    headers = {
-        "source": "source",
-        "config": "config",
-        "split": "split",
-        "pairs": "pairs",
-        "rows_paired": "rows paired",
-        "rejects": "rejects",
-        "ned_mean": "NED mean",
-        "ned_median": "NED median",
-        "ned_p90": "NED p90",
-        "chars_after_diff_mean": "chars after diff",
-        "tokens_after_diff_mean": "tokens after diff",
-        "tokens_after_diff_median": "tokens after diff p50",
-    }
-    for key, header in headers.items():
+    for key, header in HEADERS.items():
         table.add_column(
             header, justify="left" if key in ("source", "config", "split") else "right"
         )
     for row in rows:
-        digits = {
-            "chars_after_diff_mean": 1,
-            "tokens_after_diff_mean": 1,
-            "tokens_after_diff_median": 1,
-        }
         table.add_row(
             *(
-                row[k] if isinstance(row[k], str) else _fmt(row[k], digits.get(k, 4))
-                for k in headers
+                cell(row[k])
+                if isinstance(row[k], str)
+                else _fmt(row[k], 1 if k in ONE_DECIMAL else 4)
+                for k in HEADERS
             )
         )
-    console.print(table)
+    console().print(table)
     if reasons:
         by_reason = Table(title="rejects by reason", title_justify="left")
         for name in ("source", "config", "split", "reason", "rows"):
             by_reason.add_column(name, justify="right" if name == "rows" else "left")
         for row in reasons:
             by_reason.add_row(
-                row["source"], row["config"], row["split"], row["reason"], f"{row['rows']:,}"
+                *(cell(row[k]) for k in ("source", "config", "split", "reason")),
+                f"{row['rows']:,}",
             )
-        console.print(by_reason)
+        console().print(by_reason)
 
 
-def register(app: typer.Typer) -> None:
-    app.command("stats")(stats_command)
+__all__ = ["stats_command"]

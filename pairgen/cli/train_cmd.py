@@ -1,117 +1,101 @@
-"""``pairgen train`` and ``pairgen report``: validate pairs with a short DPO vs DPOP run."""
+"""``pairgen train`` and ``pairgen report``: validate pairs with a short DPO vs DPOP run.
+
+Every option of ``pairgen train`` is a field of :class:`~pairgen.train.config.TrainConfig`
+(a torch-free module): its type, default and checks are read from there when this
+command is built; this module adds only each option's name and help text
+(:data:`TRAIN_FLAGS`).  torch is imported when the command runs.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Any
 
-import typer
-from rich.table import Table
+import click
 
-from pairgen.cli.console import console
+from pairgen.cli.choices import fixed
+from pairgen.cli.console import cell, console, say
+from pairgen.cli.fields import Flag, field_options, given
 from pairgen.errors import PairgenError
+from pairgen.train.config import (
+    DEFAULT_LR,
+    DEFAULT_SFT_STEPS,
+    DEFAULT_THREADS,
+    DEVICES,
+    DTYPES,
+    FALLBACK_LR,
+    LOSS_NAMES,
+    TrainConfig,
+)
 
-# Wide enough for the table when the output is a file or a pipe (rich assumes 80 there).
+
+def _by_model(defaults: dict[str, Any], otherwise: str) -> str:
+    return "default: " + ", ".join(f"{m} {v:g}" for m, v in defaults.items()) + f", {otherwise}"
 
 
-def train_command(
-    out_dir: Annotated[
-        Path, typer.Argument(help="A pairgen output directory (OUT/data/**/*.parquet).")
-    ],
-    run_dir: Annotated[Path, typer.Option("--run-dir", help="Where metrics, report and plots go.")],
-    model: Annotated[
-        str, typer.Option(help="tiny, smollm2-135m, or a Hugging Face id / local path.")
-    ] = "tiny",
-    loss: Annotated[
-        list[str] | None,
-        typer.Option("--loss", help="Loss to train (repeatable); default dpo and dpop."),
-    ] = None,
-    steps: Annotated[int, typer.Option(min=1, help="Optimizer steps per loss.")] = 50,
-    batch_size: Annotated[int, typer.Option(min=1, help="Pairs per micro-batch.")] = 4,
-    grad_accum: Annotated[int, typer.Option(min=1, help="Micro-batches per optimizer step.")] = 1,
-    lr: Annotated[
-        float | None,
-        typer.Option(
-            help="AdamW learning rate (default: tiny 1e-3, smollm2-135m 2e-5, else 5e-6)."
-        ),
-    ] = None,
-    beta: Annotated[
-        float | None, typer.Option(help="β for every loss (default: each loss's own).")
-    ] = None,
-    lam: Annotated[
-        float | None,
-        typer.Option("--lambda", help="λ: DPOP penalty (default 50) / chosen-term weight."),
-    ] = None,
-    max_length: Annotated[
-        int, typer.Option(min=8, help="Max tokens of prompt + completion.")
-    ] = 512,
-    skip_long: Annotated[
-        bool,
-        typer.Option("--skip-long", help="Skip pairs over --max-length instead of truncating."),
-    ] = False,
-    max_pairs: Annotated[
-        int | None, typer.Option(min=2, help="Use the first N pairs only.")
-    ] = None,
-    split: Annotated[
-        str | None, typer.Option(help="Shards of this split (default: train if built, else all).")
-    ] = None,
-    eval_fraction: Annotated[
-        float, typer.Option(min=0.0, max=0.9, help="Share of pairs held out.")
-    ] = 0.25,
-    eval_every: Annotated[
-        int, typer.Option(min=0, help="Held-out evaluation every N steps (0: start and end).")
-    ] = 0,
-    sft_steps: Annotated[
-        int | None,
-        typer.Option(min=0, help="SFT warm-up steps on chosen before the reference (tiny: 100)."),
-    ] = None,
-    grad_cosine: Annotated[
-        bool, typer.Option("--grad-cosine", help="cos(∇log π_w, ∇log π_l) and Table 1 cases.")
-    ] = False,
-    tolerance: Annotated[float, typer.Option(help="Verdict tolerance, nats per token.")] = 0.05,
-    seed: Annotated[int, typer.Option(help="Seed for init, split and batch order.")] = 0,
-    threads: Annotated[int | None, typer.Option(help="torch CPU threads.")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
-) -> None:
-    """Train DPO, DPOP (and other margin losses) from one start on the pairs and compare."""
-    from pairgen.train.trainer import TrainConfig, train
+# TrainConfig field -> its option; out_dir is the positional argument.
+TRAIN_FLAGS: dict[str, Flag] = {
+    "run_dir": Flag("Where metrics, report and plots go.", ("--run-dir",)),
+    "model": Flag("tiny, smollm2-135m, or a Hugging Face id / local path."),
+    "losses": Flag(
+        "A loss to train (repeatable).",
+        ("--loss",),
+        fixed("loss", LOSS_NAMES, case_sensitive=False),
+    ),
+    "steps": Flag("Optimizer steps per loss."),
+    "batch_size": Flag("Pairs per micro-batch."),
+    "grad_accum": Flag("Micro-batches per optimizer step."),
+    "lr": Flag(f"AdamW learning rate ({_by_model(DEFAULT_LR, f'else {FALLBACK_LR:g}')})."),
+    "weight_decay": Flag("AdamW weight decay."),
+    "beta": Flag("β for every loss (default: each loss's own)."),
+    "lam": Flag("λ: DPOP's penalty weight (default: each loss's own).", ("--lambda",)),
+    "max_length": Flag("Max tokens of prompt + completion."),
+    "truncate": Flag(
+        "Truncate pairs over --max-length, or skip them.", ("--truncate/--skip-long",)
+    ),
+    "max_pairs": Flag("Use the first N pairs only."),
+    "split": Flag("Shards of this split (default: train if built, else all)."),
+    "eval_fraction": Flag("Share of pairs held out."),
+    "eval_every": Flag("Held-out evaluation every N steps (0: at the start and end)."),
+    "log_every": Flag("A metrics.jsonl line every N steps."),
+    "sft_steps": Flag(
+        f"SFT warm-up steps on chosen before the reference "
+        f"({_by_model(DEFAULT_SFT_STEPS, 'else 0')})."
+    ),
+    "sft_lr": Flag("Learning rate of the SFT warm-up (default: --lr)."),
+    "grad_cosine": Flag("Report cos(∇log π_w, ∇log π_l) and the Table 1 cases."),
+    "grad_pairs": Flag("Held-out pairs the gradient cosine is measured on."),
+    "tolerance": Flag("Verdict tolerance, nats per token."),
+    "seed": Flag("Seed for init, split and batch order."),
+    "threads": Flag(f"torch CPU threads ({_by_model(DEFAULT_THREADS, 'else torch decides')})."),
+    "device": Flag(
+        "Where to train (auto: CUDA, then MPS, then the CPU).", choices=fixed("device", DEVICES)
+    ),
+    "dtype": Flag("Autocast dtype (the weights stay float32).", choices=fixed("dtype", DTYPES)),
+    "gradient_checkpointing": Flag("Recompute activations in backward to save memory."),
+    "progress": Flag("Progress bars on stderr.", ("--progress/--quiet",)),
+}
 
-    report = train(
-        TrainConfig(
-            out_dir=out_dir,
-            run_dir=run_dir,
-            model=model,
-            losses=list(loss) if loss else ["dpo", "dpop"],
-            steps=steps,
-            batch_size=batch_size,
-            grad_accum=grad_accum,
-            lr=lr,
-            beta=beta,
-            lam=lam,
-            max_length=max_length,
-            truncate=not skip_long,
-            max_pairs=max_pairs,
-            split=split,
-            eval_fraction=eval_fraction,
-            eval_every=eval_every,
-            sft_steps=sft_steps,
-            grad_cosine=grad_cosine,
-            tolerance=tolerance,
-            seed=seed,
-            threads=threads,
-            progress=not quiet,
-        )
-    )
+
+@click.command()
+@click.argument("out_dir", type=click.Path(path_type=Path))
+@field_options(TrainConfig, TRAIN_FLAGS)
+def train_command(out_dir: Path, **options: Any) -> None:
+    """Every loss starts from the same weights and sees the same batches; the report gives
+    the chosen completion's log-prob before, at and after the first differing token.
+    OUT_DIR is a pairgen build output (OUT/data/**/*.parquet)."""
+    config = TrainConfig(out_dir=out_dir, **given(options))  # its checks run before torch loads
+    from pairgen.train.trainer import train
+
+    report = train(config)
     print_report(report)
-    console.print(
-        f"wrote {run_dir}/report.md, report.json, metrics.jsonl, logprobs.png, regions.png"
-    )
+    say(f"wrote {config.run_dir}/report.md, report.json, metrics.jsonl, logprobs.png, regions.png")
 
 
-def report_command(
-    run_dir: Annotated[Path, typer.Argument(help="A --run-dir of `pairgen train`.")],
-) -> None:
-    """Print a run's table and verdict; rewrite report.md and the plots."""
+@click.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+def report_command(run_dir: Path) -> None:
+    """Rewrites report.md and the plots of RUN_DIR (a --run-dir of `pairgen train`)."""
     from pairgen.train.report import read_report, write_outputs
 
     report = read_report(run_dir)
@@ -124,6 +108,8 @@ def report_command(
 
 
 def print_report(report: dict[str, object]) -> None:
+    from rich.table import Table
+
     from pairgen.train.report import COLUMNS, fmt, rows
 
     table = Table(title="chosen log-prob per token (held-out) and rewards")
@@ -131,17 +117,15 @@ def print_report(report: dict[str, object]) -> None:
     for _, title in COLUMNS:
         table.add_column(title, justify="right")
     for name, values in rows(report):  # type: ignore[arg-type]
-        table.add_row(name, *(fmt(values.get(key)) for key, _ in COLUMNS))
-    console.print(table)
+        table.add_row(cell(name), *(fmt(values.get(key)) for key, _ in COLUMNS))
+    console().print(table)
     verdict = report["verdict"]
     assert isinstance(verdict, dict)
     if verdict["validated"] is None:
-        console.print(f"verdict: not evaluated ({verdict['reason']})")
+        say(f"verdict: not evaluated ({verdict['reason']})")
     else:
-        word = "[green]validated[/]" if verdict["validated"] else "[red]not validated[/]"
-        console.print(f"verdict: pairs {word}: {verdict['ordering']}")
+        word = "validated" if verdict["validated"] else "not validated"
+        say(f"verdict: pairs {word}: {verdict['ordering']}")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("train")(train_command)
-    app.command("report")(report_command)
+__all__ = ["TRAIN_FLAGS", "report_command", "train_command"]

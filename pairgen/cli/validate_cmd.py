@@ -2,46 +2,104 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Any
 
-import typer
+import click
 
-from pairgen.cli.console import console
-from pairgen.validate.run import ValidationReport, validate_output
+from pairgen.cli.console import say
+from pairgen.cli.progress import RowProgress
+
+if TYPE_CHECKING:
+    from pairgen.validate.run import ValidationReport
 
 
-def validate_command(
-    out: Annotated[Path, typer.Argument(help="A pairgen build output directory.")],
-    show: Annotated[int, typer.Option(help="Violations listed in full (all are counted).")] = 50,
-) -> None:
-    """Recompute every statistic, check every invariant, checksum and count of a build."""
-    report = validate_output(out)
-    print_report(report, show)
+@click.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--show", type=int, default=50, show_default=True, help="Violations listed in full.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="The report as JSON on stdout, and nothing else."
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only violations.")
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="Also build OUT again from its recorded inputs and compare every file byte for byte.",
+)
+def validate_command(out: Path, show: int, as_json: bool, quiet: bool, rebuild: bool) -> None:
+    """Recomputes every statistic and checks every invariant, checksum and count of the build
+    in OUT.  Exit status 1 when anything is wrong (all violations are counted), or when
+    --rebuild could not rebuild a split (its inputs are gone or unreachable)."""
+    from pairgen.validate.run import validate_output
+
+    with RowProgress(enabled=not quiet, unit="pairs") as bar:
+        report = validate_output(out, progress=_pair_counter(out, bar), rebuild=rebuild)
+    if as_json:
+        say(json.dumps(report_document(report), indent=2))
+    else:
+        print_report(report, show, quiet)
     if not report.ok:
-        raise SystemExit(1)  # not typer.Exit: the CLI runs typer with standalone_mode=False
+        raise SystemExit(1)
 
 
-def print_report(report: ValidationReport, show: int) -> None:
+def _pair_counter(out: Path, bar: RowProgress) -> Any:
+    """validate's per-shard callback, drawn as one bar over every pair the manifest lists."""
+    if bar.callback is None:
+        return None
+    from pairgen.errors import PairgenError
+    from pairgen.manifest import read_manifest
+
+    try:
+        total: int | None = read_manifest(out).total_pairs
+    except PairgenError:  # validate reports a broken manifest itself
+        total = None
+    done = 0
+
+    def advance(shard: str, rows: int) -> None:
+        nonlocal done
+        done += rows
+        bar("validate", done, total)
+
+    return advance
+
+
+def report_document(report: ValidationReport) -> dict[str, Any]:
+    """What ``--json`` prints: the verdict, the counts, and every violation."""
+    return {
+        "out": str(report.out),
+        "ok": report.ok,
+        "pairs_checked": report.pairs_checked,
+        "shards_checked": report.shards_checked,
+        "seconds": round(report.seconds, 3),
+        "violations_by_check": dict(report.by_check().most_common()),
+        "violations": [asdict(v) for v in report.violations],
+        "rebuilt": [asdict(r) for r in report.rebuilt],
+    }
+
+
+def print_report(report: ValidationReport, show: int, quiet: bool = False) -> None:
     """One line per violation (``shard, row N: reason [check]``), greppable at any width."""
     rate = report.pairs_checked / max(report.seconds, 1e-9)
     timing = (
         f"{report.pairs_checked:,} pairs in {report.shards_checked} shards, "
         f"{report.seconds:.2f} s ({rate:,.0f} pairs/s)"
     )
+    for rebuilt in report.rebuilt:
+        if rebuilt.status != "identical" or not quiet:
+            say(f"rebuild: {rebuilt}")
     if report.ok:
-        console.print(f"[bold green]valid[/]: {report.out}: {timing}", highlight=False)
+        if not quiet:
+            say(f"{click.style('valid', fg='green', bold=True)}: {report.out}: {timing}")
         return
     for violation in report.violations[:show]:
-        console.print(f"{violation} [dim]\\[{violation.check}][/]", highlight=False, soft_wrap=True)
+        say(f"{violation} [{violation.check}]")
     if len(report.violations) > show:
-        console.print(f"... and {len(report.violations) - show:,} more (--show N lists more)")
+        say(f"... and {len(report.violations) - show:,} more (--show N lists more)")
     counts = ", ".join(f"{check}: {count:,}" for check, count in report.by_check().most_common())
-    console.print(
-        f"[bold red]invalid[/]: {len(report.violations):,} violations ({counts}); checked {timing}",
-        highlight=False,
-    )
+    invalid = click.style("invalid", fg="red", bold=True)
+    say(f"{invalid}: {len(report.violations):,} violations ({counts}); checked {timing}")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("validate")(validate_command)
+__all__ = ["validate_command"]

@@ -25,7 +25,8 @@ from typing import Any
 
 import yaml
 
-from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.config.shipped import locate_pipeline
+from pairgen.config.spec import IMPLIES, BuildSpec, SourceSpec, implied_backend
 from pairgen.errors import PairgenError
 from pairgen.strategies import StrategyOptions
 
@@ -39,6 +40,7 @@ BUILD_KEYS = {
     "shots",
     "pool_size",
     "batch_rows",
+    "max_field_chars",
 }
 SOURCE_KEYS = {
     "source",
@@ -52,10 +54,17 @@ SOURCE_KEYS = {
 }
 
 
-def load_pipeline(path: Path, overrides: dict[str, Any] | None = None) -> BuildSpec:
-    """Parse a pipeline file into a :class:`BuildSpec`; ``overrides`` win over the file."""
-    if not path.is_file():
-        raise PairgenError("pipeline file not found", file=str(path))
+def load_pipeline(
+    path: Path,
+    overrides: dict[str, Any] | None = None,
+    defaults: dict[str, Any] | None = None,
+) -> BuildSpec:
+    """Parse a pipeline file into a :class:`BuildSpec`.
+
+    ``overrides`` (flags) win over the file; ``defaults`` fill what neither gives, before
+    :class:`BuildSpec`'s own defaults (the command line's worker count).
+    """
+    path, base = locate_pipeline(path)  # a file, or a shipped pipeline by name
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -65,7 +74,6 @@ def load_pipeline(path: Path, overrides: dict[str, Any] | None = None) -> BuildS
         ) from exc
     if not isinstance(document, dict):
         raise PairgenError("a pipeline file must be a mapping", file=str(path))
-    base = path.parent
     _reject_unknown(document, BUILD_KEYS | {"sources", "options"}, str(path), "top level")
     raw_sources = document.get("sources")
     if not isinstance(raw_sources, list) or not raw_sources:
@@ -73,7 +81,8 @@ def load_pipeline(path: Path, overrides: dict[str, Any] | None = None) -> BuildS
     sources = tuple(
         _source_spec(entry, index, base, str(path)) for index, entry in enumerate(raw_sources)
     )
-    settings = {key: document[key] for key in BUILD_KEYS if key in document}
+    settings = dict(defaults or {})
+    settings.update({key: document[key] for key in BUILD_KEYS if key in document})
     if isinstance(settings.get("tokenizer"), str):
         settings["tokenizer"] = _local_or_id(base, settings["tokenizer"])
     settings.update({k: v for k, v in (overrides or {}).items() if v is not None})
@@ -116,9 +125,16 @@ def _source_spec(entry: Any, index: int, base: Path, file: str) -> SourceSpec:
     if not isinstance(entry, dict) or "source" not in entry:
         raise PairgenError(f"{where} must be a mapping with a 'source' key", file=file, field=where)
     _reject_unknown(entry, SOURCE_KEYS, file, where)
+    raw_files = entry.get("data_files") or {}
+    if not isinstance(raw_files, dict):
+        raise PairgenError(
+            f"{where}.data_files must map each split to its file(s), e.g. {{train: a.jsonl}}",
+            file=file,
+            field="data_files",
+        )
     data_files = {
         split: [str(_resolve(base, p)) for p in (paths if isinstance(paths, list) else [paths])]
-        for split, paths in (entry.get("data_files") or {}).items()
+        for split, paths in raw_files.items()
     }
     splits = entry.get("splits")
     if isinstance(splits, str):  # `splits: train` means one split, not five letters
@@ -129,10 +145,15 @@ def _source_spec(entry: Any, index: int, base: Path, file: str) -> SourceSpec:
         raise PairgenError(
             f"{where}.splits must be a list of split names", file=file, field="splits"
         )
+    given = {key: IMPLIES[key] for key in IMPLIES if entry.get(key)}
+    try:
+        backend = implied_backend(entry.get("from"), given, "from:")
+    except PairgenError as exc:
+        raise PairgenError(str(exc), file=file, field=where) from None
     return SourceSpec(
         source=str(entry["source"]),
         config=entry.get("config"),
-        backend=str(entry.get("from", "sample")),
+        **({"backend": str(backend)} if backend is not None else {}),
         data_files=data_files,
         revision=entry.get("revision"),
         splits=tuple(splits) if splits else None,

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pairgen.errors import PairgenError
+from pairgen.sources.fields import DEFAULT_MAX_FIELD_CHARS
 from pairgen.strategies import StrategyOptions
 
 DEFAULT_SEED = 1234
@@ -28,6 +30,11 @@ FORMATS: tuple[str, ...] = (
     "standard",
     "conversational",
 )  # text columns: strings, or TRL message lists
+
+
+# a source setting -> the backend it implies (``data_files`` are local files, a Hub repo
+# or revision is the Hub)
+IMPLIES: dict[str, str] = {"data_files": "files", "hub_repo": "hub", "revision": "hub"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +66,21 @@ class BuildSpec:
     pool_size: int = 256
     options: StrategyOptions = field(default_factory=StrategyOptions)
     batch_rows: int = 4096
+    # longest text field (list fields: all their texts) a row may have; longer: too_long
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
     resume: bool = True  # reuse the splits a killed run of the same build completed
 
 
 def check_spec(spec: BuildSpec) -> None:
     """Settings of the wrong type or range, as one clear line (pipeline files are YAML)."""
-    minimums = {"seed": None, "workers": 1, "shots": 0, "pool_size": 1, "batch_rows": 1}
+    minimums = {
+        "seed": None,
+        "workers": 1,
+        "shots": 0,
+        "pool_size": 1,
+        "batch_rows": 1,
+        "max_field_chars": 1,
+    }
     for name, minimum in minimums.items():
         value = getattr(spec, name)
         if not isinstance(value, int) or isinstance(value, bool):
@@ -81,6 +97,30 @@ def check_spec(spec: BuildSpec) -> None:
         raise PairgenError(f"unknown executor {spec.executor!r}; use one of {', '.join(EXECUTORS)}")
     if not spec.sources:
         raise PairgenError("nothing to build: no sources given")
+
+
+def implied_backend(backend: str | None, implied: Mapping[str, str], from_name: str) -> str | None:
+    """The backend a source reads from, given ``from`` and the settings that imply one.
+
+    ``implied`` maps each given setting's name (as the user wrote it) to the backend it
+    implies.  ``None`` means none was given or implied: the source's default applies.
+    """
+    wanted = sorted(set(implied.values()))
+    if len(wanted) > 1:
+        by = {b: next(n for n, v in implied.items() if v == b) for b in wanted}
+        raise PairgenError(
+            f"{by['files']} (local files) cannot be combined with {by['hub']} (the Hub); "
+            "drop one of them"
+        )
+    if backend is None:
+        return wanted[0] if wanted else None
+    for name, implies in implied.items():
+        if implies != backend:
+            raise PairgenError(
+                f"{from_name} {backend} contradicts {name}, which means {from_name} {implies}; "
+                "drop one of them"
+            )
+    return backend
 
 
 def with_local_tokenizer_resolved(spec: BuildSpec) -> BuildSpec:

@@ -92,8 +92,13 @@ def test_output_path_that_is_a_file(tmp_path: Path) -> None:
 
 
 def test_debug_shows_the_traceback(tmp_path: Path) -> None:
-    result = pairgen("build", "--source", "nope", "--out", str(tmp_path / "o"), "--debug")
-    assert result.returncode != 0 and "Traceback" in result.stderr
+    missing = f"train={tmp_path / 'absent.jsonl'}"
+    args = ("build", "--source", "gsm8k", "--data-files", missing, "--out", str(tmp_path / "o"))
+    result = pairgen(*args, "--debug")
+    assert (
+        result.returncode != 0 and "Traceback" in result.stderr and "PairgenError" in result.stderr
+    )
+    assert "Traceback" not in pairgen(*args).stderr
 
 
 def test_a_bad_row_in_a_good_file_is_rejected_and_the_rest_built(tmp_path: Path) -> None:

@@ -45,32 +45,29 @@ def test_summary_json_matches_numpy_and_the_manifest(
     pairs = pairs_table(out)
     manifest = read_manifest(out)
     checked = 0
-    for config, entry in manifest["configs"].items():
-        for split, info in entry["splits"].items():
-            row = summary[(config, split)]
-            assert (row["pairs"], row["rows_paired"], row["rejects"]) == (
-                info["pairs"],
-                info["rows_paired"],
-                info["rows_rejected"],
-            )
-            mask = np.asarray(
-                pairs["config"].to_numpy(zero_copy_only=False) == config
-            ) & np.asarray(pairs["split"].to_numpy(zero_copy_only=False) == split)
-            ned = pairs["norm_edit_distance"].to_numpy()[mask]
-            if not ned.size:
-                assert row["ned_mean"] is None
-                continue
-            after = (
-                pairs["chosen_chars"].to_numpy() - pairs["common_prefix_chars"].to_numpy() - 1
-            )[mask]
-            assert row["ned_mean"] == pytest.approx(ned.mean(), rel=1e-12)
-            assert row["ned_median"] == pytest.approx(np.median(ned), rel=1e-12)
-            assert row["ned_p90"] == pytest.approx(np.quantile(ned, 0.9), rel=1e-12)
-            assert row["chars_after_diff_mean"] == pytest.approx(
-                np.maximum(after, 0).mean(), rel=1e-12
-            )
-            assert row["tokens_after_diff_mean"] is None  # built without --tokenizer
-            checked += 1
+    for config, split, info in manifest.splits():
+        row = summary[(config, split)]
+        assert (row["pairs"], row["rows_paired"], row["rejects"]) == (
+            info.pairs,
+            info.rows_paired,
+            info.rows_rejected,
+        )
+        mask = np.asarray(pairs["config"].to_numpy(zero_copy_only=False) == config) & np.asarray(
+            pairs["split"].to_numpy(zero_copy_only=False) == split
+        )
+        ned = pairs["norm_edit_distance"].to_numpy()[mask]
+        if not ned.size:
+            assert row["ned_mean"] is None
+            continue
+        after = (pairs["chosen_chars"].to_numpy() - pairs["common_prefix_chars"].to_numpy() - 1)[
+            mask
+        ]
+        assert row["ned_mean"] == pytest.approx(ned.mean(), rel=1e-12)
+        assert row["ned_median"] == pytest.approx(np.median(ned), rel=1e-12)
+        assert row["ned_p90"] == pytest.approx(np.quantile(ned, 0.9), rel=1e-12)
+        assert row["chars_after_diff_mean"] == pytest.approx(np.maximum(after, 0).mean(), rel=1e-12)
+        assert row["tokens_after_diff_mean"] is None  # built without --tokenizer
+        checked += 1
     assert checked >= 5
 
 

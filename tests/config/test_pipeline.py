@@ -51,3 +51,9 @@ def test_a_single_split_name_is_one_split(tmp_path: Path) -> None:
 def test_bad_values_are_one_line_errors(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(PairgenError, match=message):
         build(load_pipeline(write(tmp_path, text)))
+
+
+def test_data_files_must_name_their_split(tmp_path: Path) -> None:
+    path = write(tmp_path, "out: o\nsources:\n  - {source: gsm8k, data_files: a.jsonl}\n")
+    with pytest.raises(PairgenError, match=r"data_files must map each split to its file"):
+        load_pipeline(path)

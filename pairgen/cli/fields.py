@@ -1,0 +1,114 @@
+"""Command-line options made from a settings dataclass's fields.
+
+A setting's type and default are written once, on its dataclass (``TrainConfig``,
+``StrategyOptions``); the command line reads them from there.  Every option made here
+defaults to ``None`` (not given), so only what the user typed is passed on and the
+dataclass applies its own defaults; the help text shows those defaults, read from the
+fields too.  The range checks stay in the dataclass as well, and reach the user as one
+``error:`` line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import MISSING, dataclass
+from pathlib import Path
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """How one dataclass field appears on the command line.
+
+    ``decls``: the option's names (default ``--field-name``, and ``--x/--no-x`` for a
+    bool); ``choices``: a click type listing the allowed values (``--loss``).
+    """
+
+    help: str
+    decls: tuple[str, ...] = ()
+    choices: click.ParamType[Any] | None = None
+
+
+def field_options(cls: type, flags: Mapping[str, Flag]) -> Callable[[F], F]:
+    """Decorate a command with one option per entry of ``flags`` (in that order).
+
+    Each option's keyword argument is the field's name; its value is ``None`` (or an
+    empty tuple for a list) when the option was not given.
+    """
+    hints = get_type_hints(cls)
+    by_name = {f.name: f for f in dataclasses.fields(cls)}
+
+    def decorate(command: F) -> F:
+        for name in reversed(list(flags)):
+            command = _option(name, by_name[name], hints[name], flags[name])(command)
+        return command
+
+    return decorate
+
+
+def given(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The options the user typed: ``None`` and empty repeatable options dropped."""
+    return {
+        k: list(v) if isinstance(v, tuple) else v for k, v in values.items() if v not in (None, ())
+    }
+
+
+def default_text(field: dataclasses.Field[Any]) -> str | None:
+    """A field's default as the help shows it (``None`` when it has none to show)."""
+    if field.default is not MISSING:
+        value = field.default
+    elif field.default_factory is not MISSING:
+        value = field.default_factory()
+    else:
+        return None
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def _option(name: str, field: dataclasses.Field[Any], hint: Any, flag: Flag) -> Callable[[F], F]:
+    kind, repeat = _base_type(hint)
+    dashed = "--" + name.replace("_", "-")
+    shown = default_text(field)
+    help_text = flag.help + (f" (default: {shown})" if shown is not None else "")
+    required = field.default is MISSING and field.default_factory is MISSING
+    if kind is bool:
+        decls = flag.decls or (f"{dashed}/--no-{name.replace('_', '-')}",)
+        return click.option(*decls, name, default=None, help=help_text)
+    param_type: Any = flag.choices or (
+        click.Path(path_type=Path) if kind is Path else click.types.convert_type(kind)
+    )
+    return click.option(
+        *(flag.decls or (dashed,)),
+        name,
+        type=param_type,
+        multiple=repeat,
+        required=required,
+        default=None,
+        help=help_text,
+    )
+
+
+def _base_type(hint: Any) -> tuple[type, bool]:
+    """``int | None`` -> (int, False); ``list[str]`` -> (str, True)."""
+    if get_origin(hint) in (Union, types.UnionType):
+        hint = next(arg for arg in get_args(hint) if arg is not type(None))
+    if get_origin(hint) is list:
+        (item,) = get_args(hint)
+        return item, True
+    if not isinstance(hint, type):
+        raise TypeError(f"no command-line type for {hint!r}")
+    return hint, False
+
+
+__all__ = ["Flag", "default_text", "field_options", "given"]

@@ -1,4 +1,5 @@
-"""File helpers every stage shares: streamed sha256 and atomic writes (temp name, then rename)."""
+"""File helpers every stage shares: streamed sha256, atomic writes (temp name, then rename),
+and the check that a file named by a build really lies inside its output folder."""
 
 from __future__ import annotations
 

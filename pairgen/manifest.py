@@ -101,6 +101,9 @@ class SplitEntry:
     rejects_by_reason: dict[str, int]
     shards: tuple[ShardEntry, ...]
     rejects: RejectsEntry
+    # sha256 over every pair's id, prompt, chosen and rejected, in row order
+    # (pairgen.build.digest): binds each prompt to its pair; validate recomputes it.
+    rows_sha256: str
 
     def files(self) -> list[str]:
         """Every file of the split, relative to OUT: shards, then rejects."""

@@ -103,11 +103,24 @@ def _write_holder(fd: int, purpose: str) -> None:
         "pid": os.getpid(),
         "host": socket.gethostname(),
         "started": time.time(),
-        "command": shlex.join(sys.argv) if sys.argv and sys.argv[0] else "python",
+        "command": _command(),
     }
     data = json_text(holder).encode("utf-8")
     os.ftruncate(fd, 0)
     os.pwrite(fd, data, 0)
+
+
+def _command() -> str:
+    """This process's command line as a user would type it (``pairgen build ...``)."""
+    program, *args = sys.argv or [""]
+    python = Path(sys.executable).name
+    if program in ("-c", ""):
+        words = [python, "-c", "..."] if program else [python]
+    elif Path(program).name == "__main__.py":  # python -m pairgen
+        words = [python, "-m", Path(program).parent.name]
+    else:
+        words = [Path(program).name]
+    return shlex.join(words + args) if program != "-c" else shlex.join(words)
 
 
 def output_error(exc: OSError, out: Path) -> PairgenError:
@@ -121,7 +134,7 @@ def output_error(exc: OSError, out: Path) -> PairgenError:
     }
     reason = reasons.get(exc.errno or 0) or exc.strerror or str(exc)
     where = exc.filename if isinstance(exc.filename, str) else str(out)
-    return PairgenError(f"cannot write the output: {reason}", file=where)
+    return PairgenError(f"cannot write the output: {reason} (OUT is unchanged)", file=where)
 
 
 __all__ = ["LOCK_NAME", "describe_holder", "output_error", "output_lock", "state_dir"]

@@ -64,6 +64,7 @@ def resolve_sources(spec: BuildSpec) -> list[ResolvedSource]:
             pool=exemplar_pool(spec, source_spec, source, config, inputs, strategy),
             tokenizer=spec.tokenizer,
             format=spec.format,
+            max_field_chars=spec.max_field_chars,
         )
         resolved.append(ResolvedSource(source_spec, source, config, inputs, records, plan))
     return resolved
@@ -119,10 +120,18 @@ def exemplar_pool(
     examples: list[Example] = []
     for batch in iter_split(pool_input, source, batch_rows=spec.pool_size):
         for offset, row in enumerate(batch.to_pylist()):
+            if offset in batch.repeats:
+                continue  # a repeated id: a reject in the build, never an exemplar
             try:
                 examples.append(
                     prepared_example(
-                        source, strategy, row, config, batch.split, batch.first_row + offset
+                        source,
+                        strategy,
+                        row,
+                        config,
+                        batch.split,
+                        batch.first_row + offset,
+                        spec.max_field_chars,
                     )
                 )
             except RowRejected:

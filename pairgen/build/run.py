@@ -134,7 +134,7 @@ def build_locked(spec: BuildSpec, state: Path, progress: ProgressCallback | None
     with writing(spec.out):
         write_text_atomically(staging.root / MANIFEST_NAME, manifest.to_json())
         swap_in(spec.out, staging.root)
-    reused = tuple(f"{config}/{split}" for config, split in staging.reused)
+    reused = tuple(f"{c}/{s}" for c, s, _ in manifest.splits() if (c, s) in staging.reused)
     return BuildResult(out=spec.out, manifest=manifest, reused=reused)
 
 
@@ -249,6 +249,7 @@ def write_split(
         rejects_by_reason=dict(sorted(reasons.items())),
         shards=tuple(shards),
         rejects=rejects_entry,
+        rows_sha256=writer.digest.hexdigest(),
     )
 
 

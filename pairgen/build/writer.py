@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pairgen.build.digest import RowsDigest
 from pairgen.files import file_sha256
 from pairgen.manifest import DATA_DIR, RejectsEntry, ShardEntry, shard_name
 
@@ -78,6 +79,7 @@ class SplitWriter:
     row_group_bytes: int = ROW_GROUP_BYTES
     shard_bytes: int = SHARD_BYTES
     max_row_group_rows: int = MAX_ROW_GROUP_ROWS
+    digest: RowsDigest = field(default_factory=RowsDigest)  # the split's rows_sha256
     _buffer: list[pa.Table] = field(default_factory=list)
     _buffer_sizes: list[np.ndarray] = field(default_factory=list)
     _partials: list[tuple[Path, int]] = field(default_factory=list)
@@ -93,6 +95,7 @@ class SplitWriter:
         """Add rows (in order); full row groups are flushed as they fill."""
         if table.num_rows == 0:
             return
+        self.digest.update(table)
         self._buffer.append(table)
         self._buffer_sizes.append(row_sizes(table))
         self._flush(final=False)

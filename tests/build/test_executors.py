@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from pairgen.build import build
@@ -53,3 +58,36 @@ def test_ray_build_is_byte_identical_to_the_process_build(tmp_path: Path) -> Non
         ray.shutdown()
     shard = "data/gsm8k/train-00000-of-00001.parquet"
     assert (tmp_path / "local" / shard).read_bytes() == (tmp_path / "ray" / shard).read_bytes()
+
+
+NAPPING_POOL = """
+import time
+from pairgen.build.executors import ordered_map
+
+def nap(context, item):
+    time.sleep(120)
+    return item
+
+for _ in ordered_map(nap, None, range(4), workers=2):
+    pass
+"""
+
+
+def test_workers_die_when_only_their_parent_is_killed() -> None:
+    """As when the OOM killer picks the building process: no worker may live on."""
+    parent = subprocess.Popen([sys.executable, "-c", NAPPING_POOL])
+    try:
+        workers: list[psutil.Process] = []
+        for _ in range(600):  # until the pool has started both workers
+            workers = psutil.Process(parent.pid).children()
+            if len(workers) == 2:
+                break
+            time.sleep(0.05)
+        assert len(workers) == 2
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    for orphan in alive:  # never leave them behind, even when the test fails
+        orphan.kill()
+    assert alive == []

@@ -69,7 +69,8 @@ class Check:
             check=False,
         )
         output = (done.stdout + done.stderr).strip()
-        last = output.splitlines()[-1] if output else ""
+        shown_output = done.stdout.strip() or done.stderr.strip()  # progress bars go to stderr
+        last = shown_output.splitlines()[-1] if shown_output else ""
         shown = " ".join(a if " " not in a else repr(a) for a in args)
         print(f"$ {shown}  [exit {done.returncode}, {time.perf_counter() - started:.1f} s]")
         print(f"  {last}")
@@ -93,16 +94,17 @@ def build_wheel(dest: Path) -> Path:
     return wheel
 
 
-def make_venv(python: str, where: Path, requirement: str) -> Path:
+def make_venv(python: str, where: Path, *requirements: str) -> Path:
+    """A fresh virtualenv with ``requirements`` installed one after the other."""
     started = time.perf_counter()
     subprocess.run([python, "-m", "venv", str(where)], check=True)
     pip = [str(where / "bin" / "python"), "-m", "pip", "install", "--quiet"]
-    subprocess.run([*pip, requirement], check=True)
+    for requirement in requirements:
+        subprocess.run([*pip, requirement], check=True)
     size = subprocess.run(["du", "-sh", str(where)], capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - started
-    print(
-        f"venv {where.name} ({requirement}): {size.stdout.split()[0]}, installed in {seconds:.0f} s"
-    )
+    names = ", ".join(Path(r).name if r.endswith(".whl") else r for r in requirements)
+    print(f"venv {where.name} ({names}): {size.stdout.split()[0]}, installed in {seconds:.0f} s")
     return where / "bin"
 
 
@@ -162,6 +164,9 @@ def main() -> None:
     parser.add_argument("--python", default="python3", help="interpreter for the virtualenvs")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--with-train", action="store_true", help="also measure [train]")
+    parser.add_argument(
+        "--torch-spec", default="torch==2.13.0", help="torch to install first for --with-train"
+    )
     args = parser.parse_args()
     temp = Path(tempfile.mkdtemp(prefix="pairgen-wheel-", dir="/tmp"))
     try:
@@ -171,7 +176,9 @@ def main() -> None:
         work.mkdir()
         check_core(bin_dir, work)
         if args.with_train:
-            make_venv(args.python, temp / "train", f"pairgen[train] @ {wheel.as_uri()}")
+            make_venv(
+                args.python, temp / "train", args.torch_spec, f"pairgen[train] @ {wheel.as_uri()}"
+            )
     finally:
         if args.keep:
             print(f"kept {temp}")

@@ -10,6 +10,7 @@ import click
 
 from pairgen.cli.choices import Choices, output_formats
 from pairgen.cli.console import cell, console, say
+from pairgen.manifest import PLOTS_DIR
 
 REJECTS_SQL = (
     "SELECT source, config, split, reason, count(*) AS rows FROM rejects GROUP BY ALL ORDER BY ALL"
@@ -40,7 +41,7 @@ def stats_command(out: Path, plots: Path | None, no_plots: bool, output_format: 
         summary = run_query(con, SUMMARY_SQL)
         reasons = run_query(con, REJECTS_SQL)
         written = (
-            [] if no_plots else write_plots(con, plots if plots is not None else out / "plots")
+            [] if no_plots else write_plots(con, plots if plots is not None else out / PLOTS_DIR)
         )
     finally:
         con.close()

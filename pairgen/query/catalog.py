@@ -38,7 +38,7 @@ import pyarrow as pa
 
 from pairgen.errors import PairgenError
 from pairgen.files import regular_file_inside
-from pairgen.manifest import MANIFEST_NAME, read_manifest
+from pairgen.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR, read_manifest
 from pairgen.query.sandbox import check_statements, explain, first_line, is_restricted, restrict
 from pairgen.record import REJECT_SCHEMA
 
@@ -89,11 +89,13 @@ def shard_files(out: Path) -> tuple[list[Path], list[Path]]:
     if not out.is_dir():
         raise PairgenError("not a directory", file=str(out))
     if not (out / MANIFEST_NAME).is_file():
-        pair_paths = [p.relative_to(out).as_posix() for p in sorted(out.glob("data/*/*.parquet"))]
+        pair_paths = [
+            p.relative_to(out).as_posix() for p in sorted(out.glob(f"{DATA_DIR}/*/*.parquet"))
+        ]
         if not pair_paths:
             raise PairgenError("no manifest.json and no data/*/*.parquet shards", file=str(out))
         reject_paths = [
-            p.relative_to(out).as_posix() for p in sorted(out.glob("rejects/*/*.parquet"))
+            p.relative_to(out).as_posix() for p in sorted(out.glob(f"{REJECTS_DIR}/*/*.parquet"))
         ]
         return _inside(out, pair_paths), _inside(out, reject_paths)
     splits = [info for _, _, info in read_manifest(out).splits()]

@@ -18,6 +18,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from pairgen.errors import PairgenError
+from pairgen.manifest import DATA_DIR
 
 TEXT_COLUMNS = ("prompt", "chosen", "rejected")
 
@@ -69,7 +70,7 @@ def find_shards(out_dir: Path) -> list[Path]:
     """The Parquet shards of a pairgen output (``OUT/data/**/*.parquet``), sorted."""
     if not out_dir.exists():
         raise PairgenError("no such output directory", file=str(out_dir))
-    data = out_dir / "data"
+    data = out_dir / DATA_DIR
     shards = sorted(data.rglob("*.parquet")) if data.is_dir() else []
     if not shards:
         raise PairgenError(

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pairgen.files import file_sha256
-from pairgen.manifest import MANIFEST_NAME
+from pairgen.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR
 from pairgen.record import REJECT_SCHEMA
 from pairgen.validate.rows import Violation
 
@@ -143,7 +143,7 @@ def rejects_violations(out: Path, info: dict[str, Any], config: str, split: str)
 def unlisted_files(out: Path, listed: set[str]) -> list[Violation]:
     """Parquet files under data/ or rejects/ that the manifest does not know about."""
     found = []
-    for folder in ("data", "rejects"):
+    for folder in (DATA_DIR, REJECTS_DIR):
         for path in sorted((out / folder).rglob("*.parquet")):
             name = path.relative_to(out).as_posix()
             if name not in listed:

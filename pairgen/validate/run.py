@@ -23,7 +23,6 @@ cannot finish honestly (a tokenizer named in the shards cannot be loaded).
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -37,7 +36,7 @@ import pyarrow.parquet as pq
 
 from pairgen.build.digest import RowsDigest
 from pairgen.errors import PairgenError
-from pairgen.manifest import MANIFEST_NAME, read_manifest_json
+from pairgen.manifest import MANIFEST_NAME, read_manifest_json, shard_path
 from pairgen.record import pair_schema
 from pairgen.strategies import StrategyOptions
 from pairgen.validate.files import (
@@ -58,7 +57,6 @@ from pairgen.validate.rows import (
 )
 
 ProgressCallback = Callable[[str, int], None]
-_SHARD_NAME = re.compile(r"(?P<split>.+)-(?P<index>\d{5})-of-(?P<total>\d{5})\.parquet")
 
 
 @dataclass
@@ -178,7 +176,7 @@ def _validate_split(
     listed = set()
     for index, shard in enumerate(shards):
         listed.add(shard["path"])
-        expected_name = f"data/{config}/{split}-{index:05d}-of-{len(shards):05d}.parquet"
+        expected_name = shard_path(config, split, index, len(shards))
         if shard["path"] != expected_name:
             found.append(
                 Violation(shard["path"], None, f"shard should be named {expected_name}", "manifest")

@@ -28,14 +28,26 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Also build OUT again from its recorded inputs and compare every file byte for byte.",
 )
-def validate_command(out: Path, show: int, as_json: bool, quiet: bool, rebuild: bool) -> None:
+@click.option(
+    "--inputs",
+    "input_dirs",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where --rebuild looks for the input files the manifest names, by name and "
+    "checksum (repeatable; default: the current directory).",
+)
+def validate_command(
+    out: Path, show: int, as_json: bool, quiet: bool, rebuild: bool, input_dirs: tuple[Path, ...]
+) -> None:
     """Recomputes every statistic and checks every invariant, checksum and count of the build
     in OUT.  Exit status 1 when anything is wrong (all violations are counted), or when
     --rebuild could not rebuild a split (its inputs are gone or unreachable)."""
     from pairgen.validate.run import validate_output
 
     with RowProgress(enabled=not quiet, unit="pairs") as bar:
-        report = validate_output(out, progress=_pair_counter(out, bar), rebuild=rebuild)
+        report = validate_output(
+            out, progress=_pair_counter(out, bar), rebuild=rebuild, input_dirs=input_dirs
+        )
     if as_json:
         say(json.dumps(report_document(report), indent=2))
     else:

@@ -169,6 +169,8 @@ def render_card(
         keep_trailing_newline=True,
     )
     name = template_name(manifest)
+    if not (folder / name).is_file():  # a plugin's source: no template of its own
+        name = COMBINED_TEMPLATE
     try:
         template = environment.get_template(name)
         text = template.render(

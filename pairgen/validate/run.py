@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ from pairgen.validate.files import (
     schema_difference,
     unlisted_files,
 )
+from pairgen.validate.rebuild import SplitRebuild, rebuild_and_compare
 from pairgen.validate.rows import (
     QuestionGroups,
     ShardContext,
@@ -68,6 +69,7 @@ class ValidationReport:
     pairs_checked: int = 0
     shards_checked: int = 0
     seconds: float = 0.0
+    rebuilt: list[SplitRebuild] = field(default_factory=list)  # with ``rebuild=True``
 
     @property
     def ok(self) -> bool:
@@ -89,8 +91,16 @@ class _SplitState:
     complete: bool = True  # False once a shard could not be read in full
 
 
-def validate_output(out: Path, progress: ProgressCallback | None = None) -> ValidationReport:
-    """Check every shard, checksum, count and row invariant of the build in ``out``."""
+def validate_output(
+    out: Path,
+    progress: ProgressCallback | None = None,
+    *,
+    rebuild: bool = False,
+    input_dirs: Sequence[Path] = (),
+) -> ValidationReport:
+    """Check every shard, checksum, count and row invariant of the build in ``out``; with
+    ``rebuild``, also build it again from its recorded inputs (input files looked for in
+    ``input_dirs``) and compare the bytes (:mod:`pairgen.validate.rebuild`)."""
     started = time.perf_counter()
     out = Path(out)
     manifest = read_manifest_json(out)  # raw: a malformed one is reported, not raised
@@ -110,6 +120,9 @@ def validate_output(out: Path, progress: ProgressCallback | None = None) -> Vali
                 out, config, split, entry, info, schema, report, progress, checks, shots
             )
     report.violations += unlisted_files(out, listed)
+    if rebuild:
+        report.rebuilt, found = rebuild_and_compare(out, input_dirs)
+        report.violations += found
     report.seconds = time.perf_counter() - started
     return report
 

@@ -1,0 +1,262 @@
+"""``pairgen validate OUT --rebuild``: build again from the recorded inputs, compare bytes.
+
+The row checks prove what can be proved from OUT alone; what cannot (which choice is the
+dataset's answer, that a MetaMath result was not replaced by another plausible one, that
+no row was dropped by someone who also recomputed every checksum) needs the source rows.
+A build is deterministic (same inputs, settings and library versions give the same
+bytes), so the strongest proof is to make the build again and compare every shard and
+rejects file byte for byte.
+
+Per config, from the manifest: the source, its config, backend and strategy; per split,
+its inputs (files by sha256, the bundled samples by sha256, a Hub dataset by commit);
+the seed, format, shots, pool size, tokenizer and strategy options.  An input that is
+gone or changed makes its split *not rebuilt*, with the reason (a file moved, a sample
+changed with a pairgen upgrade, the Hub unreachable): a ``not_rebuilt`` violation, since
+the proof that was asked for was not made.  Every difference is a ``rebuild`` violation
+naming the file (or the manifest field).  The rebuild runs in a temporary directory and
+never touches OUT.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from pairgen.build import build
+from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.errors import PairgenError
+from pairgen.files import file_sha256
+from pairgen.manifest import (
+    MANIFEST_NAME,
+    ConfigEntry,
+    InputEntry,
+    Manifest,
+    SplitEntry,
+    library_versions,
+    read_manifest,
+)
+from pairgen.sources import get_source
+from pairgen.sources.inputs import directory_revision, sample_path
+from pairgen.strategies import StrategyOptions
+from pairgen.validate.rows import Violation
+
+# Settings of the manifest that are not BuildSpec fields of the same name.
+_NOT_SETTINGS = ("out", "sources", "options")
+# Split fields that the rebuild must reproduce (shards and rejects are compared as files).
+_COUNTS = ("rows_in", "rows_paired", "rows_rejected", "pairs", "rejects_by_reason", "rows_sha256")
+
+
+@dataclass(frozen=True, slots=True)
+class SplitRebuild:
+    """What the rebuild of one split found: ``identical``, ``different`` or ``not rebuilt``."""
+
+    config: str
+    split: str
+    status: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.config}/{self.split}: {self.status}" + (
+            f" ({self.detail})" if self.detail else ""
+        )
+
+
+def rebuild_and_compare(
+    out: Path, input_dirs: Sequence[Path] = ()
+) -> tuple[list[SplitRebuild], list[Violation]]:
+    """Rebuild every split of ``out`` whose inputs are reachable and compare the bytes.
+
+    Input files are recorded by name and sha256 (never a path on the building machine):
+    they are looked for in ``input_dirs`` (default: the current directory) and below.
+    """
+    out = Path(out)
+    manifest = read_manifest(out)
+    finder = _InputFinder(tuple(Path(d) for d in input_dirs) or (Path.cwd(),))
+    results: list[SplitRebuild] = []
+    violations: list[Violation] = []
+    with tempfile.TemporaryDirectory(prefix="pairgen-rebuild-") as scratch:
+        for config, entry in manifest.configs.items():
+            found, problems = _rebuild_config(
+                out, manifest, config, entry, finder, Path(scratch) / config
+            )
+            results += found
+            violations += problems
+    return results, violations
+
+
+def _rebuild_config(
+    out: Path,
+    manifest: Manifest,
+    config: str,
+    entry: ConfigEntry,
+    finder: _InputFinder,
+    scratch: Path,
+) -> tuple[list[SplitRebuild], list[Violation]]:
+    located = {split: finder.locate(entry, split) for split in entry.splits}
+    unreachable = {split: reason for split, (_, reason) in located.items()}
+    if manifest.shots and "train" not in entry.splits:
+        pool = _pool_unreachable(entry)
+        unreachable = {split: reason or pool for split, reason in unreachable.items()}
+    splits = tuple(split for split, reason in unreachable.items() if reason is None)
+    if splits:
+        paths = {split: located[split][0] for split in splits}
+        try:
+            rebuilt = build(_spec(manifest, entry, paths, scratch)).manifest
+        except PairgenError as exc:  # the Hub unreachable, a tokenizer gone, ...
+            unreachable.update({split: f"the build failed: {exc}" for split in splits})
+            splits = ()
+    results = [
+        SplitRebuild(config, split, "not rebuilt", reason)
+        for split, reason in unreachable.items()
+        if reason is not None
+    ]
+    violations = [
+        Violation(
+            f"{MANIFEST_NAME} {r.config}/{r.split}", None, f"not rebuilt: {r.detail}", "not_rebuilt"
+        )
+        for r in results
+    ]
+    for split in splits:
+        differences = _compare(
+            out, scratch, entry.splits[split], rebuilt.configs[config].splits[split]
+        )
+        note = _version_note(manifest)
+        differences = [Violation(v.shard, v.row, v.reason + note, v.check) for v in differences]
+        status = "different" if differences else "identical"
+        detail = f"{len(differences)} difference(s)" if differences else ""
+        results.append(SplitRebuild(config, split, status, detail))
+        violations += differences
+    return results, violations
+
+
+def _version_note(manifest: Manifest) -> str:
+    """Why bytes may legitimately differ: another pairgen made the output."""
+    built_with, now = manifest.versions.get("pairgen"), library_versions().get("pairgen")
+    return "" if built_with == now else f" (built with pairgen {built_with}, rebuilt with {now})"
+
+
+@dataclass(frozen=True, slots=True)
+class _InputFinder:
+    """Finds recorded inputs again: by name under the search folders, proved by checksum."""
+
+    dirs: tuple[Path, ...]
+
+    def locate(self, entry: ConfigEntry, split: str) -> tuple[list[Path], str | None]:
+        """The paths of one split's inputs (files and Hub mirrors), or why they are not here."""
+        records = [record for record in entry.inputs if record.split == split]
+        if not records:
+            return [], "the manifest records no input for it"
+        paths = []
+        for record in records:
+            path, reason = self._one(entry, record)
+            if reason is not None:
+                return [], reason
+            if path is not None:
+                paths.append(path)
+        return paths, None
+
+    def _one(self, entry: ConfigEntry, record: InputEntry) -> tuple[Path | None, str | None]:
+        if entry.backend == "sample":
+            path = sample_path(get_source(entry.source), entry.source_config, record.split)
+            if not path.is_file() or file_sha256(path) != record.sha256:
+                return None, f"this pairgen's bundled sample {path.name} differs from the build's"
+            return None, None
+        if record.location.startswith("hf://"):
+            return None, None  # a Hub commit: reachable if the Hub (or its cache) answers
+        mirror = entry.backend == "hub"
+        for candidate in self._candidates(record.location):
+            if mirror and candidate.is_dir() and directory_revision(candidate) == record.revision:
+                return candidate, None
+            if not mirror and candidate.is_file() and file_sha256(candidate) == record.sha256:
+                return candidate, None
+        where = ", ".join(str(d) for d in self.dirs)
+        what = f"the Hub mirror {record.location}" if mirror else f"input {record.location}"
+        return None, f"{what} with the recorded checksum is not under {where} (--inputs DIR)"
+
+    def _candidates(self, name: str) -> Iterator[Path]:
+        """Where a file of that name may be: as recorded, in each folder, then below it
+        (lazily: the search stops at the first one with the right checksum)."""
+        if Path(name).is_absolute():
+            yield Path(name)
+        yield from (d / name for d in self.dirs)
+        for folder in self.dirs:
+            if folder.is_dir():
+                yield from folder.rglob(Path(name).name)
+
+
+def _pool_unreachable(entry: ConfigEntry) -> str | None:
+    """The few-shot pool of a build without its train split came from train all the same."""
+    if entry.backend == "files":
+        return "its few-shot exemplars came from a train file the manifest does not record"
+    if entry.backend == "sample":
+        path = sample_path(get_source(entry.source), entry.source_config, "train")
+        return None if path.is_file() else f"the few-shot pool's sample {path} is missing"
+    return None
+
+
+def _spec(
+    manifest: Manifest, entry: ConfigEntry, paths: dict[str, list[Path]], out: Path
+) -> BuildSpec:
+    """The build of some splits of one config exactly as the manifest recorded it, from
+    the inputs found again (``paths``: files, or a Hub mirror's folder)."""
+    mirror = next((p[0] for p in paths.values() if p and p[0].is_dir()), None)
+    revisions = [r.revision for r in entry.inputs if r.location.startswith("hf://")]
+    source = SourceSpec(
+        source=entry.source,
+        config=entry.source_config,
+        backend=entry.backend,
+        data_files={s: [str(p) for p in found] for s, found in paths.items()}
+        if entry.backend == "files"
+        else {},
+        revision=revisions[0] if revisions else None,
+        splits=tuple(paths),
+        strategy=entry.strategy,
+        hub_repo=str(mirror) if mirror is not None else entry.hub_repo,
+    )
+    settings: dict[str, Any] = {
+        f.name: getattr(manifest, f.name)
+        for f in fields(BuildSpec)
+        if f.name not in _NOT_SETTINGS and hasattr(manifest, f.name)
+    }
+    return BuildSpec(
+        out=out,
+        sources=(source,),
+        options=StrategyOptions(**manifest.options),
+        **settings,
+    )
+
+
+def _compare(
+    out: Path, scratch: Path, recorded: SplitEntry, rebuilt: SplitEntry
+) -> list[Violation]:
+    """Byte-for-byte differences between a split of OUT and its rebuild."""
+    found = []
+    recorded_files, rebuilt_files = recorded.files(), rebuilt.files()
+    for path in dict.fromkeys(recorded_files + rebuilt_files):
+        if path not in rebuilt_files:
+            found.append(Violation(path, None, "the rebuild has no such file", "rebuild"))
+        elif path not in recorded_files:
+            found.append(
+                Violation(
+                    path, None, "the rebuild makes this file; OUT does not list it", "rebuild"
+                )
+            )
+        elif not (out / path).is_file() or not filecmp.cmp(
+            out / path, scratch / path, shallow=False
+        ):
+            found.append(
+                Violation(path, None, "differs from the rebuild, byte for byte", "rebuild")
+            )
+    for name in _COUNTS:
+        stated, made = getattr(recorded, name), getattr(rebuilt, name)
+        if stated != made:
+            reason = f"{name} is {stated!r}, the rebuild gives {made!r}"
+            found.append(Violation(MANIFEST_NAME, None, reason, "rebuild"))
+    return found
+
+
+__all__ = ["SplitRebuild", "rebuild_and_compare"]

@@ -1,0 +1,153 @@
+"""``pairgen validate OUT --rebuild``: the build made again from its recorded inputs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from tamper import edit_manifest, rewrite_shard, set_cell, with_recomputed_char_stats
+
+from pairgen.build import build
+from pairgen.cli import main
+from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.validate.rebuild import SplitRebuild
+from pairgen.validate.run import validate_output
+
+from pairgen_rows import gsm8k_rows, write_jsonl
+
+GSM8K = "data/gsm8k/train-00000-of-00001.parquet"
+ARC = "data/arc-easy/test-00000-of-00001.parquet"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """GSM8K from a local file (with few-shot prompts) and ARC-Easy from the samples."""
+    root = tmp_path_factory.mktemp("rebuild")
+    train = write_jsonl(root / "in" / "train.jsonl", gsm8k_rows(24))
+    test = write_jsonl(root / "in" / "test.jsonl", gsm8k_rows(9))
+    sources = (
+        SourceSpec(
+            source="gsm8k",
+            backend="files",
+            data_files={"train": [str(train)], "test": [str(test)]},
+        ),
+        SourceSpec(source="arc", config="ARC-Easy"),
+    )
+    build(BuildSpec(out=root / "out", sources=sources, shots=2, seed=7))
+    return root / "out"
+
+
+@pytest.fixture
+def out(built: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(built, tmp_path / "out"))
+
+
+def run(*args: str) -> int:
+    try:
+        main(list(args))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def inputs(built: Path) -> Path:
+    """The folder holding the build's input files (the manifest names them, no path)."""
+    return built.parent / "in"
+
+
+def test_a_clean_build_rebuilds_byte_for_byte(
+    built: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = validate_output(built, rebuild=True, input_dirs=[inputs(built)])
+    assert report.ok, report.violations[:3]
+    assert sorted(report.rebuilt, key=str) == [
+        SplitRebuild(config, split, "identical")
+        for config, split in [
+            ("arc-easy", "test"),
+            ("arc-easy", "train"),
+            ("gsm8k", "test"),
+            ("gsm8k", "train"),
+        ]
+    ]
+    monkeypatch.chdir(built.parent)  # found below the current directory by default
+    assert run("validate", str(built), "--rebuild") == 0
+    printed = capsys.readouterr().out
+    assert "rebuild: gsm8k/test: identical" in printed and "valid" in printed
+
+
+def test_a_doctored_shard_that_passes_every_other_check_fails_the_rebuild(
+    built: Path, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A whole question of ARC deleted, counts, checksums and rows_sha256 recomputed:
+    nothing in OUT contradicts it any more, only the source rows do."""
+
+    def drop_question(table: pa.Table) -> pa.Table:
+        first = table.column("source_id")[0]
+        keep = [i for i, s in enumerate(table.column("source_id")) if s != first]
+        return table.take(keep)
+
+    rewrite_shard(out, ARC, drop_question)
+
+    def fewer_rows(manifest: dict[str, Any]) -> None:
+        split = manifest["configs"]["arc-easy"]["splits"]["test"]
+        split["rows_in"] -= 1
+        split["rows_paired"] -= 1
+
+    edit_manifest(out, fewer_rows)
+    assert validate_output(out).ok  # consistent tampering: only the rebuild can tell
+    assert run("validate", str(out), "--rebuild", "--inputs", str(inputs(built))) == 1
+    printed = capsys.readouterr().out
+    assert f"{ARC}: differs from the rebuild, byte for byte [rebuild]" in printed
+    assert "rebuild: arc-easy/test: different" in printed
+    assert "rebuild: gsm8k/train: identical" in printed
+
+
+def test_a_changed_value_is_named_with_its_file(built: Path, out: Path) -> None:
+    rewrite_shard(
+        out,
+        GSM8K,
+        lambda t: with_recomputed_char_stats(
+            set_cell(t, "rejected", 0, t["rejected"][0].as_py().replace("#### ", "#### 1"))
+        ),
+    )
+    report = validate_output(out, rebuild=True, input_dirs=[inputs(built)])
+    found = [(v.shard, v.check) for v in report.violations]
+    assert (GSM8K, "rebuild") in found
+    assert ("manifest.json", "rebuild") in found  # rows_sha256 differs from the rebuild's
+
+
+def test_inputs_are_found_below_the_given_folders_by_name_and_checksum(
+    built: Path, tmp_path: Path
+) -> None:
+    deep = tmp_path / "mirror" / "gsm8k" / "v1"
+    shutil.copytree(inputs(built), deep)
+    (tmp_path / "mirror" / "train.jsonl").write_text("same name, other rows\n")
+    report = validate_output(built, rebuild=True, input_dirs=[tmp_path / "mirror"])
+    assert report.ok and {r.status for r in report.rebuilt} == {"identical"}
+
+
+def test_a_changed_input_is_named_per_split(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The other splits are still rebuilt and compared; the exit status is 1 all the same."""
+    folder = Path(shutil.copytree(inputs(built), tmp_path / "in"))
+    test_file = folder / "test.jsonl"
+    test_file.write_text(test_file.read_text() + test_file.read_text().splitlines()[0] + "\n")
+    report = validate_output(built, rebuild=True, input_dirs=[folder])
+    statuses = {(r.config, r.split): r.status for r in report.rebuilt}
+    assert statuses == {
+        ("gsm8k", "train"): "identical",
+        ("gsm8k", "test"): "not rebuilt",
+        ("arc-easy", "train"): "identical",
+        ("arc-easy", "test"): "identical",
+    }
+    (problem,) = report.violations
+    assert problem.check == "not_rebuilt" and problem.shard == "manifest.json gsm8k/test"
+    assert "input test.jsonl with the recorded checksum is not under" in problem.reason
+    assert run("validate", str(built), "--rebuild", "--inputs", str(folder)) == 1
+    assert "rebuild: gsm8k/test: not rebuilt (input test.jsonl with the recorded" in (
+        capsys.readouterr().out
+    )

@@ -6,8 +6,10 @@ pairgen's own sources are listed here; other packages add theirs through the
 
 from __future__ import annotations
 
+from pairgen.errors import PairgenError
 from pairgen.registry import Registry
 from pairgen.sources.base import Source
+from pairgen.sources.generic.settings import SourceSettings
 
 # name -> "module:Class", imported on first use so one broken optional source never
 # stops the others from loading.
@@ -16,15 +18,34 @@ SOURCE_CLASSES: dict[str, str] = {
     "metamath": "pairgen.sources.metamath:MetaMath",
     "arc": "pairgen.sources.arc:ARC",
     "hellaswag": "pairgen.sources.hellaswag:HellaSwag",
+    "math": "pairgen.sources.generic.maths:GenericMath",
+    "choice": "pairgen.sources.generic.choice:GenericChoice",
+    "hendrycks_math": "pairgen.sources.presets.math:HendrycksMath",
+    "mmlu": "pairgen.sources.presets.mmlu:MMLU",
+    "piqa": "pairgen.sources.presets.piqa:PIQA",
 }
 SOURCES: Registry[Source] = Registry(
     ("source", "sources"), "pairgen.sources", Source, SOURCE_CLASSES
 )
 
 
-def get_source(name: str) -> Source:
-    """An instance of the source called ``name``, or a clear error listing the known ones."""
-    return SOURCES.load(name)()
+def get_source(name: str, settings: SourceSettings | None = None) -> Source:
+    """An instance of the source called ``name``, or a clear error listing the known ones.
+
+    ``settings`` (a column mapping, template, card metadata) configure a generic source
+    or preset (:mod:`pairgen.sources.generic`); other sources have a fixed schema.
+    """
+    source_class = SOURCES.load(name)
+    if settings is None or settings.is_empty():
+        return source_class()
+    from pairgen.sources.generic.base import GenericSource
+
+    if not issubclass(source_class, GenericSource):
+        raise PairgenError(
+            f"source {name!r} has a fixed schema: a column mapping, template or dataset "
+            "metadata applies to the generic sources (math, choice) and presets"
+        )
+    return source_class.configured(settings)()
 
 
 def source_names() -> list[str]:

@@ -33,6 +33,7 @@ class StrategyOptions:
 STRATEGY_CLASSES: dict[str, str] = {
     "arithmetic": "pairgen.strategies.arithmetic.strategy:ArithmeticStrategy",
     "choice": "pairgen.strategies.choice.strategy:ChoiceStrategy",
+    "math": "pairgen.strategies.math.strategy:MathStrategy",
 }
 STRATEGIES: Registry[Strategy] = Registry(
     ("strategy", "strategies"), "pairgen.strategies", Strategy, STRATEGY_CLASSES

@@ -1,0 +1,80 @@
+"""How a user describes their own dataset: column mapping, prompt template, card metadata.
+
+One frozen, hashable object (:class:`SourceSettings`) travels from the command line or a
+pipeline file through the build (workers rebuild the source from it) into the manifest
+(``validate``, ``publish`` and the card rebuild it from there), so every stage sees the
+same dataset description.  Presets (MATH, MMLU, PIQA) are the same thing written as class
+attributes; a user's settings override them.
+
+Column mapping: ``ROLE=COLUMN`` pairs (``prompt=problem``, ``choices=sol1,sol2``); which
+roles a source takes is the source's business (:attr:`GenericSource.roles`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from pairgen.errors import PairgenError
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    """A generic source's configuration; ``None``/empty: the source's (preset's) own."""
+
+    columns: tuple[tuple[str, str], ...] = ()  # (role, column[,column...]) pairs
+    template: str | None = None  # str.format template over the row's fields
+    keep_columns: tuple[str, ...] = ()  # row columns copied into every pair row
+    dataset_name: str | None = None  # the card's name for the dataset
+    hub_id: str | None = None  # where the dataset lives on the Hub (card and --from hub)
+    license: str | None = None  # an SPDX-style id the Hub knows (mit, cc-by-4.0, ...)
+    citation: str | None = None  # BibTeX
+
+    def is_empty(self) -> bool:
+        return self == SourceSettings()
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON (lists for tuples), for the manifest."""
+        data = asdict(self)
+        data["columns"] = [list(pair) for pair in self.columns]
+        data["keep_columns"] = list(self.keep_columns)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SourceSettings:
+        """Settings from :meth:`to_json`'s output (a manifest, a pipeline file's keys)."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise PairgenError(f"unknown source setting {unknown[0]!r}; known: {sorted(known)}")
+        values = dict(data)
+        values["columns"] = tuple(
+            (str(role), str(column)) for role, column in values.get("columns") or ()
+        )
+        values["keep_columns"] = tuple(str(c) for c in values.get("keep_columns") or ())
+        for name in ("template", "dataset_name", "hub_id", "license", "citation"):
+            value = values.get(name)
+            if value is not None and not isinstance(value, str):
+                raise PairgenError(f"source setting {name!r} must be text, got {value!r}")
+        return cls(**values)
+
+
+def parse_columns(values: Iterable[str], flag: str = "--column") -> tuple[tuple[str, str], ...]:
+    """``ROLE=COLUMN`` values as (role, column) pairs; a malformed one is an error."""
+    pairs = []
+    for value in values:
+        role, sep, column = value.partition("=")
+        role, column = role.strip(), column.strip()
+        if not sep or not role or not column:
+            raise PairgenError(f"{flag} expects ROLE=COLUMN (e.g. prompt=problem), got {value!r}")
+        pairs.append((role, column))
+    return tuple(pairs)
+
+
+def column_list(value: str) -> tuple[str, ...]:
+    """``sol1,sol2`` -> ``("sol1", "sol2")``: a role filled by several columns."""
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+__all__ = ["SourceSettings", "column_list", "parse_columns"]

@@ -1,0 +1,1 @@
+"""The MATH strategy: one corrupted intermediate result in a competition-maths solution."""

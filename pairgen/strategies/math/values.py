@@ -1,0 +1,189 @@
+"""Values in competition-maths text: number tokens, fractions, the final answer, [asy].
+
+The vocabulary of the MATH intermediate-result rule (:mod:`pairgen.strategies.math.rule`):
+what a *value* is (an unsigned number token, with thousands written ``1,200``,
+``1,\\!200`` or ``1{,}200``, or a fraction ``\\frac{a}{b}``/``a/b``), which values a
+problem states (:func:`problem_values`), where the final answer starts (the first
+``\\boxed``, ``\\fbox``, ``The answer is`` or ``####``) and where Asymptote drawings and
+maths regions are.  Digits are the ASCII ``0``-``9`` only, as in
+:mod:`pairgen.strategies.numbers`.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from math import gcd
+from typing import NamedTuple
+
+# Unsigned number: thousands-grouped with ",", ",\!" or "{,}" (groups of exactly three
+# digits), plain, or leading dot; optional decimals.
+SEP = r"(?:,\\!|\{,\}|,)"
+NUMBER = rf"(?:[0-9]{{1,3}}(?:{SEP}[0-9]{{3}})+|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+"
+_FRAC = (
+    r"\\[dt]?frac\s*(?:\{\s*(?P<fn>[0-9]+)\s*\}|(?P<fn1>[0-9]))"
+    r"\s*(?:\{\s*(?P<fd>[0-9]+)\s*\}|(?P<fd1>[0-9]))"
+)
+_SLASH = r"(?P<sn>[0-9]+)/(?P<sd>[0-9]+)"
+# A value: fraction first (so "1/3" is not read as "1"), then a number.  The number must
+# not run on into more digits / a decimal point (the greedy token already ate them).
+VALUE = rf"(?P<frac>{_FRAC})|(?P<slash>{_SLASH})(?![0-9.])|(?P<num>{NUMBER})(?![0-9]|\.[0-9])"
+VALUE_RE = re.compile(VALUE)
+
+GAP = r"(?:\s|\\[,;:! ]|~)*"
+SIGN = r"(?:(?:-|\\pm|\\mp)" + GAP + r")?"
+CURRENCY = r"(?:\\\$" + GAP + r")?"
+SUFFIX = r"(?:" + GAP + r"(?:\^\s*\{?\s*\\circ\s*\}?|\\?%))?"
+_ASY_RE = re.compile(r"\[asy\].*?(?:\[/asy\]|\Z)", re.DOTALL)
+_FINAL_RE = re.compile(r"\\boxed|\\fbox|The answer is|####")
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+_NUMBER_WORDS.update(
+    {
+        w: 10 * (i + 3)
+        for i, w in enumerate(["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
+    }
+)
+_NUMBER_WORDS.update({"hundred": 100, "thousand": 1000, "million": 10**6})
+_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+
+
+class Candidate(NamedTuple):
+    """An intermediate result: ``solution[start:end] == text``; ``value`` is unsigned."""
+
+    start: int
+    end: int
+    text: str
+    value: Fraction
+    kind: str  # "number" or "fraction"
+    tier: int = 1  # 1: result after a relation / result verb; 2: standalone value
+
+
+def number_value(token: str) -> Fraction:
+    """Exact value of an unsigned number token (separators dropped)."""
+    return Fraction(re.sub(SEP, "", token))
+
+
+def match_value(m: re.Match[str]) -> tuple[Fraction, str, bool]:
+    """(value, kind, usable) of a VALUE match; fractions are usable only in lowest terms."""
+    if m.group("num") is not None:
+        return number_value(m.group("num")), "number", True
+    if m.group("frac") is not None:
+        n = int(m.group("fn") or m.group("fn1"))
+        d = int(m.group("fd") or m.group("fd1"))
+    else:
+        n, d = int(m.group("sn")), int(m.group("sd"))
+    if d == 0:
+        return Fraction(0), "fraction", False
+    return Fraction(n, d), "fraction", d > 1 and gcd(n, d) == 1
+
+
+def problem_values(problem: str) -> set[Fraction]:
+    """Every value that occurs in the problem (number tokens, their fractions, number words)."""
+    values: set[Fraction] = set()
+    for m in VALUE_RE.finditer(problem):
+        value, kind, _ = match_value(m)
+        if kind == "fraction":
+            values.add(value)
+            for part in ("fn", "fn1", "fd", "fd1", "sn", "sd"):
+                if m.group(part) is not None:
+                    values.add(Fraction(int(m.group(part))))
+        else:
+            values.add(value)
+    for m in re.finditer(NUMBER, problem):  # every token, also those glued to letters
+        values.add(number_value(m.group()))
+    for m in _WORD_RE.finditer(problem):
+        values.add(Fraction(_NUMBER_WORDS[m.group(1).lower()]))
+    return values
+
+
+def final_answer_start(solution: str) -> int | None:
+    """Offset of the first ``\\boxed``/``\\fbox``/``The answer is``/``####``; None if none."""
+    m = _FINAL_RE.search(solution)
+    return m.start() if m else None
+
+
+_ANSWER_NOISE_RE = re.compile(
+    r"\\\$|\\?%|\^\s*\{?\s*\\circ\s*\}?|\\(?:text|mbox|textrm)\{[^{}]*\}|\\[,;:! ]|\s|\$|\.\Z"
+)
+
+
+def final_answer_text(solution: str) -> str | None:
+    """The stated final answer: the first ``\\boxed{..}``/``\\fbox{..}`` content (braces
+    matched; ``\\boxed 5`` form too), else the rest of the line after ``The answer is``
+    (a leading ``:`` dropped) or ``####``."""
+    m = _FINAL_RE.search(solution)
+    if m is None:
+        return None
+    i = m.end()
+    if m.group().startswith("\\"):
+        if solution[i : i + 1] == "{":
+            depth, j = 1, i + 1
+            while j < len(solution) and depth:
+                depth += {"{": 1, "}": -1}.get(solution[j], 0)
+                j += 1
+            return solution[i + 1 : j - 1]
+        return solution[i:].lstrip(" ").split(" ", 1)[0].split("$", 1)[0].strip()
+    rest = solution[i:].split("\n", 1)[0]
+    if "\\boxed" in rest:  # "The answer is $k = \\boxed{22}$": the boxed content
+        return final_answer_text(rest[rest.index("\\boxed") :])
+    return rest.lstrip(":").strip()
+
+
+def final_answer_value(solution: str) -> Fraction | None:
+    """The final answer as an unsigned exact value, when it is a single value."""
+    text = final_answer_text(solution)
+    if text is None:
+        return None
+    m = VALUE_RE.fullmatch(_ANSWER_NOISE_RE.sub("", text).lstrip("-"))
+    return match_value(m)[0] if m else None
+
+
+def asy_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _ASY_RE.finditer(text)]
+
+
+def inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+_MATH_ENV = r"(?:align|equation|eqnarray|gather|multline|array|aligned|split|cases)\*?"
+_MATH_SPAN_RE = re.compile(
+    r"\$\$.*?\$\$|(?<!\\)\$(?:\\.|[^$\\])*\$|\\\[.*?\\\]|\\\(.*?\\\)"
+    r"|\\begin\{(" + _MATH_ENV + r")\}.*?\\end\{\1\}",
+    re.DOTALL,
+)
+
+
+def math_spans(text: str) -> list[tuple[int, int]]:
+    r"""(start, end) of every maths region: $..$, $$..$$, \[..\], \(..\), align/equation/... ."""
+    return [(m.start(), m.end()) for m in _MATH_SPAN_RE.finditer(text)]
+
+
+# Tier 2, a *standalone value*: an inline maths span that holds nothing but one value

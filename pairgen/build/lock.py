@@ -27,7 +27,7 @@ import socket
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from pairgen.errors import PairgenError
@@ -35,34 +35,25 @@ from pairgen.files import json_text
 from pairgen.manifest import STATE_DIR
 
 LOCK_NAME = "lock"
-
-
-def state_dir(out: Path) -> Path:
-    """``OUT/.pairgen``, created (with OUT) if needed; a clear error when OUT is not writable."""
-    if out.exists() and not out.is_dir():
-        raise PairgenError("output path exists and is not a directory", file=str(out))
-    state = out / STATE_DIR
-    try:
-        state.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise output_error(exc, out) from exc
-    return state
+READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)  # OUT exists but may not be written
 
 
 @contextmanager
-def output_lock(out: Path, purpose: str) -> Iterator[Path]:
+def output_lock(out: Path, purpose: str, *, writes: bool = True) -> Iterator[Path]:
     """Hold OUT exclusively for ``purpose`` (``build``, ``publish``); yields ``OUT/.pairgen``.
 
     Fails at once, never waits: a second build that queued behind the first would then
-    replace the first one's output without anybody having asked for it twice.
+    replace the first one's output without anybody having asked for it twice.  A job
+    that only reads OUT (``writes=False``: publish) still works on an OUT it may not
+    write (a read-only mount, another user's folder): it locks the existing lock file
+    read-only (``flock`` needs no write access) or, with none there, goes unlocked, as
+    nobody who can write OUT has been there.
     """
     out = Path(out)
-    state = state_dir(out)
-    path = state / LOCK_NAME
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
-    except OSError as exc:
-        raise output_error(exc, out) from exc
+    fd = _open_lock(out, writes)
+    if fd is None:
+        yield out / STATE_DIR
+        return
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -72,16 +63,33 @@ def output_lock(out: Path, purpose: str) -> Iterator[Path]:
                 "to finish or stop it",
                 file=str(out),
             ) from None
-        try:
+        with suppress(OSError):  # read-only: the lock holds, unnamed
             _write_holder(fd, purpose)
-        except OSError as exc:
-            raise output_error(exc, out) from exc
         try:
-            yield state
+            yield out / STATE_DIR
         finally:
-            os.ftruncate(fd, 0)  # a released lock names nobody
+            with suppress(OSError):
+                os.ftruncate(fd, 0)  # a released lock names nobody
     finally:
         os.close(fd)  # releases the flock
+
+
+def _open_lock(out: Path, writes: bool) -> int | None:
+    """The lock file, opened for writing (created with ``OUT/.pairgen`` if need be), or
+    for a reader of an OUT it may not write, read-only (None: there is none)."""
+    if out.exists() and not out.is_dir():
+        raise PairgenError("output path exists and is not a directory", file=str(out))
+    lock = out / STATE_DIR / LOCK_NAME
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        return os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        if writes or exc.errno not in READ_ONLY:
+            raise output_error(exc, out) from exc
+    try:
+        return os.open(lock, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
+    except OSError:
+        return None
 
 
 def describe_holder(fd: int) -> str:
@@ -137,4 +145,4 @@ def output_error(exc: OSError, out: Path) -> PairgenError:
     return PairgenError(f"cannot write the output: {reason} (OUT is unchanged)", file=where)
 
 
-__all__ = ["LOCK_NAME", "describe_holder", "output_error", "output_lock", "state_dir"]
+__all__ = ["LOCK_NAME", "describe_holder", "output_error", "output_lock"]

@@ -214,7 +214,7 @@ def publish(
     The output's lock is held throughout (a dry run too: the plan must describe files no
     build is replacing meanwhile), so a build into ``out`` waits for no half-read publish.
     """
-    with output_lock(out, "publish"):
+    with output_lock(out, "publish", writes=False):
         return _publish(
             out,
             repo_id,

@@ -14,6 +14,7 @@ import pytest
 
 from pairgen.build import build
 from pairgen.build.executors import ordered_map
+from pairgen.build.parcels import LOCK_NAME, SHARED_MEMORY_DIR, remove_abandoned
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
 
@@ -63,6 +64,7 @@ def test_ray_build_is_byte_identical_to_the_process_build(tmp_path: Path) -> Non
 NAPPING_POOL = """
 import time
 from pairgen.build.executors import ordered_map
+from pairgen.build.parcels import LOCK_NAME, SHARED_MEMORY_DIR, remove_abandoned
 
 def nap(context, item):
     time.sleep(120)
@@ -74,7 +76,9 @@ for _ in ordered_map(nap, None, range(4), workers=2):
 
 
 def test_workers_die_when_only_their_parent_is_killed() -> None:
-    """As when the OOM killer picks the building process: no worker may live on."""
+    """As when the OOM killer picks the building process: no worker may live on, and the
+    run's /dev/shm parcel directory (locked by the parent and, inherited, the workers)
+    is reclaimable as soon as they are gone."""
     parent = subprocess.Popen([sys.executable, "-c", NAPPING_POOL])
     try:
         workers: list[psutil.Process] = []
@@ -84,6 +88,11 @@ def test_workers_die_when_only_their_parent_is_killed() -> None:
                 break
             time.sleep(0.05)
         assert len(workers) == 2
+        parcels = [
+            Path(f.path).parent
+            for f in psutil.Process(parent.pid).open_files()
+            if f.path.startswith(f"{SHARED_MEMORY_DIR}/pairgen-") and f.path.endswith(LOCK_NAME)
+        ]
     finally:
         parent.send_signal(signal.SIGKILL)
         parent.wait()
@@ -91,3 +100,5 @@ def test_workers_die_when_only_their_parent_is_killed() -> None:
     for orphan in alive:  # never leave them behind, even when the test fails
         orphan.kill()
     assert alive == []
+    remove_abandoned(SHARED_MEMORY_DIR)
+    assert parcels and not any(directory.exists() for directory in parcels)

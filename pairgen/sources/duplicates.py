@@ -11,6 +11,7 @@ batch to the worker, which rejects those rows as ``duplicate_id`` naming the fir
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pyarrow as pa
 
@@ -31,19 +32,42 @@ class DuplicateIds:
         column = self.source.id_column
         if column is None:
             return {}  # ids are row indexes: unique by construction
-        if isinstance(rows, pa.RecordBatch):
-            index = rows.schema.get_field_index(column)
-            values = rows.column(index).to_pylist() if index >= 0 else [None] * rows.num_rows
-        else:
-            values = [row.get(column) for row in rows]
+        # Arrow writes an int column's ids as the base source_id does, much faster
+        plain = type(self.source).source_id is Source.source_id
+        ids = _int_ids(rows, column) if plain else None
+        if ids is None:
+            source_id = self.source.source_id
+            values = enumerate(_values(rows, column))
+            ids = [source_id({column: value}, first_row + i) for i, value in values]
         repeats: dict[int, int] = {}
-        for offset, value in enumerate(values):
+        seen = self.first_row
+        for offset, key in enumerate(ids):
             row_index = first_row + offset
-            source_id = self.source.source_id({column: value}, row_index)
-            first = self.first_row.setdefault(source_id, row_index)
+            first = seen.setdefault(key, row_index)
             if first != row_index:
                 repeats[offset] = first
         return repeats
+
+
+def _values(rows: RawRows, column: str) -> list[Any]:
+    if isinstance(rows, list):
+        return [row.get(column) for row in rows]
+    values: list[Any] = (
+        rows.column(column).to_pylist() if column in rows.schema.names else [None] * len(rows)
+    )
+    return values
+
+
+def _int_ids(rows: RawRows, column: str) -> list[str] | None:
+    """The ids of an integer id column without nulls (HellaSwag's ``ind``), as
+    :meth:`Source.source_id` writes them, converted by Arrow; ``None`` otherwise."""
+    if not isinstance(rows, pa.RecordBatch) or column not in rows.schema.names:
+        return None
+    values = rows.column(column)
+    if not pa.types.is_integer(values.type) or values.null_count:
+        return None
+    ids: list[str] = values.cast(pa.string()).to_pylist()
+    return ids
 
 
 def duplicate_reject(repeats: Mapping[int, int], offset: int, source_id: str) -> None:

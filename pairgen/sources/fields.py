@@ -32,33 +32,61 @@ def check_fields(row: Mapping[str, Any], columns: Iterable[str], max_chars: int)
     """Raise ``RowRejected`` when one of ``columns`` of ``row`` is not valid Unicode or too long."""
     for column in columns:
         value = row.get(column)
-        if isinstance(value, str):  # the common case, without building a stack
-            _check_text(value, column)
+        if type(value) is str:  # the common case, without building a stack
+            if not value.isascii():
+                _check_text(value, column)
             if len(value) > max_chars:
                 raise _too_long(column, len(value), max_chars)
+        elif type(value) is list and _flat_texts_fit(value, column, max_chars):
+            continue  # a list of texts (endings)
         elif isinstance(value, list | tuple | Mapping):
             _check_nested(value, column, max_chars)
 
 
-def _check_nested(value: Any, column: str, max_chars: int) -> None:
+def _flat_texts_fit(values: list[Any], column: str, max_chars: int) -> bool:
+    """Check a list of texts in one loop; ``False`` when it holds something else."""
     total = 0
-    stack: list[tuple[str, Any]] = [(column, value)]
+    for index, text in enumerate(values):
+        if type(text) is not str:
+            return False
+        if not text.isascii():
+            _check_text(text, f"{column}[{index}]")
+        total += len(text)
+    if total > max_chars:
+        raise _too_long(column, total, max_chars)
+    return True
+
+
+def _check_nested(value: Any, column: str, max_chars: int) -> None:
+    """The texts of a nested field, walked without recursion; paths only as needed."""
+    total = 0
+    stack: list[tuple[Any, Any, Any]] = [(None, column, value)]  # (parent entry, key, item)
     while stack:
-        path, item = stack.pop()
+        entry = stack.pop()
+        item = entry[2]
         if isinstance(item, str):
-            _check_text(item, path)
+            if not item.isascii():
+                _check_text(item, _path(entry))
             total += len(item)
             if total > max_chars:
                 raise _too_long(column, total, max_chars)
-        elif isinstance(item, Mapping):
-            stack += [(f"{path}.{ascii(k)[1:-1]}", v) for k, v in reversed(list(item.items()))]
+        elif isinstance(item, Mapping):  # (reversed: the first bad text is the one named)
+            stack += reversed([(entry, f".{ascii(k)[1:-1]}", v) for k, v in item.items()])
         elif isinstance(item, list | tuple):
-            stack += [(f"{path}[{i}]", v) for i, v in reversed(list(enumerate(item)))]
+            stack += reversed([(entry, i, v) for i, v in enumerate(item)])
+
+
+def _path(entry: tuple[Any, Any, Any]) -> str:
+    """``choices.label[1]``: the path of a stack entry, built only for an error."""
+    parts: list[str] = []
+    while entry is not None:
+        parent, key, _ = entry
+        parts.append(f"[{key}]" if isinstance(key, int) else str(key))
+        entry = parent
+    return "".join(reversed(parts))
 
 
 def _check_text(text: str, path: str) -> None:
-    if text.isascii():  # no copy, and true for most text
-        return
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:

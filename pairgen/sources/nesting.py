@@ -24,7 +24,8 @@ MAX_NESTING = 64  # levels of lists/objects inside one field of a row
 # this (in strings or not) cannot come near that.
 ARROW_SAFE_OPENERS = 1000
 _CHUNK_BYTES = 8 << 20
-_OPEN_BRACKETS = (ord("["), ord("{"))
+_NEWLINE = ord("\n")
+_BLOCK = ARROW_SAFE_OPENERS // 2  # a line under two blocks has too few brackets to matter
 
 
 def type_depth(kind: pa.DataType) -> int:
@@ -70,38 +71,47 @@ def arrow_safe(open_stream: Callable[[], pa.NativeFile], location: str) -> bool:
     """Whether no line of a JSON Lines file has more than :data:`ARROW_SAFE_OPENERS`
     opening brackets, so Arrow's parser can read it without risk.
 
-    One pass over the (decompressed) bytes: a chunk with few brackets in all is cleared
-    by two ``bytes.count`` calls; only a chunk with many (WikiHow's ``[step]`` markup)
-    is counted line by line, with numpy.
+    One pass over the (decompressed) bytes that looks only at long lines: a line with
+    that many brackets is at least that many bytes long, and real rows rarely are.  A
+    chunk with a line break in every 500 bytes is cleared at once; only a chunk with
+    longer lines has its line lengths measured and its long lines' brackets counted.
     """
-    carry = 0  # brackets on the line the previous chunk ended in
+    carry_length = 0  # bytes of the line the previous chunk ended in
+    carry_openers = 0  # and its opening brackets
     try:
         with open_stream() as handle:
             while chunk := handle.read(_CHUNK_BYTES):
-                total = chunk.count(b"[") + chunk.count(b"{")
-                last_newline = chunk.rfind(b"\n")
-                if carry + total > ARROW_SAFE_OPENERS:
-                    counts = _openers_per_line(chunk)
-                    counts[0] += carry
-                    if int(counts.max()) > ARROW_SAFE_OPENERS:
+                data = np.frombuffer(chunk, dtype=np.uint8)
+                if carry_length <= _BLOCK and _newline_in_every_block(data):
+                    # every line that ends in this chunk is under 2 blocks: none can be
+                    # deep enough; carry the unfinished last line
+                    tail_start = chunk.rfind(b"\n") + 1
+                    carry_length = len(chunk) - tail_start
+                    carry_openers = chunk.count(b"[", tail_start) + chunk.count(b"{", tail_start)
+                    continue
+                starts = np.concatenate(([0], np.flatnonzero(data == _NEWLINE) + 1))
+                ends = np.append(starts[1:] - 1, len(chunk))
+                lengths = ends - starts
+                lengths[0] += carry_length
+                for line in np.flatnonzero(lengths > ARROW_SAFE_OPENERS):
+                    start, end = int(starts[line]), int(ends[line])
+                    openers = chunk.count(b"[", start, end) + chunk.count(b"{", start, end)
+                    if openers + (carry_openers if line == 0 else 0) > ARROW_SAFE_OPENERS:
                         return False
-                    carry = int(counts[-1])
-                elif last_newline < 0:
-                    carry += total
-                else:
-                    tail = chunk[last_newline + 1 :]
-                    carry = tail.count(b"[") + tail.count(b"{")
+                tail_start = int(starts[-1])
+                tail = chunk.count(b"[", tail_start) + chunk.count(b"{", tail_start)
+                carry_openers = tail + (carry_openers if len(starts) == 1 else 0)
+                carry_length = int(lengths[-1])
     except (OSError, pa.ArrowException) as exc:
         raise PairgenError(f"cannot read the file: {exc}", file=location) from exc
     return True
 
 
-def _openers_per_line(chunk: bytes) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """Opening brackets on each line of ``chunk`` (the last entry: after the last newline)."""
-    data = np.frombuffer(chunk, dtype=np.uint8)
-    openers = np.flatnonzero((data == _OPEN_BRACKETS[0]) | (data == _OPEN_BRACKETS[1]))
-    bounds = np.concatenate(([0], np.flatnonzero(data == ord("\n")) + 1, [len(chunk)]))
-    return np.diff(np.searchsorted(openers, bounds)).astype(np.int64)
+def _newline_in_every_block(data: np.ndarray[Any, np.dtype[np.uint8]]) -> bool:
+    """Whether every whole block of :data:`_BLOCK` bytes holds a line break (so no line
+    is longer than two blocks): one comparison and one reduction, ~3 ms per 8 MB."""
+    whole = len(data) // _BLOCK * _BLOCK
+    return whole > 0 and bool((data[:whole].reshape(-1, _BLOCK) == _NEWLINE).any(axis=1).all())
 
 
 __all__ = ["ARROW_SAFE_OPENERS", "MAX_NESTING", "arrow_safe", "check_nesting", "type_depth"]

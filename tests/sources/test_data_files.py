@@ -10,6 +10,7 @@ import logging
 import os
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,10 @@ import pytest
 from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
-from pairgen.sources import get_source
+from pairgen.sources import get_source, nesting
 from pairgen.sources.datafiles import expand_pattern, resolve_data_files
 from pairgen.sources.inputs import SplitInput, iter_split, resolve_inputs
-from pairgen.sources.nesting import MAX_NESTING
+from pairgen.sources.nesting import ARROW_SAFE_OPENERS, MAX_NESTING, arrow_safe
 
 from pairgen_rows import gsm8k_rows, write_jsonl
 
@@ -254,3 +255,33 @@ def test_a_line_deep_enough_to_crash_arrow_is_one_error_line(tmp_path: Path) -> 
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "deep.jsonl, row 1: JSON nested deeper" in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize("chunk_bytes", [4096, 1 << 20])
+def test_only_lines_with_many_brackets_are_kept_from_arrow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_bytes: int
+) -> None:
+    """Small chunks put the bracket-heavy line across chunk boundaries."""
+    monkeypatch.setattr(nesting, "_CHUNK_BYTES", chunk_bytes)
+    short = jsonl_bytes(gsm8k_rows(50))
+    cases = {
+        "short.jsonl": short * 20,
+        "long-text.jsonl": short + jsonl_bytes([{"q": "x" * 50_000 + "[" * 900}]) + short,
+        "many-lines.jsonl": short + b"[" * ARROW_SAFE_OPENERS + b"\n" + short,
+        "deep.jsonl": short + b"[" * (ARROW_SAFE_OPENERS + 1) + b"\n" + short,
+        "deep-braces.jsonl": short + b'{"a":' * (ARROW_SAFE_OPENERS + 1) + b"\n",
+        "deep-last.jsonl": short + b"[" * (ARROW_SAFE_OPENERS + 1),
+    }
+    verdicts = {}
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        verdicts[name] = arrow_safe(partial(pa.input_stream, str(path)), name)
+    assert verdicts == {
+        "short.jsonl": True,
+        "long-text.jsonl": True,
+        "many-lines.jsonl": True,
+        "deep.jsonl": False,
+        "deep-braces.jsonl": False,
+        "deep-last.jsonl": False,
+    }

@@ -48,7 +48,13 @@ from pairgen.manifest import (
 )
 from pairgen.metrics import load_tokenizer
 from pairgen.record import REJECT_SCHEMA, pair_schema
-from pairgen.sources.inputs import RawBatch, SplitInput, expected_rows, iter_split
+from pairgen.sources.inputs import (
+    RawBatch,
+    SplitInput,
+    expected_rows,
+    iter_split,
+    recorded_hub_repo,
+)
 
 # progress("config/split", rows read so far, rows the input holds or None if unknown)
 ProgressCallback = Callable[[str, int, int | None], None]
@@ -143,10 +149,11 @@ def config_header(item: ResolvedSource) -> dict[str, Any]:
     return {
         "source": item.source.name,
         "source_config": item.config,
-        "hub_repo": item.spec.hub_repo or item.source.hub_repo,
+        "hub_repo": recorded_hub_repo(item.spec.hub_repo or item.source.hub_repo),
         "license": item.source.license,
         "backend": item.spec.backend,
         "strategy": item.plan.strategy,
+        "source_settings": item.spec.settings.to_json() if item.spec.settings else None,
     }
 
 

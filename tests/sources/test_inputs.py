@@ -116,7 +116,7 @@ def test_hub_backend_reads_a_local_mirror_with_datasets(tmp_path: Path) -> None:
     (record, *_) = entry.inputs
     assert record.revision is not None and record.revision.startswith("sha256:")
     assert record.location == "gsm8k-mirror"  # the mirror's name, not its path here
-    assert entry.backend == "hub"
+    assert entry.backend == "hub" and entry.hub_repo == "gsm8k-mirror"
 
 
 def test_hub_backend_without_network_names_the_dataset(

@@ -153,7 +153,6 @@ def config_header(item: ResolvedSource) -> dict[str, Any]:
         "license": item.source.license,
         "backend": item.spec.backend,
         "strategy": item.plan.strategy,
-        "source_settings": item.spec.settings.to_json() if item.spec.settings else None,
     }
 
 

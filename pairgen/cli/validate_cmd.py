@@ -88,6 +88,7 @@ def report_document(report: ValidationReport) -> dict[str, Any]:
         "violations_by_check": dict(report.by_check().most_common()),
         "violations": [asdict(v) for v in report.violations],
         "rebuilt": [asdict(r) for r in report.rebuilt],
+        "rebuild_seconds": round(report.rebuild_seconds, 3),
     }
 
 
@@ -101,6 +102,8 @@ def print_report(report: ValidationReport, show: int, quiet: bool = False) -> No
     for rebuilt in report.rebuilt:
         if rebuilt.status != "identical" or not quiet:
             say(f"rebuild: {rebuilt}")
+    if report.rebuilt and not quiet:
+        say(f"rebuilt {len(report.rebuilt)} splits in {report.rebuild_seconds:.2f} s")
     if report.ok:
         if not quiet:
             say(f"{click.style('valid', fg='green', bold=True)}: {report.out}: {timing}")

@@ -40,6 +40,7 @@ from pairgen.manifest import (
     read_manifest,
 )
 from pairgen.sources import get_source
+from pairgen.sources.generic.settings import SourceSettings
 from pairgen.sources.inputs import directory_revision, sample_path
 from pairgen.strategies import StrategyOptions
 from pairgen.validate.rows import Violation
@@ -216,6 +217,7 @@ def _spec(
         splits=tuple(paths),
         strategy=entry.strategy,
         hub_repo=str(mirror) if mirror is not None else entry.hub_repo,
+        settings=SourceSettings.from_json(entry.source_settings) if entry.source_settings else None,
     )
     settings: dict[str, Any] = {
         f.name: getattr(manifest, f.name)

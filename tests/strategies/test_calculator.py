@@ -36,9 +36,10 @@ numbers = st.one_of(
 @st.composite
 def expressions(draw: st.DrawFn, depth: int = 3) -> tuple[str, Fraction | None]:
     """An expression in the calculator's grammar and its value (None: divides by zero)."""
+    sign = draw(st.sampled_from(["", "", "-", "+"]))  # a unary sign, now and then
     if depth == 0 or draw(st.booleans()):
         token = draw(numbers)
-        return token, Fraction(token)
+        return sign + token, -Fraction(token) if sign == "-" else Fraction(token)
     left, a = draw(expressions(depth - 1))
     right, b = draw(expressions(depth - 1))
     op = draw(st.sampled_from("+-*/"))
@@ -47,7 +48,9 @@ def expressions(draw: st.DrawFn, depth: int = 3) -> tuple[str, Fraction | None]:
     else:
         value = {"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else None}[op]
     spaced = draw(st.sampled_from(["", " "]))
-    return f"({left}{spaced}{op}{spaced}{right})", value
+    if value is not None and sign == "-":
+        value = -value
+    return f"{sign}({left}{spaced}{op}{spaced}{right})", value
 
 
 @settings(max_examples=300, deadline=None)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from tamper import edit_manifest, rewrite_shard, set_cell, with_recomputed_char_stats
 
@@ -151,3 +152,33 @@ def test_a_changed_input_is_named_per_split(
     assert "rebuild: gsm8k/test: not rebuilt (input test.jsonl with the recorded" in (
         capsys.readouterr().out
     )
+
+
+def test_hub_inputs_by_commit_and_local_mirrors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A local mirror of a Hub repo is found by name and content hash; a Hub commit that
+    cannot be reached (offline) is named per split, not a traceback."""
+    mirror = tmp_path / "mirrors" / "gsm8k-copy"
+    (mirror / "main").mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist(gsm8k_rows(12)), mirror / "main" / "train-0.parquet")
+    (mirror / "README.md").write_text(
+        "---\nconfigs:\n- config_name: main\n  data_files:\n"
+        "  - split: train\n    path: main/train-*\n---\n"
+    )
+    out = tmp_path / "out"
+    spec = SourceSpec("gsm8k", backend="hub", hub_repo=str(mirror), splits=("train",))
+    build(BuildSpec(out=out, sources=(spec,)))
+    report = validate_output(out, rebuild=True, input_dirs=[tmp_path / "mirrors"])
+    assert report.ok and [r.status for r in report.rebuilt] == ["identical"]
+
+    def from_the_hub(manifest: dict[str, Any]) -> None:
+        entry = manifest["configs"]["gsm8k"]
+        entry["hub_repo"] = "openai/gsm8k"
+        entry["inputs"][0].update(location="hf://datasets/openai/gsm8k", revision="e" * 40)
+
+    edit_manifest(out, from_the_hub)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    (problem,) = validate_output(out, rebuild=True).violations
+    assert problem.check == "not_rebuilt" and problem.shard == "manifest.json gsm8k/train"
+    assert "not rebuilt: the build failed: " in problem.reason and "openai/gsm8k" in problem.reason

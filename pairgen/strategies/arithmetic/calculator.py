@@ -27,9 +27,13 @@ from pairgen.strategies.numbers import MAX_NUMBER_CHARS, NUMBER_PATTERN, parse_n
 
 # Longer annotations are not calculator steps (and would only cost time to parse).
 MAX_EXPRESSION_CHARS = 200
-_TOKEN_RE = re.compile(rf"\s*(?:({NUMBER_PATTERN})|([-+*/()]))")
+_TOKEN_RE = re.compile(rf"{NUMBER_PATTERN}|[-+*/()]")
+# Most annotations are one operation on two numbers (``48/2``): parsed by one match.
+_BINARY_RE = re.compile(rf"\s*({NUMBER_PATTERN})\s*([-+*/])\s*({NUMBER_PATTERN})\s*\Z")
+_OUTSIDE_GRAMMAR_RE = re.compile(r"[^0-9.,+\-*/()\s]")
+_SPACE_RE = re.compile(r"\s+")
 _RESULT_RE = re.compile(rf"\s*(-?)\s*({NUMBER_PATTERN})\s*\Z")
-
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "u+": 3, "u-": 3}
 
 # An exact value as (numerator, denominator), denominator > 0, not reduced: plain int
 # arithmetic is ~5x faster than Fraction's, and the expressions are short.
@@ -38,23 +42,6 @@ Value = tuple[int, int]
 
 class _Unevaluable(Exception):
     """The expression is outside the grammar (or divides by zero)."""
-
-
-def _tokens(expression: str) -> list[str | Value]:
-    tokens: list[str | Value] = []
-    at = 0
-    end = len(expression.rstrip())
-    while at < end:
-        match = _TOKEN_RE.match(expression, at)
-        if match is None:
-            raise _Unevaluable
-        number, operator = match.groups()
-        if number is not None:
-            tokens.append(_number(number))
-        else:
-            tokens.append(operator)
-        at = match.end()
-    return tokens
 
 
 def _number(token: str) -> Value:
@@ -66,57 +53,68 @@ def _number(token: str) -> Value:
     return parsed.mantissa, 10**parsed.places
 
 
-class _Parser:
-    """Recursive descent over the tokens; depth is bounded by the expression length."""
+def _apply(operator: str, values: list[Value]) -> None:
+    """Replace the operand(s) on top of ``values`` by ``operator`` applied to them."""
+    if operator[0] == "u":
+        n, d = values.pop()
+        values.append((-n, d) if operator == "u-" else (n, d))
+        return
+    if len(values) < 2:
+        raise _Unevaluable
+    m, e = values.pop()
+    n, d = values.pop()
+    if operator == "+":
+        values.append((n * e + m * d, d * e))
+    elif operator == "-":
+        values.append((n * e - m * d, d * e))
+    elif operator == "*":
+        values.append((n * m, d * e))
+    elif m == 0:
+        raise _Unevaluable
+    else:
+        values.append((n * e, d * m) if m > 0 else (-n * e, -d * m))
 
-    def __init__(self, tokens: list[str | Value]) -> None:
-        self.tokens = tokens
-        self.at = 0
 
-    def peek(self) -> str | Value | None:
-        return self.tokens[self.at] if self.at < len(self.tokens) else None
-
-    def take(self) -> str | Value:
-        token = self.peek()
-        if token is None:
-            raise _Unevaluable
-        self.at += 1
-        return token
-
-    def expression(self) -> Value:
-        n, d = self.term()
-        while self.peek() in ("+", "-"):
-            sign = 1 if self.take() == "+" else -1
-            m, e = self.term()
-            n, d = n * e + sign * m * d, d * e
-        return n, d
-
-    def term(self) -> Value:
-        n, d = self.factor()
-        while self.peek() in ("*", "/"):
-            operator = self.take()
-            m, e = self.factor()
-            if operator == "*":
-                n, d = n * m, d * e
-            elif m == 0:
+def _shunting_yard(tokens: list[str]) -> Value:
+    """Operator precedence without recursion (a nesting depth costs no stack)."""
+    values: list[Value] = []
+    operators: list[str] = []
+    operand_next = True
+    for token in tokens:
+        if operand_next:
+            if token in ("+", "-"):
+                operators.append("u" + token)
+            elif token == "(":
+                operators.append(token)
+            elif token in (")", "*", "/"):
                 raise _Unevaluable
             else:
-                n, d = (n * e, d * m) if m > 0 else (-n * e, -d * m)
-        return n, d
-
-    def factor(self) -> Value:
-        token = self.take()
-        if isinstance(token, tuple):
-            return token
-        if token in ("+", "-"):
-            n, d = self.factor()
-            return (-n, d) if token == "-" else (n, d)
-        if token == "(":
-            value = self.expression()
-            if self.take() != ")":
+                values.append(_number(token))
+                operand_next = False
+        elif token == ")":
+            while operators and operators[-1] != "(":
+                _apply(operators.pop(), values)
+            if not operators:
                 raise _Unevaluable
-            return value
+            operators.pop()
+        elif token in _PRECEDENCE:
+            rank = _PRECEDENCE[token]
+            while operators and operators[-1] != "(" and _PRECEDENCE[operators[-1]] >= rank:
+                _apply(operators.pop(), values)
+            operators.append(token)
+            operand_next = True
+        else:
+            raise _Unevaluable  # a number or "(" right after an operand
+    if operand_next:
         raise _Unevaluable
+    while operators:
+        operator = operators.pop()
+        if operator == "(":
+            raise _Unevaluable
+        _apply(operator, values)
+    if len(values) != 1:
+        raise _Unevaluable
+    return values[0]
 
 
 def evaluate(expression: str) -> Fraction | None:
@@ -129,11 +127,20 @@ def _evaluate(expression: str) -> Value | None:
     if len(expression) > MAX_EXPRESSION_CHARS:
         return None
     try:
-        parser = _Parser(_tokens(expression))
-        value = parser.expression()
+        binary = _BINARY_RE.match(expression)
+        if binary is not None:
+            left, operator, right = binary.groups()
+            values = [_number(left), _number(right)]
+            _apply(operator, values)
+            return values[0]
+        if _OUTSIDE_GRAMMAR_RE.search(expression):
+            return None
+        tokens = _TOKEN_RE.findall(expression)
+        if "".join(tokens) != _SPACE_RE.sub("", expression):
+            return None  # characters no token took: "1,2", "1..2", "2 3"
+        return _shunting_yard(tokens)
     except _Unevaluable:
         return None
-    return value if parser.peek() is None else None
 
 
 def annotation_holds(annotation: str) -> bool | None:

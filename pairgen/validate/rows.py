@@ -6,14 +6,12 @@ the stored columns as numpy arrays.  What a pair promises beyond that belongs to
 strategy that made it: each row goes to the registered strategy its ``strategy`` column
 names (:meth:`pairgen.strategies.base.Strategy.check_pairs`, plugins included), and
 strategies that make several pairs per question also get each question's pairs together
-at the end of the split (:class:`QuestionGroups`).  Each problem becomes a
-:class:`Violation` naming the shard, the row (0-based, within the shard) and the reason.
+at the end of the split (:mod:`pairgen.validate.strategy_checks`).  Each problem becomes
+a :class:`Violation` naming the shard, the row (0-based, within the shard) and the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,9 +19,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from pairgen.errors import PairgenError
 from pairgen.metrics import edit_stats, load_tokenizer, token_stats
-from pairgen.strategies import PairRows, Strategy, StrategyOptions, build_strategy
+from pairgen.validate.strategy_checks import QuestionGroups, StrategyChecks, check_strategies
+from pairgen.validate.violations import (
+    Finding,
+    ShardContext,
+    Violation,
+    completion_texts,
+    true_mask,
+)
 
 CHAR_COLUMNS = {
     "chosen_chars": "chosen_len",
@@ -41,101 +45,6 @@ TOKEN_COLUMNS = {
     "common_prefix_tokens": "common_prefix",
     "common_suffix_tokens": "common_suffix",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Violation:
-    """One thing wrong with a build: where (shard, row) and why.
-
-    ``row`` is the 0-based row within the shard, ``None`` for a problem with the whole
-    file; ``check`` is a short stable code (``sha256``, ``stats``, ``arithmetic``, ...)
-    for grouping.
-    """
-
-    shard: str
-    row: int | None
-    reason: str
-    check: str = ""
-
-    def __str__(self) -> str:
-        where = self.shard if self.row is None else f"{self.shard}, row {self.row}"
-        return f"{where}: {self.reason}"
-
-
-@dataclass(frozen=True, slots=True)
-class ShardContext:
-    """What a shard's rows must agree with (from the manifest) and where the batch sits."""
-
-    shard: str
-    source: str
-    config: str
-    split: str
-    first_row: int = 0
-    shots: int | None = None  # the build's --shots; a row may have fewer (a small pool)
-
-
-class StrategyChecks:
-    """The registered strategies validate asks, each built once with the build's options.
-
-    A name that is not registered (or whose plugin cannot be loaded) is remembered with
-    the reason, so every row of it gets the same violation and no traceback.
-    """
-
-    def __init__(self, options: StrategyOptions) -> None:
-        self.options = options
-        self._built: dict[str, Strategy | str] = {}
-
-    def get(self, name: str) -> Strategy | str:
-        """The strategy called ``name``, or why there is none."""
-        if name not in self._built:
-            try:
-                self._built[name] = build_strategy(name, self.options)
-            except PairgenError as exc:
-                unknown = str(exc).startswith("unknown strategy")
-                self._built[name] = f"unknown strategy {name!r}" if unknown else str(exc)
-        return self._built[name]
-
-
-@dataclass
-class QuestionGroups:
-    """Per-question summaries of one split, for the strategies' group checks at its end.
-
-    Keyed by (strategy, source_id); only what each strategy's ``group_summary`` keeps
-    stays in memory (a digest, not the prompt), so a few-shot split need not.
-    """
-
-    summaries: dict[tuple[str, str], list[Mapping[str, Any]]] = field(default_factory=dict)
-    where: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
-
-    def add(self, strategy: str, source_id: str, where: tuple[str, int], summary: Any) -> None:
-        key = (strategy, source_id)
-        self.summaries.setdefault(key, []).append(summary)
-        self.where.setdefault(key, where)
-
-    def violations(self, checks: StrategyChecks) -> list[Violation]:
-        found = []
-        for (name, source_id), summaries in self.summaries.items():
-            strategy = checks.get(name)
-            reason = strategy.check_group(summaries) if isinstance(strategy, Strategy) else None
-            if reason is not None:
-                shard, row = self.where[(name, source_id)]
-                found.append(Violation(shard, row, f"question {source_id!r}: {reason}", name))
-        return found
-
-
-def completion_texts(column: pa.Array) -> list[str]:
-    """Strings of a text column: itself, or the last message's content (conversational)."""
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        return column.to_pylist()  # type: ignore[no-any-return]
-    lengths = pc.list_value_length(column).fill_null(0).to_numpy(zero_copy_only=False)
-    contents = column.flatten().field("content")
-    last = np.cumsum(lengths) - 1
-    texts = contents.take(pa.array(np.maximum(last, 0))).to_pylist() if len(contents) else []
-    return [t if n else "" for t, n in zip(texts or [""] * len(lengths), lengths, strict=True)]
-
-
-# A problem found in a batch: (row within the batch, reason, check code).
-Finding = tuple[int, str, str]
 
 
 def _mismatches(
@@ -170,10 +79,6 @@ def _numpy(batch: pa.RecordBatch, name: str, null: float = -1) -> NDArray[Any]:
     return np.asarray(column.to_numpy(zero_copy_only=False))
 
 
-def _mask(array: pa.Array | pa.ChunkedArray) -> NDArray[np.bool_]:
-    return np.asarray(array.fill_null(False).to_numpy(zero_copy_only=False), dtype=np.bool_)
-
-
 def check_provenance(batch: pa.RecordBatch, ctx: ShardContext) -> list[Finding]:
     """Provenance columns agree with the build: ``source``/``config``/``split`` with the
     manifest entry of the shard, ``id`` with ``config/split/source_id/pair_index`` (the
@@ -185,7 +90,7 @@ def check_provenance(batch: pa.RecordBatch, ctx: ShardContext) -> list[Finding]:
         column = batch.column(name)
         found += [
             (int(i), f"{name} is {column[i].as_py()!r}, expected {expected!r}", "provenance")
-            for i in np.flatnonzero(~_mask(pc.equal(column, expected)))
+            for i in np.flatnonzero(~true_mask(pc.equal(column, expected)))
         ]
     expected_ids = pc.binary_join_element_wise(
         batch.column("config"),
@@ -200,10 +105,10 @@ def check_provenance(batch: pa.RecordBatch, ctx: ShardContext) -> list[Finding]:
             f"id {batch.column('id')[i].as_py()!r} is not config/split/source_id/pair_index",
             "provenance",
         )
-        for i in np.flatnonzero(~_mask(pc.equal(batch.column("id"), expected_ids)))
+        for i in np.flatnonzero(~true_mask(pc.equal(batch.column("id"), expected_ids)))
     ]
     if ctx.shots is not None:
-        over = ~_mask(pc.less_equal(batch.column("shots"), ctx.shots))
+        over = ~true_mask(pc.less_equal(batch.column("shots"), ctx.shots))
         found += [
             (
                 int(i),
@@ -265,7 +170,7 @@ def check_token_stats(
             for i in untokenized[present[untokenized]]
         ]
     for name in pc.unique(names.drop_null()).to_pylist():
-        rows = np.flatnonzero(_mask(pc.equal(names, name)))
+        rows = np.flatnonzero(true_mask(pc.equal(names, name)))
         sub = batch.take(pa.array(rows))
         stats = token_stats(
             load_tokenizer(name), [chosen[i] for i in rows], [rejected[i] for i in rows]
@@ -281,66 +186,6 @@ def check_token_stats(
         for column, values in computed.items():
             found += _mismatches(column, _numpy(sub, column), values, "stats", rows)
     return found
-
-
-def check_strategies(
-    batch: pa.RecordBatch,
-    texts: tuple[list[str], list[str]],
-    prefix: NDArray[np.int32],
-    suffix: NDArray[np.int32],
-    ctx: ShardContext,
-    checks: StrategyChecks,
-    groups: QuestionGroups,
-) -> list[Finding]:
-    """Each row's strategy's own check (``<strategy> pair: reason``, check = its name);
-    group summaries are added to ``groups`` for the checks at the end of the split."""
-    chosen, rejected = texts
-    names = batch.column("strategy")
-    found: list[Finding] = []
-    for name in pc.unique(names).to_pylist():
-        rows = np.flatnonzero(_mask(pc.equal(names, name)))
-        strategy = checks.get(name)
-        if not isinstance(strategy, Strategy):
-            found += [(int(i), strategy, "invariant") for i in rows]
-            continue
-        sub = batch if len(rows) == batch.num_rows else batch.take(pa.array(rows))
-        try:
-            pairs = PairRows(
-                chosen=[chosen[i] for i in rows],
-                rejected=[rejected[i] for i in rows],
-                common_prefix=prefix[rows].tolist(),
-                common_suffix=suffix[rows].tolist(),
-                columns={
-                    column: completion_texts(sub.column(column))
-                    if column == "prompt"
-                    else sub.column(column).to_pylist()
-                    for column in strategy.check_columns
-                },
-            )
-            verdicts = strategy.check_pairs(pairs)
-            summaries = _summaries(strategy, pairs)
-        except Exception as exc:  # a plugin's check that crashes is reported, not raised
-            reason = f"the {name} check failed: {type(exc).__name__}: {exc}"
-            found += [(int(i), reason, name) for i in rows]
-            continue
-        found += [
-            (int(i), f"{name} pair: {verdict}", name)
-            for i, verdict in zip(rows.tolist(), verdicts, strict=True)
-            if verdict is not None
-        ]
-        if summaries:
-            source_ids = sub.column("source_id").to_pylist()
-            for i, source_id, summary in zip(rows.tolist(), source_ids, summaries, strict=True):
-                if summary is not None:
-                    groups.add(name, str(source_id), (ctx.shard, ctx.first_row + i), summary)
-    return found
-
-
-def _summaries(strategy: Strategy, pairs: PairRows) -> list[Mapping[str, Any] | None]:
-    """Every row's group summary, or none at all when the strategy has no group check."""
-    if not len(pairs) or strategy.group_summary(pairs.row(0)) is None:
-        return []
-    return [strategy.group_summary(pairs.row(k)) for k in range(len(pairs))]
 
 
 def check_batch(

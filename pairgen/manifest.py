@@ -29,7 +29,7 @@ import platform
 import re
 import types
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, fields, is_dataclass
+from dataclasses import MISSING, asdict, dataclass, fields, is_dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Union, cast, get_args, get_origin, get_type_hints
@@ -132,6 +132,8 @@ class ConfigEntry:
     strategy: str
     inputs: tuple[InputEntry, ...]
     splits: dict[str, SplitEntry]
+    # a generic source's column mapping, template and card metadata (SourceSettings JSON)
+    source_settings: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +170,11 @@ class Manifest:
 
     def to_json(self) -> str:
         """The text of ``manifest.json``, byte for byte what every build has written."""
-        return json_text(asdict(self))
+        data = asdict(self)
+        for entry in data["configs"].values():
+            if entry["source_settings"] is None:  # builds of fixed-schema sources: as before
+                del entry["source_settings"]
+        return json_text(data)
 
     def splits(self) -> Iterator[tuple[str, str, SplitEntry]]:
         """(config, split, entry) of every split, in manifest order."""
@@ -236,15 +242,17 @@ def parse_as(kind: Any, value: Any, where: str = "", file: str | None = None) ->
         if not isinstance(value, dict):
             raise _malformed(where, "an object", value, file)
         names = [f.name for f in fields(kind)]
+        optional = {f.name for f in fields(kind) if f.default is not MISSING}
         for name in names:
-            if name not in value:
+            if name not in value and name not in optional:
                 raise PairgenError("missing from the manifest", file=file, field=_at(where, name))
         for name in value:
             if name not in names:
                 raise PairgenError("unknown manifest field", file=file, field=_at(where, name))
         hints = get_type_hints(kind)
         build = cast(Any, kind)
-        return build(**{n: parse_as(hints[n], value[n], _at(where, n), file) for n in names})
+        given = [n for n in names if n in value]
+        return build(**{n: parse_as(hints[n], value[n], _at(where, n), file) for n in given})
     if origin in (Union, types.UnionType):
         options = [a for a in get_args(kind) if a is not type(None)]
         return None if value is None else parse_as(options[0], value, where, file)

@@ -8,6 +8,8 @@ DPOTrainer reads (``prompt``, ``chosen``, ``rejected``).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,11 +106,23 @@ TOKEN_STAT_FIELDS: list[pa.Field] = [
 STAT_COLUMNS: list[str] = [f.name for f in CHAR_STAT_FIELDS + TOKEN_STAT_FIELDS]
 
 
-def pair_schema(conversational: bool = False) -> pa.Schema:
-    """The schema of pair shards in the standard (string) or conversational format."""
+def pair_schema(conversational: bool = False, kept: Sequence[str] = ()) -> pa.Schema:
+    """The schema of pair shards in the standard (string) or conversational format.
+
+    ``kept``: columns of the source rows a generic source was asked to keep
+    (``--keep-column subject``), appended as text (null where a row has none).
+    """
     text_type = MESSAGE_TYPE if conversational else pa.string()
     text = [pa.field(name, text_type, nullable=False) for name in ("prompt", "chosen", "rejected")]
-    return pa.schema(text + PROVENANCE_FIELDS + CHAR_STAT_FIELDS + TOKEN_STAT_FIELDS)
+    extra = [pa.field(name, pa.string()) for name in kept]
+    return pa.schema(text + PROVENANCE_FIELDS + CHAR_STAT_FIELDS + TOKEN_STAT_FIELDS + extra)
+
+
+def kept_text(value: Any) -> str | None:
+    """A kept column's value as the text written to the pair row (JSON for non-text)."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 PAIR_SCHEMA = pair_schema(conversational=False)

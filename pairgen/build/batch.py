@@ -20,9 +20,18 @@ from pairgen.build.formats import assistant_message, conversational_prompt
 from pairgen.build.rng import ExampleRandom
 from pairgen.errors import RowRejected
 from pairgen.metrics import edit_stats, load_tokenizer, token_stats
-from pairgen.record import REJECT_SCHEMA, TOKEN_STAT_FIELDS, Example, PairDraft, pair_schema
+from pairgen.record import (
+    REJECT_SCHEMA,
+    TOKEN_STAT_FIELDS,
+    Example,
+    PairDraft,
+    kept_text,
+    pair_schema,
+)
 from pairgen.sources import Source, get_source
 from pairgen.sources.fields import DEFAULT_MAX_FIELD_CHARS
+from pairgen.sources.generic.base import KEPT_META_KEY
+from pairgen.sources.generic.settings import SourceSettings, kept_columns
 from pairgen.sources.inputs import RawBatch
 from pairgen.strategies import Strategy, StrategyOptions, build_strategy
 
@@ -42,6 +51,7 @@ class BatchPlan:
     tokenizer: str | None = None
     format: str = "standard"
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+    source_settings: SourceSettings | None = None  # a generic source's configuration
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +65,8 @@ class BatchResult:
 
 
 @lru_cache(maxsize=8)
-def _source(name: str) -> Source:
-    return get_source(name)
+def _source(name: str, settings: SourceSettings | None = None) -> Source:
+    return get_source(name, settings)
 
 
 @lru_cache(maxsize=8)
@@ -84,14 +94,14 @@ def warm_up(plan: BatchPlan) -> None:
     (when it is installed, as datasets installs it) on its first conversion of Python
     objects, ~0.3 s of CPU per process.
     """
-    _source(plan.source)
+    _source(plan.source, plan.source_settings)
     _strategy(plan.strategy, plan.options)
     pa.array([0], type=pa.int32())
 
 
 def process_batch(plan: BatchPlan, batch: RawBatch) -> BatchResult:
     """Pair every row of ``batch``; rows that cannot be paired become rejects."""
-    source = _source(plan.source)
+    source = _source(plan.source, plan.source_settings)
     strategy = _strategy(plan.strategy, plan.options)
     collected = _Collected()
     rngs = ExampleRandom(plan.seed, plan.source, batch.split)
@@ -227,7 +237,10 @@ def _pairs_table(plan: BatchPlan, collected: _Collected) -> pa.Table:
         "common_suffix_chars": chars.common_suffix,
     }
     columns.update(_token_columns(plan.tokenizer, chosen, rejected))
-    return pa.Table.from_pydict(columns, schema=pair_schema(conversational))
+    kept = kept_columns(plan.source_settings)
+    for name in kept:
+        columns[name] = [kept_text(e.meta[KEPT_META_KEY].get(name)) for e in collected.examples]
+    return pa.Table.from_pydict(columns, schema=pair_schema(conversational, kept))
 
 
 def _token_columns(

@@ -43,7 +43,7 @@ def resolve_sources(spec: BuildSpec) -> list[ResolvedSource]:
     resolved: list[ResolvedSource] = []
     seen: set[str] = set()
     for source_spec in spec.sources:
-        source = get_source(source_spec.source)
+        source = get_source(source_spec.source, source_spec.settings)
         config = source_spec.config or source.default_config
         inputs = source_inputs(source_spec, source, config, source_spec.splits)
         records = describe_inputs(inputs)  # pins Hub splits before the pool reads train
@@ -65,6 +65,7 @@ def resolve_sources(spec: BuildSpec) -> list[ResolvedSource]:
             tokenizer=spec.tokenizer,
             format=spec.format,
             max_field_chars=spec.max_field_chars,
+            source_settings=source_spec.settings,
         )
         resolved.append(ResolvedSource(source_spec, source, config, inputs, records, plan))
     return resolved

@@ -48,6 +48,7 @@ from pairgen.manifest import (
 )
 from pairgen.metrics import load_tokenizer
 from pairgen.record import REJECT_SCHEMA, pair_schema
+from pairgen.sources.generic.settings import kept_columns
 from pairgen.sources.inputs import (
     RawBatch,
     SplitInput,
@@ -153,6 +154,7 @@ def config_header(item: ResolvedSource) -> dict[str, Any]:
         "license": item.source.license,
         "backend": item.spec.backend,
         "strategy": item.plan.strategy,
+        "source_settings": item.spec.settings.to_json() if item.spec.settings else None,
     }
 
 
@@ -217,7 +219,8 @@ def write_split(
 ) -> SplitEntry:
     """Pair one split and write its shards and rejects under ``root``."""
     plan, config, split = item.plan, item.plan.output_config, split_input.split
-    writer = SplitWriter(root, config, split, pair_schema(spec.format == "conversational"))
+    kept = kept_columns(plan.source_settings)
+    writer = SplitWriter(root, config, split, pair_schema(spec.format == "conversational", kept))
     reject_tables: list[pa.Table] = []
     counts: Counter[str] = Counter()
     batches: Iterator[RawBatch] = iter_split(split_input, item.source, spec.batch_rows)

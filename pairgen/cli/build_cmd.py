@@ -64,6 +64,8 @@ Examples:
   pairgen build --source metamath --data-files train=mm.jsonl --out out/mm
   pairgen build --source hellaswag --revision main --split validation --out out/hs
   pairgen build pipeline.yaml --workers 4 --json > summary.json
+  pairgen build --source math --data-files train=mine.jsonl --column prompt=question \\
+      --column solution=answer --license cc-by-4.0 --out out/mine
 """
 
 
@@ -90,6 +92,34 @@ Examples:
 )
 @click.option("--revision", help="Hub branch, tag or commit; implies --from hub.")
 @click.option("--split", "splits", multiple=True, help="Only this split (repeatable).")
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="ROLE=COLUMN",
+    help="Generic sources and presets: which column fills a role (repeatable), e.g. "
+    "prompt=problem, solution=solution; choices=sol1,sol2 for several columns.",
+)
+@click.option(
+    "--template",
+    help="Prompt template over the row's fields, str.format style: "
+    "'Problem ({type}):\\n{question}\\nSolution:\\n'; {choices} lists labelled choices.",
+)
+@click.option(
+    "--keep-column",
+    "keep_columns",
+    multiple=True,
+    metavar="COLUMN",
+    help="Copy this column of the rows into every pair row (repeatable), e.g. subject.",
+)
+@click.option("--dataset-name", help="The dataset's name on the card.")
+@click.option("--hub-id", help="The dataset's Hub id, for the card (and --from hub).")
+@click.option("--license", "license_id", help="The dataset's license id, e.g. mit, cc-by-4.0.")
+@click.option(
+    "--citation-file",
+    type=click.Path(path_type=Path),
+    help="A file holding the dataset's BibTeX citation, for the card.",
+)
 @click.option("--out", type=click.Path(path_type=Path), help="Output directory.")
 @click.option("--seed", type=int, help=f"Global seed {_default('seed')}.")
 @click.option(
@@ -136,6 +166,13 @@ def build_command(
     hub_repo: str | None,
     revision: str | None,
     splits: tuple[str, ...],
+    columns: tuple[str, ...],
+    template: str | None,
+    keep_columns: tuple[str, ...],
+    dataset_name: str | None,
+    hub_id: str | None,
+    license_id: str | None,
+    citation_file: Path | None,
     out: Path | None,
     seed: int | None,
     workers: int | None,
@@ -164,6 +201,13 @@ def build_command(
             revision=revision,
             hub_repo=hub_repo,
             splits=splits,
+            columns=columns,
+            template=template,
+            keep_columns=keep_columns,
+            dataset_name=dataset_name,
+            hub_id=hub_id,
+            license=license_id,
+            citation_file=citation_file,
             out=out,
             seed=seed,
             workers=workers,

@@ -29,6 +29,12 @@ from typing import Any
 from pairgen.config.pipeline import load_pipeline
 from pairgen.config.spec import IMPLIES, BuildSpec, SourceSpec, implied_backend
 from pairgen.errors import PairgenError
+from pairgen.sources.generic.settings import (
+    SourceSettings,
+    parse_columns,
+    read_citation,
+    settings_or_none,
+)
 from pairgen.strategies import StrategyOptions
 
 # BuildFlags field -> the flag that sets it (for error messages)
@@ -40,6 +46,13 @@ SOURCE_FLAGS: dict[str, str] = {
     "revision": "--revision",
     "hub_repo": "--hub-repo",
     "splits": "--split",
+    "columns": "--column",
+    "template": "--template",
+    "keep_columns": "--keep-column",
+    "dataset_name": "--dataset-name",
+    "hub_id": "--hub-id",
+    "license": "--license",
+    "citation_file": "--citation-file",
 }
 # BuildFlags fields that are BuildSpec settings of the same name
 RUN_SETTINGS: tuple[str, ...] = (
@@ -67,6 +80,14 @@ class BuildFlags:
     revision: str | None = None
     hub_repo: str | None = None
     splits: tuple[str, ...] = ()
+    # a generic source's column mapping, template, kept columns and card metadata
+    columns: tuple[str, ...] = ()
+    template: str | None = None
+    keep_columns: tuple[str, ...] = ()
+    dataset_name: str | None = None
+    hub_id: str | None = None
+    license: str | None = None
+    citation_file: Path | None = None
     out: Path | None = None
     seed: int | None = None
     workers: int | None = None
@@ -114,18 +135,35 @@ def build_spec(flags: BuildFlags) -> BuildSpec:
         {SOURCE_FLAGS[name]: IMPLIES[name] for name in IMPLIES if getattr(flags, name)},
         "--from",
     )
-    source = SourceSpec(
+    source = SourceSpec(  # type: ignore[arg-type]  # backend: str, only when given
         source=flags.source,
         config=flags.config,
         data_files=parse_data_files(flags.data_files),
         revision=flags.revision,
         splits=flags.splits or None,
         hub_repo=flags.hub_repo,
+        settings=source_settings(flags),
         **({"backend": backend} if backend is not None else {}),
     )
     run = command_defaults() | {k: v for k, v in given.items() if k != "out"}
     options = replace(StrategyOptions(), **flags.options)
     return BuildSpec(out=flags.out, sources=(source,), options=options, **run)
+
+
+def source_settings(flags: BuildFlags) -> SourceSettings | None:
+    """The generic-source settings the flags give (``None``: none given)."""
+    citation = read_citation(flags.citation_file) if flags.citation_file else None
+    return settings_or_none(
+        SourceSettings(
+            columns=parse_columns(flags.columns),
+            template=flags.template,
+            keep_columns=flags.keep_columns,
+            dataset_name=flags.dataset_name,
+            hub_id=flags.hub_id,
+            license=flags.license,
+            citation=citation,
+        )
+    )
 
 
 def parse_data_files(values: tuple[str, ...]) -> dict[str, list[str]]:

@@ -28,6 +28,7 @@ import yaml
 from pairgen.config.shipped import locate_pipeline
 from pairgen.config.spec import IMPLIES, BuildSpec, SourceSpec, implied_backend
 from pairgen.errors import PairgenError
+from pairgen.sources.generic.settings import SourceSettings, read_citation, settings_or_none
 from pairgen.strategies import StrategyOptions
 
 BUILD_KEYS = {
@@ -51,6 +52,15 @@ SOURCE_KEYS = {
     "splits",
     "strategy",
     "hub_repo",
+    # a generic source's settings (pairgen.sources.generic.settings)
+    "columns",
+    "template",
+    "keep_columns",
+    "dataset_name",
+    "hub_id",
+    "license",
+    "citation",
+    "citation_file",
 }
 
 
@@ -150,7 +160,7 @@ def _source_spec(entry: Any, index: int, base: Path, file: str) -> SourceSpec:
         backend = implied_backend(entry.get("from"), given, "from:")
     except PairgenError as exc:
         raise PairgenError(str(exc), file=file, field=where) from None
-    return SourceSpec(
+    return SourceSpec(  # type: ignore[arg-type]  # backend: str, only when given
         source=str(entry["source"]),
         config=entry.get("config"),
         **({"backend": str(backend)} if backend is not None else {}),
@@ -159,7 +169,43 @@ def _source_spec(entry: Any, index: int, base: Path, file: str) -> SourceSpec:
         splits=tuple(splits) if splits else None,
         strategy=entry.get("strategy"),
         hub_repo=_local_or_id(base, entry.get("hub_repo")),
+        settings=_settings(entry, base, file, where),
     )
+
+
+def _settings(entry: dict[str, Any], base: Path, file: str, where: str) -> SourceSettings | None:
+    """A source entry's generic-source settings; ``columns`` maps each role to a column
+    (``{prompt: problem}``; a list of columns for several: ``{choices: [sol1, sol2]}``)."""
+    columns = entry.get("columns") or {}
+    if not isinstance(columns, dict):
+        raise PairgenError(
+            f"{where}.columns must map roles to columns, e.g. {{prompt: problem}}",
+            file=file,
+            field="columns",
+        )
+    pairs = tuple(
+        (str(role), ",".join(map(str, column)) if isinstance(column, list) else str(column))
+        for role, column in columns.items()
+    )
+    keep = entry.get("keep_columns") or ()
+    citation = entry.get("citation")
+    if entry.get("citation_file"):
+        citation = read_citation(_resolve(base, str(entry["citation_file"])))
+    try:
+        settings = SourceSettings.from_json(
+            {
+                "columns": pairs,
+                "template": entry.get("template"),
+                "keep_columns": [keep] if isinstance(keep, str) else keep,
+                "dataset_name": entry.get("dataset_name"),
+                "hub_id": entry.get("hub_id"),
+                "license": entry.get("license"),
+                "citation": citation,
+            }
+        )
+    except PairgenError as exc:
+        raise PairgenError(str(exc), file=file, field=where) from None
+    return settings_or_none(settings)
 
 
 def _options(raw: dict[str, Any], file: str) -> StrategyOptions:

@@ -18,6 +18,7 @@ from typing import Any
 
 from pairgen.errors import PairgenError
 from pairgen.sources.fields import DEFAULT_MAX_FIELD_CHARS
+from pairgen.sources.generic.settings import SourceSettings
 from pairgen.strategies import StrategyOptions
 
 DEFAULT_SEED = 1234
@@ -49,6 +50,8 @@ class SourceSpec:
     splits: tuple[str, ...] | None = None
     strategy: str | None = None
     hub_repo: str | None = None
+    # a generic source's column mapping, template and card metadata (None: its own)
+    settings: SourceSettings | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +150,7 @@ def config_hash(settings: dict[str, Any], configs: dict[str, Any]) -> str:
             key: entry[key]
             for key in ("source", "source_config", "backend", "hub_repo", "strategy")
         }
+        | ({"settings": entry["source_settings"]} if entry.get("source_settings") else {})
         | {"splits": sorted(entry["splits"])}
         for name, entry in configs.items()
     }

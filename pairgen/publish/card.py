@@ -29,11 +29,11 @@ from pairgen.errors import PairgenError
 from pairgen.manifest import CARD_NAME, Manifest, read_manifest, shard_glob
 from pairgen.publish.card_context import (
     SIZE_CATEGORIES,
+    entry_source,
     loadable_splits,
     pretty_name,
     template_context,
 )
-from pairgen.sources import get_source
 
 COMBINED_TEMPLATE = "combined.md"
 TEMPLATES_ENV = "PAIRGEN_CARD_TEMPLATES"
@@ -114,8 +114,7 @@ def dataset_infos(out: Path, manifest: Manifest) -> dict[str, Any]:
 
 def card_metadata(out: Path, manifest: Manifest) -> DatasetCardData:
     """The YAML header of the card."""
-    names = [entry.source for entry in manifest.configs.values()]
-    sources = [get_source(name) for name in dict.fromkeys(names)]
+    sources = [entry_source(entry) for entry in manifest.configs.values()]
     licenses = list(dict.fromkeys(s.license for s in sources))
     configs = [
         {

@@ -21,7 +21,8 @@ from pairgen.manifest import PLOTS_DIR, ConfigEntry, Manifest
 from pairgen.publish.card_rows import EXAMPLE_TEXT_CHARS, data_fields, example_rows
 from pairgen.publish.reproduce import ordered_splits, out_name_of, public_name, reproduce
 from pairgen.query.summary import SplitSummary, summarize
-from pairgen.sources import get_source
+from pairgen.sources import Source, get_source
+from pairgen.sources.generic.settings import SourceSettings
 
 # The Hub's size categories with their upper bounds (number of rows, all configs together).
 SIZE_CATEGORIES = [
@@ -72,7 +73,7 @@ def loadable_splits(manifest: Manifest) -> dict[str, list[str]]:
 
 
 def pretty_name(manifest: Manifest) -> str:
-    names = [get_source(e.source).pretty_name for e in manifest.configs.values()]
+    names = [entry_source(e).pretty_name for e in manifest.configs.values()]
     return " + ".join(dict.fromkeys(names)) + " minimal pairs"
 
 
@@ -158,8 +159,15 @@ def _samples(manifest: Manifest) -> dict[str, Any] | None:
     }
 
 
+def entry_source(entry: ConfigEntry) -> Source:
+    """The source of a config as the build configured it (a generic source's column
+    mapping and card metadata included), so the card names its license and citation."""
+    settings = entry.source_settings
+    return get_source(entry.source, SourceSettings.from_json(settings) if settings else None)
+
+
 def _config(config: str, entry: ConfigEntry, index: int, count: int) -> dict[str, Any]:
-    source = get_source(entry.source)
+    source = entry_source(entry)
     return {
         "name": config,
         "var": "pairs" if count == 1 else f"pairs_{index}",
@@ -182,8 +190,9 @@ def _config(config: str, entry: ConfigEntry, index: int, count: int) -> dict[str
 
 def _sources(manifest: Manifest) -> list[dict[str, Any]]:
     sources = []
+    firsts = {e.source: e for e in reversed(list(manifest.configs.values()))}
     for name in dict.fromkeys(entry.source for entry in manifest.configs.values()):
-        source = get_source(name)
+        source = entry_source(firsts[name])
         own = [c for c, e in manifest.configs.items() if e.source == name]
         sources.append(
             {

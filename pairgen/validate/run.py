@@ -38,6 +38,7 @@ from pairgen.build.digest import RowsDigest
 from pairgen.errors import PairgenError
 from pairgen.manifest import MANIFEST_NAME, read_manifest_json, shard_path
 from pairgen.record import pair_schema
+from pairgen.sources.generic.settings import kept_columns
 from pairgen.strategies import StrategyOptions
 from pairgen.validate.files import (
     READ_ERRORS,
@@ -116,9 +117,11 @@ def validate_output(
     checks = _strategy_checks(manifest, report)
     listed: set[str] = set()
     for config, entry in _configs(manifest, report):
+        kept = kept_columns(entry.get("source_settings"))
+        config_schema = pair_schema(conversational, kept) if kept else schema
         for split, info in entry.get("splits", {}).items():
             listed |= _validate_split(
-                out, config, split, entry, info, schema, report, progress, checks, shots
+                out, config, split, entry, info, config_schema, report, progress, checks, shots
             )
     report.violations += unlisted_files(out, listed)
     report.seconds = time.perf_counter() - started

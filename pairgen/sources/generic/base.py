@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 import pyarrow as pa
 
 from pairgen.errors import PairgenError
-from pairgen.record import Example
+from pairgen.record import Example, pair_schema
 from pairgen.sources.base import Source
 from pairgen.sources.generic.settings import SourceSettings, column_list
 from pairgen.sources.generic.template import META_KEY, PromptTemplate
@@ -78,6 +78,11 @@ class GenericSource(Source):
         if settings.template is not None:
             attrs["template"] = cls.parse_template(settings.template)
         if settings.keep_columns:
+            taken = set(pair_schema().names) & set(settings.keep_columns)
+            if taken:
+                raise PairgenError(
+                    f"--keep-column {sorted(taken)[0]}: a pair column has that name already"
+                )
             attrs["keep_columns"] = settings.keep_columns
         card = {
             "pretty_name": settings.dataset_name,

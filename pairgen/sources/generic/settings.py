@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import Any
 
 from pairgen.errors import PairgenError
@@ -60,6 +61,29 @@ class SourceSettings:
         return cls(**values)
 
 
+def kept_columns(settings: SourceSettings | Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The kept columns of settings, or of their JSON in a manifest entry (none: ``()``)."""
+    if isinstance(settings, SourceSettings):
+        return settings.keep_columns
+    if isinstance(settings, Mapping):
+        value = settings.get("keep_columns") or ()
+        return tuple(str(name) for name in value) if isinstance(value, list | tuple) else ()
+    return ()
+
+
+def read_citation(path: Path) -> str:
+    """The BibTeX of a ``--citation-file`` / ``citation_file:``, or one error line."""
+    try:
+        return path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PairgenError(f"cannot read the citation file: {exc}", file=str(path)) from None
+
+
+def settings_or_none(settings: SourceSettings) -> SourceSettings | None:
+    """``None`` for settings that say nothing (the source's own apply)."""
+    return None if settings.is_empty() else settings
+
+
 def parse_columns(values: Iterable[str], flag: str = "--column") -> tuple[tuple[str, str], ...]:
     """``ROLE=COLUMN`` values as (role, column) pairs; a malformed one is an error."""
     pairs = []
@@ -77,4 +101,11 @@ def column_list(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-__all__ = ["SourceSettings", "column_list", "parse_columns"]
+__all__ = [
+    "SourceSettings",
+    "column_list",
+    "kept_columns",
+    "parse_columns",
+    "read_citation",
+    "settings_or_none",
+]

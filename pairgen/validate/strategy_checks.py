@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from pairgen.errors import PairgenError
-from pairgen.strategies import PairRows, Strategy, StrategyOptions, build_strategy
+from pairgen.strategies import STRATEGIES, PairRows, Strategy, StrategyOptions, build_strategy
 from pairgen.validate.violations import (
     Finding,
     ShardContext,
@@ -46,10 +46,12 @@ class StrategyChecks:
         """The strategy called ``name``, or why there is none."""
         if name not in self._built:
             try:
-                self._built[name] = build_strategy(name, self.options)
-            except PairgenError as exc:
-                unknown = str(exc).startswith("unknown strategy")
-                self._built[name] = f"unknown strategy {name!r}" if unknown else str(exc)
+                known = name in STRATEGIES
+                self._built[name] = (
+                    build_strategy(name, self.options) if known else f"unknown strategy {name!r}"
+                )
+            except PairgenError as exc:  # a plugin that cannot be loaded, a name clash
+                self._built[name] = str(exc)
         return self._built[name]
 
 
@@ -73,7 +75,10 @@ class QuestionGroups:
         found = []
         for (name, source_id), summaries in self.summaries.items():
             strategy = checks.get(name)
-            reason = strategy.check_group(summaries) if isinstance(strategy, Strategy) else None
+            try:
+                reason = strategy.check_group(summaries) if isinstance(strategy, Strategy) else None
+            except Exception as exc:  # a plugin's check that crashes is reported, not raised
+                reason = f"the {name} check failed: {type(exc).__name__}: {exc}"
             if reason is not None:
                 shard, row = self.where[(name, source_id)]
                 found.append(Violation(shard, row, f"question {source_id!r}: {reason}", name))

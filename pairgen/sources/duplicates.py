@@ -39,8 +39,15 @@ class DuplicateIds:
             source_id = self.source.source_id
             values = enumerate(_values(rows, column))
             ids = [source_id({column: value}, first_row + i) for i, value in values]
-        repeats: dict[int, int] = {}
         seen = self.first_row
+        # the common case, no repeat, in C: the batch's ids (first occurrence kept) are
+        # all new and all distinct
+        last = first_row + len(ids) - 1
+        rows_of = dict(zip(reversed(ids), range(last, first_row - 1, -1), strict=True))
+        if len(rows_of) == len(ids) and seen.keys().isdisjoint(rows_of):
+            seen.update(rows_of)
+            return {}
+        repeats: dict[int, int] = {}
         for offset, key in enumerate(ids):
             row_index = first_row + offset
             first = seen.setdefault(key, row_index)

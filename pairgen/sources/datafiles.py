@@ -145,12 +145,13 @@ def resolve_data_files(
             own[identity] = path
             if identity in seen_in:
                 other_split, other = seen_in[identity]
+                spelled = "" if other == path else f" (as {other})"
                 logger.warning(
-                    "warning: %s feeds split %r and split %r (as %s): the splits share its rows",
+                    "warning: %s feeds split %r and split %r%s: the splits share its rows",
                     path,
-                    split,
                     other_split,
-                    other,
+                    split,
+                    spelled,
                 )
             else:
                 seen_in[identity] = (split, path)

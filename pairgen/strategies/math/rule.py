@@ -1,15 +1,16 @@
-r"""Prototype: intermediate results in competition-maths (MATH-style) solutions.
+r"""What an intermediate result of a competition-maths (MATH-style) solution is.
 
 Given a problem and its worked solution, :func:`find_candidates` returns the spans of
-the solution that are *intermediate results*; :func:`wrong_value` writes a plausible wrong
-value of the same format; :func:`make_pair` corrupts one result; :func:`check_pair`
-independently verifies a (chosen, rejected) pair.
+the solution that are *intermediate results*: the values the MATH strategy may corrupt
+(:mod:`pairgen.strategies.math.strategy`) and the only ones ``pairgen validate`` accepts
+an edit on (:mod:`pairgen.strategies.math.check`), so the two cannot drift apart.
 
 The rule
 --------
 A candidate is a *value* -- an unsigned number token, or a fraction in lowest terms -- in
-the solution's working, of one of three tiers.  Only the best tier present in a row is
-used (tier 1 if any, else tier 2, else -- opt-in, ``max_tier=3`` -- tier 3).
+the solution's working, of one of two tiers.  Only the best tier present in a row is
+used (tier 1 if any, else tier 2); the validator accepts either.  An operand inside an
+expression is never one.
 
 Tier 1, a **result**: the value comes right after a relation sign ``=``, ``\approx`` or
 ``\equiv`` (spaces, LaTeX spacing ``\, \; \! \ ~``, a sign ``-``/``\pm`` and a currency
@@ -22,8 +23,10 @@ relation (``= < > \le \ge \leq \geq \ne \neq \approx \equiv \Rightarrow \implies
 or, after a space, a word of two or more letters.  After a result verb only punctuation,
 a line break or the end of text may follow (optionally after a closing ``$``), so in
 "is 3 times" and "there are 24 hours" nothing is a tier-1 result.  Anything else after
-the value -- an operator ``+ - * / ^ _ ! \cdot \times \div``, a glued letter or command
-(``3x``, ``5\pi``, ``2\sqrt{3}``), a brace or parenthesis -- makes it an operand.  So in
+the value -- an operator ``+ - * / ^ _ ! \cdot \times \div``, a brace or parenthesis --
+makes it an operand; except the coefficient of a one-term result: one factor (a single
+letter, ``\pi``, ``\sqrt{..}``) then a terminator (``= 25\pi$``, ``= 3\sqrt{2}.``,
+``= 2x$``), while ``= 2\sqrt{3} + 1`` stays an operand.  So in
 ``323 = 14\cdot 23 + 1`` nothing is a result (``14`` is followed by ``\cdot``; ``23`` and
 ``1`` do not follow a relation), in ``= 2^5`` and ``= 121_3`` nothing is, in
 ``= 144^\circ``, ``= 25\%`` and ``=\$12.50`` the number is.
@@ -35,18 +38,13 @@ hyphen (``30-60-90``) or slash, and not next to an operator word (``times plus m
 over divide(d) multiply/multiplied add(ing) subtract(ing) squared cubed factorial mod
 modulo than from to``).
 
-Tier 3 (opt-in), an **operand**: any other value token in the working -- but never an
-exponent or subscript (right after ``^``/``_`` or inside ``^{..}``/``_{..}``), a radical
-index ``\sqrt[3]``, the base of a power (followed by ``^``) or of a base-b numeral
-(followed by ``_``), or glued to a letter.
-
 For every tier:
 
 * **Values.**  ``\frac{a}{b}`` / ``\dfrac`` / ``\tfrac`` (also ``\frac12``), ``a/b`` with
   integers, or a number token ``24``, ``2.5``, ``.5``, ``1,200``, ``1,\!200``,
   ``1{,}200``.  A fraction counts only in lowest terms with denominator > 1 (``5/15`` is
   a substitution, ``1/3`` a result); its span is the whole fraction.  Fraction parts,
-  exponents and subscripts are never values of their own at tiers 1-2.
+  exponents and subscripts are never values of their own.
 * **Derived, not given.**  The value (exact rational, unsigned: ``3`` == ``3.0``,
   ``1,200`` == ``1200``, ``0.5`` == ``\frac12``, ``-8`` == ``8``) does not occur in the
   problem: not as a number token (anywhere, ``[asy]`` code included, since its labels
@@ -62,7 +60,7 @@ For every tier:
   answer and no candidates (``no_final_answer``).
 * **Never in Asymptote.**  Nothing inside ``[asy] ... [/asy]`` (an unclosed ``[asy]`` runs
   to the end of the text).
-* **No labels.**  A tier-2/3 number after ``Step Case Part Line Equation Row Column
+* **No labels.**  A tier-2 number after ``Step Case Part Line Equation Row Column
   Figure Problem Rule Method Condition Page Chapter Section Lemma Claim Round Stage
   Option Choice Number``, in parentheses ``(1)``, or a 4-digit year 1900-2099, is not a
   value.  (Tier 1 never sees them: they do not follow a relation.)
@@ -114,6 +112,11 @@ _PROSE_SLOT_RE = re.compile(
     r"\b(?:" + _VERBS + r")\s+(?:\$\s*)?" + SIGN + CURRENCY + r"(?P<v>" + VALUE + r")" + SUFFIX
 )
 _TERM_RE = re.compile(_TERM)
+# The coefficient of a one-term result (``= 5\pi``, ``= 2\sqrt{3}``, ``= 3x``): the value
+# followed by one factor and then the end of the expression.
+_COEFFICIENT_RE = re.compile(
+    r"(?:\\pi(?![A-Za-z])|\\sqrt\s*(?:\{[^{}]*\}|[0-9])|[A-Za-z](?![A-Za-z({]))" + _TERM
+)
 _PROSE_TERM_RE = re.compile(r"\s*\$?\s*(?:[.,;:]|\n|\Z)")
 
 
@@ -268,7 +271,9 @@ def analyse(
             drops["in_final_answer"] += 1
         elif inside(start, end, asy):
             drops["in_asy"] += 1
-        elif term.match(solution, m.end()) is None:
+        elif term.match(solution, m.end()) is None and (
+            term is not _TERM_RE or _COEFFICIENT_RE.match(solution, m.end()) is None
+        ):
             drops["operand"] += 1
         else:
             consider(start, end, 1)
@@ -285,7 +290,7 @@ def find_candidates(
     """The intermediate results of ``solution`` (rule: module docstring), in text order.
 
     Only the best tier present is returned: tier-1 results when there are any, else
-    tier-2 standalone values, else (``max_tier=3``) tier-3 operands."""
+    tier-2 standalone values."""
     cands = analyse(problem, solution, max_tier, answer_value_ok)[0]
     if not cands:
         return []

@@ -230,6 +230,8 @@ def build_command(
         say(json.dumps(summary_document(spec.out, summaries, elapsed, result.reused), indent=2))
     elif not quiet:
         print_summary(summaries, elapsed, spec.out)
+        if result.reused:
+            say(f"reused from an interrupted run: {', '.join(result.reused)}")
 
 
 def summary_document(

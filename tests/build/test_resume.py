@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +14,7 @@ from build_outputs import Crash, tree, two_split_spec
 from pairgen.build import build
 from pairgen.build import run as build_run
 from pairgen.build.staging import JOURNAL_NAME, STAGING_NAME
+from pairgen.cli import main
 from pairgen.config.spec import BuildSpec
 from pairgen.manifest import STATE_DIR
 
@@ -87,3 +89,20 @@ def test_a_damaged_staged_split_is_rebuilt(
     (staged / "data/gsm8k/stray.parquet").write_bytes(b"left by someone")
     assert build(spec).reused == ()
     assert tree(tmp_path / "out") == reference  # the stray file was not swapped in
+
+
+def test_the_command_says_which_splits_it_reused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = two_split_spec(tmp_path / "in", tmp_path / "out")
+    killed_after_first_split(spec, monkeypatch)
+    files = [f"--data-files={s}={p}" for s, (p,) in spec.sources[0].data_files.items()]
+    command = ["build", "--source", "gsm8k", *files, "--out", str(spec.out), "--workers", "1"]
+    main([*command, "--json"])
+    assert json.loads(capsys.readouterr().out)["reused_splits"] == ["gsm8k/train"]
+    killed_after_first_split(spec, monkeypatch)
+    main(command)
+    assert "reused from an interrupted run: gsm8k/train\n" in capsys.readouterr().out
+    killed_after_first_split(spec, monkeypatch)
+    main([*command, "--no-resume", "--json"])
+    assert json.loads(capsys.readouterr().out)["reused_splits"] == []

@@ -69,10 +69,14 @@ class TrainConfig:
     device: str = "auto"
     dtype: str = "float32"
     gradient_checkpointing: bool = False
+    prefix_sharing: bool = True
+    # Completion positions projected onto the vocabulary at a time: 512 x 49K float32
+    # logits (SmolLM2) are 100 MB, and the matmul is still large enough to run at speed.
+    logit_chunk: int = 512
     progress: bool = True
 
     def __post_init__(self) -> None:
-        for name in ("steps", "batch_size", "grad_accum", "log_every"):
+        for name in ("steps", "batch_size", "grad_accum", "log_every", "logit_chunk"):
             if getattr(self, name) < 1:
                 raise PairgenError(f"{name} must be >= 1, got {getattr(self, name)}")
         if not 0 <= self.eval_fraction < 1:

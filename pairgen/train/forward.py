@@ -17,16 +17,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import torch
 from torch import Tensor
 
-from pairgen.train.batch import collate, token_logprobs
 from pairgen.train.data import TokenizedPair
 from pairgen.train.device import Precision
+from pairgen.train.head import decoder_and_head, gather_logprobs, logit_transform
 from pairgen.train.losses import Hyper, MarginLoss, PairContext, make_context
+from pairgen.train.masks import shared_attention_mask
+from pairgen.train.packing import Packed, pack_shared, pack_unshared
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,39 +112,79 @@ class Reference:
         return self.take(range(len(self)))
 
 
+def forward_packed(
+    model: Any, packed: Packed, *, chunk_size: int, mask_dtype: torch.dtype
+) -> Logprobs:
+    """Run ``model`` on a packed batch (shared or not, on its device): per-token log-probs.
+
+    The decoder runs once over the batch; the hidden states that predict completion
+    tokens go through the LM head in chunks (``head.py``) and are spread back to the
+    chosen and rejected tokens they score.
+    """
+    body, head = decoder_and_head(model)
+    if packed.shared:
+        out = body(
+            input_ids=packed.input_ids,
+            attention_mask=shared_attention_mask(packed, model.config, mask_dtype),
+            position_ids=packed.position_ids,
+            use_cache=False,
+        )
+    else:
+        out = body(input_ids=packed.input_ids, attention_mask=packed.padding_mask, use_cache=False)
+    hidden = out[0] if isinstance(out, tuple) else out.last_hidden_state
+    states = hidden[packed.pred_rows, packed.pred_cols]
+    scale, softcap = logit_transform(model)
+    flat = gather_logprobs(
+        states, head, packed.targets, chunk_size=chunk_size, scale=scale, softcap=softcap
+    )
+    chosen = torch.where(packed.chosen_mask, flat[packed.chosen_index], flat.new_zeros(()))
+    rejected = torch.where(packed.rejected_mask, flat[packed.rejected_index], flat.new_zeros(()))
+    return Logprobs(
+        chosen=chosen,
+        rejected=rejected,
+        chosen_total=chosen.sum(dim=1),
+        rejected_total=rejected.sum(dim=1),
+        chosen_len=packed.chosen_mask.sum(dim=1),
+        rejected_len=packed.rejected_mask.sum(dim=1),
+        first_diff=packed.first_diff,
+    )
+
+
 @dataclass(slots=True)
 class Run:
     """The model of a run and how it is called; the trainer's stages share one.
 
     The model's weights live on ``precision.device`` in float32; every forward runs
     under the run's autocast, and every tensor it returns stays on that device.
+    ``shared``: pack each pair into one row (edit-aware prefix sharing) or forward
+    chosen and rejected as two rows; see ``sharing.py`` for how it is decided.
     """
 
     model: Any
     pad_id: int
     eval_batch_size: int
-    precision: Precision = field(default_factory=lambda: Precision(torch.device("cpu")))
+    precision: Precision
+    shared: bool
+    chunk_size: int
 
     @property
     def device(self) -> torch.device:
         return self.precision.device
 
+    def pack(self, pairs: Sequence[TokenizedPair]) -> Packed:
+        """The model inputs of ``pairs`` in the run's layout, on the run's device."""
+        pack = pack_shared if self.shared else pack_unshared
+        return pack(pairs, self.pad_id).to(self.device)
+
     def logprobs(self, pairs: Sequence[TokenizedPair]) -> Logprobs:
         """The forward pass: per-token log-probs of both completions of ``pairs``."""
-        batch = collate(list(pairs), self.pad_id).to(self.device)
         with self.precision.autocast():
-            per_token = token_logprobs(self.model, batch)
-        half = batch.pairs
-        totals = per_token.sum(dim=1)
-        return Logprobs(
-            chosen=per_token[:half],
-            rejected=per_token[half:],
-            chosen_total=totals[:half],
-            rejected_total=totals[half:],
-            chosen_len=batch.lengths[:half],
-            rejected_len=batch.lengths[half:],
-            first_diff=batch.first_diff,
-        )
+            return forward_packed(
+                self.model,
+                self.pack(pairs),
+                chunk_size=self.chunk_size,
+                mask_dtype=self.precision.dtype,
+            )
 
     @torch.no_grad()
     def reference(self, pairs: Sequence[TokenizedPair]) -> Reference:
@@ -186,4 +228,13 @@ def score(
     return Scored(values, policy, reference, context)
 
 
-__all__ = ["REGIONS", "Logprobs", "Reference", "Run", "Scored", "region_means", "score"]
+__all__ = [
+    "REGIONS",
+    "Logprobs",
+    "Reference",
+    "Run",
+    "Scored",
+    "forward_packed",
+    "region_means",
+    "score",
+]

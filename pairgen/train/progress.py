@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -39,4 +40,10 @@ class progress_bar:
             self.progress.stop()
 
 
-__all__ = ["progress_bar"]
+def notice(message: str, enabled: bool) -> None:
+    """One line on stderr (not with --quiet; report.json records the same facts)."""
+    if enabled:
+        print(message, file=sys.stderr)
+
+
+__all__ = ["notice", "progress_bar"]

@@ -30,7 +30,9 @@ from pairgen.train.gradients import grad_report
 from pairgen.train.losses import MarginLoss, get_loss
 from pairgen.train.measure import evaluate, reference_measurement, summarize
 from pairgen.train.models import LoadedModel, load_model
-from pairgen.train.progress import progress_bar
+from pairgen.train.packing import token_counts
+from pairgen.train.progress import notice, progress_bar
+from pairgen.train.sharing import check_sharing
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +68,25 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
 
 
 def start_run(loaded: LoadedModel, cfg: TrainConfig, precision: Precision) -> Run:
-    """Move the model to the run's device (float32 master weights) and set it up."""
+    """Move the model to the run's device (float32 master weights) and set it up.
+
+    Prefix sharing is used when asked for and the model passes the probe; otherwise
+    the run says so in one line and forwards chosen and rejected as two sequences.
+    """
     model = loaded.model.to(precision.device)
     if cfg.gradient_checkpointing:
         enable_checkpointing(model)
-    return Run(model, loaded.pad_id, cfg.eval_batch_size, precision)
+    shared = False
+    if cfg.prefix_sharing:
+        check = check_sharing(model)
+        shared = check.ok
+        if not shared:
+            notice(
+                f"prefix sharing off for {loaded.name}: {check.reason}; "
+                "chosen and rejected are forwarded as two sequences",
+                cfg.progress,
+            )
+    return Run(model, loaded.pad_id, cfg.eval_batch_size, precision, shared, cfg.logit_chunk)
 
 
 def _train(cfg: TrainConfig, precision: Precision) -> dict[str, Any]:
@@ -115,7 +131,9 @@ def _train(cfg: TrainConfig, precision: Precision) -> dict[str, Any]:
             "tokenize": tokenized.as_dict(),
             "train_pairs": len(train_pairs),
             "eval_pairs": len(eval_pairs),
+            "tokens": token_counts(pairs),
         },
+        "prefix_sharing": run.shared,
         "reference": {"eval": reference_measurement(eval_side.ref).as_dict() if eval_pairs else {}},
         "losses": {},
     }

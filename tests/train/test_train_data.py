@@ -7,11 +7,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-import torch
 
 from pairgen.errors import PairgenError
 from pairgen.record import MESSAGE_TYPE
-from pairgen.train.batch import collate, sequence_logprobs, token_logprobs
 from pairgen.train.data import (
     PairText,
     first_difference,
@@ -19,7 +17,7 @@ from pairgen.train.data import (
     split_pairs,
     tokenize_pairs,
 )
-from pairgen.train.tiny import tiny_model, tiny_tokenizer
+from pairgen.train.tiny import tiny_tokenizer
 
 from train_shards import metamath_pairs, write_shard
 
@@ -147,25 +145,3 @@ def test_split_keeps_the_pairs_of_one_question_together() -> None:
     questions = {p.id.rsplit("/", 1)[0] for p in held}
     assert len(held) == 6 and len(questions) == 2
     assert questions.isdisjoint(p.id.rsplit("/", 1)[0] for p in train)
-
-
-def test_completion_logprobs_equal_a_full_log_softmax() -> None:
-    model, tok = tiny_model(seed=1)
-    texts = [PairText(r["id"], r["prompt"], r["chosen"], r["rejected"]) for r in metamath_pairs(3)]
-    texts.append(PairText("short", "Q", "yes", "no, longer"))
-    pairs, _ = tokenize_pairs(texts, tok, 512)
-    batch = collate(pairs, tok.pad_token_id)
-    per_token = token_logprobs(model, batch)
-    full = model(input_ids=batch.input_ids, attention_mask=batch.attention_mask).logits.log_softmax(
-        -1
-    )
-    for row in range(batch.input_ids.shape[0]):
-        pair = pairs[row % len(pairs)]
-        completion = pair.chosen if row < len(pairs) else pair.rejected
-        want = [full[row, len(pair.prompt) - 1 + j, t] for j, t in enumerate(completion)]
-        torch.testing.assert_close(
-            per_token[row, : len(completion)], torch.stack(want), rtol=1e-5, atol=1e-5
-        )
-        assert (per_token[row, len(completion) :] == 0).all()
-    chosen, rejected = sequence_logprobs(per_token)
-    assert chosen.shape == rejected.shape == (len(pairs),)

@@ -42,6 +42,13 @@ def test_outputs_same_start_and_determinism(pairs_dir: Path, tmp_path: Path) -> 
         "tokenize": {"read": 12, "kept": 12, "truncated": 0, "skipped": {}},
         "train_pairs": 9,
         "eval_pairs": 3,
+        "tokens": {
+            "pairs": 12,
+            "shared_tokens": 2272,
+            "unshared_tokens": 3420,
+            "shared_head_positions": 1266,
+            "unshared_head_positions": 1408,
+        },
     }
     metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     start = {m["objective"]: m["chosen_logp"] for m in metrics if m["step"] == 0}
@@ -177,3 +184,28 @@ def test_cli_empty_output_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit):
         main(["report", str(tmp_path / "out")])
     assert "no report.json" in capsys.readouterr().err
+
+
+def test_prefix_sharing_gives_the_same_trajectory(pairs_dir: Path, tmp_path: Path) -> None:
+    """Sharing changes what is forwarded, not what is computed (float32 rounding only)."""
+    reports, curves = {}, {}
+    for shared in (True, False):
+        run_dir = tmp_path / str(shared)
+        reports[shared] = train(
+            TrainConfig(
+                out_dir=pairs_dir,
+                run_dir=run_dir,
+                losses=["dpo"],
+                prefix_sharing=shared,
+                **QUICK,
+            )
+        )
+        lines = (run_dir / "metrics.jsonl").read_text().splitlines()
+        curves[shared] = [json.loads(line) for line in lines]
+    assert reports[True]["prefix_sharing"] and not reports[False]["prefix_sharing"]
+    tokens = reports[True]["data"]["tokens"]
+    assert tokens["shared_tokens"] < tokens["unshared_tokens"]
+    for on, off in zip(curves[True], curves[False], strict=True):
+        assert (on["step"], on["split"]) == (off["step"], off["split"])
+        for key in ("loss", "chosen_logp", "rejected_logp", "after"):
+            assert on[key] == pytest.approx(off[key], rel=1e-5, abs=1e-5), key

@@ -14,8 +14,10 @@ import pytest
 import torch
 import trl  # a dev dependency: this test always runs in CI
 
-from pairgen.train.batch import Batch, sequence_logprobs, token_logprobs
-from pairgen.train.losses import LOSSES, make_context
+from pairgen.train.data import TokenizedPair, first_difference
+from pairgen.train.device import Precision
+from pairgen.train.forward import Run, score
+from pairgen.train.losses import LOSSES, Hyper
 from pairgen.train.tiny import tiny_model
 
 from train_shards import metamath_pairs, write_shard
@@ -50,43 +52,41 @@ def dpo_trainer(out: Path, tmp_path: Path, steps: int) -> Any:
     )
 
 
-def batch_from_trl(inputs: dict[str, torch.Tensor]) -> Batch:
-    """pairgen's Batch over the very tensors TRL built (any padding side)."""
-    mask = inputs["completion_mask"].bool()
-    rows, cols = mask.nonzero(as_tuple=True)
-    lengths = mask.sum(dim=1)
-    width = int(lengths.max())
-    return Batch(
-        input_ids=inputs["input_ids"],
-        attention_mask=inputs["attention_mask"],
-        completion_mask=torch.arange(width)[None, :] < lengths[:, None],
-        pred_rows=rows,
-        pred_cols=cols - 1,
-        targets=inputs["input_ids"][rows, cols],
-        first_diff=torch.zeros(mask.shape[0] // 2, dtype=torch.long),
-        lengths=lengths,
-    )
+def pairs_from_trl(inputs: dict[str, torch.Tensor]) -> list[TokenizedPair]:
+    """pairgen's pairs from the very token ids TRL built (any padding side)."""
+    rows = []
+    for ids, attend, completion in zip(
+        inputs["input_ids"], inputs["attention_mask"], inputs["completion_mask"], strict=True
+    ):
+        real = attend.bool()
+        rows.append((ids[real & ~completion.bool()].tolist(), ids[completion.bool()].tolist()))
+    half = len(rows) // 2
+    out = []
+    for (prompt, chosen), (prompt_l, rejected) in zip(rows[:half], rows[half:], strict=True):
+        assert prompt == prompt_l
+        out.append(TokenizedPair("", prompt, chosen, rejected, first_difference(chosen, rejected)))
+    return out
 
 
-def test_dpo_loss_equals_trl_on_the_same_batch(tmp_path: Path) -> None:
+@pytest.mark.parametrize("shared", [True, False])
+def test_dpo_loss_equals_trl_on_the_same_batch(tmp_path: Path, shared: bool) -> None:
+    """Same token ids, same numbers: with prefix sharing and without."""
     out = tmp_path / "out"
     write_shard(out, metamath_pairs(8))
     trainer = dpo_trainer(out, tmp_path, steps=1)
     inputs = next(iter(trainer.get_train_dataloader()))
-    model, ref_model = trainer.model, trainer.ref_model
+    pairs = pairs_from_trl(inputs)
+    precision = Precision(torch.device("cpu"))
+    policy = Run(trainer.model, 0, 8, precision, shared, chunk_size=16)
+    reference = Run(trainer.ref_model, 0, 8, precision, shared, chunk_size=16)
     with torch.no_grad():
-        trl_loss = trainer.compute_loss(model, inputs)
-        batch = batch_from_trl(inputs)
-        logp_w, logp_l = sequence_logprobs(token_logprobs(model, batch))
-        ref_w, ref_l = sequence_logprobs(token_logprobs(ref_model, batch))
-    dpo = LOSSES["dpo"]
-    hp = dpo.hyper(beta=0.1)
-    ctx = make_context(
-        hp, ref_w, ref_l, batch.lengths[: batch.pairs], batch.lengths[batch.pairs :], logp_w, logp_l
-    )
-    ours = dpo(logp_w, logp_l, ctx).mean()
-    assert float((logp_w - ref_w).abs().min()) > 1e-3  # the reference differs: a real test
-    torch.testing.assert_close(ours, trl_loss.float(), rtol=1e-4, atol=1e-5)
+        trl_loss = trainer.compute_loss(trainer.model, inputs)
+        scored = score(
+            policy.logprobs(pairs), reference.logprobs(pairs), LOSSES["dpo"], Hyper(beta=0.1)
+        )
+    logp_w = scored.policy.chosen_total
+    assert float((logp_w - scored.reference.chosen_total).abs().min()) > 1e-3  # a real test
+    torch.testing.assert_close(scored.values.mean(), trl_loss.float(), rtol=1e-4, atol=1e-5)
     chosen_metric = trainer._metrics["train"]["logps/chosen"][-1]
     assert float(logp_w.mean()) == pytest.approx(chosen_metric, rel=1e-4)
 

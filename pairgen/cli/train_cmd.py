@@ -56,7 +56,9 @@ TRAIN_FLAGS: dict[str, Flag] = {
     "max_pairs": Flag("Use the first N pairs only."),
     "split": Flag("Shards of this split (default: train if built, else all)."),
     "eval_fraction": Flag("Share of pairs held out."),
-    "eval_every": Flag("Held-out evaluation every N steps (0: at the start and end)."),
+    "eval_every": Flag(
+        "Held-out evaluation every N steps (default: steps // 8; 0: at the start and end)."
+    ),
     "log_every": Flag("A metrics.jsonl line every N steps."),
     "sft_steps": Flag(
         f"SFT warm-up steps on chosen before the reference "
@@ -110,7 +112,7 @@ def report_command(run_dir: Path) -> None:
 def print_report(report: dict[str, object]) -> None:
     from rich.table import Table
 
-    from pairgen.train.report import COLUMNS, fmt, rows
+    from pairgen.train.report import COLUMNS, fmt, rows, tokenize_warning
 
     table = Table(title="chosen log-prob per token (held-out) and rewards")
     table.add_column("model", no_wrap=True)
@@ -119,6 +121,9 @@ def print_report(report: dict[str, object]) -> None:
     for name, values in rows(report):  # type: ignore[arg-type]
         table.add_row(cell(name), *(fmt(values.get(key)) for key, _ in COLUMNS))
     console().print(table)
+    warning = tokenize_warning(report)
+    if warning:
+        say(warning)
     verdict = report["verdict"]
     assert isinstance(verdict, dict)
     if verdict["validated"] is None:

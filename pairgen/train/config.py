@@ -57,7 +57,7 @@ class TrainConfig:
     max_pairs: int | None = None
     split: str | None = None
     eval_fraction: float = 0.25
-    eval_every: int = 0
+    eval_every: int | None = None
     log_every: int = 1
     sft_steps: int | None = None
     sft_lr: float | None = None
@@ -97,6 +97,12 @@ class TrainConfig:
         return (
             self.sft_steps if self.sft_steps is not None else DEFAULT_SFT_STEPS.get(self.model, 0)
         )
+
+    @property
+    def eval_interval(self) -> int:
+        """Steps between held-out evaluations: by default 8 points along the run, so the
+        plots draw a curve; 0 means at the start and the end only."""
+        return self.eval_every if self.eval_every is not None else max(1, self.steps // 8)
 
     @property
     def eval_batch_size(self) -> int:

@@ -1,8 +1,16 @@
 """PNG plots of a run, drawn with matplotlib's non-interactive backend.
 
+Every panel of one figure shares its y-axis, so a flat line (DPOP) and a drop (DPO) look
+as large as they are, and the reference model's value is a dashed horizontal line.
+
 ``logprobs.png``: held-out chosen and rejected sequence log-probs against step, one
-panel per loss (seed 001, Figs. 1-2: do they rise and fall together?).
-``regions.png``: the before/at/after-edit bars per loss next to the reference (seed 000).
+panel per loss (do they rise and fall together, as "Common pitfalls of margin-based
+preference optimization" asks?).
+``after_edit.png``: the chosen completion's mean per-token log-prob after the edit
+against step, all losses in one panel, the quantity "Smaug: Fixing Failure Modes of
+Preference Optimisation with DPO-Positive" is about.
+``regions.png``: the before/at/after-edit bars per loss next to the reference.
+With several seeds every seed is its own line (the same colour).
 """
 
 from __future__ import annotations
@@ -13,6 +21,15 @@ from typing import Any
 REGIONS = ("before", "at", "after")
 
 
+def eval_points(metrics: list[dict[str, Any]], loss: str) -> dict[int, list[dict[str, Any]]]:
+    """The held-out metrics of one loss, per seed, in step order."""
+    out: dict[int, list[dict[str, Any]]] = {}
+    for m in metrics:
+        if m["objective"] == loss and m["split"] == "eval":
+            out.setdefault(int(m.get("seed", 0)), []).append(m)
+    return {seed: sorted(points, key=lambda m: m["step"]) for seed, points in out.items()}
+
+
 def write_plots(run_dir: Path, report: dict[str, Any], metrics: list[dict[str, Any]]) -> list[Path]:
     import matplotlib
 
@@ -21,23 +38,49 @@ def write_plots(run_dir: Path, report: dict[str, Any], metrics: list[dict[str, A
 
     written: list[Path] = []
     losses = list(report["losses"])
+    ref = report["reference"]["eval"]
     if losses:
-        fig, axes = plt.subplots(1, len(losses), figsize=(4 * len(losses), 3.2), squeeze=False)
+        fig, axes = plt.subplots(
+            1, len(losses), figsize=(4 * len(losses), 3.2), squeeze=False, sharey=True
+        )
         for ax, name in zip(axes[0], losses, strict=True):
-            points = [m for m in metrics if m["objective"] == name and m["split"] == "eval"]
-            steps = [m["step"] for m in points]
-            ax.plot(steps, [m["chosen_logp"] for m in points], marker="o", label="chosen")
-            ax.plot(steps, [m["rejected_logp"] for m in points], marker="o", label="rejected")
+            for i, points in enumerate(eval_points(metrics, name).values()):
+                steps = [m["step"] for m in points]
+                for key, colour in (("chosen_logp", "C0"), ("rejected_logp", "C1")):
+                    label = key.split("_")[0] if i == 0 else None
+                    ax.plot(steps, [m[key] for m in points], marker="o", color=colour, label=label)
+            for key, colour in (("chosen_logp", "C0"), ("rejected_logp", "C1")):
+                if key in ref:
+                    ax.axhline(ref[key], color=colour, linestyle="--", linewidth=1)
             ax.set_title(name)
             ax.set_xlabel("step")
-            ax.set_ylabel("held-out log π(y)")
-            ax.legend()
+        axes[0][0].set_ylabel("held-out log π(y); dashed: reference")
+        axes[0][0].legend()
         fig.tight_layout()
         written.append(_save(fig, run_dir / "logprobs.png"))
         plt.close(fig)
 
+        fig, ax = plt.subplots(figsize=(5.5, 3.6))
+        for j, name in enumerate(losses):
+            for i, points in enumerate(eval_points(metrics, name).values()):
+                ax.plot(
+                    [m["step"] for m in points],
+                    [m["after"] for m in points],
+                    marker="o",
+                    color=f"C{j}",
+                    label=name if i == 0 else None,
+                )
+        if "after" in ref:
+            ax.axhline(ref["after"], color="black", linestyle="--", linewidth=1, label="reference")
+        ax.set_xlabel("step")
+        ax.set_ylabel("chosen log-prob per token after the edit")
+        ax.legend()
+        fig.tight_layout()
+        written.append(_save(fig, run_dir / "after_edit.png"))
+        plt.close(fig)
+
     names = ["reference", *losses]
-    values = [report["reference"]["eval"]] + [report["losses"][n]["eval"] for n in losses]
+    values = [ref] + [report["losses"][n]["eval"] for n in losses]
     fig, ax = plt.subplots(figsize=(1.5 + 1.3 * len(names), 3.2))
     width = 0.8 / len(REGIONS)
     for offset, region in enumerate(REGIONS):
@@ -58,4 +101,4 @@ def _save(fig: Any, path: Path) -> Path:
     return path
 
 
-__all__ = ["write_plots"]
+__all__ = ["eval_points", "write_plots"]

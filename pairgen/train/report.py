@@ -1,9 +1,12 @@
-"""The run report: Smaug's before/at/after table, the verdict, report.json and report.md.
+"""The run report: the before/at/after table, the verdict, report.json and report.md.
 
 The verdict is the point of the training stage: the pairs *validate* when DPO raises the
 reward margin on held-out pairs and pushes the chosen completion's log-prob after the
 edit below the reference, while DPOP keeps it at or above the reference (within
-``tolerance`` nats per token).  That is the ordering of seed 000: DPO < reference <= DPOP.
+``tolerance`` nats per token).  That is the ordering "Smaug: Fixing Failure Modes of
+Preference Optimisation with DPO-Positive" reports: DPO < reference <= DPOP.  With
+several seeds (``report["per_seed"]``) the verdict holds only if it holds in every seed,
+and the table gives the mean and the min-max range over seeds.
 """
 
 from __future__ import annotations
@@ -15,20 +18,50 @@ from typing import Any
 
 from pairgen.errors import PairgenError
 
+SMAUG = "Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive"
+PITFALLS = "Common pitfalls of margin-based preference optimization"
+
+# (key in a measurement, column title)
 COLUMNS = [
-    ("before", "before"),
-    ("at", "at"),
-    ("after", "after"),
-    ("chosen_logp", "log π_w"),
-    ("rejected_logp", "log π_l"),
-    ("reward_margin", "margin"),
-    ("reward_accuracy", "acc"),
+    ("before", "before edit"),
+    ("at", "at edit"),
+    ("after", "after edit"),
+    ("chosen_logp", "log π(chosen)"),
+    ("rejected_logp", "log π(rejected)"),
+    ("reward_margin", "reward margin"),
+    ("reward_accuracy", "reward acc."),
     ("loss", "loss"),
 ]
 
+SKIP_REASONS = {
+    "too_long": "longer than the max length (--skip-long)",
+    "edit_beyond_max_length": "their first difference lies beyond the max length",
+    "identical_tokens": "chosen and rejected give the same tokens",
+}
+
+
+def seed_runs(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """One ``{"seed", "reference", "losses"}`` per seed (a one-seed run is its own)."""
+    runs: list[dict[str, Any]] | None = report.get("per_seed")
+    if runs:
+        return runs
+    return [{"seed": report["config"].get("seed", 0), **report}]
+
+
+def check_seed(run: dict[str, Any], tolerance: float) -> dict[str, bool]:
+    """The three checks of the ordering on one seed's held-out measurements."""
+    ref = run["reference"]["eval"]["after"]
+    dpo, dpop = run["losses"]["dpo"]["eval"], run["losses"]["dpop"]["eval"]
+    return {
+        "DPO raises the reward margin": dpo["reward_margin"] > 0,
+        "DPO lowers the after-edit log-prob below the reference": dpo["after"] < ref,
+        "DPOP keeps it at or above the reference (within the tolerance)": dpop["after"]
+        >= ref - tolerance,
+    }
+
 
 def verdict(report: dict[str, Any]) -> dict[str, Any]:
-    """Whether DPO and DPOP order the after-edit log-prob as in seed 000."""
+    """Whether DPO and DPOP order the after-edit log-prob as Smaug does, in every seed."""
     tolerance = float(report["config"].get("tolerance", 0.05))
     losses = report["losses"]
     if "dpo" not in losses or "dpop" not in losses:
@@ -43,91 +76,224 @@ def verdict(report: dict[str, Any]) -> dict[str, Any]:
             "reason": "no held-out pairs (--eval-fraction 0)",
             "tolerance": tolerance,
         }
-    ref = report["reference"]["eval"]["after"]
-    dpo, dpop = losses["dpo"]["eval"], losses["dpop"]["eval"]
-    checks = {
-        "dpo_raises_margin": dpo["reward_margin"] > 0,
-        "dpo_after_below_reference": dpo["after"] < ref,
-        "dpop_after_at_or_above_reference": dpop["after"] >= ref - tolerance,
-    }
-    ordering = f"DPO {dpo['after']:.3f} vs reference {ref:.3f} vs DPOP {dpop['after']:.3f}"
+    runs = seed_runs(report)
+    per_seed = [check_seed(run, tolerance) for run in runs]
+    checks = {name: all(seed[name] for seed in per_seed) for name in per_seed[0]}
+    orderings = [
+        f"DPO {r['losses']['dpo']['eval']['after']:.3f} vs reference "
+        f"{r['reference']['eval']['after']:.3f} vs DPOP {r['losses']['dpop']['eval']['after']:.3f}"
+        for r in runs
+    ]
     return {
         "validated": all(checks.values()),
         "checks": checks,
-        "ordering": ordering,
+        "ordering": "; ".join(
+            o if len(runs) == 1 else f"seed {r['seed']}: {o}"
+            for r, o in zip(runs, orderings, strict=True)
+        ),
+        "seeds_failing": [
+            r["seed"] for r, s in zip(runs, per_seed, strict=True) if not all(s.values())
+        ],
         "tolerance": tolerance,
     }
 
 
 def rows(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
-    """Table rows: the reference first, then each loss's held-out measurement."""
-    # Rewards of the reference against itself are 0 by definition: show them as blanks.
-    reference = {**report["reference"]["eval"], "reward_margin": None, "reward_accuracy": None}
-    out = [("reference", reference)]
-    out += [(name, result["eval"]) for name, result in report["losses"].items()]
+    """Table rows: the reference first, then each loss's held-out measurement.
+
+    Over several seeds each cell is a ``(mean, low, high)`` triple; :func:`fmt` shows it.
+    """
+    runs = seed_runs(report)
+    names = ["reference", *report["losses"]]
+
+    def measurement(run: dict[str, Any], name: str) -> dict[str, Any]:
+        if name == "reference":  # rewards of the reference against itself are 0: blanks
+            return {**run["reference"]["eval"], "reward_margin": None, "reward_accuracy": None}
+        values: dict[str, Any] = run["losses"][name]["eval"]
+        return values
+
+    out = []
+    for name in names:
+        per_seed = [measurement(run, name) for run in runs]
+        if len(per_seed) == 1:
+            out.append((name, per_seed[0]))
+        else:
+            out.append((name, {key: spread([m.get(key) for m in per_seed]) for key, _ in COLUMNS}))
     return out
+
+
+def spread(values: list[Any]) -> tuple[float, float, float] | None:
+    """Mean, min and max of the defined values (None when none is defined)."""
+    kept = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    if not kept:
+        return None
+    return (sum(kept) / len(kept), min(kept), max(kept))
 
 
 def fmt(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if isinstance(value, tuple):
+        mean, low, high = value
+        return f"{mean:.3f} [{low:.3f}, {high:.3f}]"
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
+def tokenize_sentence(stats: dict[str, Any], max_length: Any) -> str:
+    """What tokenization did to the pairs, in words (kept, truncated, skipped and why)."""
+    text = f"{stats['read']} pairs read, {stats['kept']} kept"
+    if stats.get("truncated"):
+        text += f", {stats['truncated']} of them truncated to {max_length} tokens"
+    skipped = {k: v for k, v in stats.get("skipped", {}).items() if v}
+    if skipped:
+        reasons = "; ".join(f"{n} because {SKIP_REASONS.get(k, k)}" for k, n in skipped.items())
+        text += f"; {sum(skipped.values())} skipped ({reasons})"
+    return text
+
+
+def tokenize_warning(report: dict[str, Any]) -> str | None:
+    """The console warning for skipped or truncated pairs, with counts; None if none."""
+    stats = report["data"]["tokenize"]
+    if not stats.get("truncated") and not any(stats.get("skipped", {}).values()):
+        return None
+    return (
+        f"warning: {tokenize_sentence(stats, report['config']['max_length'])}. "
+        "Raise --max-length to keep them whole."
+    )
+
+
+def table(header: list[str], body: list[list[str]]) -> list[str]:
+    """A markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
+    return lines + ["| " + " | ".join(cells) + " |" for cells in body]
+
+
 def markdown(report: dict[str, Any]) -> str:
-    """report.md: the table, the verdict, the data and the settings."""
+    """report.md: the table, the verdict, the data and the settings, in words."""
     cfg, data = report["config"], report["data"]
     first: dict[str, Any] = next(iter(report["losses"].values()), {})
     seconds = report.get("seconds", math.nan)
+    runs = seed_runs(report)
+    seeds = ", ".join(str(r["seed"]) for r in runs)
     lines = [
         f"# pairgen train report: {report['model']['name']}",
         "",
-        f"Pairs from `{cfg['out_dir']}`: {data['train_pairs']} train, "
-        f"{data['eval_pairs']} held out (tokenization: {data['tokenize']}).",
-        f"{cfg['steps']} steps of {cfg['batch_size']} pairs × {cfg['grad_accum']} accumulation, "
-        f"lr {first.get('lr', '–')}, max length {cfg['max_length']}, seed {cfg['seed']}; "
-        f"{seconds:.0f} s in all.",
+        f"Pairs from `{cfg['out_dir']}`: "
+        f"{tokenize_sentence(data['tokenize'], cfg['max_length'])}. "
+        f"{data['train_pairs']} pairs train, {data['eval_pairs']} are held out.",
+        f"Each loss ran {cfg['steps']} optimizer steps of {cfg['batch_size']} pairs × "
+        f"{cfg['grad_accum']} accumulation at learning rate {first.get('lr', '–')}, "
+        f"max length {cfg['max_length']} tokens{max_length_note(report)}, "
+        f"{'seed' if len(runs) == 1 else f'{len(runs)} seeds:'} {seeds}; {seconds:.0f} s in all.",
         "",
         "Mean per-token log-prob of the chosen completion before, at and after the first "
-        "differing token, on held-out pairs (seed 000's table; MetaMath: DPO -1.82, DPOP -0.26, "
-        "reference -0.37 after the edit).",
-        "",
-        "| model | " + " | ".join(title for _, title in COLUMNS) + " |",
-        "|---" * (len(COLUMNS) + 1) + "|",
+        f"differing token, on the held-out pairs, as in {SMAUG} (on MetaMath: DPO -1.82, "
+        "DPOP -0.26, reference -0.37 after the edit). Rewards are log π - log π_ref "
+        "summed over the completion, without β, so every loss compares.",
     ]
-    for name, values in rows(report):
-        lines.append(f"| {name} | " + " | ".join(fmt(values.get(key)) for key, _ in COLUMNS) + " |")
-    v = report["verdict"]
-    lines += ["", "## Verdict", ""]
-    if v["validated"] is None:
-        lines.append(f"Not evaluated: {v['reason']}.")
-    else:
-        word = "**validated**" if v["validated"] else "**not validated**"
-        lines.append(f"Pairs {word}: {v['ordering']} (tolerance {v['tolerance']}).")
-        lines += [f"- {name}: {'yes' if ok else 'no'}" for name, ok in v["checks"].items()]
-    cosine = [(n, r) for n, r in report["losses"].items() if "grad_cosine_end" in r]
-    if cosine:
-        lines += [
-            "",
-            "## Gradient cosine (seed 001, Table 1)",
-            "",
-            "| loss | start cos | start cases | end cos | end cases |",
-            "|---|---|---|---|---|",
-        ]
-        for name, r in cosine:
-            s, e = r["grad_cosine_start"], r["grad_cosine_end"]
-            cells = [fmt(s["mean_cosine"]), s["cases"], fmt(e["mean_cosine"]), e["cases"]]
-            lines.append(f"| {name} | " + " | ".join(map(str, cells)) + " |")
-    lines += ["", "## Losses", ""]
-    for name, r in report["losses"].items():
-        hp = {k: v for k, v in r["hyper"].items() if v is not None}
-        lines.append(f"- {name}: {hp}, {r['seconds']:.1f} s, {r['pairs_per_second']:.2f} pairs/s")
+    if len(runs) > 1:
+        lines.append("Each cell: the mean over seeds [min, max].")
     lines += [
         "",
-        "Plots: `logprobs.png` (log-probs against step), `regions.png` (before/at/after).",
+        *table(
+            ["model", *(t for _, t in COLUMNS)],
+            [
+                [name, *(fmt(values.get(key)) for key, _ in COLUMNS)]
+                for name, values in rows(report)
+            ],
+        ),
+    ]
+    lines += ["", "## Verdict", "", *verdict_lines(report["verdict"], len(runs))]
+    lines += cosine_lines(report)
+    lines += ["", "## Losses", "", *loss_table(report)]
+    lines += [
+        "",
+        "Plots: `logprobs.png` (held-out log-probs of chosen and rejected against step, "
+        "the reference as a dashed line), `after_edit.png` (the after-edit log-prob against "
+        "step), `regions.png` (before/at/after per loss).",
         "",
     ]
     return "\n".join(lines)
+
+
+def max_length_note(report: dict[str, Any]) -> str:
+    how = report["data"].get("max_length_choice")
+    return f" ({how})" if how else ""
+
+
+def verdict_lines(v: dict[str, Any], seeds: int) -> list[str]:
+    if v["validated"] is None:
+        return [f"Not evaluated: {v['reason']}."]
+    word = "**validated**" if v["validated"] else "**not validated**"
+    scope = "" if seeds == 1 else f" in every one of the {seeds} seeds"
+    lines = [
+        f"Pairs {word}: the ordering DPO < reference <= DPOP after the edit must hold{scope}, "
+        f"DPOP allowed {v['tolerance']} nats per token below the reference. {v['ordering']}.",
+        "",
+    ]
+    lines += [f"- {name}: {'yes' if ok else 'no'}" for name, ok in v["checks"].items()]
+    if v.get("seeds_failing") and seeds > 1:
+        lines.append(f"- seeds where it fails: {', '.join(map(str, v['seeds_failing']))}")
+    return lines
+
+
+def cosine_lines(report: dict[str, Any]) -> list[str]:
+    cosine = [(n, r) for n, r in report["losses"].items() if "grad_cosine_end" in r]
+    if not cosine:
+        return []
+
+    def cases(counts: dict[str, int]) -> str:
+        return ", ".join(f"{case} {n}" for case, n in sorted(counts.items())) or "–"
+
+    body = []
+    for name, r in cosine:
+        s, e = r["grad_cosine_start"], r["grad_cosine_end"]
+        body.append(
+            [
+                name,
+                fmt(s["mean_cosine"]),
+                cases(s["cases"]),
+                fmt(e["mean_cosine"]),
+                cases(e["cases"]),
+            ]
+        )
+    return [
+        "",
+        "## Gradient cosine",
+        "",
+        f"cos(∇log π(chosen), ∇log π(rejected)) on held-out pairs, and how many pairs fall in "
+        f"each case of the first-order analysis in {PITFALLS} (which of the two log-probs "
+        "rises or falls), at the start and at the end of training.",
+        "",
+        *table(
+            [
+                "loss",
+                "cosine at start",
+                "pairs per case at start",
+                "cosine at end",
+                "pairs per case at end",
+            ],
+            body,
+        ),
+    ]
+
+
+def loss_table(report: dict[str, Any]) -> list[str]:
+    """Each loss's hyper-parameters and speed, one row per loss."""
+    losses = report["losses"]
+    keys = list(
+        dict.fromkeys(k for r in losses.values() for k, v in r["hyper"].items() if v is not None)
+    )
+    body = [
+        [
+            name,
+            *(fmt(r["hyper"].get(k)) for k in keys),
+            f"{r['seconds']:.1f}",
+            f"{r['pairs_per_second']:.2f}",
+        ]
+        for name, r in losses.items()
+    ]
+    return table(["loss", *keys, "seconds", "pairs/s"], body)
 
 
 def write_outputs(run_dir: Path, report: dict[str, Any]) -> None:
@@ -161,9 +327,6 @@ def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-__all__ = ["markdown", "read_metrics", "read_report", "rows", "verdict", "write_outputs"]
-
-
 def without_nan(value: Any) -> Any:
     """NaN/inf (an undefined loss, an empty region) as null, so report.json is strict JSON."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -173,3 +336,17 @@ def without_nan(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [without_nan(v) for v in value]
     return value
+
+
+__all__ = [
+    "COLUMNS",
+    "fmt",
+    "markdown",
+    "read_metrics",
+    "read_report",
+    "rows",
+    "seed_runs",
+    "tokenize_warning",
+    "verdict",
+    "write_outputs",
+]

@@ -187,7 +187,7 @@ def train_one(
             run.precision.step(optimizer)
             if step % cfg.log_every == 0 or step == cfg.steps:
                 write_metric(log, loss.name, step, "train", average(logged))
-            due = (cfg.eval_every and step % cfg.eval_every == 0) or step == cfg.steps
+            due = (cfg.eval_interval and step % cfg.eval_interval == 0) or step == cfg.steps
             if held_out and due:
                 final = evaluate(run, held_out, eval_side.ref, loss, hp).as_dict()
                 write_metric(log, loss.name, step, "eval", final)

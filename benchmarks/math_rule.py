@@ -32,8 +32,11 @@ from pairgen.strategies.math.strategy import MathStrategy
 
 _MARKERS = re.compile(r"\\boxed|\\fbox|The answer is|####")
 _ASY = re.compile(r"\[asy\].*?(?:\[/asy\]|\Z)", re.DOTALL)
-_TOKEN = re.compile(r"(?:[0-9]|\.[0-9])(?:[0-9.]|(?:,|\{,\})(?:\\!)?(?=[0-9]))*")
-_FRACTION = re.compile(r"\\[dt]?frac(?:\{([0-9]+)\}\{([0-9]+)\}|([0-9])([0-9]))|([0-9]+)/([0-9]+)")
+_TOKEN = re.compile(r"(?:[0-9]|\.[0-9])(?:[0-9.]|(?:,|\{,\})(?:\\!)?(?=[0-9]{3}(?![0-9])))*")
+_FRACTION = re.compile(
+    r"\\[dt]?frac\s*(?:\{\s*([0-9]+)\s*\}|([0-9]))\s*(?:\{\s*([0-9]+)\s*\}|([0-9]))"
+    r"|([0-9]+)/([0-9]+)"
+)
 
 
 def last_boxed(text: str) -> str:
@@ -61,8 +64,8 @@ def _number(token: str) -> Fraction | None:
 
 
 def _fraction(match: re.Match[str]) -> Fraction | None:
-    top = match.group(1) or match.group(3) or match.group(5)
-    bottom = match.group(2) or match.group(4) or match.group(6)
+    top = match.group(1) or match.group(2) or match.group(5)
+    bottom = match.group(3) or match.group(4) or match.group(6)
     return Fraction(int(top), int(bottom)) if int(bottom) else None
 
 

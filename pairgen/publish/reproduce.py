@@ -118,7 +118,28 @@ def _pipeline_source(entry: ConfigEntry) -> dict[str, Any]:
         item["revision"] = revision
     if _mirror(entry):
         item["hub_repo"] = _mirror(entry)
+    settings = entry.source_settings or {}
+    if settings.get("columns"):
+        item["columns"] = {role: column for role, column in settings["columns"]}
+    for key in ("template", "keep_columns", "dataset_name", "hub_id", "license", "citation"):
+        if settings.get(key):
+            item[key] = settings[key]
     return item
+
+
+def _settings_flags(entry: ConfigEntry) -> list[str]:
+    """A generic source's settings as flags; the citation as a file of the card's BibTeX."""
+    settings = entry.source_settings or {}
+    args = [
+        a for role, column in settings.get("columns", []) for a in ("--column", f"{role}={column}")
+    ]
+    args += [a for name in settings.get("keep_columns", []) for a in ("--keep-column", name)]
+    for key in ("template", "dataset_name", "hub_id", "license"):
+        if settings.get(key):
+            args += ["--" + key.replace("_", "-"), settings[key]]
+    if settings.get("citation"):
+        args += ["--citation-file", "CITATION.bib"]
+    return args
 
 
 def _command(manifest: Manifest, entry: ConfigEntry, out_name: str) -> str:
@@ -127,6 +148,7 @@ def _command(manifest: Manifest, entry: ConfigEntry, out_name: str) -> str:
     if entry.source_config != source.default_config:
         args += ["--config", entry.source_config]
     args += ["--from", entry.backend]
+    args += _settings_flags(entry)
     if entry.backend == "files":
         for split, paths in _data_files(entry).items():
             args += [item for path in paths for item in ("--data-files", f"{split}={path}")]

@@ -104,6 +104,9 @@ def match_value(m: re.Match[str]) -> tuple[Fraction, str, bool]:
     return Fraction(n, d), "fraction", d > 1 and gcd(n, d) == 1
 
 
+_ANY_SLASH_RE = re.compile(r"([0-9]+)/([0-9]+)")
+
+
 def problem_values(problem: str) -> set[Fraction]:
     """Every value that occurs in the problem (number tokens, their fractions, number words)."""
     values: set[Fraction] = set()
@@ -118,6 +121,9 @@ def problem_values(problem: str) -> set[Fraction]:
             values.add(value)
     for m in re.finditer(NUMBER, problem):  # every token, also those glued to letters
         values.add(number_value(m.group()))
+    for m in _ANY_SLASH_RE.finditer(problem):  # a quotient in code too: ``39/7.0`` in [asy]
+        if int(m.group(2)):
+            values.add(Fraction(int(m.group(1)), int(m.group(2))))
     for m in _WORD_RE.finditer(problem):
         values.add(Fraction(_NUMBER_WORDS[m.group(1).lower()]))
     return values

@@ -7,7 +7,8 @@ solution with ``\\nThe answer is: X`` appended, X the last ``\\boxed{}``'s conte
 arithmetic strategy on the same rows is the baseline.  For every pair it checks, with
 code independent of the rule, that the edit lies outside ``[asy]``, before the first final
 answer marker, and on a value the problem does not state; and that ``pairgen validate``'s
-check accepts it.  Any failed check makes the exit status 1.
+check accepts it.  Any failed check of a MATH-strategy pair makes the exit status 1; the
+baseline's pairs are counted the same way, for comparison.
 
 Usage: python benchmarks/math_rule.py MATH.jsonl [--limit N] [--examples N]
 No data is shipped: point it at a file you have.
@@ -124,9 +125,10 @@ def main() -> int:
                     reasons[rejected.reason] += 1
                     continue
                 reasons["paired"] += 1
-                if name != "math":
-                    continue
                 problems = invariant_problems(row["problem"], pair.chosen, pair.rejected)
+                if name != "math":  # the baseline: how often it breaks the rule's invariants
+                    broken.update(problems)
+                    continue
                 verdict = check_math_pair(
                     {
                         "prompt": f"Question: {row['problem']}\nAnswer:\n",
@@ -146,12 +148,13 @@ def main() -> int:
                         f"[{pair.chosen_value} -> {pair.rejected_value}]"
                     )
             paired = reasons.pop("paired", 0)
-            failures += sum(broken.values())
+            if name == "math":
+                failures += sum(broken.values())
             print(f"\n{form} / {name}: {paired}/{len(rows)} rows pair = {paired / len(rows):.1%}")
             for reason, count in reasons.most_common():
                 print(f"  reject {reason:34s} {count:6d}  {count / len(rows):6.1%}")
+            print(f"  pairs breaking an invariant: {dict(broken) or 'none'}")
             if name == "math":
-                print(f"  invariant or validate failures: {dict(broken) or 'none'}")
                 for line in shown:
                     print(f"  edit: {line}")
     return 1 if failures else 0

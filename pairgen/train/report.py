@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pairgen.errors import PairgenError
+from pairgen.train.report_effects import choice_lines, plot_suffix, suffix_lines
 
 SMAUG = "Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive"
 PITFALLS = "Common pitfalls of margin-based preference optimization"
@@ -204,13 +205,15 @@ def markdown(report: dict[str, Any]) -> str:
         ),
     ]
     lines += ["", "## Verdict", "", *verdict_lines(report["verdict"], len(runs))]
+    lines += suffix_lines(report) + choice_lines(report)
     lines += cosine_lines(report)
     lines += ["", "## Losses", "", *loss_table(report)]
     lines += [
         "",
         "Plots: `logprobs.png` (held-out log-probs of chosen and rejected against step, "
         "the reference as a dashed line), `after_edit.png` (the after-edit log-prob against "
-        "step), `regions.png` (before/at/after per loss).",
+        "step), `regions.png` (before/at/after per loss), `suffix.png` (the after-edit change "
+        "against the number of tokens after the edit).",
         "",
     ]
     return "\n".join(lines)
@@ -305,6 +308,7 @@ def write_outputs(run_dir: Path, report: dict[str, Any]) -> None:
     (run_dir / "report.json").write_text(text + "\n")
     (run_dir / "report.md").write_text(markdown(report))
     write_plots(run_dir, report, read_metrics(run_dir))
+    plot_suffix(run_dir, report)
 
 
 def read_report(run_dir: Path) -> dict[str, Any]:

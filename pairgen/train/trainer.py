@@ -25,6 +25,7 @@ import torch
 from pairgen.train.config import DEFAULT_THREADS, TrainConfig
 from pairgen.train.data import TokenizedPair, read_pairs, split_pairs, tokenize_pairs
 from pairgen.train.device import Precision, enable_checkpointing, resolve_device, resolve_dtype
+from pairgen.train.effects import held_out_effects
 from pairgen.train.forward import Reference, Run, score
 from pairgen.train.gradients import grad_report
 from pairgen.train.losses import MarginLoss, get_loss
@@ -193,6 +194,8 @@ def train_one(
                 write_metric(log, loss.name, step, "eval", final)
             bar.update(task, advance=1, description=f"{loss.name} loss {logged[-1]['loss']:.3f}")
     result["eval"] = final
+    if held_out:
+        result.update(held_out_effects(run, cfg, held_out, eval_side.ref))
     if cfg.grad_cosine and held_out:
         result["grad_cosine_end"] = grad_report(run, probe, eval_side.ref, loss, hp)
     result["seconds"] = time.perf_counter() - started

@@ -1,0 +1,125 @@
+"""The report's sections on the suffix-length effect and multiple-choice accuracy.
+
+Both read what :func:`pairgen.train.effects.held_out_effects` stored per loss (per seed
+with ``--seeds``): a table per section in report.md and ``suffix.png``, one panel per
+loss with a shared y-axis (Δ after-edit log-prob against the number of chosen tokens
+after the first difference).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def _fmt(value: Any) -> str:
+    from pairgen.train.report import fmt
+
+    return fmt(value)
+
+
+def suffix_lines(report: dict[str, Any]) -> list[str]:
+    from pairgen.train.report import seed_runs, table
+
+    losses = [n for n, r in report["losses"].items() if "suffix" in r]
+    if not losses:
+        return []
+    runs = seed_runs(report)
+    labels: list[str] = []
+    cells: dict[tuple[str, str], list[str]] = {}
+    corr = []
+    for name in losses:
+        for run in runs:
+            s = run["losses"][name].get("suffix")
+            if not s:
+                continue
+            for b in s["bins"]:
+                if b["tokens_after"] not in labels:
+                    labels.append(b["tokens_after"])
+                cells.setdefault((name, b["tokens_after"]), []).append(
+                    f"{b['mean_delta']:+.3f} ({b['pairs']})"
+                )
+            seed = f"seed {run['seed']}: " if len(runs) > 1 else ""
+            corr.append(
+                f"- {name}: {seed}Spearman ρ = {_fmt(s['spearman_rho'])}, "
+                f"p = {_fmt(s['p_value'])} ({s['p_method']}; {s['pairs']} pairs)"
+            )
+    body = [[label, *("; ".join(cells.get((n, label), ["–"])) for n in losses)] for label in labels]
+    return [
+        "",
+        "## Suffix length and the after-edit change",
+        "",
+        "Per held-out pair: Δ = trained minus reference of the chosen completion's mean "
+        "per-token log-prob after the edit, binned by the number of chosen tokens after the "
+        "first difference; each cell is the mean Δ (pairs). A negative ρ means the longer the "
+        "shared suffix, the larger the drop.",
+        "",
+        *table(["tokens after the edit", *losses], body),
+        "",
+        *corr,
+    ]
+
+
+def choice_lines(report: dict[str, Any]) -> list[str]:
+    from pairgen.train.report import seed_runs, table
+
+    runs = seed_runs(report)
+    body = []
+    for run in runs:
+        seed = f" (seed {run['seed']})" if len(runs) > 1 else ""
+        with_choice = [(n, r["choice"]) for n, r in run["losses"].items() if r.get("choice")]
+        if not with_choice:
+            continue
+        ref = with_choice[0][1]["reference"]
+        body.append(
+            [f"reference{seed}", str(ref["questions"]), _fmt(ref["acc"]), _fmt(ref["acc_norm"])]
+        )
+        for name, c in with_choice:
+            t = c["trained"]
+            body.append([f"{name}{seed}", str(t["questions"]), _fmt(t["acc"]), _fmt(t["acc_norm"])])
+    if not body:
+        return []
+    return [
+        "",
+        "## Multiple-choice accuracy",
+        "",
+        "Held-out questions scored as lm-evaluation-harness scores multiple-choice tasks: "
+        "acc picks the choice with the highest log-likelihood given the prompt, acc_norm the "
+        "highest log-likelihood divided by the choice's length in characters.",
+        "",
+        *table(["model", "questions", "acc", "acc_norm"], body),
+    ]
+
+
+def plot_suffix(run_dir: Path, report: dict[str, Any]) -> Path | None:
+    """suffix.png: Δ after-edit log-prob against tokens after the edit, one panel per loss."""
+    from pairgen.train.report import seed_runs
+
+    losses = [n for n, r in report["losses"].items() if "suffix" in r]
+    if not losses:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(
+        1, len(losses), figsize=(4 * len(losses), 3.2), squeeze=False, sharey=True
+    )
+    for ax, name in zip(axes[0], losses, strict=True):
+        for run in seed_runs(report):
+            points = (run["losses"][name].get("suffix") or {}).get("points", [])
+            ax.scatter([p[0] for p in points], [p[1] for p in points], s=10, alpha=0.6)
+        ax.axhline(0, color="black", linestyle="--", linewidth=1)
+        ax.set_xscale("symlog")
+        ax.set_title(name)
+        ax.set_xlabel("chosen tokens after the edit")
+    axes[0][0].set_ylabel("Δ after-edit log-prob per token")
+    fig.tight_layout()
+    path = run_dir / "suffix.png"
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+__all__ = ["choice_lines", "plot_suffix", "suffix_lines"]

@@ -69,6 +69,10 @@ TRAIN_FLAGS: dict[str, Flag] = {
     "grad_pairs": Flag("Held-out pairs the gradient cosine is measured on."),
     "tolerance": Flag("Verdict tolerance, nats per token."),
     "seed": Flag("Seed for init, split and batch order."),
+    "seeds": Flag(
+        "Repeat the run for seeds SEED, SEED+1, ...: the table shows mean [min, max], "
+        "the verdict must hold in every seed."
+    ),
     "threads": Flag(f"torch CPU threads ({_by_model(DEFAULT_THREADS, 'else torch decides')})."),
     "device": Flag(
         "Where to train (auto: CUDA, then MPS, then the CPU).", choices=fixed("device", DEVICES)
@@ -87,11 +91,14 @@ def train_command(out_dir: Path, **options: Any) -> None:
     the chosen completion's log-prob before, at and after the first differing token.
     OUT_DIR is a pairgen build output (OUT/data/**/*.parquet)."""
     config = TrainConfig(out_dir=out_dir, **given(options))  # its checks run before torch loads
-    from pairgen.train.trainer import train
+    from pairgen.train.seeds import train_seeds
 
-    report = train(config)
+    report = train_seeds(config)
     print_report(report)
-    say(f"wrote {config.run_dir}/report.md, report.json, metrics.jsonl, logprobs.png, regions.png")
+    say(
+        f"wrote {config.run_dir}/report.md, report.json, metrics.jsonl and the plots "
+        "(logprobs, after_edit, regions, suffix)"
+    )
 
 
 @click.command()

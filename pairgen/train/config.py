@@ -65,6 +65,7 @@ class TrainConfig:
     grad_pairs: int = 8
     tolerance: float = 0.05
     seed: int = 0
+    seeds: int = 1
     threads: int | None = None
     device: str = "auto"
     dtype: str = "float32"
@@ -76,7 +77,7 @@ class TrainConfig:
     progress: bool = True
 
     def __post_init__(self) -> None:
-        for name in ("steps", "batch_size", "grad_accum", "log_every", "logit_chunk"):
+        for name in ("steps", "batch_size", "grad_accum", "log_every", "logit_chunk", "seeds"):
             if getattr(self, name) < 1:
                 raise PairgenError(f"{name} must be >= 1, got {getattr(self, name)}")
         if not 0 <= self.eval_fraction < 1:

@@ -17,7 +17,8 @@ OOM killer does).  Each trial checks:
   uninterrupted build's, and every split the killed run had completed (sha256 as its
   journal says) is reused: the file in OUT is the very file the killed run wrote (same
   inode), not a rewrite;
-- nothing is left in ``/dev/shm`` that no live process holds.
+- the killed build's ``/dev/shm`` parcel directories are gone after the rerun (any
+  other abandoned one, from some other run killed meanwhile, is reported, not failed).
 
 Exit status 1 if any check failed.  CI runs it with a few trials and a few thousand rows.
 """
@@ -137,8 +138,17 @@ def completed_splits(out: Path) -> dict[str, dict[str, int]]:
     return kept
 
 
+def parcel_dirs(process: psutil.Process) -> list[Path]:
+    """The /dev/shm parcel directories a build holds open (their ``.lock``)."""
+    return [
+        Path(f.path).parent
+        for f in process.open_files()
+        if f.path.startswith(f"{SHARED_MEMORY_DIR}/pairgen-") and f.path.endswith(LOCK_NAME)
+    ]
+
+
 def abandoned_parcel_dirs() -> list[Path]:
-    """Parcel directories in /dev/shm whose lock no live process holds."""
+    """Parcel directories in /dev/shm whose lock no live process holds (any run's)."""
     found = []
     for entry in SHARED_MEMORY_DIR.glob("pairgen-*"):
         try:
@@ -183,6 +193,7 @@ def trial(
         time.sleep(0.02)
     try:
         children = psutil.Process(process.pid).children(recursive=True)
+        parcels = parcel_dirs(psutil.Process(process.pid))
         if target == "group":
             os.killpg(process.pid, signal.SIGKILL)
         else:
@@ -224,12 +235,15 @@ def trial(
     ]
     if rewritten:
         problems.append(f"completed splits rebuilt instead of reused: {rewritten}")
-    left = abandoned_parcel_dirs()
+    left = [directory for directory in parcels if directory.exists()]
     if left:
-        problems.append(f"left in /dev/shm: {left}")
+        problems.append(f"the killed build's parcels are left in /dev/shm: {left}")
+    others = abandoned_parcel_dirs()  # another run's, killed meanwhile: reported only
+    note = f"  (abandoned by other runs: {len(others)})" if others else ""
     print(
         f"{kind:8s} kill {target:5s} at {delay:6.2f}s  {phase:16s} reused {sorted(reusable)}  "
-        f"rerun {seconds:6.2f}s  {'OK' if not problems else 'FAIL: ' + '; '.join(problems)}",
+        f"rerun {seconds:6.2f}s  {'OK' if not problems else 'FAIL: ' + '; '.join(problems)}"
+        f"{note}",
         flush=True,
     )
     return problems
@@ -271,7 +285,10 @@ def main() -> int:
                 break
             except FinishedFirst as early:  # the machine got faster: aim earlier
                 duration = min(duration, early.args[0])
-                print(f"{kind:8s} finished in {early.args[0]:.2f}s, before its kill: again")
+                print(
+                    f"{kind:8s} finished in {early.args[0]:.2f}s, before its kill: again",
+                    flush=True,
+                )
     print(f"{len(plan) - failures}/{len(plan)} trials passed", flush=True)
     return 1 if failures else 0
 

@@ -49,7 +49,10 @@ TRAIN_FLAGS: dict[str, Flag] = {
     "weight_decay": Flag("AdamW weight decay."),
     "beta": Flag("β for every loss (default: each loss's own)."),
     "lam": Flag("λ: DPOP's penalty weight (default: each loss's own).", ("--lambda",)),
-    "max_length": Flag("Max tokens of prompt + completion."),
+    "max_length": Flag(
+        "Max tokens of prompt + longer completion (default: the 99th percentile of the "
+        "pairs' lengths, capped by the model's positions)."
+    ),
     "truncate": Flag(
         "Truncate pairs over --max-length, or skip them.", ("--truncate/--skip-long",)
     ),

@@ -52,7 +52,7 @@ class TrainConfig:
     weight_decay: float = 0.0
     beta: float | None = None
     lam: float | None = None
-    max_length: int = 512
+    max_length: int | None = None
     truncate: bool = True
     max_pairs: int | None = None
     split: str | None = None
@@ -82,7 +82,7 @@ class TrainConfig:
                 raise PairgenError(f"{name} must be >= 1, got {getattr(self, name)}")
         if not 0 <= self.eval_fraction < 1:
             raise PairgenError(f"eval_fraction must be in [0, 1), got {self.eval_fraction}")
-        if self.max_length < 8:
+        if self.max_length is not None and self.max_length < 8:
             raise PairgenError(f"max_length must be >= 8, got {self.max_length}")
         check_choice("device", self.device, DEVICES)
         check_choice("dtype", self.dtype, DTYPES)

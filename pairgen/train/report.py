@@ -158,7 +158,7 @@ def tokenize_warning(report: dict[str, Any]) -> str | None:
     if not stats.get("truncated") and not any(stats.get("skipped", {}).values()):
         return None
     return (
-        f"warning: {tokenize_sentence(stats, report['config']['max_length'])}. "
+        f"warning: {tokenize_sentence(stats, max_length(report)[0])}. "
         "Raise --max-length to keep them whole."
     )
 
@@ -180,11 +180,11 @@ def markdown(report: dict[str, Any]) -> str:
         f"# pairgen train report: {report['model']['name']}",
         "",
         f"Pairs from `{cfg['out_dir']}`: "
-        f"{tokenize_sentence(data['tokenize'], cfg['max_length'])}. "
+        f"{tokenize_sentence(data['tokenize'], max_length(report)[0])}. "
         f"{data['train_pairs']} pairs train, {data['eval_pairs']} are held out.",
         f"Each loss ran {cfg['steps']} optimizer steps of {cfg['batch_size']} pairs × "
         f"{cfg['grad_accum']} accumulation at learning rate {first.get('lr', '–')}, "
-        f"max length {cfg['max_length']} tokens{max_length_note(report)}, "
+        f"max length {max_length(report)[0]} tokens{max_length_note(report)}, "
         f"{'seed' if len(runs) == 1 else f'{len(runs)} seeds:'} {seeds}; {seconds:.0f} s in all.",
         "",
         "Mean per-token log-prob of the chosen completion before, at and after the first "
@@ -219,8 +219,14 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def max_length(report: dict[str, Any]) -> Any:
+    """The max length the run used (chosen from the data when not set) and how, in words."""
+    chosen = report.get("max_length") or {}
+    return chosen.get("tokens", report["config"]["max_length"]), chosen.get("how")
+
+
 def max_length_note(report: dict[str, Any]) -> str:
-    how = report["data"].get("max_length_choice")
+    how = max_length(report)[1]
     return f" ({how})" if how else ""
 
 

@@ -28,6 +28,7 @@ from pairgen.train.device import Precision, enable_checkpointing, resolve_device
 from pairgen.train.effects import held_out_effects
 from pairgen.train.forward import Reference, Run, score
 from pairgen.train.gradients import grad_report
+from pairgen.train.lengths import resolve_max_length
 from pairgen.train.losses import MarginLoss, get_loss
 from pairgen.train.measure import evaluate, reference_measurement, summarize
 from pairgen.train.models import LoadedModel, load_model
@@ -102,7 +103,8 @@ def _train(cfg: TrainConfig, precision: Precision) -> dict[str, Any]:
     # 1. Data: shards -> token ids, a seeded held-out split.
     texts = read_pairs(cfg.out_dir, cfg.split)[: cfg.max_pairs]
     loaded = load_model(cfg.model, cfg.seed)
-    pairs, tokenized = tokenize_pairs(texts, loaded.tokenizer, cfg.max_length, cfg.truncate)
+    max_length, how = resolve_max_length(cfg, texts, loaded)
+    pairs, tokenized = tokenize_pairs(texts, loaded.tokenizer, max_length, cfg.truncate)
     train_pairs, eval_pairs = split_pairs(pairs, cfg.eval_fraction, cfg.seed)
     run = start_run(loaded, cfg, precision)
 
@@ -135,6 +137,7 @@ def _train(cfg: TrainConfig, precision: Precision) -> dict[str, Any]:
             "tokens": token_counts(pairs),
         },
         "prefix_sharing": run.shared,
+        "max_length": {"tokens": max_length, "how": how},
         "reference": {"eval": reference_measurement(eval_side.ref).as_dict() if eval_pairs else {}},
         "losses": {},
     }

@@ -38,6 +38,7 @@ from typing import Any
 
 SHARED_MEMORY_DIR = Path("/dev/shm")
 LOCK_NAME = ".lock"
+NEW_LOCK_NAME = ".lock.new"  # the lock while its directory is being set up
 MIN_OUT_OF_BAND_BYTES = 64 * 1024
 
 
@@ -70,10 +71,10 @@ def parcel_directory(shared: Path) -> Iterator[Path]:
     directory = Path(tempfile.mkdtemp(prefix="pairgen-", dir=shared))
     try:
         # locked before it has its final name, so no other run ever sees it unlocked
-        fd = os.open(directory / ".lock.new", os.O_CREAT | os.O_WRONLY, 0o600)
+        fd = os.open(directory / NEW_LOCK_NAME, os.O_CREAT | os.O_WRONLY, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            os.rename(directory / ".lock.new", directory / LOCK_NAME)
+            os.rename(directory / NEW_LOCK_NAME, directory / LOCK_NAME)
             yield directory
         finally:
             os.close(fd)
@@ -85,14 +86,17 @@ def remove_abandoned(shared: Path) -> None:
     """Remove this user's parcel directories whose lock no live process holds.
 
     Anything else is left alone: other users' directories, links, directories with no
-    ``.lock`` (not pairgen's, or one still being set up) and locked ones.
+    lock (not pairgen's) and locked ones.  A run killed while setting its directory up
+    left only the unlocked ``.lock.new``: that one goes too.  (A run caught in those
+    microseconds between creating ``.lock.new`` and locking it loses its directory, its
+    rename fails and it hands its batches through the pipe instead: slower, not wrong.)
     """
     for entry in shared.glob("pairgen-*"):
         try:
             info = entry.lstat()
             if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
                 continue
-            fd = os.open(entry / LOCK_NAME, os.O_RDONLY | os.O_NOFOLLOW)
+            fd = _open_lock(entry)
         except OSError:
             continue
         try:
@@ -103,6 +107,13 @@ def remove_abandoned(shared: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
         finally:
             os.close(fd)
+
+
+def _open_lock(directory: Path) -> int:
+    try:
+        return os.open(directory / LOCK_NAME, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return os.open(directory / NEW_LOCK_NAME, os.O_RDONLY | os.O_NOFOLLOW)
 
 
 def pack(obj: Any, directory: Path | None) -> Parcel:

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pairgen.build import build, parcels
@@ -20,6 +20,7 @@ from pairgen.build.executors import ordered_map
 from pairgen.build.parcels import (
     LOCK_NAME,
     MIN_OUT_OF_BAND_BYTES,
+    NEW_LOCK_NAME,
     pack,
     parcel_directory,
     remove_abandoned,
@@ -41,6 +42,7 @@ def parcel_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("parcels")
 
 
+@settings(deadline=None)  # no timing here: 2 cores shared by many jobs
 @given(texts=st.lists(st.text(), max_size=30), repeat=st.sampled_from([1, 3000]))
 def test_a_table_comes_back_equal(parcel_dir: Path, texts: list[str], repeat: int) -> None:
     table = table_of(texts * repeat)
@@ -132,6 +134,15 @@ def test_only_abandoned_parcel_directories_are_removed(tmp_path: Path) -> None:
         assert (tmp_path / "pairgen-link").is_symlink()
     finally:
         os.close(held)
+
+
+def test_a_directory_killed_while_being_set_up_is_removed(tmp_path: Path) -> None:
+    """Killed between creating its directory and naming its lock: only ``.lock.new``."""
+    half = tmp_path / "pairgen-half"
+    half.mkdir()
+    (half / NEW_LOCK_NAME).touch()
+    remove_abandoned(tmp_path)
+    assert not half.exists()
 
 
 def test_the_directory_of_a_killed_run_is_removed_by_the_next(tmp_path: Path) -> None:

@@ -46,3 +46,23 @@ class RowRejected(Exception):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
+
+
+MESSAGE_CAP = 2000
+"""Characters of a third-party message kept in one error line; past it the rest is counted."""
+
+
+def whole_message(exc: BaseException, cap: int = MESSAGE_CAP) -> str:
+    """All of ``exc``'s message on one line, so a user never reads a sentence cut off.
+
+    DuckDB, httpfs and the Hub client put the useful part (the candidate bindings, the URL,
+    the server's reason) after the first line, so lines are joined with "; " rather than
+    dropped.  Only a message longer than ``cap`` is shortened, and then it says by how much.
+    """
+    lines = [line.strip() for line in str(exc).strip().splitlines()]
+    text = "; ".join(line for line in lines if line)
+    if not text:
+        return type(exc).__name__
+    if len(text) > cap:
+        return f"{text[:cap]}…({len(text) - cap} more characters)"
+    return text

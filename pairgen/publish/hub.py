@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from pairgen.build.lock import output_lock
-from pairgen.errors import PairgenError
+from pairgen.errors import PairgenError, whole_message
 from pairgen.files import file_sha256, regular_file_inside
 from pairgen.manifest import (
     CARD_NAME,
@@ -353,5 +353,4 @@ def _http_message(status: int | None, endpoint: str, repo_id: str, exc: Exceptio
             f"permission denied for {repo_id!r} (HTTP 403): the token cannot write there; "
             "no commit was made"
         )
-    first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return f"the Hub refused the request (HTTP {status}): {first_line}; no commit was made"
+    return f"the Hub refused the request (HTTP {status}): {whole_message(exc)}; no commit was made"

@@ -36,10 +36,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from pairgen.errors import PairgenError
+from pairgen.errors import PairgenError, whole_message
 from pairgen.files import regular_file_inside
 from pairgen.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR, read_manifest
-from pairgen.query.sandbox import check_statements, explain, first_line, is_restricted, restrict
+from pairgen.query.sandbox import check_statements, explain, is_restricted, restrict
 from pairgen.record import REJECT_SCHEMA
 
 HUB_PREFIX = "hf://"
@@ -170,21 +170,25 @@ def open_catalog(
     try:
         con = duckdb.connect(str(db) if db is not None else ":memory:")
     except duckdb.Error as exc:
-        raise PairgenError(f"cannot open DuckDB catalog: {first_line(exc)}", file=str(db)) from exc
+        raise PairgenError(
+            f"cannot open DuckDB catalog: {whole_message(exc)}", file=str(db)
+        ) from exc
     try:
         con.execute(f"CREATE OR REPLACE VIEW pairs AS {pairs_sql}")
     except duckdb.Error as exc:
         con.close()
         hint = " (hf:// needs network access to the Hub)" if is_hub_target(target) else ""
         raise PairgenError(
-            f"cannot read shards{hint}: {first_line(exc)}", file=str(target)
+            f"cannot read shards{hint}: {whole_message(exc)}", file=str(target)
         ) from exc
     try:
         con.execute(f"CREATE OR REPLACE VIEW rejects AS {rejects_sql}")
     except duckdb.Error as exc:
         if not is_hub_target(target):
             con.close()
-            raise PairgenError(f"cannot read rejects: {first_line(exc)}", file=str(target)) from exc
+            raise PairgenError(
+                f"cannot read rejects: {whole_message(exc)}", file=str(target)
+            ) from exc
         # A published dataset need not carry its rejects: an empty view keeps queries valid.
         con.execute(f"CREATE OR REPLACE VIEW rejects AS {_empty_rejects_sql()}")
     if not unrestricted:

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from pairgen.errors import PairgenError
+from pairgen.errors import PairgenError, whole_message
 
 UNRESTRICTED_HINT = (
     "pairgen query only reads the build's shards; add --unrestricted for DuckDB's full "
@@ -66,7 +66,7 @@ def check_statements(sql: str) -> None:
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise PairgenError(f"query failed: {first_line(exc)}") from exc
+        raise PairgenError(f"query failed: {whole_message(exc)}") from exc
     for statement in statements:
         refused = REFUSED_STATEMENTS.get(statement.type)
         if refused is not None:
@@ -74,12 +74,7 @@ def check_statements(sql: str) -> None:
 
 
 def explain(exc: duckdb.Error) -> str:
-    """DuckDB's first line, plus what to do when the restriction caused it."""
-    line = first_line(exc)
+    """DuckDB's message, plus what to do when the restriction caused it."""
+    line = whole_message(exc)
     blocked = isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in line
     return f"{line}: {UNRESTRICTED_HINT}" if blocked else line
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pairgen.errors import whole_message
 from pairgen.files import file_sha256
 from pairgen.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR
 from pairgen.record import REJECT_SCHEMA
@@ -173,5 +174,6 @@ def schema_difference(actual: pa.Schema, expected: pa.Schema) -> str:
 
 
 def brief(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+    """The exception's type and whole message on one line (a violation line stays one line)."""
+    text = whole_message(exc)
+    return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text

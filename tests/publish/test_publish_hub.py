@@ -221,5 +221,6 @@ def test_a_push_after_the_plan_fails_instead_of_overwriting(
 
     monkeypatch.setattr(publish_module, "plan_publish", plan_then_someone_pushes)
     assert run("publish", str(out), "--repo", REPO) == 2
-    assert "HTTP 412" in capfd.readouterr().err
+    err = capfd.readouterr().err.replace("\n", " ")
+    assert "HTTP 412" in err and "A commit has happened since parentCommit" in err
     assert len(hub.commits) == 1

@@ -92,6 +92,16 @@ def test_cli_prints_one_error_line_and_exits_2(
     assert (tmp_path / "x.csv").read_text(encoding="utf-8") == "a\n1\n"
 
 
+def test_a_multi_line_duckdb_error_is_printed_whole_on_one_line(
+    out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["query", str(out), "SELECT promt FROM pairs"])
+    err = capsys.readouterr().err.strip()
+    assert "not found in FROM clause" in err and 'Candidate bindings: "prompt"' in err
+    assert "\n" not in err
+
+
 def test_a_symlinked_or_escaping_shard_is_refused(out: Path, other: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(out, copy)

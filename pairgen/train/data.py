@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,20 +153,27 @@ def first_difference(chosen: list[int], rejected: list[int]) -> int:
 
 
 def tokenize_pairs(
-    pairs: list[PairText], tokenizer: Any, max_length: int, truncate: bool = True
+    pairs: list[PairText],
+    tokenizer: Any,
+    max_length: int,
+    truncate: bool = True,
+    advance: Callable[[int], None] | None = None,
 ) -> tuple[list[TokenizedPair], TokenizeReport]:
     """Tokenize pairs; fit each into ``max_length`` tokens (prompt + longer completion).
 
     A pair that is too long is truncated (prompt from the left, down to half the budget,
     then completions from the right) or, with ``truncate=False``, skipped.  A pair whose
     edit would be cut off, or whose completions tokenize identically, is skipped.  Every
-    outcome is counted in the :class:`TokenizeReport`.
+    outcome is counted in the :class:`TokenizeReport`.  ``advance(1)`` is called after
+    each pair (progress).
     """
     check_tokenizer(tokenizer)
     eos = int(tokenizer.eos_token_id)
     report = TokenizeReport(read=len(pairs))
     kept: list[TokenizedPair] = []
     for pair in pairs:
+        if advance is not None:
+            advance(1)
         prompt_text, chosen_text, rejected_text = render(pair, tokenizer)
         prompt = list(tokenizer(prompt_text, add_special_tokens=True)["input_ids"])
         if not prompt:  # the first completion token needs something to condition on

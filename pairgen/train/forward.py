@@ -16,7 +16,7 @@ The reference log-probs are computed once by the same forward and kept per pair
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,10 @@ from pairgen.train.head import decoder_and_head, gather_logprobs, logit_transfor
 from pairgen.train.losses import Hyper, MarginLoss, PairContext, make_context
 from pairgen.train.masks import shared_attention_mask
 from pairgen.train.packing import Packed, pack_shared, pack_unshared
+
+
+def ignore(done: int) -> None:
+    """The progress callback when nobody is watching."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,12 +191,15 @@ class Run:
             )
 
     @torch.no_grad()
-    def reference(self, pairs: Sequence[TokenizedPair]) -> Reference:
+    def reference(
+        self, pairs: Sequence[TokenizedPair], advance: Callable[[int], None] = ignore
+    ) -> Reference:
         """Per-token log-probs of every pair under the current weights, no grad."""
         self.model.eval()
         ref = Reference([], [], [])
         for start in range(0, len(pairs), self.eval_batch_size):
             out = self.logprobs(pairs[start : start + self.eval_batch_size])
+            advance(out.pairs)
             for i in range(out.pairs):
                 ref.chosen.append(out.chosen[i, : int(out.chosen_len[i])].clone())
                 ref.rejected.append(out.rejected[i, : int(out.rejected_len[i])].clone())

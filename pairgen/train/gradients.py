@@ -8,12 +8,13 @@ up while the chosen log-prob falls).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import torch
 
 from pairgen.train.data import TokenizedPair
-from pairgen.train.forward import Reference, Run, score
+from pairgen.train.forward import Reference, Run, ignore, score
 from pairgen.train.losses import Hyper, MarginLoss, gradient_coefficients
 
 
@@ -29,7 +30,12 @@ def classify_case(delta_w: float, delta_l: float) -> str:
 
 
 def grad_cosine(
-    run: Run, pairs: list[TokenizedPair], ref: Reference, loss: MarginLoss, hp: Hyper
+    run: Run,
+    pairs: list[TokenizedPair],
+    ref: Reference,
+    loss: MarginLoss,
+    hp: Hyper,
+    advance: Callable[[int], None] = ignore,
 ) -> list[dict[str, Any]]:
     """Per pair: cos(∇log π_w, ∇log π_l), norms, inner product, and the Table 1 case.
 
@@ -63,6 +69,7 @@ def grad_cosine(
                 "case": classify_case(d_w * nw - d_l * inner, d_w * inner - d_l * nl),
             }
         )
+        advance(1)
     run.model.zero_grad(set_to_none=True)
     return rows
 
@@ -81,10 +88,15 @@ def case_counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def grad_report(
-    run: Run, pairs: list[TokenizedPair], ref: Reference, loss: MarginLoss, hp: Hyper
+    run: Run,
+    pairs: list[TokenizedPair],
+    ref: Reference,
+    loss: MarginLoss,
+    hp: Hyper,
+    advance: Callable[[int], None] = ignore,
 ) -> dict[str, Any]:
     """:func:`grad_cosine` on ``pairs`` with its summary, as report.json stores it."""
-    rows = grad_cosine(run, pairs, ref, loss, hp)
+    rows = grad_cosine(run, pairs, ref, loss, hp, advance)
     return {**case_counts(rows), "per_pair": rows}
 
 

@@ -19,7 +19,7 @@ import torch
 from torch import Tensor
 
 from pairgen.train.data import TokenizedPair
-from pairgen.train.forward import REGIONS, Reference, Run, Scored, score
+from pairgen.train.forward import REGIONS, Reference, Run, Scored, ignore, score
 from pairgen.train.losses import Hyper, MarginLoss
 
 
@@ -78,6 +78,7 @@ def evaluate(
     ref: Reference,
     loss: MarginLoss | None = None,
     hp: Hyper | None = None,
+    advance: Callable[[int], None] = ignore,
 ) -> Measurement:
     """Forward-only measurement of the run's model on pairs, against the reference."""
     run.model.eval()
@@ -85,6 +86,7 @@ def evaluate(
     for start in range(0, len(pairs), run.eval_batch_size):
         indices = range(start, min(start + run.eval_batch_size, len(pairs)))
         parts.append(score(run.logprobs([pairs[i] for i in indices]), ref.take(indices), loss, hp))
+        advance(len(indices))
     return summarize(parts)
 
 

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, TextIO
 
 import torch
 
@@ -29,11 +29,11 @@ from pairgen.train.effects import held_out_effects
 from pairgen.train.forward import Reference, Run, score
 from pairgen.train.gradients import grad_report
 from pairgen.train.lengths import resolve_max_length
-from pairgen.train.losses import MarginLoss, get_loss
+from pairgen.train.losses import Hyper, MarginLoss, get_loss
 from pairgen.train.measure import evaluate, reference_measurement, summarize
 from pairgen.train.models import LoadedModel, load_model
 from pairgen.train.packing import token_counts
-from pairgen.train.progress import notice, progress_bar
+from pairgen.train.progress import Phases
 from pairgen.train.sharing import check_sharing
 
 
@@ -69,7 +69,7 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
         torch.set_num_threads(was_threads)
 
 
-def start_run(loaded: LoadedModel, cfg: TrainConfig, precision: Precision) -> Run:
+def start_run(loaded: LoadedModel, cfg: TrainConfig, precision: Precision, phases: Phases) -> Run:
     """Move the model to the run's device (float32 master weights) and set it up.
 
     Prefix sharing is used when asked for and the model passes the probe; otherwise
@@ -83,12 +83,23 @@ def start_run(loaded: LoadedModel, cfg: TrainConfig, precision: Precision) -> Ru
         check = check_sharing(model)
         shared = check.ok
         if not shared:
-            notice(
+            phases.notice(
                 f"prefix sharing off for {loaded.name}: {check.reason}; "
-                "chosen and rejected are forwarded as two sequences",
-                cfg.progress,
+                "chosen and rejected are forwarded as two sequences"
             )
     return Run(model, loaded.pad_id, cfg.eval_batch_size, precision, shared, cfg.logit_chunk)
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """What every loss of one run shares: settings, model, pairs, references, outputs."""
+
+    cfg: TrainConfig
+    run: Run
+    train: Split
+    held_out: Split
+    phases: Phases
+    log: TextIO
 
 
 def _train(cfg: TrainConfig, precision: Precision) -> dict[str, Any]:
@@ -97,66 +108,79 @@ def _train(cfg: TrainConfig, precision: Precision) -> dict[str, Any]:
     started = time.perf_counter()
     losses = [get_loss(name) for name in dict.fromkeys(cfg.losses)]  # fail before loading
     cfg.run_dir.mkdir(parents=True, exist_ok=True)
-    metrics_path = cfg.run_dir / "metrics.jsonl"
-    metrics_path.write_text("")
+    with (
+        Phases(cfg.progress) as phases,
+        open(cfg.run_dir / "metrics.jsonl", "w", encoding="utf-8") as log,
+    ):
+        # 1. Data: shards -> token ids, a seeded held-out split.
+        texts = read_pairs(cfg.out_dir, cfg.split)[: cfg.max_pairs]
+        with phases.phase(f"loading {cfg.model}", 1, "model") as phase:
+            loaded = load_model(cfg.model, cfg.seed)
+            phase.advance()
+        max_length, how = resolve_max_length(cfg, texts, loaded)
+        with phases.phase("tokenizing", len(texts), "pairs") as phase:
+            pairs, tokenized = tokenize_pairs(
+                texts, loaded.tokenizer, max_length, cfg.truncate, phase.advance
+            )
+        train_pairs, eval_pairs = split_pairs(pairs, cfg.eval_fraction, cfg.seed)
+        run = start_run(loaded, cfg, precision, phases)
 
-    # 1. Data: shards -> token ids, a seeded held-out split.
-    texts = read_pairs(cfg.out_dir, cfg.split)[: cfg.max_pairs]
-    loaded = load_model(cfg.model, cfg.seed)
-    max_length, how = resolve_max_length(cfg, texts, loaded)
-    pairs, tokenized = tokenize_pairs(texts, loaded.tokenizer, max_length, cfg.truncate)
-    train_pairs, eval_pairs = split_pairs(pairs, cfg.eval_fraction, cfg.seed)
-    run = start_run(loaded, cfg, precision)
+        # 2. Optional SFT warm-up on chosen: the reference for a model that is not tuned yet.
+        if cfg.warmup_steps:
+            sft_warmup(run, train_pairs, cfg, phases)
+        # The start weights, to restart each loss from (not needed for a single loss).
+        start_state = (
+            {k: v.detach().clone() for k, v in run.model.state_dict().items()}
+            if len(losses) > 1
+            else None
+        )
 
-    # 2. Optional SFT warm-up on chosen: the reference for a model that is not tuned yet.
-    if cfg.warmup_steps:
-        sft_warmup(run, train_pairs, cfg)
-    # A copy of the start weights, to restart each loss from (not needed for a single loss).
-    start_state = (
-        {k: v.detach().clone() for k, v in run.model.state_dict().items()}
-        if len(losses) > 1
-        else None
-    )
+        # 3. Reference log-probs per token, once.
+        with phases.phase("reference log-probs", len(pairs), "pairs") as phase:
+            session = Session(
+                cfg,
+                run,
+                Split(train_pairs, run.reference(train_pairs, phase.advance)),
+                Split(eval_pairs, run.reference(eval_pairs, phase.advance)),
+                phases,
+                log,
+            )
+        report: dict[str, Any] = {
+            "config": cfg.as_dict(),
+            "model": {
+                "name": loaded.name,
+                "source": loaded.source,
+                "parameters": sum(p.numel() for p in run.model.parameters()),
+                "device": str(precision.device),
+                "dtype": cfg.dtype,
+            },
+            "data": {
+                "tokenize": tokenized.as_dict(),
+                "train_pairs": len(train_pairs),
+                "eval_pairs": len(eval_pairs),
+                "tokens": token_counts(pairs),
+            },
+            "prefix_sharing": run.shared,
+            "max_length": {"tokens": max_length, "how": how},
+            "reference": {
+                "eval": reference_measurement(session.held_out.ref).as_dict() if eval_pairs else {}
+            },
+            "losses": {},
+        }
 
-    # 3. Reference log-probs per token, once.
-    train_side = Split(train_pairs, run.reference(train_pairs))
-    eval_side = Split(eval_pairs, run.reference(eval_pairs))
-    report: dict[str, Any] = {
-        "config": cfg.as_dict(),
-        "model": {
-            "name": loaded.name,
-            "source": loaded.source,
-            "parameters": sum(p.numel() for p in run.model.parameters()),
-            "device": str(precision.device),
-            "dtype": cfg.dtype,
-        },
-        "data": {
-            "tokenize": tokenized.as_dict(),
-            "train_pairs": len(train_pairs),
-            "eval_pairs": len(eval_pairs),
-            "tokens": token_counts(pairs),
-        },
-        "prefix_sharing": run.shared,
-        "max_length": {"tokens": max_length, "how": how},
-        "reference": {"eval": reference_measurement(eval_side.ref).as_dict() if eval_pairs else {}},
-        "losses": {},
-    }
-
-    # 4. Each loss from the same start, on the same batches.
-    with open(metrics_path, "a", encoding="utf-8") as log:
+        # 4. Each loss from the same start, on the same batches.
         for loss in losses:
             if start_state is not None:
                 run.model.load_state_dict(start_state)
-            report["losses"][loss.name] = train_one(run, loss, train_side, eval_side, cfg, log)
+            report["losses"][loss.name] = train_one(session, loss)
     report["seconds"] = time.perf_counter() - started
     write_outputs(cfg.run_dir, report)
     return report
 
 
-def train_one(
-    run: Run, loss: MarginLoss, train_side: Split, eval_side: Split, cfg: TrainConfig, log: Any
-) -> dict[str, Any]:
+def train_one(session: Session, loss: MarginLoss) -> dict[str, Any]:
     """Train one loss for ``cfg.steps`` optimizer steps; measure on held-out pairs."""
+    cfg, run, held_out = session.cfg, session.run, session.held_out
     started = time.perf_counter()
     torch.manual_seed(cfg.seed)
     run.precision.restart()
@@ -168,51 +192,65 @@ def train_one(
         "hyper": {k: getattr(hp, k) for k in loss.defaults},
         "lr": cfg.learning_rate,
     }
-    held_out = eval_side.pairs
-    probe = held_out[: cfg.grad_pairs]
-    if cfg.grad_cosine and held_out:
-        result["grad_cosine_start"] = grad_report(run, probe, eval_side.ref, loss, hp)
-    if held_out:  # at step 0 the policy is the reference: no forward pass needed
-        start = reference_measurement(eval_side.ref, loss, hp)
-        write_metric(log, loss.name, 0, "eval", start.as_dict())
+    if cfg.grad_cosine and held_out.pairs:
+        result["grad_cosine_start"] = gradient_cosine(session, loss, hp, "start")
+    if held_out.pairs:  # at step 0 the policy is the reference: no forward pass needed
+        start = reference_measurement(held_out.ref, loss, hp)
+        write_metric(session.log, loss.name, 0, "eval", start.as_dict())
 
-    batches = batch_indices(len(train_side.pairs), cfg.batch_size, cfg.seed)
+    batches = batch_indices(len(session.train.pairs), cfg.batch_size, cfg.seed)
     final: dict[str, Any] = {}
-    with progress_bar(cfg.progress, loss.name, cfg.steps) as (bar, task):
+    with session.phases.phase(f"training {loss.name}", cfg.steps, "steps") as phase:
         for step in range(1, cfg.steps + 1):
             run.model.train()
             optimizer.zero_grad(set_to_none=True)
             logged = []
             for indices in islice(batches, cfg.grad_accum):
-                pairs = [train_side.pairs[i] for i in indices]
-                scored = score(run.logprobs(pairs), train_side.ref.take(indices), loss, hp)
+                pairs = [session.train.pairs[i] for i in indices]
+                scored = score(run.logprobs(pairs), session.train.ref.take(indices), loss, hp)
                 run.precision.backward(scored.values.mean() / cfg.grad_accum)
                 logged.append(summarize([scored]).as_dict())
             run.precision.step(optimizer)
             if step % cfg.log_every == 0 or step == cfg.steps:
-                write_metric(log, loss.name, step, "train", average(logged))
+                write_metric(session.log, loss.name, step, "train", average(logged))
             due = (cfg.eval_interval and step % cfg.eval_interval == 0) or step == cfg.steps
-            if held_out and due:
-                final = evaluate(run, held_out, eval_side.ref, loss, hp).as_dict()
-                write_metric(log, loss.name, step, "eval", final)
-            bar.update(task, advance=1, description=f"{loss.name} loss {logged[-1]['loss']:.3f}")
+            if held_out.pairs and due:
+                final = evaluate_now(session, loss, hp, step)
+                write_metric(session.log, loss.name, step, "eval", final)
+            phase.advance(note=f"loss {logged[-1]['loss']:.3f}")
     result["eval"] = final
-    if held_out:
-        result.update(held_out_effects(run, cfg, held_out, eval_side.ref))
-    if cfg.grad_cosine and held_out:
-        result["grad_cosine_end"] = grad_report(run, probe, eval_side.ref, loss, hp)
+    if held_out.pairs:
+        result.update(held_out_effects(run, cfg, held_out.pairs, held_out.ref))
+    if cfg.grad_cosine and held_out.pairs:
+        result["grad_cosine_end"] = gradient_cosine(session, loss, hp, "end")
     result["seconds"] = time.perf_counter() - started
     result["pairs_per_second"] = cfg.steps * cfg.batch_size * cfg.grad_accum / result["seconds"]
     return result
 
 
-def sft_warmup(run: Run, pairs: list[TokenizedPair], cfg: TrainConfig) -> None:
+def evaluate_now(session: Session, loss: MarginLoss, hp: Hyper, step: int) -> dict[str, Any]:
+    """The held-out measurement of the current weights, with its own progress."""
+    pairs = session.held_out.pairs
+    name = f"evaluating {loss.name} at step {step}"
+    with session.phases.phase(name, len(pairs), "pairs", keep=False) as phase:
+        out = evaluate(session.run, pairs, session.held_out.ref, loss, hp, phase.advance)
+    return out.as_dict()
+
+
+def gradient_cosine(session: Session, loss: MarginLoss, hp: Hyper, when: str) -> dict[str, Any]:
+    probe = session.held_out.pairs[: session.cfg.grad_pairs]
+    name = f"gradient cosine {loss.name} ({when})"
+    with session.phases.phase(name, len(probe), "pairs", keep=False) as phase:
+        return grad_report(session.run, probe, session.held_out.ref, loss, hp, phase.advance)
+
+
+def sft_warmup(run: Run, pairs: list[TokenizedPair], cfg: TrainConfig, phases: Phases) -> None:
     """A few steps of maximum likelihood on chosen completions (prompt tokens not scored)."""
     optimizer = torch.optim.AdamW(run.model.parameters(), lr=cfg.sft_lr or cfg.learning_rate)
     batches = batch_indices(len(pairs), cfg.batch_size, cfg.seed + 1)
     run.precision.restart()
     run.model.train()
-    with progress_bar(cfg.progress, "sft warm-up", cfg.warmup_steps) as (bar, task):
+    with phases.phase("SFT warm-up", cfg.warmup_steps, "steps") as phase:
         for _ in range(cfg.warmup_steps):
             out = run.logprobs([pairs[i] for i in next(batches)])
             nll = -out.chosen.sum() / out.chosen_len.sum()
@@ -220,7 +258,7 @@ def sft_warmup(run: Run, pairs: list[TokenizedPair], cfg: TrainConfig) -> None:
             run.precision.backward(nll)
             nll = nll.detach()
             run.precision.step(optimizer)
-            bar.update(task, advance=1, description=f"sft warm-up nll {nll.item():.3f}")
+            phase.advance(note=f"nll {nll.item():.3f}")
 
 
 def batch_indices(n: int, batch_size: int, seed: int) -> Iterator[list[int]]:
@@ -237,10 +275,10 @@ def average(rows: list[dict[str, float]]) -> dict[str, float]:
     return {key: sum(r[key] for r in rows) / len(rows) for key in rows[0]}
 
 
-def write_metric(log: Any, loss: str, step: int, split: str, values: dict[str, Any]) -> None:
+def write_metric(log: TextIO, loss: str, step: int, split: str, values: dict[str, Any]) -> None:
     if values:
         log.write(json.dumps({"objective": loss, "step": step, "split": split, **values}) + "\n")
         log.flush()
 
 
-__all__ = ["TrainConfig", "train"]
+__all__ = ["Session", "TrainConfig", "start_run", "train"]

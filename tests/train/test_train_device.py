@@ -17,6 +17,7 @@ from pairgen.errors import PairgenError
 from pairgen.train.config import TrainConfig
 from pairgen.train.device import Precision, available
 from pairgen.train.models import load_model
+from pairgen.train.progress import Phases
 from pairgen.train.trainer import start_run, train
 
 QUICK: dict[str, Any] = {
@@ -69,7 +70,7 @@ def test_gradient_checkpointing_is_on_and_exact(pairs_dir: Path, tmp_path: Path)
     cfg = TrainConfig(out_dir=pairs_dir, run_dir=tmp_path, gradient_checkpointing=True)
     loaded = load_model("tiny")
     precision = Precision(torch.device("cpu"))
-    assert start_run(loaded, cfg, precision).model.is_gradient_checkpointing
+    assert start_run(loaded, cfg, precision, Phases(False)).model.is_gradient_checkpointing
     run(pairs_dir, tmp_path / "ckpt", device="cpu", gradient_checkpointing=True)
     run(pairs_dir, tmp_path / "plain", device="cpu")
     # Recomputing the activations in backward gives the very same gradients.

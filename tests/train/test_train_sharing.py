@@ -27,6 +27,7 @@ from pairgen.train.device import Precision
 from pairgen.train.forward import Logprobs, forward_packed
 from pairgen.train.models import LoadedModel
 from pairgen.train.packing import pack_shared, pack_unshared, token_counts
+from pairgen.train.progress import Phases
 from pairgen.train.sharing import check_sharing
 from pairgen.train.tiny import tiny_model, tiny_tokenizer
 from pairgen.train.trainer import start_run
@@ -299,7 +300,7 @@ def test_models_that_cannot_share_fall_back_with_a_notice(
     assert not check.ok and "shared forward failed" in check.reason
     cfg = TrainConfig(out_dir=tmp_path, run_dir=tmp_path, model="bloom-test")
     loaded = LoadedModel("bloom-test", bloom, tiny_tokenizer(), "test")
-    run = start_run(loaded, cfg, Precision(torch.device("cpu")))
+    run = start_run(loaded, cfg, Precision(torch.device("cpu")), Phases(True))
     assert not run.shared
     assert "prefix sharing off for bloom-test" in capsys.readouterr().err
     with torch.no_grad():
@@ -327,7 +328,9 @@ def test_a_head_that_is_not_the_models_logits_is_refused() -> None:
 def test_run_shares_by_default_and_matches_unshared(tmp_path: Path) -> None:
     loaded = LoadedModel("tiny", model_for("tiny"), tiny_tokenizer(), "test")
     precision = Precision(torch.device("cpu"))
-    on = start_run(loaded, TrainConfig(out_dir=tmp_path, run_dir=tmp_path), precision)
+    on = start_run(
+        loaded, TrainConfig(out_dir=tmp_path, run_dir=tmp_path), precision, Phases(False)
+    )
     off = dataclasses.replace(on, shared=False)
     assert on.shared and on.pack(ALL).input_ids.shape[0] == len(ALL)
     assert off.pack(ALL).input_ids.shape[0] == 2 * len(ALL)

@@ -1,0 +1,110 @@
+"""pairgen's losses inside TRL's DPOTrainer: the same loss as pairgen's own, and training."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import datasets
+import pytest
+import torch
+import trl
+
+from pairgen.train.data import first_difference
+from pairgen.train.forward import Reference, score
+from pairgen.train.losses import get_loss
+from pairgen.train.tiny import tiny_model
+from pairgen.trl import PairgenDPOTrainer, pairs_from_trl
+
+from train_shards import metamath_pairs, write_shard
+
+
+def trainer_on(out: Path, tmp_path: Path, loss: str, steps: int, **kwargs: Any) -> Any:
+    shard = next((out / "data").rglob("*.parquet"))
+    dataset = datasets.load_dataset("parquet", data_files={"train": str(shard)}, split="train")
+    model, tokenizer = tiny_model(seed=0)
+    ref_model, _ = tiny_model(seed=1)  # a different reference, so the log-ratios are not 0
+    args = trl.DPOConfig(
+        output_dir=str(tmp_path / "trl"),
+        per_device_train_batch_size=4,
+        max_steps=steps,
+        learning_rate=1e-3,
+        beta=0.1,
+        logging_steps=1,
+        save_strategy="no",
+        report_to=[],
+        use_cpu=True,
+        seed=0,
+        dataset_num_proc=None,
+        max_length=512,
+        bf16=False,  # float32 on the CPU: the textbook log-probs below are float32
+    )
+    return PairgenDPOTrainer(
+        model=model,
+        ref_model=ref_model,
+        args=args,
+        train_dataset=dataset,
+        processing_class=tokenizer,
+        loss=loss,
+        **kwargs,
+    )
+
+
+@torch.no_grad()
+def plain_logprobs(model: Any, inputs: dict[str, torch.Tensor]) -> Reference:
+    """Per-token completion log-probs the textbook way: full logits, log_softmax, gather."""
+    ids = inputs["input_ids"]
+    logits = model(input_ids=ids, attention_mask=inputs["attention_mask"]).logits.float()
+    logp = torch.log_softmax(logits[:, :-1], -1).gather(-1, ids[:, 1:, None])[..., 0]
+    scored = inputs["completion_mask"][:, 1:].bool()
+    rows = [logp[i][scored[i]] for i in range(ids.shape[0])]
+    half = len(rows) // 2
+    completions = [ids[i][inputs["completion_mask"][i].bool()].tolist() for i in range(len(rows))]
+    diffs = [first_difference(completions[i], completions[half + i]) for i in range(half)]
+    return Reference(rows[:half], rows[half:], diffs)
+
+
+@pytest.mark.parametrize(("loss", "shared"), [("dpop", True), ("dpop", False), ("spo", True)])
+def test_loss_equals_pairgens_own_on_the_same_logprobs(
+    tmp_path: Path, loss: str, shared: bool
+) -> None:
+    out = tmp_path / "out"
+    write_shard(out, metamath_pairs(8))
+    trainer = trainer_on(out, tmp_path, loss, steps=1, prefix_sharing=shared, lam=5.0)
+    assert trainer.pairgen_shared is shared
+    inputs = next(iter(trainer.get_train_dataloader()))
+    policy, reference = (
+        plain_logprobs(trainer.model, inputs),
+        plain_logprobs(trainer.ref_model, inputs),
+    )
+    hp = get_loss(loss).hyper(beta=0.1, lam=5.0)
+    expected = score(policy.all(), reference.all(), get_loss(loss), hp).values.mean()
+    with torch.no_grad():
+        actual = trainer.compute_loss(trainer.model, inputs)
+    torch.testing.assert_close(actual, expected, rtol=1e-4, atol=1e-5)
+    if loss == "dpop":  # DPOP by its formula, from the textbook sums
+        w, lo = (
+            torch.stack([t.sum() for t in policy.chosen]),
+            torch.stack([t.sum() for t in policy.rejected]),
+        )
+        rw = torch.stack([t.sum() for t in reference.chosen])
+        rl = torch.stack([t.sum() for t in reference.rejected])
+        margin = (w - rw) - (lo - rl) - 5.0 * torch.clamp(rw - w, min=0)
+        assert float((rw - w).max()) > 0  # the penalty is active on some pair: a real test
+        by_hand = -torch.nn.functional.logsigmoid(0.1 * margin).mean()
+        torch.testing.assert_close(actual, by_hand, rtol=1e-4, atol=1e-5)
+    assert len(pairs_from_trl(inputs)) == 4
+
+
+def test_trains_the_tiny_model_with_dpop(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_shard(out, metamath_pairs(12))
+    trainer = trainer_on(out, tmp_path, "dpop", steps=3)
+    before = copy.deepcopy(trainer.model.state_dict())
+    result = trainer.train()
+    assert result.global_step == 3
+    losses = [row["loss"] for row in trainer.state.log_history if "loss" in row]
+    assert len(losses) == 3 and all(torch.isfinite(torch.tensor(losses)))
+    changed = [k for k, v in trainer.model.state_dict().items() if not torch.equal(v, before[k])]
+    assert changed

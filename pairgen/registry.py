@@ -58,12 +58,12 @@ class Registry(Generic[T]):
         self,
         kind: tuple[str, str],
         group: str,
-        base: type,
+        base: str,
         builtins: MutableMapping[str, str],
     ) -> None:
         self.kind, self.kinds = kind  # ("strategy", "strategies"): for messages
         self.group = group
-        self.base = base
+        self.base = base  # "module:Class", imported by load() (its module may be heavy)
         self.builtins = builtins
         self._plugins: dict[str, Registration] | None = None
 
@@ -108,10 +108,12 @@ class Registry(Generic[T]):
                 f"cannot load {self.kind} {name!r} from {registration.describe()}: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
-        if not (isinstance(loaded, type) and issubclass(loaded, self.base)):
+        base_module, _, base_name = self.base.partition(":")
+        base = getattr(importlib.import_module(base_module), base_name)
+        if not (isinstance(loaded, type) and issubclass(loaded, base)):
             raise PairgenError(
                 f"{self.kind} {name!r} from {registration.describe()} is not a subclass of "
-                f"{self.base.__module__}.{self.base.__qualname__}"
+                f"{base.__module__}.{base.__qualname__}"
             )
         own_name = getattr(loaded, "name", None)
         if own_name != name:

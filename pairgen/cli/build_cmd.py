@@ -38,13 +38,13 @@ def _source_names() -> list[str]:
 
 
 def _backends() -> tuple[str, ...]:
-    from pairgen.sources.inputs import BACKENDS
+    from pairgen.sources import BACKENDS
 
     return BACKENDS
 
 
 def _choice_templates() -> tuple[str, ...]:
-    from pairgen.strategies.choice.strategy import CHOICE_TEMPLATES
+    from pairgen.strategies import CHOICE_TEMPLATES
 
     return CHOICE_TEMPLATES
 

@@ -1,15 +1,25 @@
 """Registry of dataset sources, by the name users type (``--source gsm8k``).
 
 pairgen's own sources are listed here; other packages add theirs through the
-``pairgen.sources`` entry-point group (:mod:`pairgen.registry`).
+``pairgen.sources`` entry-point group (:mod:`pairgen.registry`).  This module stays
+light (no pyarrow): ``pairgen build --help`` reads the names and :data:`BACKENDS`, and
+:class:`~pairgen.sources.base.Source` is imported only when first used.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from pairgen.errors import PairgenError
 from pairgen.registry import Registry
-from pairgen.sources.base import Source
 from pairgen.sources.generic.settings import SourceSettings
+
+if TYPE_CHECKING:
+    from pairgen.sources.base import Source
+
+# where a source's rows come from: a Hub dataset, local files, or the bundled samples
+BACKENDS: tuple[str, ...] = ("hub", "files", "sample")
 
 # name -> "module:Class", imported on first use so one broken optional source never
 # stops the others from loading.
@@ -25,7 +35,7 @@ SOURCE_CLASSES: dict[str, str] = {
     "piqa": "pairgen.sources.presets.piqa:PIQA",
 }
 SOURCES: Registry[Source] = Registry(
-    ("source", "sources"), "pairgen.sources", Source, SOURCE_CLASSES
+    ("source", "sources"), "pairgen.sources", "pairgen.sources.base:Source", SOURCE_CLASSES
 )
 
 
@@ -53,4 +63,11 @@ def source_names() -> list[str]:
     return SOURCES.names()
 
 
-__all__ = ["SOURCES", "SOURCE_CLASSES", "Source", "get_source", "source_names"]
+def __getattr__(name: str) -> Any:
+    """``Source``, imported on first use (its module imports pyarrow)."""
+    if name == "Source":
+        return importlib.import_module("pairgen.sources.base").Source
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["BACKENDS", "SOURCES", "SOURCE_CLASSES", "Source", "get_source", "source_names"]

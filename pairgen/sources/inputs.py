@@ -25,6 +25,7 @@ import pyarrow as pa
 
 from pairgen.errors import PairgenError
 from pairgen.files import file_sha256
+from pairgen.sources import BACKENDS
 from pairgen.sources.base import Source
 from pairgen.sources.datafiles import resolve_data_files
 from pairgen.sources.duplicates import DuplicateIds, duplicate_reject
@@ -32,7 +33,6 @@ from pairgen.sources.rawio import RawRows, check_columns, compact
 from pairgen.sources.readers import count_rows, read_file
 
 Backend = Literal["hub", "files", "sample"]
-BACKENDS: tuple[str, ...] = ("hub", "files", "sample")
 DEFAULT_BATCH_ROWS = 4096
 SAMPLES_DIR = Path(__file__).resolve().parent / "samples"
 

@@ -1,15 +1,24 @@
 """Registry of pair-making strategies and their typed options.
 
 pairgen's own strategies are listed here; other packages add theirs through the
-``pairgen.strategies`` entry-point group (:mod:`pairgen.registry`).
+``pairgen.strategies`` entry-point group (:mod:`pairgen.registry`).  This module stays
+light (no pyarrow): ``pairgen build --help`` reads :class:`StrategyOptions` and
+:data:`CHOICE_TEMPLATES`; ``Strategy`` and ``PairRows`` are imported on first use.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from pairgen.registry import Registry
-from pairgen.strategies.base import PairRows, Strategy
+
+if TYPE_CHECKING:
+    from pairgen.strategies.base import PairRows, Strategy
+
+# the choice strategy's completion forms (``StrategyOptions.choice_template``)
+CHOICE_TEMPLATES: tuple[str, ...] = ("letter", "sentence")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +45,10 @@ STRATEGY_CLASSES: dict[str, str] = {
     "math": "pairgen.strategies.math.strategy:MathStrategy",
 }
 STRATEGIES: Registry[Strategy] = Registry(
-    ("strategy", "strategies"), "pairgen.strategies", Strategy, STRATEGY_CLASSES
+    ("strategy", "strategies"),
+    "pairgen.strategies",
+    "pairgen.strategies.base:Strategy",
+    STRATEGY_CLASSES,
 )
 
 
@@ -55,7 +67,15 @@ def strategy_names() -> list[str]:
     return STRATEGIES.names()
 
 
+def __getattr__(name: str) -> Any:
+    """``Strategy`` and ``PairRows``, imported on first use (their module imports pyarrow)."""
+    if name in ("Strategy", "PairRows"):
+        return getattr(importlib.import_module("pairgen.strategies.base"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
+    "CHOICE_TEMPLATES",
     "STRATEGIES",
     "STRATEGY_CLASSES",
     "PairRows",

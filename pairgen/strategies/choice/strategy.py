@@ -33,7 +33,7 @@ from pairgen.errors import PairgenError, RowRejected
 from pairgen.record import Example, PairDraft
 from pairgen.sources.choices import TEMPLATE_META_KEY, choice_completion
 from pairgen.sources.markup import with_raw_text
-from pairgen.strategies import StrategyOptions
+from pairgen.strategies import CHOICE_TEMPLATES, StrategyOptions
 from pairgen.strategies.base import Strategy
 from pairgen.strategies.choice.check import (
     NAME,
@@ -43,8 +43,6 @@ from pairgen.strategies.choice.check import (
     common_prefix_length,
     question_summary,
 )
-
-CHOICE_TEMPLATES: tuple[str, ...] = ("letter", "sentence")
 
 
 class ChoiceStrategy(Strategy):

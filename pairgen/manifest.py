@@ -36,6 +36,7 @@ from typing import Any, Union, cast, get_args, get_origin, get_type_hints
 
 from pairgen.errors import PairgenError
 from pairgen.files import json_text
+from pairgen.sources.fields import DEFAULT_MAX_FIELD_CHARS
 
 MANIFEST_NAME = "manifest.json"
 CARD_NAME = "README.md"
@@ -150,6 +151,9 @@ class Manifest:
     options: dict[str, Any]
     versions: dict[str, str]
     configs: dict[str, ConfigEntry]
+    # decides which rows are too_long rejects; written only when not the default, so the
+    # manifests of default builds stay byte-identical to those of earlier versions
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
 
     @classmethod
     def from_json(cls, data: Any, file: str | None = None) -> Manifest:
@@ -171,6 +175,8 @@ class Manifest:
     def to_json(self) -> str:
         """The text of ``manifest.json``, byte for byte what every build has written."""
         data = asdict(self)
+        if self.max_field_chars == DEFAULT_MAX_FIELD_CHARS:
+            del data["max_field_chars"]
         for entry in data["configs"].values():
             if entry["source_settings"] is None:  # builds of fixed-schema sources: as before
                 del entry["source_settings"]

@@ -48,6 +48,7 @@ from pairgen.manifest import (
 )
 from pairgen.metrics import load_tokenizer
 from pairgen.record import REJECT_SCHEMA, pair_schema
+from pairgen.sources.fields import DEFAULT_MAX_FIELD_CHARS
 from pairgen.sources.generic.settings import kept_columns
 from pairgen.sources.inputs import (
     RawBatch,
@@ -111,6 +112,8 @@ def build_locked(spec: BuildSpec, state: Path, progress: ProgressCallback | None
         "tokenizer": spec.tokenizer,
         "options": asdict(spec.options),
     }
+    if spec.max_field_chars != DEFAULT_MAX_FIELD_CHARS:  # default builds hash as before
+        settings["max_field_chars"] = spec.max_field_chars
     headers = {item.plan.output_config: config_header(item) for item in resolved}
     splits = {item.plan.output_config: [i.split for i in item.inputs] for item in resolved}
     hashed = config_hash(settings, {c: {**h, "splits": splits[c]} for c, h in headers.items()})

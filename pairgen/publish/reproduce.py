@@ -24,6 +24,7 @@ import yaml
 
 from pairgen.manifest import ConfigEntry, Manifest
 from pairgen.sources import get_source
+from pairgen.sources.fields import DEFAULT_MAX_FIELD_CHARS
 from pairgen.sources.inputs import sample_splits
 from pairgen.strategies import StrategyOptions
 
@@ -61,7 +62,7 @@ def _settings(manifest: Manifest, out_name: str) -> dict[str, Any]:
         "format": manifest.format,
         "tokenizer": public_name(manifest.tokenizer) if manifest.tokenizer else None,
         "options": dict(manifest.options),
-    }
+    } | _max_field_chars(manifest)
 
 
 def ordered_splits(entry: ConfigEntry) -> list[str]:
@@ -169,8 +170,17 @@ def _command(manifest: Manifest, entry: ConfigEntry, out_name: str) -> str:
     if manifest.tokenizer:
         args += ["--tokenizer", public_name(manifest.tokenizer)]
     args += _option_flags(manifest.options)
+    for limit in _max_field_chars(manifest).values():
+        args += ["--max-field-chars", str(limit)]
     args += ["--out", out_name]
     return shlex.join(args)
+
+
+def _max_field_chars(manifest: Manifest) -> dict[str, int]:
+    """The field-size limit when the build changed it (it decides the too_long rejects)."""
+    if manifest.max_field_chars == DEFAULT_MAX_FIELD_CHARS:
+        return {}
+    return {"max_field_chars": manifest.max_field_chars}
 
 
 def _option_flags(options: dict[str, Any]) -> list[str]:

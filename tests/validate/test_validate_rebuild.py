@@ -14,6 +14,8 @@ from tamper import edit_manifest, rewrite_shard, set_cell, with_recomputed_char_
 from pairgen.build import build
 from pairgen.cli import main
 from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.manifest import read_manifest
+from pairgen.publish.reproduce import reproduce
 from pairgen.validate.rebuild import SplitRebuild
 from pairgen.validate.run import validate_output
 
@@ -182,3 +184,22 @@ def test_hub_inputs_by_commit_and_local_mirrors(
     (problem,) = validate_output(out, rebuild=True).violations
     assert problem.check == "not_rebuilt" and problem.shard == "manifest.json gsm8k/train"
     assert "not rebuilt: the build failed: " in problem.reason and "openai/gsm8k" in problem.reason
+
+
+def test_a_changed_field_limit_is_recorded_rebuilt_and_reproduced(tmp_path: Path) -> None:
+    # the limit decides which rows are too_long rejects: without it in the manifest the
+    # rebuild would keep those rows and differ
+    out = tmp_path / "out"
+    assert run("build", "--source", "arc", "--max-field-chars", "50", "--out", str(out)) == 0
+    manifest = read_manifest(out)
+    assert manifest.max_field_chars == 50
+    assert any(info.rejects_by_reason.get("too_long") for _, _, info in manifest.splits())
+    report = validate_output(out, rebuild=True)
+    assert report.ok, report.violations[:3]
+    assert {r.status for r in report.rebuilt} == {"identical"}
+    assert "--max-field-chars 50" in reproduce(manifest, "out").command
+
+    default = tmp_path / "default"
+    build(BuildSpec(out=default, sources=(SourceSpec(source="arc"),)))
+    assert "max_field_chars" not in (default / "manifest.json").read_text(encoding="utf-8")
+    assert manifest.config_hash != read_manifest(default).config_hash

@@ -240,8 +240,9 @@ def trial(
         problems.append(f"the killed build's parcels are left in /dev/shm: {left}")
     others = abandoned_parcel_dirs()  # another run's, killed meanwhile: reported only
     note = f"  (abandoned by other runs: {len(others)})" if others else ""
+    phase += f", {len(parcels)} parcel dir"
     print(
-        f"{kind:8s} kill {target:5s} at {delay:6.2f}s  {phase:16s} reused {sorted(reusable)}  "
+        f"{kind:8s} kill {target:5s} at {delay:6.2f}s  {phase:30s} reused {sorted(reusable)}  "
         f"rerun {seconds:6.2f}s  {'OK' if not problems else 'FAIL: ' + '; '.join(problems)}"
         f"{note}",
         flush=True,
@@ -257,6 +258,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/pairgen-kills"))
     parser.add_argument("--seed", type=int, default=0, help="seed of the kill moments")
+    parser.add_argument(
+        "--window",
+        type=float,
+        nargs=2,
+        default=(0.02, 0.9),
+        help="kill moments: uniform between these fractions of a build's duration",
+    )
     args = parser.parse_args()
     directory = args.dir / str(args.rows)
     old, new = (write_pipeline(directory, args.rows, seed, args.workers) for seed in (1, 2))
@@ -279,7 +287,7 @@ def main() -> int:
             shutil.rmtree(out, ignore_errors=True)
             if kind == "rebuild":
                 shutil.copytree(reference["old"], out, symlinks=True)
-            delay = rng.uniform(0.02, 0.9) * duration
+            delay = rng.uniform(*args.window) * duration
             try:
                 failures += bool(trial(kind, target, delay, new, out, before, expected))
                 break

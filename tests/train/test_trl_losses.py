@@ -9,7 +9,7 @@ from typing import Any
 import datasets
 import pytest
 import torch
-import trl
+from trl.trainer.dpo_config import DPOConfig
 
 from pairgen.train.data import first_difference
 from pairgen.train.forward import Reference, score
@@ -25,7 +25,7 @@ def trainer_on(out: Path, tmp_path: Path, loss: str, steps: int, **kwargs: Any) 
     dataset = datasets.load_dataset("parquet", data_files={"train": str(shard)}, split="train")
     model, tokenizer = tiny_model(seed=0)
     ref_model, _ = tiny_model(seed=1)  # a different reference, so the log-ratios are not 0
-    args = trl.DPOConfig(
+    args = DPOConfig(
         output_dir=str(tmp_path / "trl"),
         per_device_train_batch_size=4,
         max_steps=steps,

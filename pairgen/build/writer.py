@@ -101,12 +101,13 @@ class SplitWriter:
         self._flush(final=False)
 
     def close(self) -> list[ShardEntry]:
-        """Flush the rest, rename the shards to their final names, return their info."""
+        """Flush the rest, rename the shards to their final names, return their info.
+
+        A split with no pairs gets no shard at all (``shards: []`` in the manifest): a
+        0-row Parquet file makes ``load_dataset("parquet", data_dir=...)`` fail.
+        """
         self._flush(final=True)
         self._close_shard()
-        if not self._partials:  # an empty split still gets one (empty) shard
-            self._open_shard()
-            self._close_shard()
         total = len(self._partials)
         shards = []
         for index, (partial, rows) in enumerate(self._partials):

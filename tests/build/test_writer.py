@@ -87,11 +87,11 @@ def test_shards_are_named_the_hub_way_and_hold_every_row(tmp_path: Path) -> None
     assert not list(tmp_path.rglob("*.partial"))
 
 
-def test_an_empty_split_still_gets_one_readable_shard(tmp_path: Path) -> None:
+def test_an_empty_split_gets_no_shard(tmp_path: Path) -> None:
     writer = SplitWriter(tmp_path, "gsm8k", "test", PAIR_SCHEMA)
-    shards = writer.close()
-    assert [s.rows for s in shards] == [0]
-    assert pq.read_table(tmp_path / shards[0].path).num_rows == 0
+    writer.write(PAIR_SCHEMA.empty_table())
+    assert writer.close() == []
+    assert not list(tmp_path.rglob("*parquet*"))
 
 
 def test_abort_leaves_no_partial_files(tmp_path: Path) -> None:

@@ -16,8 +16,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pairgen.errors import whole_message
-from pairgen.files import file_sha256
+from pairgen.errors import PairgenError, whole_message
+from pairgen.files import file_sha256, regular_file_inside
 from pairgen.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR
 from pairgen.record import REJECT_SCHEMA
 from pairgen.validate.rows import Violation
@@ -68,6 +68,9 @@ def file_violations(
 ) -> tuple[list[Violation], pq.ParquetFile | None]:
     """Existence, checksum and readability of one listed Parquet file."""
     path, name = out / listed["path"], listed["path"]
+    refused = refused_path(out, name)
+    if refused is not None:
+        return [refused], None
     if not path.is_file():
         return [
             Violation(name, None, "missing: listed in the manifest but not on disk", "missing")
@@ -101,6 +104,26 @@ def file_violations(
             Violation(name, None, f"has {rows} rows, manifest says {listed.get('rows')}", "rows")
         )
     return found, parquet
+
+
+def refused_path(out: Path, name: str) -> Violation | None:
+    """Why validate will not read ``out / name``, or None (a missing file is the caller's).
+
+    The check is publish's and query's (:func:`~pairgen.files.regular_file_inside`): a
+    symlink anywhere below OUT, or a manifest path leading out of it, would make validate
+    vouch for bytes that are not the build's (a linked shard passes its checksum wherever
+    it points).
+    """
+    try:
+        regular_file_inside(out, name)
+    except FileNotFoundError:
+        return None
+    except PairgenError as exc:
+        at = Path(exc.file) if exc.file else out / name
+        where = at.relative_to(out).as_posix() if at.is_relative_to(out) else name
+        reason = str(exc).removeprefix(f"{exc.file}: ")
+        return Violation(name, None, reason if where == name else f"{where} {reason}", "real_file")
+    return None
 
 
 def rejects_violations(out: Path, info: dict[str, Any], config: str, split: str) -> list[Violation]:

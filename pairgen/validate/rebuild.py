@@ -43,6 +43,7 @@ from pairgen.sources import get_source
 from pairgen.sources.generic.settings import SourceSettings
 from pairgen.sources.inputs import directory_revision, sample_path
 from pairgen.strategies import StrategyOptions
+from pairgen.validate.files import refused_path
 from pairgen.validate.rows import Violation
 
 # Settings of the manifest that are not BuildSpec fields of the same name.
@@ -247,8 +248,10 @@ def _compare(
                     path, None, "the rebuild makes this file; OUT does not list it", "rebuild"
                 )
             )
-        elif not (out / path).is_file() or not filecmp.cmp(
-            out / path, scratch / path, shallow=False
+        elif (
+            refused_path(out, path) is not None
+            or not (out / path).is_file()
+            or not filecmp.cmp(out / path, scratch / path, shallow=False)
         ):
             found.append(
                 Violation(path, None, "differs from the rebuild, byte for byte", "rebuild")

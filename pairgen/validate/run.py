@@ -45,6 +45,7 @@ from pairgen.validate.files import (
     brief,
     file_violations,
     manifest_shape_problems,
+    refused_path,
     rejects_violations,
     schema_difference,
     unlisted_files,
@@ -105,8 +106,13 @@ def validate_output(
     ``input_dirs``) and compare the bytes (:mod:`pairgen.validate.rebuild`)."""
     started = time.perf_counter()
     out = Path(out)
-    manifest = read_manifest_json(out)  # raw: a malformed one is reported, not raised
     report = ValidationReport(out=out)
+    refused = refused_path(out, MANIFEST_NAME)
+    if refused is not None:  # a linked manifest.json is not this folder's build
+        report.violations.append(refused)
+        report.seconds = time.perf_counter() - started
+        return report
+    manifest = read_manifest_json(out)  # raw: a malformed one is reported, not raised
     report.violations += manifest_shape_problems(manifest)
     if report.violations:  # nothing below can be trusted to read a malformed manifest
         report.seconds = time.perf_counter() - started

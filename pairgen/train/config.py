@@ -71,6 +71,9 @@ class TrainConfig:
     dtype: str = "float32"
     gradient_checkpointing: bool = False
     prefix_sharing: bool = True
+    lora_r: int | None = None  # LoRA rank (peft); None: train every weight
+    lora_alpha: int | None = None  # LoRA scale alpha / r; None: 2 * lora_r
+    save_model: Path | None = None  # DIR/<loss>/: each trained model and the tokenizer
     # Completion positions projected onto the vocabulary at a time: 512 x 49K float32
     # logits (SmolLM2) are 100 MB, and the matmul is still large enough to run at speed.
     logit_chunk: int = 512
@@ -84,6 +87,8 @@ class TrainConfig:
             raise PairgenError(f"eval_fraction must be in [0, 1), got {self.eval_fraction}")
         if self.max_length is not None and self.max_length < 8:
             raise PairgenError(f"max_length must be >= 8, got {self.max_length}")
+        if self.lora_r is not None and self.lora_r < 1:
+            raise PairgenError(f"lora_r must be >= 1, got {self.lora_r}")
         check_choice("device", self.device, DEVICES)
         check_choice("dtype", self.dtype, DTYPES)
         for name in self.losses:

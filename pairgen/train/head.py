@@ -17,9 +17,15 @@ import torch
 from torch import Tensor, nn
 from torch.utils.checkpoint import checkpoint
 
+from pairgen.train.weights import unwrap
+
 
 def decoder_and_head(model: Any) -> tuple[nn.Module, nn.Module]:
-    """The transformer body (returns hidden states) and the output projection."""
+    """The transformer body (returns hidden states) and the output projection.
+
+    A peft (LoRA) wrapper is looked through: its adapters sit inside the base model.
+    """
+    model = unwrap(model)
     body = getattr(model, model.base_model_prefix, None)
     head = model.get_output_embeddings()
     if body is None or head is None:

@@ -35,6 +35,7 @@ from pairgen.train.models import LoadedModel, load_model
 from pairgen.train.packing import token_counts
 from pairgen.train.progress import Phases
 from pairgen.train.sharing import check_sharing
+from pairgen.train.weights import add_lora, restore, save_model, snapshot, trainable
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +79,8 @@ def start_run(loaded: LoadedModel, cfg: TrainConfig, precision: Precision, phase
     model = loaded.model.to(precision.device)
     if cfg.gradient_checkpointing:
         enable_checkpointing(model)
+    if cfg.lora_r is not None:
+        model = add_lora(model, cfg.lora_r, cfg.lora_alpha)
     shared = False
     if cfg.prefix_sharing:
         check = check_sharing(model)
@@ -96,6 +99,7 @@ class Session:
 
     cfg: TrainConfig
     run: Run
+    tokenizer: Any
     train: Split
     held_out: Split
     phases: Phases
@@ -129,17 +133,14 @@ def _train(cfg: TrainConfig, precision: Precision) -> dict[str, Any]:
         if cfg.warmup_steps:
             sft_warmup(run, train_pairs, cfg, phases)
         # The start weights, to restart each loss from (not needed for a single loss).
-        start_state = (
-            {k: v.detach().clone() for k, v in run.model.state_dict().items()}
-            if len(losses) > 1
-            else None
-        )
+        start_state = snapshot(run.model) if len(losses) > 1 else None
 
         # 3. Reference log-probs per token, once.
         with phases.phase("reference log-probs", len(pairs), "pairs") as phase:
             session = Session(
                 cfg,
                 run,
+                loaded.tokenizer,
                 Split(train_pairs, run.reference(train_pairs, phase.advance)),
                 Split(eval_pairs, run.reference(eval_pairs, phase.advance)),
                 phases,
@@ -151,6 +152,7 @@ def _train(cfg: TrainConfig, precision: Precision) -> dict[str, Any]:
                 "name": loaded.name,
                 "source": loaded.source,
                 "parameters": sum(p.numel() for p in run.model.parameters()),
+                "trained_parameters": sum(p.numel() for p in trainable(run.model).values()),
                 "device": str(precision.device),
                 "dtype": cfg.dtype,
             },
@@ -171,8 +173,11 @@ def _train(cfg: TrainConfig, precision: Precision) -> dict[str, Any]:
         # 4. Each loss from the same start, on the same batches.
         for loss in losses:
             if start_state is not None:
-                run.model.load_state_dict(start_state)
+                restore(run.model, start_state)
             report["losses"][loss.name] = train_one(session, loss)
+            if cfg.save_model is not None:
+                target = save_model(run.model, loaded.tokenizer, cfg.save_model / loss.name)
+                report["losses"][loss.name]["saved_to"] = str(target)
     report["seconds"] = time.perf_counter() - started
     write_outputs(cfg.run_dir, report)
     return report
@@ -186,7 +191,7 @@ def train_one(session: Session, loss: MarginLoss) -> dict[str, Any]:
     run.precision.restart()
     hp = loss.hyper(beta=cfg.beta, lam=cfg.lam)
     optimizer = torch.optim.AdamW(
-        run.model.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay
+        trainable(run.model).values(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay
     )
     result: dict[str, Any] = {
         "hyper": {k: getattr(hp, k) for k in loss.defaults},
@@ -246,7 +251,7 @@ def gradient_cosine(session: Session, loss: MarginLoss, hp: Hyper, when: str) ->
 
 def sft_warmup(run: Run, pairs: list[TokenizedPair], cfg: TrainConfig, phases: Phases) -> None:
     """A few steps of maximum likelihood on chosen completions (prompt tokens not scored)."""
-    optimizer = torch.optim.AdamW(run.model.parameters(), lr=cfg.sft_lr or cfg.learning_rate)
+    optimizer = torch.optim.AdamW(trainable(run.model).values(), lr=cfg.sft_lr or cfg.learning_rate)
     batches = batch_indices(len(pairs), cfg.batch_size, cfg.seed + 1)
     run.precision.restart()
     run.model.train()

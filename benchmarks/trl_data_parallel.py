@@ -81,7 +81,9 @@ def main() -> None:
     if world > 1:
         first = flat.clone()
         dist.broadcast(first, src=0)
-        same = torch.equal(first, flat)
+        agree = torch.tensor([int(torch.equal(first, flat))])
+        dist.all_reduce(agree, op=dist.ReduceOp.MIN)  # every rank learns whether all agree
+        same = bool(agree.item())
     assert moved, "the weights did not move"
     if not args.no_average:
         assert same, "the ranks' weights differ: the gradients were not averaged"

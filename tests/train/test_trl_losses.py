@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import copy
+import json
+import os
+import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +113,25 @@ def test_trains_the_tiny_model_with_dpop(tmp_path: Path) -> None:
     assert len(losses) == 3 and all(torch.isfinite(torch.tensor(losses)))
     changed = [k for k, v in trainer.model.state_dict().items() if not torch.equal(v, before[k])]
     assert changed
+
+
+@pytest.mark.slow
+def test_data_parallel_two_processes(tmp_path: Path) -> None:
+    """accelerate launch, 2 CPU processes (gloo): the ranks' weights move and stay equal."""
+    out = tmp_path / "out"
+    write_shard(out, metamath_pairs(16))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    bin_dir = Path(sys.executable).parent
+    script = Path(__file__).parents[2] / "benchmarks" / "trl_data_parallel.py"
+    command = [str(bin_dir / "accelerate"), "launch", "--multi_gpu", "--num_processes", "2"]
+    command += ["--num_machines", "1", "--mixed_precision", "no", "--dynamo_backend", "no"]
+    command += ["--main_process_port", str(port), str(script), str(out), "--steps", "2"]
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith('{"processes"'))
+    result = json.loads(line)
+    assert result["processes"] == 2 and result["steps"] == 2
+    assert result["weights_equal_across_ranks"] is True

@@ -1,21 +1,30 @@
-"""pairgen's trainer against TRL's DPOTrainer: pairs/s, peak RSS and loss values.
+"""pairgen's trainer (prefix sharing on and off) against TRL's DPOTrainer, in one run.
 
-Both train DPO (β 0.1, AdamW, same learning rate) on the same model (tiny by default,
-same seed; ``--model smollm2-135m`` for the real 49K-vocabulary one),
-the same pairs, the same batch size and number of steps, with the start model as the
-reference.  Each runs in its own subprocess so that its peak RSS is its own; the parent
-prints one table.
+All three train DPO (β 0.1, AdamW, constant learning rate, start model as reference) on
+the same model, the same pairs, the same batch size and number of steps.  Each runs in
+its own process, so its peak RSS is its own and the whole-run time (process start to
+exit: imports, model loading, tokenization, reference log-probs, the loop) is measured
+from outside.  Printed per trainer: pairs/s over the whole run and over the training
+loop, peak RSS, tokens forwarded per pair in training (without and with padding) and
+the loss of each step; then how far the loss trajectories of sharing on and off differ,
+the token reduction of prefix sharing on the datasets given, and one JSON line per
+trainer (``{"trainer": ..., ...}``).
 
-    python benchmarks/train.py --out /tmp/gsm8k_out --pairs 256 --batch-size 8 --steps 8
-    python benchmarks/train.py              # builds the GSM8K samples into a temp dir
-    python benchmarks/train.py --model smollm2-135m --out /tmp/gsm8k_out --pairs 16 \
-        --batch-size 4 --steps 4 --lr 2e-5
+    python benchmarks/train.py                       # tiny model, the GSM8K samples
+    PAIRGEN_SMOLLM2_GGUF=... python benchmarks/train.py --model smollm2-135m \\
+        --out /tmp/gsm_out --pairs 16 --batch-size 4 --steps 4 --lr 2e-5 \\
+        --reduction gsm8k=/tmp/gsm_out --reduction gsm8k-3shot=/tmp/gsm_3shot \\
+        --reduction arc=sample:arc --reduction hellaswag=sample:hellaswag
+
+``--reduction NAME=DIR`` counts tokens on a pairgen output; ``NAME=sample:SOURCE`` builds
+that source's bundled samples first.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -24,17 +33,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+TRAINERS = ("pairgen-shared", "pairgen-unshared", "trl")
+
 
 def subset(out: Path, pairs: int, dest: Path) -> Path:
-    """The first ``pairs`` pairs of ``out`` as one shard in pairgen's layout."""
+    """The first ``pairs`` pairs of ``out``'s train split as one shard in pairgen's layout."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from pairgen.train.data import find_shards
 
-    tables = [
-        pq.read_table(p, columns=["id", "prompt", "chosen", "rejected"]) for p in find_shards(out)
-    ]
+    shards = [p for p in find_shards(out) if p.name.startswith("train-")] or find_shards(out)
+    tables = [pq.read_table(p, columns=["id", "prompt", "chosen", "rejected"]) for p in shards]
     table = pa.concat_tables(tables).slice(0, pairs)
     path = dest / "data" / "bench" / "train-00000-of-00001.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -42,14 +52,16 @@ def subset(out: Path, pairs: int, dest: Path) -> Path:
     return dest
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def build_sample(source: str, dest: Path) -> Path:
+    """``pairgen build --source SOURCE`` on the bundled samples."""
+    cmd = [sys.executable, "-m", "pairgen", "build", "--source", source, "--out", str(dest)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return dest
 
 
-def run_pairgen(data: Path, args: argparse.Namespace) -> dict[str, Any]:
+def run_pairgen(data: Path, args: argparse.Namespace, shared: bool) -> dict[str, Any]:
     from pairgen.train.trainer import TrainConfig, train
 
-    started = time.perf_counter()
     with tempfile.TemporaryDirectory() as run_dir:
         report = train(
             TrainConfig(
@@ -66,12 +78,18 @@ def run_pairgen(data: Path, args: argparse.Namespace) -> dict[str, Any]:
                 eval_fraction=0.0,
                 progress=False,
                 threads=args.threads,
+                device="cpu",
+                prefix_sharing=shared,
             )
         )
         lines = (Path(run_dir) / "metrics.jsonl").read_text().splitlines()
-    losses = [m["loss"] for m in map(json.loads, lines) if m["split"] == "train"]
-    loop = report["losses"]["dpo"]["seconds"]
-    return {"total_s": time.perf_counter() - started, "loop_s": loop, "losses": losses}
+    tokens = report["data"]["tokens"]
+    kind = "shared" if report["prefix_sharing"] else "unshared"
+    return {
+        "loop_s": report["losses"]["dpo"]["seconds"],
+        "losses": [m["loss"] for m in map(json.loads, lines) if m["split"] == "train"],
+        "tokens_per_pair": tokens[f"{kind}_tokens"] / tokens["pairs"],
+    }
 
 
 def run_trl(data: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -85,7 +103,6 @@ def run_trl(data: Path, args: argparse.Namespace) -> dict[str, Any]:
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    started = time.perf_counter()
     shard = next((data / "data").rglob("*.parquet"))
     dataset = datasets.load_dataset("parquet", data_files={"train": str(shard)}, split="train")
     loaded = load_model(args.model, seed=0)
@@ -107,17 +124,28 @@ def run_trl(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     )
     trainer = trl.DPOTrainer(
         model=model,
-        ref_model=copy.deepcopy(model),
+        ref_model=copy.deepcopy(model),  # a model built in code: TRL cannot reload it by name
         args=config,
         train_dataset=dataset,
         processing_class=tokenizer,
     )
+    counted = {"tokens": 0, "padded": 0}
+
+    def count(module: Any, positional: Any, kwargs: dict[str, Any]) -> None:
+        mask = kwargs.get("attention_mask")
+        if mask is not None and mask.dim() == 2:
+            counted["tokens"] += int(mask.sum())
+            counted["padded"] += int(mask.numel())
+
+    hook = trainer.model.register_forward_pre_hook(count, with_kwargs=True)
     result = trainer.train()
-    losses = [row["loss"] for row in trainer.state.log_history if "loss" in row]
+    hook.remove()
+    pairs = args.steps * args.batch_size
     return {
-        "total_s": time.perf_counter() - started,
         "loop_s": result.metrics["train_runtime"],
-        "losses": losses,
+        "losses": [row["loss"] for row in trainer.state.log_history if "loss" in row],
+        "tokens_per_pair": counted["tokens"] / pairs,
+        "padded_tokens_per_pair": counted["padded"] / pairs,
     }
 
 
@@ -125,27 +153,77 @@ def worker(which: str, data: Path, args: argparse.Namespace) -> None:
     import warnings
 
     warnings.filterwarnings("ignore")
-    result = run_pairgen(data, args) if which == "pairgen" else run_trl(data, args)
-    result["peak_rss_mb"] = peak_rss_mb()
+    if which == "trl":
+        result = run_trl(data, args)
+    else:
+        result = run_pairgen(data, args, shared=which == "pairgen-shared")
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("RESULT " + json.dumps(result))
 
 
-def default_data(dest: Path) -> Path:
-    from pairgen.build import build
-    from pairgen.config.spec import BuildSpec, SourceSpec
+def token_reduction(name: str, where: str, model: str, tmp: Path, limit: int) -> dict[str, Any]:
+    """Tokens forwarded and LM-head positions per pair, shared vs unshared."""
+    from pairgen.train.data import read_pairs, tokenize_pairs
+    from pairgen.train.packing import token_counts
 
-    out = dest / "built"
-    build(BuildSpec(out=out, sources=[SourceSpec(source="gsm8k", backend="sample")]))
-    return out
+    out = build_sample(where[7:], tmp / name) if where.startswith("sample:") else Path(where)
+    tokenizer = tokenizer_of(model)
+    pairs, _ = tokenize_pairs(read_pairs(out)[:limit], tokenizer, max_length=100_000)
+    counts = token_counts(pairs)
+    n = counts["pairs"]
+    return {
+        "dataset": name,
+        "pairs": n,
+        "unshared_tokens_per_pair": counts["unshared_tokens"] / n,
+        "shared_tokens_per_pair": counts["shared_tokens"] / n,
+        "tokens_saved": 1 - counts["shared_tokens"] / counts["unshared_tokens"],
+        "head_positions_saved": 1
+        - counts["shared_head_positions"] / counts["unshared_head_positions"],
+    }
+
+
+def tokenizer_of(model: str) -> Any:
+    if model == "tiny":
+        from pairgen.train.tiny import tiny_tokenizer
+
+        return tiny_tokenizer()
+    from pairgen.train.models import load_model
+
+    return load_model(model).tokenizer
+
+
+def spawn(which: str, data: Path, args: argparse.Namespace) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--worker", which, "--data", str(data)]
+    for flag in ("model", "batch_size", "steps", "lr", "max_length", "threads"):
+        value = getattr(args, flag)
+        if value is not None:
+            cmd += [f"--{flag.replace('_', '-')}", str(value)]
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    whole = time.perf_counter() - started
+    line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if line is None:
+        sys.exit(f"{which} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    pairs = args.steps * args.batch_size
+    result = json.loads(line[len("RESULT ") :])
+    return {
+        "trainer": which,
+        "pairs": pairs,
+        "whole_s": whole,
+        "pairs_per_s_whole": pairs / whole,
+        "pairs_per_s_loop": pairs / result["loop_s"],
+        "load_before": load,
+        "load_after": os.getloadavg()[0],
+        **result,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--out", type=Path, help="a pairgen output dir (default: build the GSM8K samples)"
-    )
+    parser.add_argument("--out", type=Path, help="a pairgen output (default: GSM8K samples)")
     parser.add_argument("--model", default="tiny", help="tiny or smollm2-135m")
     parser.add_argument("--pairs", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=8)
@@ -153,41 +231,55 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--max-length", type=int, default=512)
     parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--worker", choices=["pairgen", "trl"], help=argparse.SUPPRESS)
+    parser.add_argument("--reduction", action="append", default=[], metavar="NAME=DIR")
+    parser.add_argument("--reduction-pairs", type=int, default=2000)
+    parser.add_argument("--worker", choices=TRAINERS, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args.worker, args.data, args)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        source = args.out or default_data(Path(tmp))
+        source = args.out or build_sample("gsm8k", Path(tmp) / "built")
         data = subset(source, args.pairs, Path(tmp) / "bench")
-        results = {}
-        for which in ("pairgen", "trl"):
-            cmd = [sys.executable, __file__, "--worker", which, "--data", str(data)]
-            for flag in ("model", "pairs", "batch_size", "steps", "lr", "max_length", "threads"):
-                value = getattr(args, flag)
-                if value is not None:
-                    cmd += [f"--{flag.replace('_', '-')}", str(value)]
-            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
-            if line is None:
-                sys.exit(f"{which} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-            results[which] = json.loads(line[len("RESULT ") :])
-    pairs = args.steps * args.batch_size
+        results = [spawn(which, data, args) for which in TRAINERS]
+        reductions = [
+            token_reduction(*spec.split("=", 1), args.model, Path(tmp), args.reduction_pairs)
+            for spec in args.reduction
+        ]
     print(
-        f"tiny model, {args.pairs} pairs, batch {args.batch_size}, {args.steps} steps, DPO β=0.1, lr {args.lr}"
+        f"{args.model}, {args.pairs} pairs, batch {args.batch_size}, {args.steps} steps, "
+        f"DPO β=0.1, lr {args.lr}, {os.cpu_count()} CPUs"
     )
     print(
-        f"{'trainer':<8} {'loop s':>8} {'pairs/s':>8} {'total s':>8} {'peak RSS MB':>12}  first/last loss"
+        f"{'trainer':<17}{'whole s':>8}{'pairs/s':>9}{'loop s':>8}{'pairs/s':>9}"
+        f"{'peak RSS MB':>12}{'tok/pair':>9}{'load':>11}  losses"
     )
-    for which, r in results.items():
-        losses = r["losses"]
+    for r in results:
+        losses = " ".join(f"{x:.4f}" for x in r["losses"])
         print(
-            f"{which:<8} {r['loop_s']:8.2f} {pairs / r['loop_s']:8.2f} {r['total_s']:8.2f} {r['peak_rss_mb']:12.0f}"
-            f"  {losses[0]:.4f} / {losses[-1]:.4f}"
+            f"{r['trainer']:<17}{r['whole_s']:8.1f}{r['pairs_per_s_whole']:9.3f}"
+            f"{r['loop_s']:8.1f}{r['pairs_per_s_loop']:9.3f}{r['peak_rss_mb']:12.0f}"
+            f"{r['tokens_per_pair']:9.0f}{r['load_before']:5.1f}-{r['load_after']:<5.1f}  {losses}"
         )
-    print(json.dumps(results))
+    on, off, trl = results
+    gap = max(abs(a - b) for a, b in zip(on["losses"], off["losses"], strict=True))
+    print(f"loss trajectories, sharing on vs off: largest difference {gap:.2e}")
+    print(
+        f"pairgen (sharing) vs TRL: {on['pairs_per_s_whole'] / trl['pairs_per_s_whole']:.2f}x "
+        f"pairs/s over the whole run, {on['pairs_per_s_loop'] / trl['pairs_per_s_loop']:.2f}x "
+        f"in the loop, peak RSS {on['peak_rss_mb'] / trl['peak_rss_mb']:.2f}x TRL's"
+    )
+    for red in reductions:
+        print(
+            f"token reduction {red['dataset']:<14} {red['pairs']:5d} pairs: "
+            f"{red['unshared_tokens_per_pair']:7.1f} -> {red['shared_tokens_per_pair']:7.1f} "
+            f"tokens/pair ({red['tokens_saved']:.0%} fewer), "
+            f"LM-head positions {red['head_positions_saved']:.0%} fewer"
+        )
+    print(json.dumps({"token_reduction": reductions}))
+    for r in results:
+        print(json.dumps(r))
 
 
 if __name__ == "__main__":

@@ -49,7 +49,11 @@ def load_model(name: str, seed: int = 0, cache: Path | None = None) -> LoadedMod
 
 def _from_pretrained(name: str, location: str, source: str) -> LoadedModel:
     from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
+    # The trainer shows its own progress (and none with --quiet): not transformers' bar.
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
     try:
         tokenizer = AutoTokenizer.from_pretrained(location)
         model = AutoModelForCausalLM.from_pretrained(location, dtype=torch.float32)
@@ -58,6 +62,9 @@ def _from_pretrained(name: str, location: str, source: str) -> LoadedModel:
         raise PairgenError(
             f"cannot load model {name!r}{hint}: {type(exc).__name__}: {exc}"
         ) from exc
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
     return LoadedModel(name, model, tokenizer, source)
 
 

@@ -42,6 +42,8 @@ RETIRED = (MANIFEST_NAME, CARD_NAME, PLOTS_DIR, DATA_DIR, REJECTS_DIR)  # in thi
 
 def swap_in(out: Path, staging: Path) -> None:
     """Make the complete build in ``staging`` OUT's output (the caller holds the lock)."""
+    for name in STAGED:  # a build whose every row was rejected writes no data/: the old
+        (staging / name).mkdir(exist_ok=True)  # one must still go, so an empty one comes in
     for path in [p for name in STAGED for p in _tree(staging / name)] + [staging / MANIFEST_NAME]:
         _fsync(path)  # the data is on disk before anything points at it
     had_build = (out / MANIFEST_NAME).is_file()

@@ -16,7 +16,10 @@ from pairgen.build import build
 from pairgen.build import run as build_run
 from pairgen.build.staging import STAGING_NAME
 from pairgen.build.swap import SWAP_NAME, swap_in
+from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.manifest import STATE_DIR
+
+from pairgen_rows import GSM8K_ROWS, write_jsonl
 
 USER_FILES = {"notes.txt": b"mine", "extra/keep.bin": b"\x00\x01"}
 SWAP_RENAMES = 10  # swap.json, 5 old paths out, data and rejects in, manifest, staging aside
@@ -98,3 +101,15 @@ def test_a_readme_in_a_folder_without_a_build_is_the_users(tmp_path: Path) -> No
     build(two_split_spec(tmp_path / "in", out))
     assert (out / "README.md").read_bytes() == b"my project"
     assert (out / "plots/mine.png").read_bytes() == b"png"
+
+
+def test_a_rebuild_with_no_pairs_at_all_leaves_no_old_shard(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(two_split_spec(tmp_path / "in", out))
+    nothing = write_jsonl(tmp_path / "none.jsonl", [GSM8K_ROWS[3]] * 3)  # nothing to corrupt
+    files = {"train": [str(nothing)]}
+    result = build(
+        BuildSpec(out=out, sources=(SourceSpec("gsm8k", backend="files", data_files=files),))
+    )
+    assert result.manifest.files() == ["rejects/gsm8k/train.parquet"]
+    assert sorted(tree(out)) == ["manifest.json", "rejects/gsm8k/train.parquet"]

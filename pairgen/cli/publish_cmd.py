@@ -27,6 +27,7 @@ out_argument = click.argument("out", type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True, help="Only check the existing README.md; write nothing.")
 def card_command(out: Path, templates: Path | None, repo: str | None, check: bool) -> None:
     """OUT/README.md holds YAML metadata for the Hub and `datasets`, and the documentation."""
+    from pairgen.build.lock import output_lock
     from pairgen.manifest import CARD_NAME, read_manifest
     from pairgen.publish.card import write_card
     from pairgen.publish.card_check import check_card, read_card_text
@@ -42,7 +43,9 @@ def card_command(out: Path, templates: Path | None, repo: str | None, check: boo
             raise PairgenError("the card is not valid: " + "; ".join(problems), file=str(path))
         say(f"{path}: valid")
         return
-    path = write_card(out, templates=templates, repo_id=repo)
+    read_manifest(out)  # no build there: fail before the lock creates OUT/.pairgen
+    with output_lock(out, "card"):  # a build swapping shards in must not meet a half card
+        path = write_card(out, templates=templates, repo_id=repo)
     say(f"wrote {path} (validated)")
 
 

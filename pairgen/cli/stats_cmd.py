@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -33,16 +34,18 @@ REJECTS_SQL = (
 )
 def stats_command(out: Path, plots: Path | None, no_plots: bool, output_format: str) -> None:
     """Per source/config/split: pairs, rejects, edit distance and shared suffix; and plots."""
+    from pairgen.build.lock import output_lock
     from pairgen.query.catalog import SUMMARY_SQL, open_catalog, run_query, to_csv, to_json
     from pairgen.query.plots import write_plots
 
-    con = open_catalog(out)
+    con = open_catalog(out)  # no build there: fails before the lock creates OUT/.pairgen
+    # plots in OUT are OUT's files: written under its lock, like a build's
+    writes_out = not no_plots and plots is None
     try:
-        summary = run_query(con, SUMMARY_SQL)
-        reasons = run_query(con, REJECTS_SQL)
-        written = (
-            [] if no_plots else write_plots(con, plots if plots is not None else out / PLOTS_DIR)
-        )
+        with output_lock(out, "stats") if writes_out else nullcontext(out):
+            summary = run_query(con, SUMMARY_SQL)
+            reasons = run_query(con, REJECTS_SQL)
+            written = [] if no_plots else write_plots(con, plots or out / PLOTS_DIR)
     finally:
         con.close()
     if output_format == "csv":

@@ -66,3 +66,11 @@ def whole_message(exc: BaseException, cap: int = MESSAGE_CAP) -> str:
     if len(text) > cap:
         return f"{text[:cap]}…({len(text) - cap} more characters)"
     return text
+
+
+__all__ = [
+    "MESSAGE_CAP",
+    "PairgenError",
+    "RowRejected",
+    "whole_message",
+]

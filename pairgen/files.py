@@ -82,3 +82,14 @@ def _inside(root: Path, relative: str, is_kind: Callable[[int], bool], not_kind:
         elif not stat.S_ISDIR(mode):
             raise PairgenError("not a directory", file=str(current))
     return current
+
+
+__all__ = [
+    "BLOCK_BYTES",
+    "directory_inside",
+    "file_sha256",
+    "json_text",
+    "regular_file_inside",
+    "write_json_atomically",
+    "write_text_atomically",
+]

@@ -175,3 +175,19 @@ REJECT_SCHEMA = pa.schema(
         pa.field("raw", pa.string(), nullable=False),
     ]
 )
+
+
+__all__ = [
+    "CHAR_STAT_FIELDS",
+    "COLUMN_DESCRIPTIONS",
+    "MESSAGE_TYPE",
+    "PAIR_SCHEMA",
+    "PROVENANCE_FIELDS",
+    "REJECT_SCHEMA",
+    "STAT_COLUMNS",
+    "TOKEN_STAT_FIELDS",
+    "Example",
+    "PairDraft",
+    "kept_text",
+    "pair_schema",
+]

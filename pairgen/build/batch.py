@@ -264,3 +264,13 @@ def _token_columns(
         stats.after_first_diff,
     ]
     return dict(zip(names, values, strict=True))
+
+
+__all__ = [
+    "BatchPlan",
+    "BatchResult",
+    "prepared_example",
+    "process_batch",
+    "raw_json",
+    "warm_up",
+]

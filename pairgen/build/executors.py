@@ -145,3 +145,11 @@ def _ray_map(
             yield ray.get(in_flight.popleft())
     while in_flight:
         yield ray.get(in_flight.popleft())
+
+
+__all__ = [
+    "PARENT_POLL_SECONDS",
+    "PR_SET_PDEATHSIG",
+    "die_with_parent",
+    "ordered_map",
+]

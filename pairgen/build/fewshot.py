@@ -53,3 +53,10 @@ def pool_from(examples: Sequence[Example], pool_size: int = DEFAULT_POOL_SIZE) -
     """A pool of the first ``pool_size`` examples that have a correct answer."""
     usable = [e for e in examples if e.solution or e.answer_index is not None]
     return ExemplarPool(tuple(usable[:pool_size]))
+
+
+__all__ = [
+    "DEFAULT_POOL_SIZE",
+    "ExemplarPool",
+    "pool_from",
+]

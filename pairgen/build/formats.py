@@ -32,3 +32,10 @@ def conversational_prompt(
 
 def assistant_message(text: str) -> list[Message]:
     return [{"role": "assistant", "content": text}]
+
+
+__all__ = [
+    "Message",
+    "assistant_message",
+    "conversational_prompt",
+]

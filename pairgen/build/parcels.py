@@ -160,3 +160,17 @@ def unpack(parcel: Parcel) -> Any:
 
 def _in_band(obj: Any) -> Parcel:
     return Parcel(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+__all__ = [
+    "LOCK_NAME",
+    "MIN_OUT_OF_BAND_BYTES",
+    "NEW_LOCK_NAME",
+    "SHARED_MEMORY_DIR",
+    "Parcel",
+    "pack",
+    "parcel_directory",
+    "remove_abandoned",
+    "shared_memory_dir",
+    "unpack",
+]

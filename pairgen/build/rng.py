@@ -130,3 +130,11 @@ class ExampleRandom:
         """The generator of ``source_id``'s ``purpose`` stream (valid until the next call)."""
         self._rng.seed(self.seed_of(source_id, purpose))
         return self._rng
+
+
+__all__ = [
+    "ExampleRandom",
+    "SplitMix64",
+    "example_rng",
+    "example_seed",
+]

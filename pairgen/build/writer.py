@@ -245,3 +245,17 @@ def write_rejects(root: Path, relative: str, table: pa.Table) -> RejectsEntry:
         writer.close()
     os.replace(partial, path)
     return RejectsEntry(path=relative, rows=table.num_rows, sha256=file_sha256(path))
+
+
+__all__ = [
+    "MAX_ROW_GROUP_ROWS",
+    "ROW_GROUP_BYTES",
+    "ROW_OVERHEAD_BYTES",
+    "SHARD_BYTES",
+    "TEXT_COLUMNS",
+    "SplitWriter",
+    "in_background",
+    "parquet_writer",
+    "row_sizes",
+    "write_rejects",
+]

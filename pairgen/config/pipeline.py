@@ -212,3 +212,10 @@ def _options(raw: dict[str, Any], file: str) -> StrategyOptions:
     allowed = {f.name for f in fields(StrategyOptions)}
     _reject_unknown(raw, allowed, file, "options")
     return replace(StrategyOptions(), **raw)
+
+
+__all__ = [
+    "BUILD_KEYS",
+    "SOURCE_KEYS",
+    "load_pipeline",
+]

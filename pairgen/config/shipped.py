@@ -40,3 +40,10 @@ def locate_pipeline(path: Path) -> tuple[Path, Path]:
     raise PairgenError(
         f"pipeline file not found (shipped pipelines: {', '.join(shipped)})", file=str(path)
     )
+
+
+__all__ = [
+    "SUFFIXES",
+    "locate_pipeline",
+    "shipped_pipelines",
+]

@@ -156,3 +156,17 @@ def config_hash(settings: dict[str, Any], configs: dict[str, Any]) -> str:
     }
     payload = json.dumps({"settings": settings, "sources": sources}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
+
+
+__all__ = [
+    "DEFAULT_SEED",
+    "EXECUTORS",
+    "FORMATS",
+    "IMPLIES",
+    "BuildSpec",
+    "SourceSpec",
+    "check_spec",
+    "config_hash",
+    "implied_backend",
+    "with_local_tokenizer_resolved",
+]

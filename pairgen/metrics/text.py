@@ -55,3 +55,9 @@ def edit_stats(chosen: Sequence[Any], rejected: Sequence[Any]) -> EditStats:
         distance, longest, out=np.zeros(len(chosen), dtype=np.float64), where=longest > 0
     )
     return EditStats(chosen_len, rejected_len, distance, normalized, prefix, suffix)
+
+
+__all__ = [
+    "EditStats",
+    "edit_stats",
+]

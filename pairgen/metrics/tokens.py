@@ -111,3 +111,11 @@ def token_stats(tokenizer: Any, chosen: Sequence[str], rejected: Sequence[str]) 
     first_diff = np.where(identical, -1, edits.common_prefix).astype(np.int32)
     after = np.where(identical, 0, np.maximum(edits.chosen_len - edits.common_prefix - 1, 0))
     return TokenStats(edits, first_diff, after.astype(np.int32))
+
+
+__all__ = [
+    "TokenStats",
+    "load_tokenizer",
+    "token_stats",
+    "tokenize",
+]

@@ -203,3 +203,21 @@ def write_card(out: Path, *, templates: Path | None = None, repo_id: str | None 
     partial.write_text(card.text, encoding="utf-8")
     os.replace(partial, path)
     return path
+
+
+__all__ = [
+    "BASE_TAGS",
+    "COMBINED_TEMPLATE",
+    "DEFAULT_TEMPLATES",
+    "SOURCE_TAGS",
+    "TASK_CATEGORIES",
+    "TEMPLATES_ENV",
+    "RenderedCard",
+    "card_metadata",
+    "dataset_infos",
+    "find_templates",
+    "render_card",
+    "size_category",
+    "template_name",
+    "write_card",
+]

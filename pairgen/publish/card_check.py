@@ -245,3 +245,12 @@ def _check_infos(out: Path, data: dict[str, Any], manifest: Manifest) -> list[st
         if info.features != Features.from_arrow_schema(pq.read_schema(out / shard)):
             problems.append(f"config {config!r}: dataset_info features differ from the shards")
     return problems
+
+
+__all__ = [
+    "HUB_LICENSES",
+    "HUB_SIZE_CATEGORIES",
+    "HUB_TASK_CATEGORIES",
+    "check_card",
+    "read_card_text",
+]

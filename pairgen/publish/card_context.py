@@ -246,3 +246,18 @@ def _version() -> str:
         return metadata.version("pairgen")
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+__all__ = [
+    "OPTION_APPLIES",
+    "REPO_PLACEHOLDER",
+    "SIZE_CATEGORIES",
+    "SMAUG_ARXIV",
+    "SMAUG_CITATION",
+    "applicable_options",
+    "entry_source",
+    "loadable_splits",
+    "plot_files",
+    "pretty_name",
+    "template_context",
+]

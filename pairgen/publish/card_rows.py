@@ -85,3 +85,10 @@ def _type_name(kind: pa.DataType) -> str:
     if kind == MESSAGE_TYPE:
         return "list of {role, content} messages"
     return "string" if pa.types.is_string(kind) or pa.types.is_large_string(kind) else str(kind)
+
+
+__all__ = [
+    "EXAMPLE_TEXT_CHARS",
+    "data_fields",
+    "example_rows",
+]

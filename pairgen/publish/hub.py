@@ -354,3 +354,24 @@ def _http_message(status: int | None, endpoint: str, repo_id: str, exc: Exceptio
             "no commit was made"
         )
     return f"the Hub refused the request (HTTP {status}): {whole_message(exc)}; no commit was made"
+
+
+__all__ = [
+    "REGULAR_MAX_BYTES",
+    "REPO_ID",
+    "LocalFile",
+    "PublishPlan",
+    "PublishResult",
+    "check_ready",
+    "default_message",
+    "git_blob_sha1",
+    "hub_errors",
+    "local_files",
+    "plan_publish",
+    "publish",
+    "redact",
+    "remote_files",
+    "resolve_endpoint",
+    "shipped_file",
+    "upload_paths",
+]

@@ -202,3 +202,13 @@ def _option_flags(options: dict[str, Any]) -> list[str]:
 def out_name_of(out: Path) -> str:
     """How the card names the output directory (its last component, never a full path)."""
     return out.resolve().name or "out"
+
+
+__all__ = [
+    "PIPELINE_FILE",
+    "Reproduction",
+    "ordered_splits",
+    "out_name_of",
+    "public_name",
+    "reproduce",
+]

@@ -78,3 +78,13 @@ def explain(exc: duckdb.Error) -> str:
     line = whole_message(exc)
     blocked = isinstance(exc, duckdb.PermissionException) or "configuration has been locked" in line
     return f"{line}: {UNRESTRICTED_HINT}" if blocked else line
+
+
+__all__ = [
+    "REFUSED_STATEMENTS",
+    "UNRESTRICTED_HINT",
+    "check_statements",
+    "explain",
+    "is_restricted",
+    "restrict",
+]

@@ -82,3 +82,11 @@ def _read_bounded(path: Path) -> str:
         raise PairgenError(
             f"query file is not UTF-8 text: {exc.reason} at byte {exc.start}", file=str(path)
         ) from exc
+
+
+__all__ = [
+    "QUERY_FILE_MAX_BYTES",
+    "READY_SUFFIX",
+    "read_sql_file",
+    "ready_queries",
+]

@@ -58,3 +58,9 @@ def _read_stats(out: Path, shard_paths: list[str]) -> tuple[np.ndarray, np.ndarr
     ned = np.concatenate(ned_parts) if ned_parts else np.zeros(0)
     after = np.concatenate(after_parts) if after_parts else np.zeros(0)
     return ned, after
+
+
+__all__ = [
+    "SplitSummary",
+    "summarize",
+]

@@ -119,3 +119,8 @@ def _choices(value: object) -> tuple[list[str], list[str]]:
     if len(clean_texts) > MAX_CHOICES:
         raise RowRejected("too_many_choices", f"{len(clean_texts)} choices (at most {MAX_CHOICES})")
     return clean_texts, clean_labels
+
+
+__all__ = [
+    "ARC",
+]

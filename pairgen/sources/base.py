@@ -194,3 +194,11 @@ class QuestionAnswerSource(Source):
             solution=require_text(row, self.solution_column),
             meta=self.example_meta(row),
         )
+
+
+__all__ = [
+    "QuestionAnswerSource",
+    "Source",
+    "require_text",
+    "require_utf8",
+]

@@ -80,3 +80,9 @@ def _header(path: Path, fmt: DataFormat, delimiter: str) -> list[str] | None:
         raise PairgenError(f"unreadable CSV header: {exc}", file=str(path), row=1) from exc
     except READ_ERRORS as exc:
         raise PairgenError(f"cannot read the file: {exc}", file=str(path)) from exc
+
+
+__all__ = [
+    "BLOCK_BYTES",
+    "iter_csv",
+]

@@ -34,3 +34,8 @@ class GSM8K(QuestionAnswerSource):
   journal={arXiv preprint arXiv:2110.14168},
   year={2021}
 }"""
+
+
+__all__ = [
+    "GSM8K",
+]

@@ -135,3 +135,8 @@ def _answer_index(label: object, count: int) -> int:
             "unknown_answer_key", f"label {label!a} is not an index of {count} endings"
         )
     return index
+
+
+__all__ = [
+    "HellaSwag",
+]

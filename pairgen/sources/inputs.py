@@ -280,3 +280,23 @@ def _iter_hub(
         repeats = ids.repeats(rows, next_row)
         yield RawBatch(split_input.split, recorded, next_row, rows, repeats)
         next_row += batch.num_rows
+
+
+__all__ = [
+    "DEFAULT_BATCH_ROWS",
+    "SAMPLES_DIR",
+    "Backend",
+    "InputRecord",
+    "RawBatch",
+    "SplitInput",
+    "describe_inputs",
+    "directory_revision",
+    "expected_rows",
+    "iter_split",
+    "recorded_hub_location",
+    "recorded_hub_repo",
+    "resolve_hub_revision",
+    "resolve_inputs",
+    "sample_path",
+    "sample_splits",
+]

@@ -80,3 +80,13 @@ def with_raw_text(example: Example) -> Example:
         question=str(raw["question"]),
         choices=tuple(str(choice) for choice in raw["choices"]),
     )
+
+
+__all__ = [
+    "RAW_META_KEY",
+    "WIKIHOW_TAGS",
+    "clean_wikihow_markup",
+    "has_wikihow_markup",
+    "raw_text_meta",
+    "with_raw_text",
+]

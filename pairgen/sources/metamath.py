@@ -49,3 +49,8 @@ class MetaMath(QuestionAnswerSource):
             "type": _optional_text(row, "type"),
             "original_question": _optional_text(row, "original_question"),
         }
+
+
+__all__ = [
+    "MetaMath",
+]

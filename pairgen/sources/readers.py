@@ -291,3 +291,11 @@ def count_rows(path: Path) -> int | None:
         return int(pq.ParquetFile(path).metadata.num_rows)
     except (pa.ArrowInvalid, OSError):
         return None
+
+
+__all__ = [
+    "BLOCK_BYTES",
+    "count_rows",
+    "parse_json",
+    "read_file",
+]

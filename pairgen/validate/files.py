@@ -200,3 +200,15 @@ def brief(exc: BaseException) -> str:
     """The exception's type and whole message on one line (a violation line stays one line)."""
     text = whole_message(exc)
     return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text
+
+
+__all__ = [
+    "READ_ERRORS",
+    "brief",
+    "file_violations",
+    "manifest_shape_problems",
+    "refused_path",
+    "rejects_violations",
+    "schema_difference",
+    "unlisted_files",
+]

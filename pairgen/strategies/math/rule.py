@@ -324,3 +324,10 @@ def reject_reason(
     if drops["in_final_answer"]:
         return "results_only_in_final_answer"
     return "no_result_slot"
+
+
+__all__ = [
+    "analyse",
+    "find_candidates",
+    "reject_reason",
+]

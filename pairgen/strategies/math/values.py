@@ -193,3 +193,25 @@ def math_spans(text: str) -> list[tuple[int, int]]:
 
 
 # Tier 2, a *standalone value*: an inline maths span that holds nothing but one value
+
+
+__all__ = [
+    "CURRENCY",
+    "GAP",
+    "NUMBER",
+    "SEP",
+    "SIGN",
+    "SUFFIX",
+    "VALUE",
+    "VALUE_RE",
+    "Candidate",
+    "asy_spans",
+    "final_answer_start",
+    "final_answer_text",
+    "final_answer_value",
+    "inside",
+    "match_value",
+    "math_spans",
+    "number_value",
+    "problem_values",
+]

@@ -79,3 +79,8 @@ def wrong_value(text: str, rng: random.Random) -> str:
         options = [(ng, a) for a in _number_alternatives(m.group(ng))]
     group, new = options[rng.randrange(len(options))]
     return text[: m.start(group)] + new + text[m.end(group) :]
+
+
+__all__ = [
+    "wrong_value",
+]

@@ -50,15 +50,7 @@ class ChoiceStrategy(Strategy):
 
     name = NAME
     # the prompt too: a labelled completion must be a choice the prompt lists
-    check_columns = (
-        "prompt",
-        "source",
-        "source_id",
-        "pair_index",
-        "edit_start",
-        "chosen_value",
-        "rejected_value",
-    )
+    check_columns = ("prompt", *Strategy.check_columns)
 
     def __init__(self, options: StrategyOptions) -> None:
         if options.choice_template not in CHOICE_TEMPLATES:

@@ -79,6 +79,8 @@ def _open_lock(out: Path, writes: bool) -> int | None:
     for a reader of an OUT it may not write, read-only (None: there is none)."""
     if out.exists() and not out.is_dir():
         raise PairgenError("output path exists and is not a directory", file=str(out))
+    if not writes and not out.exists():
+        return None  # nothing to read: the reader says so; a typo'd path is not created
     lock = out / STATE_DIR / LOCK_NAME
     try:
         lock.parent.mkdir(parents=True, exist_ok=True)

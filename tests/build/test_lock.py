@@ -84,3 +84,11 @@ def test_an_output_path_that_is_a_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "out").write_text("a file")
     with pytest.raises(PairgenError, match="not a directory"), output_lock(tmp_path / "out", "x"):
         pass
+
+
+def test_a_reader_of_a_missing_output_creates_nothing(tmp_path: Path) -> None:
+    from pairgen.publish.hub import publish
+
+    with pytest.raises(PairgenError):
+        publish(tmp_path / "typo", "org/name", dry_run=True)
+    assert not (tmp_path / "typo").exists()

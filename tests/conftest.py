@@ -27,3 +27,18 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     build(spec)
     return out
+
+
+@pytest.fixture
+def hub_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Hub access for this test, even where the machine has network.
+
+    ``datasets`` and ``huggingface_hub`` read ``HF_HUB_OFFLINE`` once, at import; in a full
+    run an earlier test has imported them, so only their own settings still switch it on.
+    """
+    import datasets
+    import huggingface_hub.constants
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)

@@ -119,18 +119,8 @@ def test_hub_backend_reads_a_local_mirror_with_datasets(tmp_path: Path) -> None:
     assert entry.backend == "hub" and entry.hub_repo == "gsm8k-mirror"
 
 
-def test_hub_backend_without_network_names_the_dataset(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # the libraries read HF_HUB_OFFLINE once, at import: in a full run another test has
-    # imported them already, and only their settings still switch the network off (else
-    # a machine with network would download GSM8K here instead of failing)
-    import datasets
-    import huggingface_hub.constants
-
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
-    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+@pytest.mark.usefixtures("hub_offline")
+def test_hub_backend_without_network_names_the_dataset() -> None:
     source = get_source("gsm8k")
     (split_input,) = resolve_inputs(source, "main", "hub", {}, "main", ["train"])
     with pytest.raises(PairgenError, match=r"openai/gsm8k.*OfflineModeIsEnabled"):

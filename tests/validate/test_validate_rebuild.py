@@ -156,9 +156,8 @@ def test_a_changed_input_is_named_per_split(
     )
 
 
-def test_hub_inputs_by_commit_and_local_mirrors(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("hub_offline")
+def test_hub_inputs_by_commit_and_local_mirrors(tmp_path: Path) -> None:
     """A local mirror of a Hub repo is found by name and content hash; a Hub commit that
     cannot be reached (offline) is named per split, not a traceback."""
     mirror = tmp_path / "mirrors" / "gsm8k-copy"
@@ -180,7 +179,6 @@ def test_hub_inputs_by_commit_and_local_mirrors(
         entry["inputs"][0].update(location="hf://datasets/openai/gsm8k", revision="e" * 40)
 
     edit_manifest(out, from_the_hub)
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     (problem,) = validate_output(out, rebuild=True).violations
     assert problem.check == "not_rebuilt" and problem.shard == "manifest.json gsm8k/train"
     assert "not rebuilt: the build failed: " in problem.reason and "openai/gsm8k" in problem.reason

@@ -68,9 +68,4 @@ def whole_message(exc: BaseException, cap: int = MESSAGE_CAP) -> str:
     return text
 
 
-__all__ = [
-    "MESSAGE_CAP",
-    "PairgenError",
-    "RowRejected",
-    "whole_message",
-]
+__all__ = ["MESSAGE_CAP", "PairgenError", "RowRejected", "whole_message"]

@@ -266,11 +266,4 @@ def _token_columns(
     return dict(zip(names, values, strict=True))
 
 
-__all__ = [
-    "BatchPlan",
-    "BatchResult",
-    "prepared_example",
-    "process_batch",
-    "raw_json",
-    "warm_up",
-]
+__all__ = ["BatchPlan", "BatchResult", "prepared_example", "process_batch", "raw_json", "warm_up"]

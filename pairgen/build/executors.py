@@ -147,9 +147,4 @@ def _ray_map(
         yield ray.get(in_flight.popleft())
 
 
-__all__ = [
-    "PARENT_POLL_SECONDS",
-    "PR_SET_PDEATHSIG",
-    "die_with_parent",
-    "ordered_map",
-]
+__all__ = ["PARENT_POLL_SECONDS", "PR_SET_PDEATHSIG", "die_with_parent", "ordered_map"]

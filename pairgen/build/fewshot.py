@@ -55,8 +55,4 @@ def pool_from(examples: Sequence[Example], pool_size: int = DEFAULT_POOL_SIZE) -
     return ExemplarPool(tuple(usable[:pool_size]))
 
 
-__all__ = [
-    "DEFAULT_POOL_SIZE",
-    "ExemplarPool",
-    "pool_from",
-]
+__all__ = ["DEFAULT_POOL_SIZE", "ExemplarPool", "pool_from"]

@@ -34,8 +34,4 @@ def assistant_message(text: str) -> list[Message]:
     return [{"role": "assistant", "content": text}]
 
 
-__all__ = [
-    "Message",
-    "assistant_message",
-    "conversational_prompt",
-]
+__all__ = ["Message", "assistant_message", "conversational_prompt"]

@@ -132,9 +132,4 @@ class ExampleRandom:
         return self._rng
 
 
-__all__ = [
-    "ExampleRandom",
-    "SplitMix64",
-    "example_rng",
-    "example_seed",
-]
+__all__ = ["ExampleRandom", "SplitMix64", "example_rng", "example_seed"]

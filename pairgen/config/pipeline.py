@@ -214,8 +214,4 @@ def _options(raw: dict[str, Any], file: str) -> StrategyOptions:
     return replace(StrategyOptions(), **raw)
 
 
-__all__ = [
-    "BUILD_KEYS",
-    "SOURCE_KEYS",
-    "load_pipeline",
-]
+__all__ = ["BUILD_KEYS", "SOURCE_KEYS", "load_pipeline"]

@@ -42,8 +42,4 @@ def locate_pipeline(path: Path) -> tuple[Path, Path]:
     )
 
 
-__all__ = [
-    "SUFFIXES",
-    "locate_pipeline",
-    "shipped_pipelines",
-]
+__all__ = ["SUFFIXES", "locate_pipeline", "shipped_pipelines"]

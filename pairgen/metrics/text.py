@@ -57,7 +57,4 @@ def edit_stats(chosen: Sequence[Any], rejected: Sequence[Any]) -> EditStats:
     return EditStats(chosen_len, rejected_len, distance, normalized, prefix, suffix)
 
 
-__all__ = [
-    "EditStats",
-    "edit_stats",
-]
+__all__ = ["EditStats", "edit_stats"]

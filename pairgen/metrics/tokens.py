@@ -113,9 +113,4 @@ def token_stats(tokenizer: Any, chosen: Sequence[str], rejected: Sequence[str]) 
     return TokenStats(edits, first_diff, after.astype(np.int32))
 
 
-__all__ = [
-    "TokenStats",
-    "load_tokenizer",
-    "token_stats",
-    "tokenize",
-]
+__all__ = ["TokenStats", "load_tokenizer", "token_stats", "tokenize"]

@@ -87,8 +87,4 @@ def _type_name(kind: pa.DataType) -> str:
     return "string" if pa.types.is_string(kind) or pa.types.is_large_string(kind) else str(kind)
 
 
-__all__ = [
-    "EXAMPLE_TEXT_CHARS",
-    "data_fields",
-    "example_rows",
-]
+__all__ = ["EXAMPLE_TEXT_CHARS", "data_fields", "example_rows"]

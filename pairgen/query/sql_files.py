@@ -84,9 +84,4 @@ def _read_bounded(path: Path) -> str:
         ) from exc
 
 
-__all__ = [
-    "QUERY_FILE_MAX_BYTES",
-    "READY_SUFFIX",
-    "read_sql_file",
-    "ready_queries",
-]
+__all__ = ["QUERY_FILE_MAX_BYTES", "READY_SUFFIX", "read_sql_file", "ready_queries"]

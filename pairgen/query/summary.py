@@ -60,7 +60,4 @@ def _read_stats(out: Path, shard_paths: list[str]) -> tuple[np.ndarray, np.ndarr
     return ned, after
 
 
-__all__ = [
-    "SplitSummary",
-    "summarize",
-]
+__all__ = ["SplitSummary", "summarize"]

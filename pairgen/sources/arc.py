@@ -121,6 +121,4 @@ def _choices(value: object) -> tuple[list[str], list[str]]:
     return clean_texts, clean_labels
 
 
-__all__ = [
-    "ARC",
-]
+__all__ = ["ARC"]

@@ -196,9 +196,4 @@ class QuestionAnswerSource(Source):
         )
 
 
-__all__ = [
-    "QuestionAnswerSource",
-    "Source",
-    "require_text",
-    "require_utf8",
-]
+__all__ = ["QuestionAnswerSource", "Source", "require_text", "require_utf8"]

@@ -82,7 +82,4 @@ def _header(path: Path, fmt: DataFormat, delimiter: str) -> list[str] | None:
         raise PairgenError(f"cannot read the file: {exc}", file=str(path)) from exc
 
 
-__all__ = [
-    "BLOCK_BYTES",
-    "iter_csv",
-]
+__all__ = ["BLOCK_BYTES", "iter_csv"]

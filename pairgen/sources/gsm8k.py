@@ -36,6 +36,4 @@ class GSM8K(QuestionAnswerSource):
 }"""
 
 
-__all__ = [
-    "GSM8K",
-]
+__all__ = ["GSM8K"]

@@ -137,6 +137,4 @@ def _answer_index(label: object, count: int) -> int:
     return index
 
 
-__all__ = [
-    "HellaSwag",
-]
+__all__ = ["HellaSwag"]

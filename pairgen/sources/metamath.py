@@ -51,6 +51,4 @@ class MetaMath(QuestionAnswerSource):
         }
 
 
-__all__ = [
-    "MetaMath",
-]
+__all__ = ["MetaMath"]

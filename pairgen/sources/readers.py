@@ -293,9 +293,4 @@ def count_rows(path: Path) -> int | None:
         return None
 
 
-__all__ = [
-    "BLOCK_BYTES",
-    "count_rows",
-    "parse_json",
-    "read_file",
-]
+__all__ = ["BLOCK_BYTES", "count_rows", "parse_json", "read_file"]

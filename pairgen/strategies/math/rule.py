@@ -326,8 +326,4 @@ def reject_reason(
     return "no_result_slot"
 
 
-__all__ = [
-    "analyse",
-    "find_candidates",
-    "reject_reason",
-]
+__all__ = ["analyse", "find_candidates", "reject_reason"]

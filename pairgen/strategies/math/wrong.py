@@ -81,6 +81,4 @@ def wrong_value(text: str, rng: random.Random) -> str:
     return text[: m.start(group)] + new + text[m.end(group) :]
 
 
-__all__ = [
-    "wrong_value",
-]
+__all__ = ["wrong_value"]

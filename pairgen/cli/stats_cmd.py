@@ -40,12 +40,13 @@ def stats_command(out: Path, plots: Path | None, no_plots: bool, output_format: 
 
     con = open_catalog(out)  # no build there: fails before the lock creates OUT/.pairgen
     # plots in OUT are OUT's files: written under its lock, like a build's
-    writes_out = not no_plots and plots is None
+    target = plots if plots is not None else out / PLOTS_DIR
+    writes_out = not no_plots and out.resolve() in target.resolve().parents
     try:
         with output_lock(out, "stats") if writes_out else nullcontext(out):
             summary = run_query(con, SUMMARY_SQL)
             reasons = run_query(con, REJECTS_SQL)
-            written = [] if no_plots else write_plots(con, plots or out / PLOTS_DIR)
+            written = [] if no_plots else write_plots(con, target)
     finally:
         con.close()
     if output_format == "csv":

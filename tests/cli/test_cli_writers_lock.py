@@ -62,6 +62,9 @@ def test_stats_plots_refuse_while_another_pairgen_writes_out(
     out: Path, held: subprocess.Popen[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert f"pid {held.pid}" in refused(["stats", str(out)], capsys)
+    inside = ["stats", str(out), "--plots", str(out / "figures")]
+    assert f"pid {held.pid}" in refused(inside, capsys)
+    assert not (out / "figures").exists()
     assert not (out / PLOTS_DIR).exists()
     main(["stats", str(out), "--plots", str(tmp_path / "p")])  # nothing into OUT: no lock
     assert (tmp_path / "p").is_dir()

@@ -28,3 +28,28 @@ def test_import_is_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+def test_stage_imports_do_not_shadow_the_api() -> None:
+    """``build``, ``publish`` and ``train`` are functions even after their folders load."""
+    code = (
+        "import pairgen.build.run, pairgen.publish.hub as hub, pairgen.train.trainer\n"
+        "from pairgen import build, publish, train\n"
+        "import pairgen\n"
+        "print(all(callable(f) for f in (build, publish, train, pairgen.build, hub.publish)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "True"
+
+
+def test_api_takes_str_paths(tmp_path) -> None:
+    """Every step of a user's day accepts OUT as a plain string."""
+    import pairgen.build.run  # the stage folder now shadows the name: still callable
+
+    out = str(tmp_path / "out")
+    pairgen.build(pairgen.BuildSpec(out=out, sources=(pairgen.SourceSpec(source="gsm8k"),)))
+    assert pairgen.validate_output(out).ok
+    assert pairgen.write_card(out).name == "README.md"
+    assert pairgen.run_query(pairgen.open_catalog(out), "SELECT count(*) FROM pairs").num_rows == 1

@@ -5,5 +5,9 @@ pools), formats (standard / conversational records), executors and parcels (work
 processes, Ray), writer (Parquet shards), run (the whole build)."""
 
 from pairgen.build.run import build
+from pairgen.callable_stage import make_callable
 
 __all__ = ["build"]
+
+# ``pairgen.build`` is also the API function (see pairgen.callable_stage).
+make_callable(__name__, "pairgen.build.run:build")

@@ -65,7 +65,7 @@ SOURCE_KEYS = {
 
 
 def load_pipeline(
-    path: Path,
+    path: str | Path,
     overrides: dict[str, Any] | None = None,
     defaults: dict[str, Any] | None = None,
 ) -> BuildSpec:
@@ -74,7 +74,7 @@ def load_pipeline(
     ``overrides`` (flags) win over the file; ``defaults`` fill what neither gives, before
     :class:`BuildSpec`'s own defaults (the command line's worker count).
     """
-    path, base = locate_pipeline(path)  # a file, or a shipped pipeline by name
+    path, base = locate_pipeline(Path(path))  # a file, or a shipped pipeline by name
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:

@@ -73,6 +73,10 @@ class BuildSpec:
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
     resume: bool = True  # reuse the splits a killed run of the same build completed
 
+    def __post_init__(self) -> None:
+        # The Python API takes OUT as a str as readily as a Path; everything after uses Path.
+        object.__setattr__(self, "out", Path(self.out))
+
 
 def check_spec(spec: BuildSpec) -> None:
     """Settings of the wrong type or range, as one clear line (pipeline files are YAML)."""

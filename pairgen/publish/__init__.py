@@ -3,4 +3,9 @@
 The dataset card (card, card_context, card_check, templates/) and the Hub upload (hub).
 """
 
+from pairgen.callable_stage import make_callable
+
 __all__: list[str] = []
+
+# ``pairgen.publish`` is also the API function (see pairgen.callable_stage).
+make_callable(__name__, "pairgen.publish.hub:publish")

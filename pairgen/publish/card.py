@@ -187,8 +187,12 @@ def render_card(
     return RenderedCard(text=str(DatasetCard(text)), template=folder / name)
 
 
-def write_card(out: Path, *, templates: Path | None = None, repo_id: str | None = None) -> Path:
+def write_card(
+    out: str | Path, *, templates: str | Path | None = None, repo_id: str | None = None
+) -> Path:
     """Render, check and write ``OUT/README.md`` (atomically); raise if the card is not valid."""
+    out = Path(out)
+    templates = None if templates is None else Path(templates)
     from pairgen.publish.card_check import check_card
 
     manifest = read_manifest(out)

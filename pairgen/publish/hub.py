@@ -199,7 +199,7 @@ def _same_content(item: LocalFile, remote: Any) -> bool:
 
 
 def publish(
-    out: Path,
+    out: str | Path,
     repo_id: str,
     *,
     private: bool = False,
@@ -214,6 +214,7 @@ def publish(
     The output's lock is held throughout (a dry run too: the plan must describe files no
     build is replacing meanwhile), so a build into ``out`` waits for no half-read publish.
     """
+    out = Path(out)
     with output_lock(out, "publish", writes=False):
         return _publish(
             out,

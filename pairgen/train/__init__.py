@@ -14,6 +14,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from pairgen.callable_stage import make_callable
+
 _EXPORTS: dict[str, str] = {
     "LOSSES": "pairgen.train.losses",
     "Hyper": "pairgen.train.losses",
@@ -49,3 +51,6 @@ __all__ = [
     "load_model",
     "train",
 ]
+
+# ``pairgen.train`` is also the API function (see pairgen.callable_stage).
+make_callable(__name__, "pairgen.train.trainer:train")

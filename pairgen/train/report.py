@@ -18,6 +18,7 @@ from typing import Any
 
 from pairgen.errors import PairgenError
 from pairgen.train.report_effects import choice_lines, plot_suffix, suffix_lines
+from pairgen.train.report_text import fmt, seed_runs, table
 
 SMAUG = "Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive"
 PITFALLS = "Common pitfalls of margin-based preference optimization"
@@ -39,14 +40,6 @@ SKIP_REASONS = {
     "edit_beyond_max_length": "their first difference lies beyond the max length",
     "identical_tokens": "chosen and rejected give the same tokens",
 }
-
-
-def seed_runs(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """One ``{"seed", "reference", "losses"}`` per seed (a one-seed run is its own)."""
-    runs: list[dict[str, Any]] | None = report.get("per_seed")
-    if runs:
-        return runs
-    return [{"seed": report["config"].get("seed", 0), **report}]
 
 
 def check_seed(run: dict[str, Any], tolerance: float) -> dict[str, bool]:
@@ -131,15 +124,6 @@ def spread(values: list[Any]) -> tuple[float, float, float] | None:
     return (sum(kept) / len(kept), min(kept), max(kept))
 
 
-def fmt(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if isinstance(value, tuple):
-        mean, low, high = value
-        return f"{mean:.3f} [{low:.3f}, {high:.3f}]"
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
-
-
 def tokenize_sentence(stats: dict[str, Any], max_length: Any) -> str:
     """What tokenization did to the pairs, in words (kept, truncated, skipped and why)."""
     text = f"{stats['read']} pairs read, {stats['kept']} kept"
@@ -161,12 +145,6 @@ def tokenize_warning(report: dict[str, Any]) -> str | None:
         f"warning: {tokenize_sentence(stats, max_length(report)[0])}. "
         "Raise --max-length to keep them whole."
     )
-
-
-def table(header: list[str], body: list[list[str]]) -> list[str]:
-    """A markdown table."""
-    lines = ["| " + " | ".join(header) + " |", "|---" * len(header) + "|"]
-    return lines + ["| " + " | ".join(cells) + " |" for cells in body]
 
 
 def markdown(report: dict[str, Any]) -> str:

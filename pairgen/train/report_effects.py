@@ -11,15 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-
-def _fmt(value: Any) -> str:
-    from pairgen.train.report import fmt
-
-    return fmt(value)
+from pairgen.train.report_text import fmt, seed_runs, table
 
 
 def suffix_lines(report: dict[str, Any]) -> list[str]:
-    from pairgen.train.report import seed_runs, table
 
     losses = [n for n, r in report["losses"].items() if "suffix" in r]
     if not losses:
@@ -41,8 +36,8 @@ def suffix_lines(report: dict[str, Any]) -> list[str]:
                 )
             seed = f"seed {run['seed']}: " if len(runs) > 1 else ""
             corr.append(
-                f"- {name}: {seed}Spearman ρ = {_fmt(s['spearman_rho'])}, "
-                f"p = {_fmt(s['p_value'])} ({s['p_method']}; {s['pairs']} pairs)"
+                f"- {name}: {seed}Spearman ρ = {fmt(s['spearman_rho'])}, "
+                f"p = {fmt(s['p_value'])} ({s['p_method']}; {s['pairs']} pairs)"
             )
     body = [[label, *("; ".join(cells.get((n, label), ["–"])) for n in losses)] for label in labels]
     return [
@@ -61,7 +56,6 @@ def suffix_lines(report: dict[str, Any]) -> list[str]:
 
 
 def choice_lines(report: dict[str, Any]) -> list[str]:
-    from pairgen.train.report import seed_runs, table
 
     runs = seed_runs(report)
     body = []
@@ -72,11 +66,11 @@ def choice_lines(report: dict[str, Any]) -> list[str]:
             continue
         ref = with_choice[0][1]["reference"]
         body.append(
-            [f"reference{seed}", str(ref["questions"]), _fmt(ref["acc"]), _fmt(ref["acc_norm"])]
+            [f"reference{seed}", str(ref["questions"]), fmt(ref["acc"]), fmt(ref["acc_norm"])]
         )
         for name, c in with_choice:
             t = c["trained"]
-            body.append([f"{name}{seed}", str(t["questions"]), _fmt(t["acc"]), _fmt(t["acc_norm"])])
+            body.append([f"{name}{seed}", str(t["questions"]), fmt(t["acc"]), fmt(t["acc_norm"])])
     if not body:
         return []
     return [
@@ -93,7 +87,6 @@ def choice_lines(report: dict[str, Any]) -> list[str]:
 
 def plot_suffix(run_dir: Path, report: dict[str, Any]) -> Path | None:
     """suffix.png: Δ after-edit log-prob against tokens after the edit, one panel per loss."""
-    from pairgen.train.report import seed_runs
 
     losses = [n for n, r in report["losses"].items() if "suffix" in r]
     if not losses:

@@ -82,6 +82,14 @@ TRAIN_FLAGS: dict[str, Flag] = {
     ),
     "dtype": Flag("Autocast dtype (the weights stay float32).", choices=fixed("dtype", DTYPES)),
     "gradient_checkpointing": Flag("Recompute activations in backward to save memory."),
+    "prefix_sharing": Flag(
+        "Forward the prompt and the shared prefix of chosen and rejected once per pair "
+        "(off: two sequences)."
+    ),
+    "logit_chunk": Flag("Completion positions projected onto the vocabulary at a time."),
+    "lora_r": Flag("Train LoRA adapters of this rank (needs peft: pairgen[lora])."),
+    "lora_alpha": Flag("LoRA scale alpha / r (default: 2 * --lora-r)."),
+    "save_model": Flag("Save each trained loss's model and tokenizer to DIR/<loss>/."),
     "progress": Flag("Progress bars on stderr.", ("--progress/--quiet",)),
 }
 

@@ -79,6 +79,7 @@ def run_pairgen(data: Path, args: argparse.Namespace, shared: bool) -> dict[str,
                 progress=False,
                 threads=args.threads,
                 device="cpu",
+                dtype=args.dtype,
                 prefix_sharing=shared,
             )
         )
@@ -119,6 +120,9 @@ def run_trl(data: Path, args: argparse.Namespace) -> dict[str, Any]:
         save_strategy="no",
         report_to=[],
         use_cpu=True,
+        # DPOConfig defaults to bf16=True: on a CPU without native bfloat16 that is an
+        # emulated matmul many times slower than float32.  Same arithmetic as pairgen's.
+        bf16=args.dtype == "bfloat16",
         seed=0,
         disable_tqdm=True,
     )
@@ -194,7 +198,7 @@ def tokenizer_of(model: str) -> Any:
 
 def spawn(which: str, data: Path, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--worker", which, "--data", str(data)]
-    for flag in ("model", "batch_size", "steps", "lr", "max_length", "threads"):
+    for flag in ("model", "batch_size", "steps", "lr", "max_length", "threads", "dtype"):
         value = getattr(args, flag)
         if value is not None:
             cmd += [f"--{flag.replace('_', '-')}", str(value)]
@@ -207,7 +211,7 @@ def spawn(which: str, data: Path, args: argparse.Namespace) -> dict[str, Any]:
         sys.exit(f"{which} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
     pairs = args.steps * args.batch_size
     result = json.loads(line[len("RESULT ") :])
-    return {
+    figures = {
         "trainer": which,
         "pairs": pairs,
         "whole_s": whole,
@@ -217,6 +221,8 @@ def spawn(which: str, data: Path, args: argparse.Namespace) -> dict[str, Any]:
         "load_after": os.getloadavg()[0],
         **result,
     }
+    print(json.dumps(figures), file=sys.stderr, flush=True)  # kept if a later one fails
+    return figures
 
 
 def main() -> None:
@@ -231,6 +237,7 @@ def main() -> None:
     parser.add_argument("--lr", type=float, default=1e-3)
     parser.add_argument("--max-length", type=int, default=512)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--dtype", choices=["float32", "bfloat16"], default="float32")
     parser.add_argument("--reduction", action="append", default=[], metavar="NAME=DIR")
     parser.add_argument("--reduction-pairs", type=int, default=2000)
     parser.add_argument("--worker", choices=TRAINERS, help=argparse.SUPPRESS)
@@ -249,7 +256,7 @@ def main() -> None:
         ]
     print(
         f"{args.model}, {args.pairs} pairs, batch {args.batch_size}, {args.steps} steps, "
-        f"DPO β=0.1, lr {args.lr}, {os.cpu_count()} CPUs"
+        f"DPO β=0.1, lr {args.lr}, {args.dtype}, {os.cpu_count()} CPUs"
     )
     print(
         f"{'trainer':<17}{'whole s':>8}{'pairs/s':>9}{'loop s':>8}{'pairs/s':>9}"

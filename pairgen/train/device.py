@@ -72,6 +72,21 @@ class Precision:
         self.scaler.update()
 
 
+def emulated(precision: Precision) -> bool:
+    """Whether 16-bit autocast on this CPU runs without hardware support (no AVX512-BF16,
+    AMX or AVX512-FP16): then its matmuls are many times slower than float32's."""
+    if precision.device.type != "cpu" or precision.dtype == torch.float32:
+        return False
+    probe = {
+        torch.bfloat16: "_is_mkldnn_bf16_supported",
+        torch.float16: "_is_mkldnn_fp16_supported",
+    }[precision.dtype]
+    try:
+        return not bool(getattr(torch.ops.mkldnn, probe)())
+    except (AttributeError, RuntimeError):  # an older torch: no way to tell
+        return False
+
+
 def enable_checkpointing(model: Any) -> None:
     """Recompute each decoder layer in the backward instead of keeping its activations."""
     enable = getattr(model, "activation_checkpointing_enable", None)
@@ -83,4 +98,11 @@ def enable_checkpointing(model: Any) -> None:
     model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
 
 
-__all__ = ["Precision", "available", "enable_checkpointing", "resolve_device", "resolve_dtype"]
+__all__ = [
+    "Precision",
+    "available",
+    "emulated",
+    "enable_checkpointing",
+    "resolve_device",
+    "resolve_dtype",
+]

@@ -24,7 +24,13 @@ import torch
 
 from pairgen.train.config import DEFAULT_THREADS, TrainConfig
 from pairgen.train.data import TokenizedPair, read_pairs, split_pairs, tokenize_pairs
-from pairgen.train.device import Precision, enable_checkpointing, resolve_device, resolve_dtype
+from pairgen.train.device import (
+    Precision,
+    emulated,
+    enable_checkpointing,
+    resolve_device,
+    resolve_dtype,
+)
 from pairgen.train.effects import held_out_effects
 from pairgen.train.forward import Reference, Run, score
 from pairgen.train.gradients import grad_report
@@ -76,6 +82,11 @@ def start_run(loaded: LoadedModel, cfg: TrainConfig, precision: Precision, phase
     Prefix sharing is used when asked for and the model passes the probe; otherwise
     the run says so in one line and forwards chosen and rejected as two sequences.
     """
+    if emulated(precision):
+        phases.notice(
+            f"{cfg.dtype} on this CPU is emulated (no native 16-bit matmul): expect it to be "
+            "slower than float32; it saves memory, not time"
+        )
     model = loaded.model.to(precision.device)
     if cfg.gradient_checkpointing:
         enable_checkpointing(model)

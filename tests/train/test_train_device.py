@@ -15,7 +15,7 @@ import torch
 
 from pairgen.errors import PairgenError
 from pairgen.train.config import TrainConfig
-from pairgen.train.device import Precision, available
+from pairgen.train.device import Precision, available, emulated
 from pairgen.train.models import load_model
 from pairgen.train.progress import Phases
 from pairgen.train.trainer import start_run, train
@@ -104,3 +104,14 @@ def test_cuda_matches_cpu_and_runs_mixed_precision(pairs_dir: Path, tmp_path: Pa
     assert {m["step"] for m in steps} == {0, 1, 2}
     for dtype in ("bfloat16", "float16"):
         assert finite(run(pairs_dir, tmp_path / dtype, device="cuda", dtype=dtype))
+
+
+def test_emulated_16_bit_on_cpu_is_announced(
+    pairs_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg = TrainConfig(out_dir=pairs_dir, run_dir=tmp_path, dtype="bfloat16")
+    bf16 = Precision(torch.device("cpu"), torch.bfloat16)
+    assert not emulated(Precision(torch.device("cpu")))  # float32 is never emulated
+    start_run(load_model("tiny"), cfg, bf16, Phases(True))
+    announced = "emulated (no native 16-bit matmul)" in capsys.readouterr().err
+    assert announced == emulated(bf16)

@@ -8,10 +8,10 @@ light (no pyarrow): ``pairgen build --help`` reads the names and :data:`BACKENDS
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pairgen.errors import PairgenError
+from pairgen.lazy import lazy_exports
 from pairgen.registry import Registry
 from pairgen.sources.generic.settings import SourceSettings
 
@@ -63,11 +63,8 @@ def source_names() -> list[str]:
     return SOURCES.names()
 
 
-def __getattr__(name: str) -> Any:
-    """``Source``, imported on first use (its module imports pyarrow)."""
-    if name == "Source":
-        return importlib.import_module("pairgen.sources.base").Source
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``Source`` is imported on first use: its module imports pyarrow.
+__getattr__ = lazy_exports(__name__, {"Source": "pairgen.sources.base"})
 
 
 __all__ = ["BACKENDS", "SOURCES", "SOURCE_CLASSES", "Source", "get_source", "source_names"]

@@ -8,10 +8,10 @@ light (no pyarrow): ``pairgen build --help`` reads :class:`StrategyOptions` and
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from pairgen.lazy import lazy_exports
 from pairgen.registry import Registry
 
 if TYPE_CHECKING:
@@ -67,11 +67,10 @@ def strategy_names() -> list[str]:
     return STRATEGIES.names()
 
 
-def __getattr__(name: str) -> Any:
-    """``Strategy`` and ``PairRows``, imported on first use (their module imports pyarrow)."""
-    if name in ("Strategy", "PairRows"):
-        return getattr(importlib.import_module("pairgen.strategies.base"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+# ``Strategy`` and ``PairRows`` are imported on first use: their module imports pyarrow.
+__getattr__ = lazy_exports(
+    __name__, {"Strategy": "pairgen.strategies.base", "PairRows": "pairgen.strategies.base"}
+)
 
 
 __all__ = [

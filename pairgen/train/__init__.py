@@ -11,10 +11,10 @@ for transformers (the models) or matplotlib (the report).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pairgen.callable_stage import make_callable
+from pairgen.lazy import lazy_exports
 
 _EXPORTS: dict[str, str] = {
     "LOSSES": "pairgen.train.losses",
@@ -34,11 +34,7 @@ if TYPE_CHECKING:
     from pairgen.train.trainer import train
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = [

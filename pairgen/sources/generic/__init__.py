@@ -6,8 +6,9 @@ command line's help, which must not import pyarrow through the source classes.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pairgen.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from pairgen.sources.generic.base import KEPT_META_KEY, GenericSource
@@ -28,11 +29,7 @@ _EXPORTS: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_exports(__name__, _EXPORTS)
 
 
 __all__ = [

@@ -9,63 +9,22 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import datasets
 import pytest
 import torch
 import trl  # a dev dependency: this test always runs in CI
 
-from pairgen.train.data import TokenizedPair, first_difference
 from pairgen.train.device import Precision
 from pairgen.train.forward import Run, score
 from pairgen.train.losses import LOSSES, Hyper
-from pairgen.train.tiny import tiny_model
+from pairgen.trl import pairs_from_trl
 
 from train_shards import metamath_pairs, write_shard
+from trl_setup import tiny_dpo_parts
 
 
 def dpo_trainer(out: Path, tmp_path: Path, steps: int) -> Any:
     """TRL's DPOTrainer on the tiny model and a pairgen output read by datasets."""
-    shard = next((out / "data").rglob("*.parquet"))
-    dataset = datasets.load_dataset("parquet", data_files={"train": str(shard)}, split="train")
-    model, tokenizer = tiny_model(seed=0)
-    ref_model, _ = tiny_model(seed=1)  # a different reference, so the log-ratios are not 0
-    args = trl.DPOConfig(
-        output_dir=str(tmp_path / "trl"),
-        per_device_train_batch_size=4,
-        max_steps=steps,
-        learning_rate=1e-3,
-        beta=0.1,
-        logging_steps=1,
-        save_strategy="no",
-        report_to=[],
-        use_cpu=True,
-        seed=0,
-        dataset_num_proc=None,
-        max_length=512,
-    )
-    return trl.DPOTrainer(
-        model=model,
-        ref_model=ref_model,
-        args=args,
-        train_dataset=dataset,
-        processing_class=tokenizer,
-    )
-
-
-def pairs_from_trl(inputs: dict[str, torch.Tensor]) -> list[TokenizedPair]:
-    """pairgen's pairs from the very token ids TRL built (any padding side)."""
-    rows = []
-    for ids, attend, completion in zip(
-        inputs["input_ids"], inputs["attention_mask"], inputs["completion_mask"], strict=True
-    ):
-        real = attend.bool()
-        rows.append((ids[real & ~completion.bool()].tolist(), ids[completion.bool()].tolist()))
-    half = len(rows) // 2
-    out = []
-    for (prompt, chosen), (prompt_l, rejected) in zip(rows[:half], rows[half:], strict=True):
-        assert prompt == prompt_l
-        out.append(TokenizedPair("", prompt, chosen, rejected, first_difference(chosen, rejected)))
-    return out
+    return trl.DPOTrainer(**tiny_dpo_parts(out, tmp_path, steps))
 
 
 @pytest.mark.parametrize("shared", [True, False])

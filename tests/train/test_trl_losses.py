@@ -11,49 +11,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import datasets
 import pytest
 import torch
-from trl.trainer.dpo_config import DPOConfig
 
 from pairgen.train.data import first_difference
 from pairgen.train.forward import Reference, score
 from pairgen.train.losses import get_loss
-from pairgen.train.tiny import tiny_model
 from pairgen.trl import PairgenDPOTrainer, pairs_from_trl
 
 from train_shards import metamath_pairs, write_shard
+from trl_setup import tiny_dpo_parts
 
 
 def trainer_on(out: Path, tmp_path: Path, loss: str, steps: int, **kwargs: Any) -> Any:
-    shard = next((out / "data").rglob("*.parquet"))
-    dataset = datasets.load_dataset("parquet", data_files={"train": str(shard)}, split="train")
-    model, tokenizer = tiny_model(seed=0)
-    ref_model, _ = tiny_model(seed=1)  # a different reference, so the log-ratios are not 0
-    args = DPOConfig(
-        output_dir=str(tmp_path / "trl"),
-        per_device_train_batch_size=4,
-        max_steps=steps,
-        learning_rate=1e-3,
-        beta=0.1,
-        logging_steps=1,
-        save_strategy="no",
-        report_to=[],
-        use_cpu=True,
-        seed=0,
-        dataset_num_proc=None,
-        max_length=512,
-        bf16=False,  # float32 on the CPU: the textbook log-probs below are float32
-    )
-    return PairgenDPOTrainer(
-        model=model,
-        ref_model=ref_model,
-        args=args,
-        train_dataset=dataset,
-        processing_class=tokenizer,
-        loss=loss,
-        **kwargs,
-    )
+    # float32 on the CPU: the textbook log-probs below are float32
+    parts = tiny_dpo_parts(out, tmp_path, steps, bf16=False)
+    return PairgenDPOTrainer(**parts, loss=loss, **kwargs)
 
 
 @torch.no_grad()

@@ -40,7 +40,8 @@ from pairgen.errors import PairgenError, whole_message
 from pairgen.files import regular_file_inside
 from pairgen.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR, read_manifest
 from pairgen.query.sandbox import check_statements, explain, is_restricted, restrict
-from pairgen.record import REJECT_SCHEMA
+from pairgen.record import REJECT_SCHEMA, pair_schema
+from pairgen.sources.generic.settings import kept_columns
 
 HUB_PREFIX = "hf://"
 
@@ -73,7 +74,12 @@ FROM p FULL OUTER JOIN r USING (source, config, split)
 ORDER BY source, config, split
 """
 OUTPUT_FORMATS: tuple[str, ...] = ("table", "csv", "json")
-_DUCKDB_TYPES = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.int32(): "INTEGER"}
+_DUCKDB_SCALARS = {
+    pa.string(): "VARCHAR",
+    pa.int64(): "BIGINT",
+    pa.int32(): "INTEGER",
+    pa.float64(): "DOUBLE",
+}
 
 
 def is_hub_target(target: str | Path) -> bool:
@@ -124,10 +130,32 @@ def _parquet_source(paths: Sequence[str]) -> str:
     return f"read_parquet([{listed}], union_by_name = true)"
 
 
-def _empty_rejects_sql() -> str:
-    """A typed, empty ``rejects`` relation for outputs that have no rejects files."""
-    columns = ", ".join(f"CAST(NULL AS {_DUCKDB_TYPES[f.type]}) AS {f.name}" for f in REJECT_SCHEMA)
+def _duckdb_type(arrow_type: pa.DataType) -> str:
+    """The DuckDB spelling of a shard column's Arrow type (messages: a list of structs)."""
+    if pa.types.is_list(arrow_type):
+        return f"{_duckdb_type(arrow_type.value_type)}[]"
+    if pa.types.is_struct(arrow_type):
+        fields = ", ".join(f"{f.name} {_duckdb_type(f.type)}" for f in arrow_type)
+        return f"STRUCT({fields})"
+    return _DUCKDB_SCALARS[arrow_type]
+
+
+def _empty_sql(schema: pa.Schema) -> str:
+    """A typed, empty relation: a view over no files (a build whose every split was
+    rejected writes no shard; one with no rejects has no rejects files)."""
+    columns = ", ".join(f"CAST(NULL AS {_duckdb_type(f.type)}) AS {f.name}" for f in schema)
     return f"SELECT {columns} WHERE false"
+
+
+def _empty_rejects_sql() -> str:
+    return _empty_sql(REJECT_SCHEMA)
+
+
+def _empty_pairs_sql(out: Path) -> str:
+    """No pair shards at all: the columns the build's shards would have had."""
+    manifest = read_manifest(out)
+    kept = [k for entry in manifest.configs.values() for k in kept_columns(entry.source_settings)]
+    return _empty_sql(pair_schema(manifest.format == "conversational", list(dict.fromkeys(kept))))
 
 
 def view_sources(target: str | Path) -> tuple[str, str]:
@@ -148,7 +176,9 @@ def _views(target: str | Path) -> tuple[str, str, list[str], list[str]]:
     pairs, rejects = shard_files(Path(target))
     pair_paths = [str(p.resolve()) for p in pairs]
     reject_paths = [str(p.resolve()) for p in rejects]
-    pairs_sql = f"SELECT * FROM {_parquet_source(pair_paths)}"
+    pairs_sql = (
+        f"SELECT * FROM {_parquet_source(pair_paths)}" if pairs else _empty_pairs_sql(Path(target))
+    )
     rejects_sql = (
         f"SELECT * FROM {_parquet_source(reject_paths)}" if rejects else _empty_rejects_sql()
     )

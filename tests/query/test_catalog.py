@@ -210,3 +210,27 @@ def test_a_damaged_rejects_file_is_a_clear_error(tmp_path: Path) -> None:
     rejects.write_bytes(rejects.read_bytes()[:100])
     with pytest.raises(PairgenError, match="cannot read rejects"):
         open_catalog(tmp_path / "o")
+
+
+@pytest.mark.parametrize("output_format", ["standard", "conversational"])
+def test_a_build_without_any_pair_shard_is_queryable(tmp_path: Path, output_format: str) -> None:
+    """Every row rejected (HellaSwag's unlabeled test split): no shard is written, and
+    ``pairs`` is an empty view with the shard columns and types; ``rejects`` has the rows."""
+    out = tmp_path / "out"
+    spec = BuildSpec(
+        out=out,
+        sources=(SourceSpec(source="hellaswag", splits=("test",)),),
+        format=output_format,
+    )
+    build(spec)
+    assert shard_files(out)[0] == []
+    con = open_catalog(out)
+    pairs = run_query(con, "SELECT * FROM pairs")
+    assert pairs.num_rows == 0
+    rejects = run_query(con, "SELECT reason, count(*) AS n FROM rejects GROUP BY 1")
+    assert rejects.column("reason").to_pylist() == ["unlabeled"]
+    assert rejects.column("n").to_pylist() == [
+        read_manifest(out).configs["hellaswag"].splits["test"].rows_rejected
+    ]
+    chosen_type = run_query(con, "SELECT chosen FROM pairs").schema.field("chosen").type
+    assert pa.types.is_list(chosen_type) == (output_format == "conversational")

@@ -89,7 +89,10 @@ TRAIN_FLAGS: dict[str, Flag] = {
     "logit_chunk": Flag("Completion positions projected onto the vocabulary at a time."),
     "lora_r": Flag("Train LoRA adapters of this rank (needs peft: pairgen[lora])."),
     "lora_alpha": Flag("LoRA scale alpha / r (default: 2 * --lora-r)."),
-    "save_model": Flag("Save each trained loss's model and tokenizer to DIR/<loss>/."),
+    "save_model": Flag(
+        "Save each trained loss's model and tokenizer to DIR/<loss>/ "
+        "(with --seeds N: DIR/seed-<s>/<loss>/)."
+    ),
     "progress": Flag("Progress bars on stderr.", ("--progress/--quiet",)),
 }
 

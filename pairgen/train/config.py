@@ -73,7 +73,7 @@ class TrainConfig:
     prefix_sharing: bool = True
     lora_r: int | None = None  # LoRA rank (peft); None: train every weight
     lora_alpha: int | None = None  # LoRA scale alpha / r; None: 2 * lora_r
-    save_model: Path | None = None  # DIR/<loss>/: each trained model and the tokenizer
+    save_model: Path | None = None  # DIR/<loss>/ (DIR/seed-<s>/<loss>/ with seeds > 1)
     # Completion positions projected onto the vocabulary at a time: 512 x 49K float32
     # logits (SmolLM2) are 100 MB, and the matmul is still large enough to run at speed.
     logit_chunk: int = 512

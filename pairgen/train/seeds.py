@@ -2,7 +2,9 @@
 
 A verdict from one seed and a few steps can flip with the seed.  Each seed ``s`` in
 ``seed, seed + 1, ...`` is a complete run of its own (initialisation, held-out split,
-batch order; every loss from that seed's same start) written to ``RUN/seed-<s>/``; the
+batch order; every loss from that seed's same start) written to ``RUN/seed-<s>/`` (and,
+with ``--save-model DIR``, its models to ``DIR/seed-<s>/<loss>/``: one seed's models must
+not overwrite another's); the
 report in ``RUN`` keeps each seed's numbers (``per_seed``), shows the mean and the
 min-max range, and validates only if the ordering holds in every seed
 (:func:`pairgen.train.report.verdict`).
@@ -38,7 +40,13 @@ def train_seeds(cfg: TrainConfig) -> dict[str, Any]:
     started = time.perf_counter()
     reports, metrics = [], []
     for seed in range(cfg.seed, cfg.seed + cfg.seeds):
-        one = replace(cfg, seed=seed, seeds=1, run_dir=cfg.run_dir / f"seed-{seed}")
+        one = replace(
+            cfg,
+            seed=seed,
+            seeds=1,
+            run_dir=cfg.run_dir / f"seed-{seed}",
+            save_model=None if cfg.save_model is None else cfg.save_model / f"seed-{seed}",
+        )
         reports.append(train(one))
         metrics += [{**m, "seed": seed} for m in read_metrics(one.run_dir)]
     first = reports[0]

@@ -23,7 +23,11 @@ def test_each_seed_is_its_own_run_and_the_report_spans_them(
     pairs_dir: Path, tmp_path: Path
 ) -> None:
     run = tmp_path / "run"
-    report = train_seeds(TrainConfig(out_dir=pairs_dir, run_dir=run, seeds=2, seed=3, **SETTINGS))
+    models = tmp_path / "models"
+    cfg = TrainConfig(
+        out_dir=pairs_dir, run_dir=run, seeds=2, seed=3, save_model=models, **SETTINGS
+    )
+    report = train_seeds(cfg)
     assert [s["seed"] for s in report["per_seed"]] == [3, 4]
     alone = read_report(run / "seed-4")
     assert report["per_seed"][1]["losses"]["dpo"]["eval"] == alone["losses"]["dpo"]["eval"]
@@ -37,3 +41,8 @@ def test_each_seed_is_its_own_run_and_the_report_spans_them(
     text = (run / "report.md").read_text()
     assert "2 seeds: 3, 4" in text and "[min, max]" in text
     assert read_report(run)["verdict"]["validated"] in (True, False)
+    # each seed's models are kept: the second seed must not overwrite the first
+    for seed in (3, 4):
+        saved = read_report(run / f"seed-{seed}")["losses"]["dpo"]["saved_to"]
+        assert saved == str(models / f"seed-{seed}" / "dpo")
+        assert (models / f"seed-{seed}" / "dpo" / "config.json").is_file()

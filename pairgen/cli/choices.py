@@ -63,4 +63,16 @@ def output_formats() -> tuple[str, ...]:
     return OUTPUT_FORMATS
 
 
-__all__ = ["Choices", "fixed", "output_formats"]
+def format_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--format``, shared by the commands that print the query stage's tables."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=Choices("format", output_formats),
+        default="table",
+        show_default=True,
+        help=f"How {what} printed.",
+    )
+
+
+__all__ = ["Choices", "fixed", "format_option", "output_formats"]

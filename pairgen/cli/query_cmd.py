@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pairgen.cli.choices import Choices, output_formats
+from pairgen.cli.choices import format_option
 from pairgen.cli.console import cell, console, say
 from pairgen.errors import PairgenError
 from pairgen.query.sql_files import QUERY_FILE_MAX_BYTES, ready_queries
@@ -29,14 +29,7 @@ CELL_CHARS = 80
     help=f"Read the SQL from a file (at most {QUERY_FILE_MAX_BYTES // 1024} KiB), "
     f"or name a ready query: {', '.join(ready_queries())}.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=Choices("format", output_formats),
-    default="table",
-    show_default=True,
-    help="How the rows are printed.",
-)
+@format_option("the rows are")
 @click.option(
     "--db", type=click.Path(path_type=Path), help="Also keep a DuckDB catalog file with the views."
 )

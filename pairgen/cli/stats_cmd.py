@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from pairgen.cli.choices import Choices, output_formats
+from pairgen.cli.choices import format_option
 from pairgen.cli.console import cell, console, say
 from pairgen.manifest import PLOTS_DIR
 
@@ -24,14 +24,7 @@ REJECTS_SQL = (
     "--plots", type=click.Path(path_type=Path), help="Where to write the PNGs (default OUT/plots)."
 )
 @click.option("--no-plots", is_flag=True, help="Only the tables.")
-@click.option(
-    "--format",
-    "output_format",
-    type=Choices("format", output_formats),
-    default="table",
-    show_default=True,
-    help="How the summary is printed.",
-)
+@format_option("the summary is")
 def stats_command(out: Path, plots: Path | None, no_plots: bool, output_format: str) -> None:
     """Per source/config/split: pairs, rejects, edit distance and shared suffix; and plots."""
     from pairgen.build.lock import output_lock

@@ -20,6 +20,7 @@ from pairgen.build.formats import assistant_message, conversational_prompt
 from pairgen.build.rng import ExampleRandom
 from pairgen.errors import RowRejected
 from pairgen.metrics import edit_stats, load_tokenizer, token_stats
+from pairgen.metrics.tokenizer_identity import TokenizerRef
 from pairgen.record import (
     REJECT_SCHEMA,
     TOKEN_STAT_FIELDS,
@@ -48,7 +49,7 @@ class BatchPlan:
     seed: int
     shots: int = 0
     pool: ExemplarPool = field(default_factory=lambda: ExemplarPool(()))
-    tokenizer: str | None = None
+    tokenizer: TokenizerRef | None = None  # loaded from .load, recorded as .recorded
     format: str = "standard"
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
     source_settings: SourceSettings | None = None  # a generic source's configuration
@@ -244,16 +245,16 @@ def _pairs_table(plan: BatchPlan, collected: _Collected) -> pa.Table:
 
 
 def _token_columns(
-    tokenizer_name: str | None, chosen: list[str], rejected: list[str]
+    tokenizer: TokenizerRef | None, chosen: list[str], rejected: list[str]
 ) -> dict[str, Any]:
     """Token statistics columns; all null when the build has no tokenizer."""
     names = [f.name for f in TOKEN_STAT_FIELDS]
-    if tokenizer_name is None:
+    if tokenizer is None:
         return {name: [None] * len(chosen) for name in names}
-    stats = token_stats(load_tokenizer(tokenizer_name), chosen, rejected)
+    stats = token_stats(load_tokenizer(tokenizer.load), chosen, rejected)
     edits = stats.edits
     values: list[Any] = [
-        [tokenizer_name] * len(chosen),
+        [tokenizer.recorded] * len(chosen),
         edits.chosen_len,
         edits.rejected_len,
         edits.levenshtein,

@@ -14,6 +14,7 @@ from pairgen.build.batch import BatchPlan, prepared_example
 from pairgen.build.fewshot import ExemplarPool, pool_from
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError, RowRejected
+from pairgen.metrics.tokenizer_identity import TokenizerRef
 from pairgen.record import Example
 from pairgen.sources import Source, get_source
 from pairgen.sources.inputs import (
@@ -38,8 +39,9 @@ class ResolvedSource:
     plan: BatchPlan
 
 
-def resolve_sources(spec: BuildSpec) -> list[ResolvedSource]:
-    """Check every source of the build and prepare its batch plan (no output written)."""
+def resolve_sources(spec: BuildSpec, tokenizer: TokenizerRef | None = None) -> list[ResolvedSource]:
+    """Check every source of the build and prepare its batch plan (no output written);
+    ``tokenizer`` is ``spec.tokenizer`` resolved (the build resolves it once)."""
     resolved: list[ResolvedSource] = []
     seen: set[str] = set()
     for source_spec in spec.sources:
@@ -62,7 +64,7 @@ def resolve_sources(spec: BuildSpec) -> list[ResolvedSource]:
             seed=spec.seed,
             shots=spec.shots,
             pool=exemplar_pool(spec, source_spec, source, config, inputs, strategy),
-            tokenizer=spec.tokenizer,
+            tokenizer=tokenizer,
             format=spec.format,
             max_field_chars=spec.max_field_chars,
             source_settings=source_spec.settings,

@@ -31,7 +31,7 @@ from pairgen.build.resolve import ResolvedSource, resolve_sources
 from pairgen.build.staging import STAGING_NAME, Staging
 from pairgen.build.swap import finish_swap, swap_in
 from pairgen.build.writer import SplitWriter, in_background, write_rejects
-from pairgen.config.spec import BuildSpec, check_spec, config_hash, with_local_tokenizer_resolved
+from pairgen.config.spec import BuildSpec, check_spec, config_hash
 from pairgen.errors import PairgenError
 from pairgen.files import json_text, write_text_atomically
 from pairgen.manifest import (
@@ -47,6 +47,7 @@ from pairgen.manifest import (
     rejects_path,
 )
 from pairgen.metrics import load_tokenizer
+from pairgen.metrics.tokenizer_identity import TokenizerRef, tokenizer_ref
 from pairgen.record import REJECT_SCHEMA, pair_schema
 from pairgen.sources.fields import DEFAULT_MAX_FIELD_CHARS
 from pairgen.sources.generic.settings import kept_columns
@@ -85,31 +86,39 @@ def build(spec: BuildSpec, progress: ProgressCallback | None = None) -> BuildRes
     as it was (or, past the swap's commit point, the new one, completed by the next run).
     """
     check_spec(spec)
-    spec = with_local_tokenizer_resolved(spec)
-    if spec.tokenizer is not None:
-        load_tokenizer(spec.tokenizer)  # fail early, in the parent, with a clear message
+    tokenizer = tokenizer_ref(spec.tokenizer) if spec.tokenizer is not None else None
+    if tokenizer is not None:
+        load_tokenizer(tokenizer.load)  # fail early, in the parent, with a clear message
     fresh = not spec.out.exists()
     with output_lock(spec.out, "build") as state:
         with writing(spec.out):
             finish_swap(spec.out, state / STAGING_NAME)  # a killed run's, if any
         refuse_unmanaged(spec.out)
         try:
-            return build_locked(spec, state, progress)
+            return build_locked(spec, state, progress, tokenizer)
         except PairgenError:
             if fresh and not (state / STAGING_NAME).exists():
                 shutil.rmtree(spec.out, ignore_errors=True)  # bad input: leave no empty OUT
             raise
 
 
-def build_locked(spec: BuildSpec, state: Path, progress: ProgressCallback | None) -> BuildResult:
-    """The build proper, with OUT's lock held and any earlier swap finished."""
-    resolved = resolve_sources(spec)
+def build_locked(
+    spec: BuildSpec,
+    state: Path,
+    progress: ProgressCallback | None,
+    tokenizer: TokenizerRef | None = None,
+) -> BuildResult:
+    """The build proper, with OUT's lock held and any earlier swap finished.
+
+    ``tokenizer`` is ``spec.tokenizer`` resolved: outputs record its portable name
+    (:mod:`pairgen.metrics.tokenizer_identity`), never a path of this machine."""
+    resolved = resolve_sources(spec, tokenizer)
     settings = {
         "seed": spec.seed,
         "format": spec.format,
         "shots": spec.shots,
         "pool_size": spec.pool_size,
-        "tokenizer": spec.tokenizer,
+        "tokenizer": tokenizer.recorded if tokenizer is not None else None,
         "options": asdict(spec.options),
     }
     if spec.max_field_chars != DEFAULT_MAX_FIELD_CHARS:  # default builds hash as before

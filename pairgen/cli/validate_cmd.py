@@ -36,8 +36,20 @@ if TYPE_CHECKING:
     help="Where --rebuild looks for the input files the manifest names, by name and "
     "checksum (repeatable; default: the current directory).",
 )
+@click.option(
+    "--tokenizer",
+    metavar="PATH",
+    help="The local tokenizer the build used (its folder or tokenizer.json), to recheck the "
+    "token columns and --rebuild; the output records it by name and content hash only.",
+)
 def validate_command(
-    out: Path, show: int, as_json: bool, quiet: bool, rebuild: bool, input_dirs: tuple[Path, ...]
+    out: Path,
+    show: int,
+    as_json: bool,
+    quiet: bool,
+    rebuild: bool,
+    input_dirs: tuple[Path, ...],
+    tokenizer: str | None,
 ) -> None:
     """Recomputes every statistic and checks every invariant, checksum and count of the build
     in OUT.  Exit status 1 when anything is wrong (all violations are counted), or when
@@ -46,7 +58,11 @@ def validate_command(
 
     with RowProgress(enabled=not quiet, unit="pairs") as bar:
         report = validate_output(
-            out, progress=_pair_counter(out, bar), rebuild=rebuild, input_dirs=input_dirs
+            out,
+            progress=_pair_counter(out, bar),
+            rebuild=rebuild,
+            input_dirs=input_dirs,
+            tokenizer=tokenizer,
         )
     if as_json:
         say(json.dumps(report_document(report), indent=2))
@@ -89,6 +105,7 @@ def report_document(report: ValidationReport) -> dict[str, Any]:
         "violations": [asdict(v) for v in report.violations],
         "rebuilt": [asdict(r) for r in report.rebuilt],
         "rebuild_seconds": round(report.rebuild_seconds, 3),
+        "notes": report.notes,
     }
 
 
@@ -99,6 +116,8 @@ def print_report(report: ValidationReport, show: int, quiet: bool = False) -> No
         f"{report.pairs_checked:,} pairs in {report.shards_checked} shards, "
         f"{report.seconds:.2f} s ({rate:,.0f} pairs/s)"
     )
+    for note in report.notes:  # what was not checked: said even with --quiet
+        say(f"note: {note}")
     for rebuilt in report.rebuilt:
         if rebuilt.status != "identical" or not quiet:
             say(f"rebuild: {rebuilt}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -130,18 +130,6 @@ def implied_backend(backend: str | None, implied: Mapping[str, str], from_name: 
     return backend
 
 
-def with_local_tokenizer_resolved(spec: BuildSpec) -> BuildSpec:
-    """A tokenizer given as a relative local path, made absolute.
-
-    The name is stored in every shard's ``tokenizer`` column and ``pairgen validate``
-    reloads it from there, possibly from another working directory; a relative path would
-    then be taken for a Hub id.
-    """
-    if spec.tokenizer is None or not Path(spec.tokenizer).exists():
-        return spec
-    return replace(spec, tokenizer=str(Path(spec.tokenizer).resolve()))
-
-
 def config_hash(settings: dict[str, Any], configs: dict[str, Any]) -> str:
     """sha256 of every *resolved* setting that decides the shards' content.
 
@@ -172,5 +160,4 @@ __all__ = [
     "check_spec",
     "config_hash",
     "implied_backend",
-    "with_local_tokenizer_resolved",
 ]

@@ -35,8 +35,11 @@ def load_tokenizer(name_or_path: str) -> Any:
     """A Hugging Face tokenizer, cached per process (each worker loads it once).
 
     Through transformers' ``AutoTokenizer`` when it is installed (``pairgen[train]``);
-    the core install reads the ``tokenizer.json`` with ``tokenizers`` alone.
+    the core install, and a path to a ``tokenizer.json`` file (which ``AutoTokenizer``
+    takes for a Hub id), read the ``tokenizer.json`` with ``tokenizers`` alone.
     """
+    if Path(name_or_path).is_file():
+        return _load_tokenizer_json(name_or_path)
     try:
         from transformers import AutoTokenizer
     except ImportError:

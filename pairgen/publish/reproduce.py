@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from pairgen.manifest import ConfigEntry, Manifest
+from pairgen.metrics.tokenizer_identity import local_name
 from pairgen.sources import get_source
 from pairgen.sources.fields import DEFAULT_MAX_FIELD_CHARS
 from pairgen.sources.inputs import sample_splits
@@ -60,7 +61,7 @@ def _settings(manifest: Manifest, out_name: str) -> dict[str, Any]:
         "seed": manifest.seed,
         "shots": manifest.shots,
         "format": manifest.format,
-        "tokenizer": public_name(manifest.tokenizer) if manifest.tokenizer else None,
+        "tokenizer": _tokenizer_argument(manifest.tokenizer) if manifest.tokenizer else None,
         "options": dict(manifest.options),
     } | _max_field_chars(manifest)
 
@@ -168,12 +169,19 @@ def _command(manifest: Manifest, entry: ConfigEntry, out_name: str) -> str:
     if manifest.format != "standard":
         args += ["--format", manifest.format]
     if manifest.tokenizer:
-        args += ["--tokenizer", public_name(manifest.tokenizer)]
+        args += ["--tokenizer", _tokenizer_argument(manifest.tokenizer)]
     args += _option_flags(manifest.options)
     for limit in _max_field_chars(manifest).values():
         args += ["--max-field-chars", str(limit)]
     args += ["--out", out_name]
     return shlex.join(args)
+
+
+def _tokenizer_argument(recorded: str) -> str:
+    """``--tokenizer`` as the command passes it: a Hub id as is, a local tokenizer by its
+    folder or file name (the card names its content hash; a folder of that name holding
+    it rebuilds the same bytes), an older build's path by its last component."""
+    return public_name(local_name(recorded))
 
 
 def _max_field_chars(manifest: Manifest) -> dict[str, int]:

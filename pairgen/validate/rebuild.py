@@ -20,6 +20,7 @@ never touches OUT.
 from __future__ import annotations
 
 import filecmp
+import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -39,12 +40,14 @@ from pairgen.manifest import (
     library_versions,
     read_manifest,
 )
+from pairgen.metrics.tokenizer_identity import is_local_name, local_name
 from pairgen.sources import get_source
 from pairgen.sources.generic.settings import SourceSettings
 from pairgen.sources.inputs import directory_revision, sample_path
 from pairgen.strategies import StrategyOptions
 from pairgen.validate.files import refused_path
 from pairgen.validate.rows import Violation
+from pairgen.validate.token_recheck import TokenRecheck
 
 # Settings of the manifest that are not BuildSpec fields of the same name.
 _NOT_SETTINGS = ("out", "sources", "options")
@@ -68,12 +71,15 @@ class SplitRebuild:
 
 
 def rebuild_and_compare(
-    out: Path, input_dirs: Sequence[Path] = ()
+    out: Path, input_dirs: Sequence[Path] = (), tokens: TokenRecheck | None = None
 ) -> tuple[list[SplitRebuild], list[Violation]]:
     """Rebuild every split of ``out`` whose inputs are reachable and compare the bytes.
 
     Input files are recorded by name and sha256 (never a path on the building machine):
-    they are looked for in ``input_dirs`` (default: the current directory) and below.
+    they are looked for in ``input_dirs`` (default: the current directory) and below.  A
+    local tokenizer is recorded by name and content hash: it must be handed back in
+    ``tokens`` (``validate --tokenizer PATH``, hash already checked), else nothing is
+    rebuilt.
     """
     out = Path(out)
     manifest = read_manifest(out)
@@ -81,9 +87,10 @@ def rebuild_and_compare(
     results: list[SplitRebuild] = []
     violations: list[Violation] = []
     with tempfile.TemporaryDirectory(prefix="pairgen-rebuild-") as scratch:
+        tokenizer, missing = _tokenizer(manifest.tokenizer, tokens or TokenRecheck(), Path(scratch))
         for config, entry in manifest.configs.items():
             found, problems = _rebuild_config(
-                out, manifest, config, entry, finder, Path(scratch) / config
+                out, manifest, config, entry, finder, Path(scratch) / config, (tokenizer, missing)
             )
             results += found
             violations += problems
@@ -97,9 +104,10 @@ def _rebuild_config(
     entry: ConfigEntry,
     finder: _InputFinder,
     scratch: Path,
+    tokenizer: tuple[str | None, str | None],
 ) -> tuple[list[SplitRebuild], list[Violation]]:
     located = {split: finder.locate(entry, split) for split in entry.splits}
-    unreachable = {split: reason for split, (_, reason) in located.items()}
+    unreachable = {split: tokenizer[1] or reason for split, (_, reason) in located.items()}
     if manifest.shots and "train" not in entry.splits:
         pool = _pool_unreachable(entry)
         unreachable = {split: reason or pool for split, reason in unreachable.items()}
@@ -107,7 +115,7 @@ def _rebuild_config(
     if splits:
         paths = {split: located[split][0] for split in splits}
         try:
-            rebuilt = build(_spec(manifest, entry, paths, scratch)).manifest
+            rebuilt = build(_spec(manifest, entry, paths, scratch, tokenizer[0])).manifest
         except PairgenError as exc:  # the Hub unreachable, a tokenizer gone, ...
             unreachable.update({split: f"the build failed: {exc}" for split in splits})
             splits = ()
@@ -190,6 +198,27 @@ class _InputFinder:
                 yield from folder.rglob(Path(name).name)
 
 
+def _tokenizer(
+    recorded: str | None, tokens: TokenRecheck, scratch: Path
+) -> tuple[str | None, str | None]:
+    """What the rebuild passes as ``--tokenizer``, or why it cannot rebuild at all.
+
+    A local tokenizer handed back under another name is linked under the recorded name,
+    so the rebuild records the very name the build did (the name is part of the bytes).
+    """
+    if recorded is None or not is_local_name(recorded):
+        return recorded, None  # a Hub id (or an older build's path): loaded as recorded
+    path = tokens.target(recorded)
+    if path is None:
+        return None, (
+            f"the build used the local tokenizer {recorded}; pass --tokenizer PATH to rebuild"
+        )
+    link = scratch / "tokenizer" / local_name(recorded)
+    link.parent.mkdir()
+    os.symlink(path, link, target_is_directory=Path(path).is_dir())
+    return str(link), None
+
+
 def _pool_unreachable(entry: ConfigEntry) -> str | None:
     """The few-shot pool of a build without its train split came from train all the same."""
     if entry.backend == "files":
@@ -201,10 +230,15 @@ def _pool_unreachable(entry: ConfigEntry) -> str | None:
 
 
 def _spec(
-    manifest: Manifest, entry: ConfigEntry, paths: dict[str, list[Path]], out: Path
+    manifest: Manifest,
+    entry: ConfigEntry,
+    paths: dict[str, list[Path]],
+    out: Path,
+    tokenizer: str | None = None,
 ) -> BuildSpec:
     """The build of some splits of one config exactly as the manifest recorded it, from
-    the inputs found again (``paths``: files, or a Hub mirror's folder)."""
+    the inputs found again (``paths``: files, or a Hub mirror's folder) and the
+    ``tokenizer`` to load (see :func:`_tokenizer`)."""
     mirror = next((p[0] for p in paths.values() if p and p[0].is_dir()), None)
     revisions = [r.revision for r in entry.inputs if r.location.startswith("hf://")]
     source = SourceSpec(
@@ -225,6 +259,7 @@ def _spec(
         for f in fields(BuildSpec)
         if f.name not in _NOT_SETTINGS and hasattr(manifest, f.name)
     }
+    settings["tokenizer"] = tokenizer
     return BuildSpec(
         out=out,
         sources=(source,),

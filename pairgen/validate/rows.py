@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from pairgen.metrics import edit_stats, load_tokenizer, token_stats
 from pairgen.validate.strategy_checks import QuestionGroups, StrategyChecks, check_strategies
+from pairgen.validate.token_recheck import TokenRecheck
 from pairgen.validate.violations import (
     Finding,
     ShardContext,
@@ -154,12 +155,18 @@ def check_char_stats(
 
 
 def check_token_stats(
-    batch: pa.RecordBatch, chosen: list[str], rejected: list[str]
+    batch: pa.RecordBatch,
+    chosen: list[str],
+    rejected: list[str],
+    tokens: TokenRecheck | None = None,
 ) -> list[Finding]:
-    """Token statistics vs a re-tokenization, per tokenizer named in the ``tokenizer`` column.
+    """Token statistics vs a re-tokenization, per tokenizer named in the ``tokenizer`` column
+    (reloaded as ``tokens`` says: a local one only when it was handed back).
 
-    Rows without a tokenizer must have no token statistics at all.
+    Rows without a tokenizer must have no token statistics at all; a local tokenizer other
+    than the manifest's is a violation, since nothing could recheck its rows.
     """
+    tokens = tokens or TokenRecheck()
     names = batch.column("tokenizer")
     found: list[Finding] = []
     untokenized = np.flatnonzero(~pc.is_valid(names).to_numpy(zero_copy_only=False))
@@ -171,9 +178,15 @@ def check_token_stats(
         ]
     for name in pc.unique(names.drop_null()).to_pylist():
         rows = np.flatnonzero(true_mask(pc.equal(names, name)))
+        target = tokens.target(name)
+        if target is None:
+            if name != tokens.recorded:
+                reason = f"tokenizer is {name} but the manifest records {tokens.recorded}"
+                found += [(int(i), reason, "provenance") for i in rows]
+            continue
         sub = batch.take(pa.array(rows))
         stats = token_stats(
-            load_tokenizer(name), [chosen[i] for i in rows], [rejected[i] for i in rows]
+            load_tokenizer(target), [chosen[i] for i in rows], [rejected[i] for i in rows]
         )
         computed = {
             **{
@@ -189,7 +202,11 @@ def check_token_stats(
 
 
 def check_batch(
-    batch: pa.RecordBatch, ctx: ShardContext, checks: StrategyChecks, groups: QuestionGroups
+    batch: pa.RecordBatch,
+    ctx: ShardContext,
+    checks: StrategyChecks,
+    groups: QuestionGroups,
+    tokens: TokenRecheck | None = None,
 ) -> list[Violation]:
     """Every row check on one batch of a pair shard."""
     chosen = completion_texts(batch.column("chosen"))
@@ -197,7 +214,7 @@ def check_batch(
     found = check_provenance(batch, ctx) + check_messages(batch)
     char_found, prefix, suffix = check_char_stats(batch, chosen, rejected)
     found += char_found
-    found += check_token_stats(batch, chosen, rejected)
+    found += check_token_stats(batch, chosen, rejected, tokens)
     found += check_strategies(batch, (chosen, rejected), prefix, suffix, ctx, checks, groups)
     found.sort(key=lambda f: f[0])
     return [

@@ -18,7 +18,8 @@ Three layers, each reported as :class:`~pairgen.validate.rows.Violation` (shard,
 
 :func:`validate_output` never raises for a broken output (it reports); it raises
 :class:`~pairgen.errors.PairgenError` only when it cannot even start (no manifest) or
-cannot finish honestly (a tokenizer named in the shards cannot be loaded).
+cannot finish honestly (a tokenizer named in the shards cannot be loaded, or the
+``tokenizer`` handed back is not the build's).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ from pairgen.validate.rows import (
     Violation,
     check_batch,
 )
+from pairgen.validate.token_recheck import TokenRecheck, not_rechecked_note, token_recheck
 
 ProgressCallback = Callable[[str, int], None]
 
@@ -73,6 +75,7 @@ class ValidationReport:
     seconds: float = 0.0
     rebuilt: list[SplitRebuild] = field(default_factory=list)  # with ``rebuild=True``
     rebuild_seconds: float = 0.0  # not in ``seconds``, which times the checks
+    notes: list[str] = field(default_factory=list)  # what was not checked, and why
 
     @property
     def ok(self) -> bool:
@@ -87,6 +90,7 @@ class _SplitState:
     """What the row checks of one split accumulate for the split-level checks."""
 
     checks: StrategyChecks
+    tokens: TokenRecheck
     ids: list[pa.Array] = field(default_factory=list)
     source_ids: list[pa.Array] = field(default_factory=list)
     groups: QuestionGroups = field(default_factory=QuestionGroups)
@@ -100,10 +104,15 @@ def validate_output(
     *,
     rebuild: bool = False,
     input_dirs: Sequence[Path] = (),
+    tokenizer: str | None = None,
 ) -> ValidationReport:
     """Check every shard, checksum, count and row invariant of the build in ``out``; with
     ``rebuild``, also build it again from its recorded inputs (input files looked for in
-    ``input_dirs``) and compare the bytes (:mod:`pairgen.validate.rebuild`)."""
+    ``input_dirs``) and compare the bytes (:mod:`pairgen.validate.rebuild`).
+
+    ``tokenizer`` hands back the local tokenizer the build used (its path), which the
+    output records by name and content hash only; without it that tokenizer's token
+    columns are not rechecked (a note in the report) and no split is rebuilt."""
     started = time.perf_counter()
     out = Path(out)
     report = ValidationReport(out=out)
@@ -121,18 +130,31 @@ def validate_output(
     shots = manifest.get("shots") if isinstance(manifest.get("shots"), int) else None
     schema = pair_schema(conversational)
     checks = _strategy_checks(manifest, report)
+    tokens = token_recheck(manifest.get("tokenizer"), tokenizer)
+    if tokens.skipped and tokens.recorded is not None:
+        report.notes.append(not_rechecked_note(tokens.recorded))
     listed: set[str] = set()
     for config, entry in _configs(manifest, report):
         kept = kept_columns(entry.get("source_settings"))
         config_schema = pair_schema(conversational, kept) if kept else schema
         for split, info in entry.get("splits", {}).items():
             listed |= _validate_split(
-                out, config, split, entry, info, config_schema, report, progress, checks, shots
+                out,
+                config,
+                split,
+                entry,
+                info,
+                config_schema,
+                report,
+                progress,
+                checks,
+                shots,
+                tokens,
             )
     report.violations += unlisted_files(out, listed)
     report.seconds = time.perf_counter() - started
     if rebuild:
-        report.rebuilt, found = rebuild_and_compare(out, input_dirs)
+        report.rebuilt, found = rebuild_and_compare(out, input_dirs, tokens)
         report.violations += found
         report.rebuild_seconds = time.perf_counter() - started - report.seconds
     return report
@@ -171,6 +193,7 @@ def _validate_split(
     progress: ProgressCallback | None,
     checks: StrategyChecks,
     shots: int | None = None,
+    tokens: TokenRecheck | None = None,
 ) -> set[str]:
     """Check one split's counts, shards and rejects; return the paths it lists."""
     where = f"{MANIFEST_NAME} {config}/{split}"
@@ -196,7 +219,7 @@ def _validate_split(
         found.append(
             Violation(where, None, f"pairs {pairs} != the sum of the shard row counts", "manifest")
         )
-    state = _SplitState(checks)
+    state = _SplitState(checks, tokens or TokenRecheck())
     listed = set()
     for index, shard in enumerate(shards):
         listed.add(shard["path"])
@@ -247,7 +270,9 @@ def _validate_shard(
         try:
             batch = _read_group(parquet, group)
             # decoding errors surface only when the checks convert the text to Python
-            report.violations += check_batch(batch, batch_ctx, state.checks, state.groups)
+            report.violations += check_batch(
+                batch, batch_ctx, state.checks, state.groups, state.tokens
+            )
         except READ_ERRORS as exc:
             reason = f"row group {group} (rows from {first_row}) cannot be read: {brief(exc)}"
             report.violations.append(Violation(ctx.shard, None, reason, "unreadable"))

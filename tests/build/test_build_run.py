@@ -161,9 +161,10 @@ def test_rebuilding_removes_the_stale_card_and_plots(tmp_path: Path, gsm8k_file:
     assert not (out / "README.md").exists() and not (out / "plots").exists()
 
 
-def test_a_relative_tokenizer_path_is_stored_absolute(
+def test_a_relative_and_an_absolute_tokenizer_path_give_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Outputs name a local tokenizer by folder name and content hash, never by its path."""
     from tokenizers import Tokenizer, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast
 
@@ -173,11 +174,17 @@ def test_a_relative_tokenizer_path_is_stored_absolute(
         tmp_path / "tk"
     )
     monkeypatch.chdir(tmp_path)
-    result = build(BuildSpec(out=Path("out"), sources=(SourceSpec("gsm8k"),), tokenizer="tk"))
-    assert result.manifest.tokenizer == str((tmp_path / "tk").resolve())
-    shard = tmp_path / "out/data/gsm8k/train-00000-of-00001.parquet"
+    relative = build(BuildSpec(out=Path("rel"), sources=(SourceSpec("gsm8k"),), tokenizer="tk"))
+    absolute = build(
+        BuildSpec(out=Path("abs"), sources=(SourceSpec("gsm8k"),), tokenizer=str(tmp_path / "tk"))
+    )
+    assert relative.manifest.tokenizer == absolute.manifest.tokenizer
+    assert relative.manifest.tokenizer.startswith("tk@sha256:")  # type: ignore[union-attr]
+    assert relative.manifest.config_hash == absolute.manifest.config_hash
+    assert shard_bytes(tmp_path / "rel") == shard_bytes(tmp_path / "abs")
+    shard = tmp_path / "rel/data/gsm8k/train-00000-of-00001.parquet"
     assert set(pq.read_table(shard, columns=["tokenizer"]).column(0).to_pylist()) == {
-        str((tmp_path / "tk").resolve())
+        relative.manifest.tokenizer
     }
 
 

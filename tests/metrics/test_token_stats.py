@@ -45,7 +45,7 @@ def test_token_columns_are_filled_and_consistent(tmp_path: Path, tokenizer_dir: 
     for row in rows:
         chosen = tokenizer(row["chosen"], add_special_tokens=False)["input_ids"]
         rejected = tokenizer(row["rejected"], add_special_tokens=False)["input_ids"]
-        assert row["tokenizer"] == str(tokenizer_dir)
+        assert row["tokenizer"].startswith(f"{tokenizer_dir.name}@sha256:")
         assert (row["chosen_tokens"], row["rejected_tokens"]) == (len(chosen), len(rejected))
         first = row["first_diff_token"]
         assert chosen[:first] == rejected[:first] and chosen[first] != rejected[first]

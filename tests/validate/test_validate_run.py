@@ -93,10 +93,10 @@ def test_conversational_few_shot_build_with_token_stats_is_valid(
         out=out, sources=sources, format="conversational", shots=2, tokenizer=str(tokenizer_dir)
     )
     build(spec)
-    report = validate_output(out)
+    report = validate_output(out, tokenizer=str(tokenizer_dir))
     assert report.ok, reasons(report)[:5]
     rewrite_shard(out, GSM8K_SHARD, lambda t: set_cell(t, "tokens_after_first_diff", 3, 10_000))
-    found = validate_output(out).violations
+    found = validate_output(out, tokenizer=str(tokenizer_dir)).violations
     assert [(v.shard, v.row, v.check) for v in found] == [(GSM8K_SHARD, 3, "stats")]
     assert "tokens_after_first_diff is 10000 but the text gives" in found[0].reason
     content = pq.read_table(out / ARC_SHARD)["chosen"][5][0]["content"].as_py()

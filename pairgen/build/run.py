@@ -59,7 +59,9 @@ from pairgen.sources.inputs import (
     recorded_hub_repo,
 )
 
-# progress("config/split", rows read so far, rows the input holds or None if unknown)
+# progress("config/split", rows read so far, rows the input holds or None if unknown);
+# the total of a text file is estimated from its bytes (pairgen.sources.row_counts), so it
+# is never shown below the rows done, and the split's last call gives the exact count
 ProgressCallback = Callable[[str, int, int | None], None]
 
 
@@ -252,8 +254,11 @@ def write_split(
                 counts["rows_paired"] += result.rows_paired
                 counts["pairs"] += result.pairs.num_rows
                 if progress is not None:
-                    progress(f"{config}/{split}", counts["rows_in"], total)
+                    shown = None if total is None else max(total, counts["rows_in"])
+                    progress(f"{config}/{split}", counts["rows_in"], shown)
         shards = writer.close()
+        if progress is not None and total != counts["rows_in"]:  # an estimate, or unknown
+            progress(f"{config}/{split}", counts["rows_in"], counts["rows_in"])
     except BaseException:
         writer.abort()
         raise

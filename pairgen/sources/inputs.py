@@ -30,7 +30,8 @@ from pairgen.sources.base import Source
 from pairgen.sources.datafiles import resolve_data_files
 from pairgen.sources.duplicates import DuplicateIds, duplicate_reject
 from pairgen.sources.rawio import RawRows, check_columns, compact
-from pairgen.sources.readers import count_rows, read_file
+from pairgen.sources.readers import read_file
+from pairgen.sources.row_counts import count_rows
 
 Backend = Literal["hub", "files", "sample"]
 DEFAULT_BATCH_ROWS = 4096
@@ -230,7 +231,8 @@ def resolve_hub_revision(repo: str, revision: str | None) -> str:
 
 def expected_rows(split_input: SplitInput) -> int | None:
     """How many rows a split's files hold, when they say so cheaply (a progress bar's
-    total; see :func:`~pairgen.sources.readers.count_rows`); ``None`` for the Hub."""
+    total: exact for Parquet, estimated from bytes for uncompressed text; see
+    :mod:`pairgen.sources.row_counts`); ``None`` for the Hub."""
     if split_input.backend == "hub":
         return None
     counts = [count_rows(path) for path in split_input.paths]

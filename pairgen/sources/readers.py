@@ -279,18 +279,4 @@ def _numbered_lines(path: Path, fmt: DataFormat) -> Iterator[tuple[int, str]]:
         raise PairgenError(f"cannot read the file: {exc}", file=str(path)) from exc
 
 
-def count_rows(path: Path) -> int | None:
-    """How many rows a file holds when it says so cheaply (Parquet metadata), else ``None``.
-
-    For progress totals only: a file this cannot open is reported by its reader.
-    """
-    fmt = data_format(path)
-    if fmt is None or fmt.kind != "parquet":
-        return None
-    try:
-        return int(pq.ParquetFile(path).metadata.num_rows)
-    except (pa.ArrowInvalid, OSError):
-        return None
-
-
-__all__ = ["BLOCK_BYTES", "count_rows", "parse_json", "read_file"]
+__all__ = ["BLOCK_BYTES", "parse_json", "read_file"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from pairgen.bars import progress_bars
 from pairgen.cli.console import err_console
 
 if TYPE_CHECKING:
@@ -29,23 +30,7 @@ class RowProgress:
 
     def __enter__(self) -> RowProgress:
         if self.enabled and err_console().is_terminal:
-            from rich.progress import (
-                BarColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
-
-            self._progress = Progress(
-                TextColumn("{task.description}", markup=False),
-                BarColumn(),
-                TextColumn("{task.fields[count]}", markup=False),
-                TimeRemainingColumn(),
-                TimeElapsedColumn(),
-                console=err_console(),
-                transient=True,
-            )
+            self._progress = progress_bars(err_console(), transient=True)
             self._progress.start()
         return self
 

@@ -80,23 +80,9 @@ class Phases:
 
             console = Console(stderr=True)
             if console.is_terminal:
-                from rich.progress import (
-                    BarColumn,
-                    Progress,
-                    TextColumn,
-                    TimeElapsedColumn,
-                    TimeRemainingColumn,
-                )
+                from pairgen.bars import progress_bars
 
-                self.bars = Progress(
-                    TextColumn("{task.description}", markup=False),
-                    BarColumn(),
-                    TextColumn("{task.fields[count]}", markup=False),
-                    TimeElapsedColumn(),
-                    TextColumn("ETA"),
-                    TimeRemainingColumn(),
-                    console=console,
-                )
+                self.bars = progress_bars(console)
 
     def phase(self, name: str, total: int, unit: str, keep: bool = True) -> Phase:
         """A phase of ``total`` units; ``keep=False`` removes its bar when it ends."""

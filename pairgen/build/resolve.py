@@ -55,6 +55,7 @@ def resolve_sources(spec: BuildSpec, tokenizer: TokenizerRef | None = None) -> l
         seen.add(output_config)
         strategy_name = source_spec.strategy or source.default_strategy
         strategy = build_strategy(strategy_name, spec.options)
+        check_kinds(source, strategy)
         plan = BatchPlan(
             source=source.name,
             config=config,
@@ -71,6 +72,20 @@ def resolve_sources(spec: BuildSpec, tokenizer: TokenizerRef | None = None) -> l
         )
         resolved.append(ResolvedSource(source_spec, source, config, inputs, records, plan))
     return resolved
+
+
+def check_kinds(source: Source, strategy: Strategy) -> None:
+    """Refuse a strategy for the other kind of example (``--source arc --strategy math``):
+    every row would be rejected, and a build of nothing but rejects is no answer."""
+    gives, takes = source.example_kind, strategy.example_kind
+    if gives is not None and takes is not None and gives != takes:
+        raise PairgenError(
+            f"strategy {strategy.name!r} pairs examples with {KIND_WORDS.get(takes, takes)}, "
+            f"but source {source.name!r} gives examples with {KIND_WORDS.get(gives, gives)}"
+        )
+
+
+KIND_WORDS = {"solution": "a worked solution", "choices": "labelled choices"}
 
 
 def source_inputs(

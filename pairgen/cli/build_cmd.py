@@ -43,6 +43,12 @@ def _backends() -> tuple[str, ...]:
     return BACKENDS
 
 
+def _strategy_names() -> list[str]:
+    from pairgen.strategies import strategy_names
+
+    return strategy_names()
+
+
 def _choice_templates() -> tuple[str, ...]:
     from pairgen.strategies import CHOICE_TEMPLATES
 
@@ -92,6 +98,11 @@ Examples:
 )
 @click.option("--revision", help="Hub branch, tag or commit; implies --from hub.")
 @click.option("--split", "splits", multiple=True, help="Only this split (repeatable).")
+@click.option(
+    "--strategy",
+    type=Choices("strategy", _strategy_names),
+    help="How pairs are made (default: the source's own, e.g. math for --source math).",
+)
 @click.option(
     "--column",
     "columns",
@@ -166,6 +177,7 @@ def build_command(
     hub_repo: str | None,
     revision: str | None,
     splits: tuple[str, ...],
+    strategy: str | None,
     columns: tuple[str, ...],
     template: str | None,
     keep_columns: tuple[str, ...],
@@ -201,6 +213,7 @@ def build_command(
             revision=revision,
             hub_repo=hub_repo,
             splits=splits,
+            strategy=strategy,
             columns=columns,
             template=template,
             keep_columns=keep_columns,

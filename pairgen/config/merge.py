@@ -46,6 +46,7 @@ SOURCE_FLAGS: dict[str, str] = {
     "revision": "--revision",
     "hub_repo": "--hub-repo",
     "splits": "--split",
+    "strategy": "--strategy",
     "columns": "--column",
     "template": "--template",
     "keep_columns": "--keep-column",
@@ -80,6 +81,7 @@ class BuildFlags:
     revision: str | None = None
     hub_repo: str | None = None
     splits: tuple[str, ...] = ()
+    strategy: str | None = None
     # a generic source's column mapping, template, kept columns and card metadata
     columns: tuple[str, ...] = ()
     template: str | None = None
@@ -141,6 +143,7 @@ def build_spec(flags: BuildFlags) -> BuildSpec:
         data_files=parse_data_files(flags.data_files),
         revision=flags.revision,
         splits=flags.splits or None,
+        strategy=flags.strategy,
         hub_repo=flags.hub_repo,
         settings=source_settings(flags),
         **({"backend": backend} if backend is not None else {}),

@@ -7,9 +7,9 @@ format, tokenizer, strategy options), never retyped by hand.  Local files (input
 tokenizer folder, a Hub mirror) are named by their file name only: a card must not show
 the build machine's directories, and the input table beside the command gives each
 file's sha256 so a reader can find the same files.  A build of one source/config
-with its default strategy becomes a ``pairgen build --source ...`` line; anything else
-(several configs, a non-default strategy) becomes a pipeline file plus
-``pairgen build pipeline.yaml``, because the pipeline form is the one that can say it.
+becomes a ``pairgen build --source ...`` line (``--strategy`` when not the source's
+own); a build of several configs becomes a pipeline file plus ``pairgen build
+pipeline.yaml``, because the pipeline form is the one that can say it.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def public_name(location: str) -> str:
 def reproduce(manifest: Manifest, out_name: str) -> Reproduction:
     """The command (and pipeline file, when flags cannot express the build) for a manifest."""
     entries = list(manifest.configs.values())
-    if len(entries) == 1 and entries[0].strategy == get_source(entries[0].source).default_strategy:
+    if len(entries) == 1:
         return Reproduction(command=_command(manifest, entries[0], out_name), pipeline=None)
     document = {**_settings(manifest, out_name), "sources": [_pipeline_source(e) for e in entries]}
     text = yaml.safe_dump(document, sort_keys=False, default_flow_style=None, width=100).rstrip()
@@ -150,6 +150,8 @@ def _command(manifest: Manifest, entry: ConfigEntry, out_name: str) -> str:
     if entry.source_config != source.default_config:
         args += ["--config", entry.source_config]
     args += ["--from", entry.backend]
+    if entry.strategy != source.default_strategy:
+        args += ["--strategy", entry.strategy]
     args += _settings_flags(entry)
     if entry.backend == "files":
         for split, paths in _data_files(entry).items():

@@ -39,6 +39,7 @@ class ARC(Source):
     id_column = "id"
     text_columns = ("id", "question", "answerKey")
     default_strategy = "choice"
+    example_kind = "choices"
     license = "cc-by-sa-4.0"
     pretty_name = "AI2 Reasoning Challenge (ARC)"
     citation = """@article{allenai:arc,

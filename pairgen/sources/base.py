@@ -31,6 +31,10 @@ class Source(ABC):
     splits: ClassVar[tuple[str, ...]]
     required_columns: ClassVar[tuple[str, ...]]
     default_strategy: ClassVar[str]
+    # What its examples hold: "solution" (a worked solution) or "choices" (labelled
+    # choices); a strategy for the other kind is refused before any row is read.
+    # ``None`` (a plugin that does not say): not checked.
+    example_kind: ClassVar[str | None] = None
     license: ClassVar[str]
     pretty_name: ClassVar[str]
     citation: ClassVar[str]
@@ -168,6 +172,7 @@ class QuestionAnswerSource(Source):
     they carry, so they declare those and share the mapping.
     """
 
+    example_kind = "solution"
     question_column: ClassVar[str]
     solution_column: ClassVar[str]
 

@@ -46,6 +46,7 @@ class HellaSwag(Source):
     id_column = "ind"  # unique per split; ``source_id`` names the video or article
     text_columns = ("activity_label", "ctx", "ctx_a", "ctx_b", "source_id", "split_type")
     default_strategy = "choice"
+    example_kind = "choices"
     license = "mit"
     pretty_name = "HellaSwag"
     completes_context = True

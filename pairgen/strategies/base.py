@@ -54,6 +54,8 @@ class Strategy(ABC):
     """Makes minimal pairs from a canonical example, and checks stored ones."""
 
     name: ClassVar[str]
+    # The kind of example it pairs (see ``Source.example_kind``); ``None``: any.
+    example_kind: ClassVar[str | None] = None
     # Stored columns :meth:`check_pairs` reads besides the completions.  ``prompt`` is
     # the largest column (few-shot exemplars and all): ask for it only when needed.
     check_columns: ClassVar[tuple[str, ...]] = (

@@ -165,3 +165,29 @@ def test_option_flags_override_a_pipeline_and_source_flags_are_refused(tmp_path:
     assert_clean_error(
         pairgen("build", str(pipeline), "--split", "test"), "--split cannot be combined"
     )
+
+
+def test_strategy_flag_builds_validates_and_is_reproduced(tmp_path: Path) -> None:
+    from pairgen.manifest import read_manifest
+    from pairgen.publish.reproduce import reproduce
+    from pairgen.validate.run import validate_output
+
+    out = tmp_path / "out"
+    result = pairgen("build", "--source", "metamath", "--strategy", "math", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    manifest = read_manifest(out)
+    assert {entry.strategy for entry in manifest.configs.values()} == {"math"}
+    assert pq.read_table(next((out / "data").rglob("*.parquet"))).column("strategy")[0].as_py() == (
+        "math"
+    )
+    report = validate_output(out, rebuild=True)  # the rebuild uses the recorded strategy
+    assert report.ok, report.violations[:3]
+    assert {r.status for r in report.rebuilt} == {"identical"}
+    assert "--strategy math" in reproduce(manifest, "out").command
+
+
+def test_a_strategy_for_the_other_kind_of_example_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = pairgen("build", "--source", "arc", "--strategy", "math", "--out", str(out))
+    assert_clean_error(result, "strategy 'math'", "source 'arc'", "labelled choices")
+    assert not out.exists()

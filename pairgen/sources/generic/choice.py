@@ -41,6 +41,7 @@ class GenericChoice(GenericSource):
     name = "choice"
     hub_repo = ""
     default_strategy = "choice"
+    example_kind = "choices"
     license = "other"
     pretty_name = "your multiple-choice dataset"
     citation = ""

@@ -32,6 +32,7 @@ class GenericMath(GenericSource):
     name = "math"
     hub_repo = ""
     default_strategy = "math"
+    example_kind = "solution"
     license = "other"
     pretty_name = "your maths dataset"
     citation = ""

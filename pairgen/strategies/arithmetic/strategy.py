@@ -39,6 +39,7 @@ class ArithmeticStrategy(Strategy):
     """One pair per example: one intermediate result replaced by a wrong value."""
 
     name = "arithmetic"
+    example_kind = "solution"
     check_columns = ("pair_index", "edit_start", "chosen_value", "rejected_value")
 
     def __init__(self, options: StrategyOptions) -> None:

@@ -49,6 +49,7 @@ class ChoiceStrategy(Strategy):
     """Pairs the labelled answer with each wrong choice in turn."""
 
     name = NAME
+    example_kind = "choices"
     # the prompt too: a labelled completion must be a choice the prompt lists
     check_columns = ("prompt", *Strategy.check_columns)
 

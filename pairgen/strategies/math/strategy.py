@@ -40,6 +40,7 @@ class MathStrategy(Strategy):
     """One pair per example: one intermediate result replaced by a same-format wrong value."""
 
     name = NAME
+    example_kind = "solution"
     check_columns = (
         "prompt",
         "shots",

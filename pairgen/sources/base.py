@@ -28,6 +28,9 @@ class Source(ABC):
     name: ClassVar[str]
     hub_repo: ClassVar[str]
     configs: ClassVar[tuple[str, ...]]
+    # True: any config name is taken (the Hub dataset's own configs, e.g. MMLU's 57
+    # subjects), not only ``configs``, whose first is the default.
+    open_configs: ClassVar[bool] = False
     splits: ClassVar[tuple[str, ...]]
     required_columns: ClassVar[tuple[str, ...]]
     default_strategy: ClassVar[str]
@@ -61,7 +64,7 @@ class Source(ABC):
         Source-qualified so one combined build can hold every source without clashes
         (MetaMathQA and HellaSwag both call their only config ``default``).
         """
-        if len(self.configs) == 1:
+        if len(self.configs) == 1 and config == self.configs[0]:
             return self.name
         return f"{self.name}-{config.lower().removeprefix(self.name + '-')}"
 

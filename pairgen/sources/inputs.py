@@ -16,6 +16,7 @@ happens in the workers.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +111,9 @@ def sample_splits(source: Source, config: str) -> list[str]:
     return [s for s in source.splits if sample_path(source, config, s).is_file()]
 
 
+CONFIG_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
 def resolve_inputs(
     source: Source,
     config: str,
@@ -127,9 +131,15 @@ def resolve_inputs(
     """
     if backend not in BACKENDS:
         raise PairgenError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
-    if config not in source.configs:
+    if config not in source.configs and not source.open_configs:
         raise PairgenError(
             f"source {source.name!r} has no config {config!r}; configs: {', '.join(source.configs)}"
+        )
+    if not CONFIG_NAME.fullmatch(config):
+        # it names a folder under OUT/data/: never a path
+        raise PairgenError(
+            f"config {config!r}: a config name is letters, digits, '_', '-' and '.' "
+            "(as on the Hub), starting with a letter or digit"
         )
     if backend == "files":
         if not data_files:

@@ -40,6 +40,8 @@ class GenericSource(Source):
     """A source configured by columns, template and card metadata (see module doc)."""
 
     configs: ClassVar[tuple[str, ...]] = ("default",)
+    # a user's dataset on the Hub may have configs of its own (``--config NAME``)
+    open_configs = True
     splits: ClassVar[tuple[str, ...]] = ("train", "validation", "test")
     roles: ClassVar[tuple[str, ...]]
     required_roles: ClassVar[tuple[str, ...]]

@@ -6,8 +6,8 @@ Reads a local JSONL file in the MATH schema (``problem``, ``level``, ``type``,
 solution with ``\\nThe answer is: X`` appended, X the last ``\\boxed{}``'s content).  The
 arithmetic strategy on the same rows is the baseline.  For every pair it checks, with
 code independent of the rule, that the edit lies outside ``[asy]``, before the first final
-answer marker, and on a value the problem does not state; and that ``pairgen validate``'s
-check accepts it.  Any failed check of a MATH-strategy pair makes the exit status 1; the
+answer marker, on a value the problem does not state, and on no operand (no arithmetic
+operator right next to the value); and that ``pairgen validate``'s check accepts it.  Any failed check of a MATH-strategy pair makes the exit status 1; the
 baseline's pairs are counted the same way, for comparison.
 
 Usage: python benchmarks/math_rule.py MATH.jsonl [--limit N] [--examples N]
@@ -70,13 +70,22 @@ def _fraction(match: re.Match[str]) -> Fraction | None:
     return Fraction(int(top), int(bottom)) if int(bottom) else None
 
 
-def _edited_value(chosen: str, start: int) -> Fraction | None:
-    """The value the edit at ``start`` changes: a whole fraction, else a number token."""
+def _edited(chosen: str, start: int) -> tuple[Fraction | None, int, int]:
+    """The value the edit at ``start`` changes (a whole fraction, else a number token) and
+    its span; ``(None, start, start)`` when the edit is on no value."""
     for match in _FRACTION.finditer(chosen, max(0, start - 40), start + 40):
         if match.start() <= start < match.end():
-            return _fraction(match)
+            return _fraction(match), match.start(), match.end()
     token = next((m for m in _TOKEN.finditer(chosen) if m.start() <= start < m.end()), None)
-    return None if token is None else _number(token.group())
+    if token is None:
+        return None, start, start
+    return _number(token.group()), token.start(), token.start() + len(token.group().rstrip(".,"))
+
+
+# An operand: an arithmetic operator right after the value (a degree sign excepted) or right
+# before it (a leading minus is a sign).  Spaces allowed.
+_OPERATOR_AFTER = re.compile(r"\s*(?:[-+*/_!]|\^(?!\s*\{?\s*\\circ)|\\cdot|\\times|\\div)")
+_OPERATOR_BEFORE = re.compile(r"(?:[+*/^_]|\\cdot|\\times|\\div)\s*\Z")
 
 
 def invariant_problems(problem: str, chosen: str, rejected: str) -> list[str]:
@@ -95,8 +104,14 @@ def invariant_problems(problem: str, chosen: str, rejected: str) -> list[str]:
         found.append("edit_in_asy")
     given = {_number(t) for t in _TOKEN.findall(problem)}
     given |= {_fraction(m) for m in _FRACTION.finditer(problem)}
-    if _edited_value(chosen, start) in given:
+    value, value_start, value_end = _edited(chosen, start)
+    if value in given:
         found.append("edit_on_problem_number")
+    if value_end > value_start and (
+        _OPERATOR_AFTER.match(chosen, value_end)
+        or _OPERATOR_BEFORE.search(chosen, max(0, value_start - 12), value_start)
+    ):
+        found.append("edit_on_operand")
     return found
 
 

@@ -66,11 +66,13 @@ def test_result_after_equals_is_a_candidate_operands_are_not():
 
 
 def test_decomposition_operands_are_not_results():
-    # 323 is given; 14, 23, 1 are operands of 14*23 + 1 (none follows a relation AND
-    # ends the expression), so the row has no candidate at tiers 1-2
+    # 14, 23, 1 are operands of 14*23 + 1 (none follows a relation AND ends the
+    # expression); 323, a whole side of the relation, is given, so no candidate at all
     problem = "What is the remainder when 323 is divided by 23?"
     sol = r"Since $323 = 14\cdot 23 + 1$, the remainder is $\boxed{1}$."
     assert texts(problem, sol) == []
+    assert M.reject_reason(problem, sol) == "results_all_in_problem"
+    sol = r"Since $14\cdot 23 + 1 = 323 + 0 \cdot 5$, the remainder is $\boxed{1}$."
     assert M.reject_reason(problem, sol) == "only_operands"
 
 
@@ -288,7 +290,7 @@ def test_check_pair_violations():
 
 def test_make_pair_rejects():
     with pytest.raises(M.RowRejected) as e:
-        M.make_pair("323", r"$323 = 14\cdot 23 + 1$ so $\boxed{1}$", random.Random(0))
+        M.make_pair("323", r"$x = 14\cdot 23 + 1$ so $\boxed{1}$", random.Random(0))
     assert e.value.reason == "only_operands"
 
 
@@ -320,6 +322,16 @@ FRAGMENTS = [
     "({a}) ",
     "$\\$ {a}$ ",
     "the $=$ sign {a}",
+    "$({a}, -{b})$ and ",
+    "$\\{{{a}, {b}, {c}\\}}$ ",
+    "$${a}, {b}, {c},$$ ",
+    "$= \\begin{{pmatrix}} {a} \\\\ -{b} \\end{{pmatrix}}$ ",
+    "$f({a}, {b}) + ({c}, {a})$ ",
+    "$x < {a}$, $y \\ge {b}$. ",
+    "\\[{a} = x - {b}\\] ",
+    "$-{a}$ and $ {b},$ ",
+    "$= {a}x^2,$ ",
+    "$x \\ge 0$ ",
 ]
 ENDINGS = [
     "So $\\boxed{{{a}}}$.",
@@ -350,6 +362,12 @@ def _independent_problem_numbers(problem: str) -> set[Fraction]:
     return {Fraction(t) for t in re.findall(r"\d+(?:\.\d+)?|\.\d+", flat)}
 
 
+# An operand, judged without the rule's code: an arithmetic operator right after the value
+# (a degree sign excepted) or right before it (a leading minus is a sign, not an operator).
+_OPERATOR_AFTER = re.compile(r"\s*(?:[-+*/_!]|\^(?!\s*\{?\s*\\circ)|\\cdot|\\times|\\div)")
+_OPERATOR_BEFORE = re.compile(r"(?:[+*/^_]|\\cdot|\\times|\\div)\s*\Z")
+
+
 def _assert_invariants(problem: str, sol: str) -> None:
     cut = M.final_answer_start(sol)
     asy = [(m.start(), m.end()) for m in re.finditer(r"\[asy\].*?(?:\[/asy\]|\Z)", sol, re.S)]
@@ -360,6 +378,8 @@ def _assert_invariants(problem: str, sol: str) -> None:
             assert not any(s < c.end and c.start < e for s, e in asy), "candidate in [asy]"
             assert sol[c.start : c.end] == c.text
             assert c.value not in given_values, "candidate value occurs in the problem"
+            assert not _OPERATOR_AFTER.match(sol, c.end), "candidate followed by an operator"
+            assert not _OPERATOR_BEFORE.search(sol, 0, c.start), "candidate after an operator"
             m = M.VALUE_RE.fullmatch(c.text)
             assert m is not None
             if m.group("num") is None:  # a fraction: its value as a whole is new

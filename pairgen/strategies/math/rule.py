@@ -12,31 +12,43 @@ the solution's working, of one of two tiers.  Only the best tier present in a ro
 used (tier 1 if any, else tier 2); the validator accepts either.  An operand inside an
 expression is never one.
 
-Tier 1, a **result**: the value comes right after a relation sign ``=``, ``\approx`` or
-``\equiv`` (spaces, LaTeX spacing ``\, \; \! \ ~``, a sign ``-``/``\pm`` and a currency
-``\$`` may sit between) or right after a result verb (``is are was were equals gives
-giving yields becomes get gets obtain makes``), and it *ends the expression*: after it
-(and an optional ``^\circ`` / ``%`` / ``\%`` suffix) comes a terminator -- end of text or
-line, ``$``, ``\]``, ``\)``, ``\\``, ``&``, ``\end``, punctuation ``. , ; : ?``, another
-relation (``= < > \le \ge \leq \geq \ne \neq \approx \equiv \Rightarrow \implies
-\rightarrow \iff``), ``\quad \qquad \text \textrm \textbf \mbox \hbox \pmod \bmod \mod``,
-or, after a space, a word of two or more letters.  After a result verb only punctuation,
-a line break or the end of text may follow (optionally after a closing ``$``), so in
-"is 3 times" and "there are 24 hours" nothing is a tier-1 result.  Anything else after
-the value -- an operator ``+ - * / ^ _ ! \cdot \times \div``, a brace or parenthesis --
-makes it an operand; except the coefficient of a one-term result: one factor (a single
-letter, ``\pi``, ``\sqrt{..}``) then a terminator (``= 25\pi$``, ``= 3\sqrt{2}.``,
-``= 2x$``), while ``= 2\sqrt{3} + 1`` stays an operand.  So in
-``323 = 14\cdot 23 + 1`` nothing is a result (``14`` is followed by ``\cdot``; ``23`` and
-``1`` do not follow a relation), in ``= 2^5`` and ``= 121_3`` nothing is, in
-``= 144^\circ``, ``= 25\%`` and ``=\$12.50`` the number is.
+Tier 1, a **result**: the value comes right after a relation sign -- ``=``, ``\approx``,
+``\equiv`` or an inequality ``< > \le \ge \leq \geq \lt \gt \ne \neq`` (a derived bound,
+``13x < 27``) -- (spaces, LaTeX spacing ``\, \; \! \ ~``, a sign ``-``/``\pm`` and a
+currency ``\$`` may sit between) or right after a result verb (``is are was were equals
+gives giving yields becomes get gets obtain makes``), and it *ends the expression*: after
+it (and an optional ``^\circ`` / ``%`` / ``\%`` suffix) comes a terminator -- end of text
+or line, ``$``, ``\]``, ``\)``, ``\\``, ``&``, ``\end``, punctuation ``. , ; : ?``,
+another relation (``= < > \le \ge \leq \geq \ne \neq \approx \equiv \Rightarrow
+\implies \rightarrow \iff``), ``\quad \qquad \text \textrm \textbf \mbox \hbox \pmod
+\bmod \mod``, or, after a space, a word of two or more letters.  After a result verb
+only punctuation, a line break or the end of text may follow (optionally after a closing
+``$``), so in "is 3 times" and "there are 24 hours" nothing is a tier-1 result.
+Anything else after the value -- an operator ``+ - * / ^ _ ! \cdot \times \div``, a
+brace or parenthesis -- makes it an operand; except the coefficient of a one-term
+result: one factor (a letter with optional powers/subscripts ``a^2``, ``a_n``,
+``\mathbf{v}``, ``\pi``, ``\sqrt{..}``) then a terminator (``= 25\pi$``, ``= 3\sqrt{2}.``,
+``= 4a^2,``), while ``= 2\sqrt{3} + 1`` stays an operand.  So in ``323 = 14\cdot 23 + 1``
+nothing is a result (``14`` is followed by ``\cdot``; ``23`` and ``1`` do not follow a
+relation), in ``= 2^5`` and ``= 121_3`` nothing is, in ``= 144^\circ``, ``= 25\%`` and
+``=\$12.50`` the number is.  A value that is a whole side of a relation at the start of
+a maths expression (after ``$``, ``\[``, ``&``, ``\\``, ``\quad``, ``\Rightarrow``, a line
+break: ``\[5 = x - 1\]``) is a result too.  A zero an inequality compares with (``x - 2 >
+0``, ``(a-b)^2 \ge 0``) is a sign condition, not a result (``only_zero_bounds``).
+Every element of a group of plain values right after a relation (``(m,n) = (16,13)``,
+``= \begin{pmatrix} 27 \\ 9 \end{pmatrix}``) is a result
+(:mod:`pairgen.strategies.math.groups`).
 
-Tier 2, a **standalone value**: an inline maths span holding nothing but one value (sign,
-``\$``, ``^\circ``, ``%``, one ``\text{unit}`` allowed: ``$8$ sides``, ``$\frac{1}{5}$ of``)
+Tier 2, a **standalone value** (:mod:`pairgen.strategies.math.standalone`): an inline
+maths span holding nothing but one value (sign, ``\$``, ``^\circ``, ``%``, one
+``\text{unit}``, a trailing ``.``/``,`` allowed: ``$8$ sides``, ``$-16$ and``, ``$3,$``)
 or a bare number in prose (``the remaining 8 people``), not touching an operator,
 hyphen (``30-60-90``) or slash, and not next to an operator word (``times plus minus by
 over divide(d) multiply/multiplied add(ing) subtract(ing) squared cubed factorial mod
-modulo than from to``).
+modulo than from to``); or an element of any other group of plain values: a tuple,
+set, interval or vector inside maths that is no operand and no argument list
+(``$(-1, -7)$``, ``$\{2,3,5,7\}$``), or a maths span that is a bare list (``$12, 24,
+36,$``) (:mod:`pairgen.strategies.math.groups`).
 
 For every tier:
 
@@ -51,10 +63,11 @@ For every tier:
   carry given data), not as a fraction or fraction part, not as a number word
   (zero..twenty, thirty..ninety, hundred, thousand, million).
 * **Not the final answer.**  The value differs from the final answer's value (when the
-  final answer is a single value), so the last line's restatement of the answer
-  (``360/24 = 15`` before ``The answer is: 15``) is never edited, and a solution gives
-  the same candidates whether its answer is boxed or not.  ``answer_value_ok=True``
-  switches this off.
+  final answer is a single value; a group element differs from every element of a
+  tuple/list answer), so the last line's restatement of the answer (``360/24 = 15``
+  before ``The answer is: 15``, ``(m,n) = (16,13)`` before ``\boxed{(16,13)}``) is never
+  edited, and a solution gives the same candidates whether its answer is boxed or not.
+  ``answer_value_ok=True`` switches this off.
 * **Before the final answer.**  The value ends at or before the first ``\boxed``,
   ``\fbox``, ``The answer is`` or ``####``.  A solution with none of them has no final
   answer and no candidates (``no_final_answer``).
@@ -68,62 +81,49 @@ For every tier:
 Reject reasons for a row without candidates (:func:`reject_reason`), the furthest stage a
 slot reached: ``no_final_answer``, ``results_all_in_problem``,
 ``results_all_equal_final_answer``, ``only_unreduced_fractions``, ``only_operands``,
-``only_in_asy``, ``results_only_in_final_answer``, ``no_result_slot``.
+``only_zero_bounds``, ``only_in_asy``, ``results_only_in_final_answer``,
+``no_result_slot``.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from fractions import Fraction
 
+from pairgen.strategies.math.groups import group_slots
+from pairgen.strategies.math.standalone import standalone_slots
 from pairgen.strategies.math.values import (
     CURRENCY,
     GAP,
-    NUMBER,
+    RELATION,
     SIGN,
     SUFFIX,
+    TERMINATOR,
     VALUE,
     VALUE_RE,
     Candidate,
     asy_spans,
     final_answer_start,
-    final_answer_value,
+    final_answer_values,
     inside,
     match_value,
     math_spans,
     problem_values,
 )
 
-_TERM_WORDS = (
-    "end|quad|qquad|text|textrm|textbf|mbox|hbox|pmod|bmod|mod|Rightarrow|implies|"
-    "Longrightarrow|rightarrow|Longleftrightarrow|iff|le|ge|leq|geq|ne|neq|approx|equiv|lt|gt"
-)
-_TERM = (
-    r"(?:"
-    + GAP
-    + r"(?:\Z|\n|\$|\\\]|\\\)|\\\\|&|[.,;:?]|[=<>]|\\(?:"
-    + _TERM_WORDS
-    + r")(?![A-Za-z]))|(?:\s|\\[,;: ]|~)+[A-Za-z]{2})"
-)
-_REL = r"(?:(?<![<>!:=])=(?!=)|\\approx(?![A-Za-z])|\\equiv(?![A-Za-z]))"
-_EQ_SLOT_RE = re.compile(_REL + GAP + SIGN + CURRENCY + r"(?P<v>" + VALUE + r")" + SUFFIX)
+_EQ_SLOT_RE = re.compile(RELATION + GAP + SIGN + CURRENCY + r"(?P<v>" + VALUE + r")" + SUFFIX)
 _VERBS = r"is|are|was|were|equals|gives|giving|yields|becomes|get|gets|obtain|makes"
 _PROSE_SLOT_RE = re.compile(
     r"\b(?:" + _VERBS + r")\s+(?:\$\s*)?" + SIGN + CURRENCY + r"(?P<v>" + VALUE + r")" + SUFFIX
 )
-_TERM_RE = re.compile(_TERM)
-# The coefficient of a one-term result (``= 5\pi``, ``= 2\sqrt{3}``, ``= 3x``): the value
-# followed by one factor and then the end of the expression.
-_COEFFICIENT_RE = re.compile(
-    r"(?:\\pi(?![A-Za-z])|\\sqrt\s*(?:\{[^{}]*\}|[0-9])|[A-Za-z](?![A-Za-z({]))" + _TERM
-)
-_PROSE_TERM_RE = re.compile(r"\s*\$?\s*(?:[.,;:]|\n|\Z)")
-
-
-# (sign, \$, ^\circ, %, a \text{unit} allowed), or a bare number in prose.
-_UNIT = r"(?:" + GAP + r"\\(?:text|mbox|textrm)\{[^{}$]*\})?"
-_STANDALONE_MATH_RE = re.compile(
-    r"(?<![\\$])\$"
+_TERM_RE = re.compile(TERMINATOR)
+# A value that is a whole side of a relation, at the start of a maths expression
+# (``\[5 = x - 1\]``, ``&\Rightarrow 10 = x + 1``, an ``align`` line; not after a plain
+# line break, which may wrap an expression): it ends at the relation sign.
+_LHS_SLOT_RE = re.compile(
+    r"(?:\$\$|(?<!\\)\$|\\\[|\\\(|&|\\\\|\\q?quad(?![A-Za-z])|\\Rightarrow|\\implies"
+    r"|\\begin\{[A-Za-z*]+\})"
     + GAP
     + SIGN
     + CURRENCY
@@ -131,107 +131,30 @@ _STANDALONE_MATH_RE = re.compile(
     + VALUE
     + r")"
     + SUFFIX
-    + _UNIT
     + GAP
-    + r"\$(?!\$)"
+    + r"(?=(?:&"
+    + GAP
+    + r")?"
+    + RELATION
+    + r")"
 )
-_PROSE_NUMBER_RE = re.compile(
-    r"(?<![\w.,!\\^_{}$/+*=<>-])(?P<v>" + NUMBER + r")(?![\w$^_/+*=<>-]|\.[0-9]|,[0-9]|,\\!|\{,\})"
+_ENDS_AT_RELATION_RE = re.compile(GAP + r"(?:&" + GAP + r")?" + RELATION)
+# ``x - 2 > 0``, ``(a - b)^2 \ge 0``: a zero an inequality compares with is a sign condition
+_INEQUALITY_RE = re.compile(
+    GAP + r"(?:&" + GAP + r")?(?:[<>]|\\(?:leq?|geq?|lt|gt|neq?)(?![A-Za-z]))"
 )
-_LABEL_WORDS = {
-    "step",
-    "case",
-    "part",
-    "line",
-    "equation",
-    "row",
-    "column",
-    "figure",
-    "problem",
-    "rule",
-    "method",
-    "condition",
-    "page",
-    "chapter",
-    "section",
-    "lemma",
-    "claim",
-    "round",
-    "stage",
-    "option",
-    "choice",
-    "number",
-}
-_OPERATOR_WORDS = {
-    "times",
-    "plus",
-    "minus",
-    "by",
-    "over",
-    "divide",
-    "divided",
-    "multiply",
-    "multiplied",
-    "add",
-    "adding",
-    "subtract",
-    "subtracting",
-    "squared",
-    "cubed",
-    "factorial",
-    "mod",
-    "modulo",
-    "than",
-    "from",
-    "to",
-}
-_PREV_WORD_RE = re.compile(r"([A-Za-z]+)\W*\Z")
-_NEXT_WORD_RE = re.compile(r"\W{0,3}([A-Za-z]+)")
+# The coefficient of a one-term result (``= 5\pi``, ``= 2\sqrt{3}``, ``= 3x``): the value
+# followed by one factor and then the end of the expression.
+_COEFFICIENT_RE = re.compile(
+    r"(?:\\pi(?![A-Za-z])|\\sqrt\s*(?:\[[^\]]*\])?(?:\{[^{}]*\}|[0-9])"
+    r"|(?:[A-Za-z]|\\mathbf\{[A-Za-z]\})(?:\s*[\^_]\s*(?:\{[^{}]*\}|[0-9A-Za-z]))*(?![A-Za-z({]))"
+    + TERMINATOR
+)
+_PROSE_TERM_RE = re.compile(r"\s*\$?\s*(?:[.,;:]|\n|\Z)")
 
 
-def _standalone_ok(text: str, start: int, end: int) -> bool:
-    """Not a label (``Step 1``), equation number ``(1)``, year, or operand word context."""
-    prev = _PREV_WORD_RE.search(text, max(0, start - 20), start)
-    nxt = _NEXT_WORD_RE.match(text, end, end + 20)
-    pw = prev.group(1).lower() if prev else ""
-    nw = nxt.group(1).lower() if nxt else ""
-    if pw in _LABEL_WORDS or pw in _OPERATOR_WORDS or nw in _OPERATOR_WORDS:
-        return False
-    if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
-        return False
-    token = text[start:end]
-    return not (len(token) == 4 and token.isdigit() and 1900 <= int(token) <= 2099)
-
-
-_OPERATOR_BEFORE_RE = re.compile(r"[-+*/=<>^\u00d7\u00f7]\s*\Z")
-_OPERATOR_AFTER_RE = re.compile(r"\s*[-+*/=<>^\u00d7\u00f7]")
-
-
-def _touches_operator(text: str, start: int, end: int) -> bool:
-    """Whether an operator sits next to the value, spaces allowed (``4 + 5``, ``7 =``)."""
-    return bool(
-        _OPERATOR_BEFORE_RE.search(text, max(0, start - 4), start)
-        or _OPERATOR_AFTER_RE.match(text, end, end + 4)
-    )
-
-
-def _standalone_slots(text: str, cut: int, asy: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans of tier-2 values before ``cut``, outside [asy]."""
-    out = []
-    for m in _STANDALONE_MATH_RE.finditer(text, 0, cut):
-        out.append(m.span("v"))
-    maths = math_spans(text)  # the whole text: a span may close after the cut
-    for m in _PROSE_NUMBER_RE.finditer(text, 0, cut):
-        if not inside(m.start(), m.end(), maths):
-            out.append(m.span("v"))
-    return [
-        (s, e)
-        for s, e in out
-        if e <= cut
-        and not inside(s, e, asy)
-        and _standalone_ok(text, s, e)
-        and not _touches_operator(text, s, e)
-    ]
+def _is_zero(token: str) -> bool:
+    return re.fullmatch(r"[0.]+", token) is not None
 
 
 def analyse(
@@ -247,10 +170,13 @@ def analyse(
         return [], drops
     asy = asy_spans(solution)
     given = problem_values(problem)
-    answer = None if answer_value_ok else final_answer_value(solution)
+    # a single value restates a one-value answer; a group element, any element of the answer
+    listed = [] if answer_value_ok else final_answer_values(solution)
+    answers = set(listed)
+    answer = answers if len(listed) == 1 else set()
     seen: dict[int, Candidate] = {}
 
-    def consider(start: int, end: int, tier: int) -> None:
+    def consider(start: int, end: int, tier: int, answer: set[Fraction] = answer) -> None:
         vm = VALUE_RE.match(solution, start)
         assert vm is not None and vm.end() == end, (solution[start:end], vm)
         value, kind, usable = match_value(vm)
@@ -258,13 +184,19 @@ def analyse(
             drops["fraction_not_reduced"] += 1
         elif value in given:
             drops["in_problem"] += 1
-        elif value == answer:
+        elif value in answer:
             drops["equals_final_answer"] += 1
         elif start not in seen:
             seen[start] = Candidate(start, end, solution[start:end], value, kind, tier)
 
+    maths = math_spans(solution)
     slots = [(m, _TERM_RE) for m in _EQ_SLOT_RE.finditer(solution)]
     slots += [(m, _PROSE_TERM_RE) for m in _PROSE_SLOT_RE.finditer(solution)]
+    slots += [
+        (m, _ENDS_AT_RELATION_RE)
+        for m in _LHS_SLOT_RE.finditer(solution)
+        if inside(m.start("v"), m.end("v"), maths)
+    ]
     for m, term in slots:
         start, end = m.span("v")
         if end > cut:
@@ -275,10 +207,18 @@ def analyse(
             term is not _TERM_RE or _COEFFICIENT_RE.match(solution, m.end()) is None
         ):
             drops["operand"] += 1
+        elif _is_zero(m.group("v")) and _INEQUALITY_RE.match(
+            solution, m.end() if term is _ENDS_AT_RELATION_RE else m.start()
+        ):
+            drops["zero_bound"] += 1
         else:
             consider(start, end, 1)
+    groups = group_slots(solution, cut, asy)
+    for start, end, tier in sorted(groups, key=lambda g: g[2]):
+        if tier <= max_tier and start not in seen:
+            consider(start, end, tier, answers)
     if max_tier >= 2:
-        for start, end in _standalone_slots(solution, cut, asy):
+        for start, end in standalone_slots(solution, cut, asy):
             if start not in seen:
                 consider(start, end, 2)
     return [seen[k] for k in sorted(seen)], drops
@@ -311,6 +251,7 @@ def reject_reason(
         "equals_final_answer",
         "fraction_not_reduced",
         "operand",
+        "zero_bound",
         "in_asy",
     ):
         if drops[reason]:
@@ -320,6 +261,7 @@ def reject_reason(
                 "equals_final_answer": "results_all_equal_final_answer",
                 "in_asy": "only_in_asy",
                 "fraction_not_reduced": "only_unreduced_fractions",
+                "zero_bound": "only_zero_bounds",
             }.get(reason, reason)
     if drops["in_final_answer"]:
         return "results_only_in_final_answer"

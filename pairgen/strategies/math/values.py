@@ -34,6 +34,41 @@ GAP = r"(?:\s|\\[,;:! ]|~)*"
 SIGN = r"(?:(?:-|\\pm|\\mp)" + GAP + r")?"
 CURRENCY = r"(?:\\\$" + GAP + r")?"
 SUFFIX = r"(?:" + GAP + r"(?:\^\s*\{?\s*\\circ\s*\}?|\\?%))?"
+# A relation a result follows: ``=`` (not ``==``, ``<=``, ``:=``), ``\approx``, ``\equiv``,
+# and the inequalities ``< > \le \ge \leq \geq \lt \gt \ne \neq`` (a derived bound).
+RELATION = (
+    r"(?:(?<![<>!:=])=(?!=)|(?<![<>\\-])[<>](?![<>=])"
+    r"|\\(?:approx|equiv|leq?|geq?|lt|gt|neq?)(?![A-Za-z]))"
+)
+# What ends an expression after a value: end of text, a line break / ``\\`` / ``&`` (unless
+# the expression goes on after it: ``\\ &+ 6``, ``&- 2``), ``$ \] \)``,
+# punctuation, another relation, an arrow, ``\quad \text \pmod ..``, or a word.
+_TERM_WORDS = (
+    "end|quad|qquad|text|textrm|textbf|mbox|hbox|pmod|bmod|mod|Rightarrow|implies|"
+    "Longrightarrow|rightarrow|Longleftrightarrow|iff|le|ge|leq|geq|ne|neq|approx|equiv|lt|gt"
+)
+_GOES_ON = r"(?:[-+*/^_!]|\\cdot|\\times|\\div)"  # an operator: the expression goes on
+TERMINATOR = (
+    r"(?:"
+    + GAP
+    + r"(?:\Z|\n(?!"
+    + GAP
+    + _GOES_ON
+    + r")|\\\\(?!"
+    + GAP
+    + r"&"
+    + GAP
+    + r"(?:\\q?quad"
+    + GAP
+    + r")?"
+    + _GOES_ON
+    + r")|&(?!"
+    + GAP
+    + _GOES_ON
+    + r")|\$|\\\]|\\\)|[.,;:?]|[=<>]|\\(?:"
+    + _TERM_WORDS
+    + r")(?![A-Za-z]))|(?:\s|\\[,;: ]|~)+[A-Za-z]{2})"
+)
 _ASY_RE = re.compile(r"\[asy\].*?(?:\[/asy\]|\Z)", re.DOTALL)
 _FINAL_RE = re.compile(r"\\boxed|\\fbox|The answer is|####")
 _NUMBER_WORDS = {
@@ -162,13 +197,22 @@ def final_answer_text(solution: str) -> str | None:
     return rest.lstrip(":").strip()
 
 
-def final_answer_value(solution: str) -> Fraction | None:
-    """The final answer as an unsigned exact value, when it is a single value."""
+def final_answer_values(solution: str) -> list[Fraction]:
+    """The final answer's values, unsigned: one for a single value (``\\boxed{15}``), each
+    element for a tuple, list or set of values (``(46,2004)``, ``1, 3``); else none."""
     text = final_answer_text(solution)
     if text is None:
-        return None
-    m = VALUE_RE.fullmatch(_ANSWER_NOISE_RE.sub("", text).lstrip("-"))
-    return match_value(m)[0] if m else None
+        return []
+    plain = _ANSWER_NOISE_RE.sub("", text)
+    plain = re.sub(r"\\left|\\right|\\[{}]|[()\[\]]", "", plain)
+    items = plain.split(",") if "," in plain and VALUE_RE.fullmatch(plain) is None else [plain]
+    values = []
+    for item in items:
+        m = VALUE_RE.fullmatch(item.lstrip("-+"))
+        if m is None:
+            return []
+        values.append(match_value(m)[0])
+    return values
 
 
 def asy_spans(text: str) -> list[tuple[int, int]]:
@@ -199,16 +243,18 @@ __all__ = [
     "CURRENCY",
     "GAP",
     "NUMBER",
+    "RELATION",
     "SEP",
     "SIGN",
     "SUFFIX",
+    "TERMINATOR",
     "VALUE",
     "VALUE_RE",
     "Candidate",
     "asy_spans",
     "final_answer_start",
     "final_answer_text",
-    "final_answer_value",
+    "final_answer_values",
     "inside",
     "match_value",
     "math_spans",

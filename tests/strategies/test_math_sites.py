@@ -49,6 +49,11 @@ def test_zero_an_inequality_compares_with_is_not_a_result():
     assert texts("", r"So $x - 5 = 0$ gives $\boxed{5}$") == ["0"]  # = 0 is a result
 
 
+def test_factorial_then_equals_is_a_relation():
+    # ``n!=`` in LaTeX is a factorial followed by ``=``; a bare ``!=`` is not a relation
+    assert texts("", r"There are $4!/2!=12$ orders and $a != 5$. $\boxed{0}$") == ["12"]
+
+
 # --- a whole side of a relation ---------------------------------------------------------
 
 

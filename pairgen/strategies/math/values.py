@@ -34,10 +34,11 @@ GAP = r"(?:\s|\\[,;:! ]|~)*"
 SIGN = r"(?:(?:-|\\pm|\\mp)" + GAP + r")?"
 CURRENCY = r"(?:\\\$" + GAP + r")?"
 SUFFIX = r"(?:" + GAP + r"(?:\^\s*\{?\s*\\circ\s*\}?|\\?%))?"
-# A relation a result follows: ``=`` (not ``==``, ``<=``, ``:=``), ``\approx``, ``\equiv``,
+# A relation a result follows: ``=`` (not ``==``, ``<=``, ``:=``, ``!=``; but ``n!=`` is a
+# factorial then ``=``), ``\approx``, ``\equiv``,
 # and the inequalities ``< > \le \ge \leq \geq \lt \gt \ne \neq`` (a derived bound).
 RELATION = (
-    r"(?:(?<![<>!:=])=(?!=)|(?<![<>\\-])[<>](?![<>=])"
+    r"(?:(?:(?<![<>!:=])|(?<=[0-9)}]!))=(?!=)|(?<![<>\\-])[<>](?![<>=])"
     r"|\\(?:approx|equiv|leq?|geq?|lt|gt|neq?)(?![A-Za-z]))"
 )
 # What ends an expression after a value: end of text, a line break / ``\\`` / ``&`` (unless

@@ -122,7 +122,8 @@ def print_report(report: ValidationReport, show: int, quiet: bool = False) -> No
         if rebuilt.status != "identical" or not quiet:
             say(f"rebuild: {rebuilt}")
     if report.rebuilt and not quiet:
-        say(f"rebuilt {len(report.rebuilt)} splits in {report.rebuild_seconds:.2f} s")
+        compared = sum(r.status != "not rebuilt" for r in report.rebuilt)
+        say(f"rebuilt {compared} of {len(report.rebuilt)} splits in {report.rebuild_seconds:.2f} s")
     if report.ok:
         if not quiet:
             say(f"{click.style('valid', fg='green', bold=True)}: {report.out}: {timing}")

@@ -79,6 +79,7 @@ def test_a_clean_build_rebuilds_byte_for_byte(
     assert run("validate", str(built), "--rebuild") == 0
     printed = capsys.readouterr().out
     assert "rebuild: gsm8k/test: identical" in printed and "valid" in printed
+    assert "rebuilt 4 of 4 splits" in printed
 
 
 def test_a_doctored_shard_that_passes_every_other_check_fails_the_rebuild(
@@ -151,9 +152,9 @@ def test_a_changed_input_is_named_per_split(
     assert problem.check == "not_rebuilt" and problem.shard == "manifest.json gsm8k/test"
     assert "input test.jsonl with the recorded checksum is not under" in problem.reason
     assert run("validate", str(built), "--rebuild", "--inputs", str(folder)) == 1
-    assert "rebuild: gsm8k/test: not rebuilt (input test.jsonl with the recorded" in (
-        capsys.readouterr().out
-    )
+    printed = capsys.readouterr().out
+    assert "rebuild: gsm8k/test: not rebuilt (input test.jsonl with the recorded" in printed
+    assert "rebuilt 3 of 4 splits" in printed
 
 
 @pytest.mark.usefixtures("hub_offline")

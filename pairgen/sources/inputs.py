@@ -149,6 +149,10 @@ def resolve_inputs(
         return [SplitInput(split, backend, paths=paths) for split, paths in files.items()]
     if backend == "sample":
         available = sample_splits(source, config)
+        if not available:  # e.g. an open config (the Hub dataset's own): else 0 pairs, exit 0
+            raise PairgenError(
+                f"no bundled sample for {source.name}/{config}; use --from hub or --from files"
+            )
         chosen = list(dict.fromkeys(splits)) if splits else available
         for split in chosen:
             if split not in available:

@@ -69,3 +69,15 @@ def test_a_closed_source_keeps_its_configs_and_a_config_is_never_a_path() -> Non
     for bad in ("../escape", "a/b", ".hidden", ""):
         with pytest.raises(PairgenError, match="a config name is letters"):
             resolve_inputs(get_source("mmlu"), bad, "hub", {}, None, None)
+
+
+def test_an_open_config_without_a_bundled_sample_is_an_error_not_an_empty_build(
+    tmp_path: Path,
+) -> None:
+    """``--source mmlu --config anatomy`` (default ``--from sample``) has no sample to read:
+    one error, not a build of zero pairs that exits 0."""
+    with pytest.raises(PairgenError, match="no bundled sample for mmlu/anatomy"):
+        resolve_inputs(get_source("mmlu"), "anatomy", "sample", {}, None, None)
+    with pytest.raises(PairgenError, match="no bundled sample"):
+        build(BuildSpec(out=tmp_path / "o", sources=(SourceSpec("mmlu", config="anatomy"),)))
+    assert not (tmp_path / "o").exists()

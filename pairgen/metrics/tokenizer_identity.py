@@ -31,7 +31,12 @@ from pairgen.files import file_sha256
 
 DIGEST_MARK = "@sha256:"
 DIGEST_HEX = 16
-_LOCAL_NAME = re.compile(rf"(?P<name>.+){re.escape(DIGEST_MARK)}(?P<digest>[0-9a-f]{{16,64}})")
+# The name is one folder or file name, never a path: validate --rebuild links the
+# handed-back tokenizer under the name a manifest (anyone's) records.
+_LOCAL_NAME = re.compile(
+    rf"(?P<name>(?!\.\.?{re.escape(DIGEST_MARK)})[^/\\]+){re.escape(DIGEST_MARK)}"
+    r"(?P<digest>[0-9a-f]{16,64})"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,3 +62,12 @@ def test_handing_back_checks_the_hash_and_ignores_the_name(tk: Path, tmp_path: P
         handed_back(recorded, str(tk))
     with pytest.raises(PairgenError, match="this one used the Hub tokenizer gpt2"):
         handed_back("gpt2", str(tk))
+
+
+def test_a_recorded_name_with_a_path_in_it_is_no_local_name() -> None:
+    """The name part comes from a manifest (anyone's): ``validate --rebuild`` links the
+    handed-back tokenizer under it, so it must never lead out of a folder."""
+    digest = "0" * 16
+    for crafted in ("../../evil", "a/b", "..", ".", "a\\b"):
+        assert not is_local_name(f"{crafted}@sha256:{digest}")
+    assert is_local_name(f"tk.v2@sha256:{digest}")

@@ -46,6 +46,9 @@ def resolve_sources(spec: BuildSpec, tokenizer: TokenizerRef | None = None) -> l
     seen: set[str] = set()
     for source_spec in spec.sources:
         source = get_source(source_spec.source, source_spec.settings)
+        strategy_name = source_spec.strategy or source.default_strategy
+        strategy = build_strategy(strategy_name, spec.options)
+        check_kinds(source, strategy)  # before inputs are hashed or the Hub is asked
         config = source_spec.config or source.default_config
         inputs = source_inputs(source_spec, source, config, source_spec.splits)
         records = describe_inputs(inputs)  # pins Hub splits before the pool reads train
@@ -53,9 +56,6 @@ def resolve_sources(spec: BuildSpec, tokenizer: TokenizerRef | None = None) -> l
         if output_config in seen:
             raise PairgenError(f"config {output_config!r} is listed twice in this build")
         seen.add(output_config)
-        strategy_name = source_spec.strategy or source.default_strategy
-        strategy = build_strategy(strategy_name, spec.options)
-        check_kinds(source, strategy)
         plan = BatchPlan(
             source=source.name,
             config=config,

@@ -191,3 +191,17 @@ def test_a_strategy_for_the_other_kind_of_example_is_refused(tmp_path: Path) -> 
     result = pairgen("build", "--source", "arc", "--strategy", "math", "--out", str(out))
     assert_clean_error(result, "strategy 'math'", "source 'arc'", "labelled choices")
     assert not out.exists()
+    # refused before the inputs are looked at (hashed, or asked of the Hub)
+    missing = str(tmp_path / "missing.jsonl")
+    result = pairgen(
+        "build",
+        "--source",
+        "arc",
+        "--strategy",
+        "math",
+        "--data-files",
+        f"train={missing}",
+        "--out",
+        str(out),
+    )
+    assert_clean_error(result, "strategy 'math'", "source 'arc'")

@@ -202,3 +202,16 @@ def test_a_changed_field_limit_is_recorded_rebuilt_and_reproduced(tmp_path: Path
     build(BuildSpec(out=default, sources=(SourceSpec(source="arc"),)))
     assert "max_field_chars" not in (default / "manifest.json").read_text(encoding="utf-8")
     assert manifest.config_hash != read_manifest(default).config_hash
+
+
+def test_a_config_name_in_the_manifest_never_chooses_where_the_rebuild_writes(
+    out: Path, tmp_path: Path
+) -> None:
+    """A manifest is anyone's: its config names are not paths (an absolute one would
+    replace the scratch folder), and the rebuild compares the one config it made."""
+    escaped = tmp_path / "escaped"
+    edit_manifest(out, lambda m: m.update(configs={str(escaped): m["configs"]["arc-easy"]}))
+    report = validate_output(out, rebuild=True)
+    assert not escaped.exists()
+    assert {r.status for r in report.rebuilt} == {"identical"}
+    assert "provenance" in {v.check for v in report.violations}  # the shards say arc-easy

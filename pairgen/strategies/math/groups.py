@@ -28,29 +28,15 @@ import re
 
 from pairgen.strategies.math.standalone import standalone_ok
 from pairgen.strategies.math.values import (
-    CURRENCY,
     GAP,
+    MARKED_VALUE,
     RELATION,
-    SIGN,
-    SUFFIX,
     TERMINATOR,
-    VALUE,
     inside,
     math_spans,
 )
 
-_ITEM_RE = re.compile(
-    GAP
-    + r"(?:"
-    + SIGN
-    + CURRENCY
-    + r"(?P<v>"
-    + VALUE
-    + r")"
-    + SUFFIX
-    + r"|\\[lcv]?dots(?![A-Za-z])|\.\.\.)"
-    + GAP
-)
+_ITEM_RE = re.compile(GAP + r"(?:" + MARKED_VALUE + r"|\\[lcv]?dots(?![A-Za-z])|\.\.\.)" + GAP)
 _OPEN_RE = re.compile(r"\\left\s*(?:\(|\[|\\\{)|\\\{|[(\[]|\\begin\{(?P<matrix>[pb]matrix)\}")
 _CLOSE_RE = re.compile(r"\\right\s*(?:\)|\]|\\\})|\\\}|[)\]]")
 _ROW_SEP_RE = re.compile(r",|&|\\\\")

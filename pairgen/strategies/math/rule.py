@@ -94,13 +94,10 @@ from fractions import Fraction
 from pairgen.strategies.math.groups import group_slots
 from pairgen.strategies.math.standalone import standalone_slots
 from pairgen.strategies.math.values import (
-    CURRENCY,
     GAP,
+    MARKED_VALUE,
     RELATION,
-    SIGN,
-    SUFFIX,
     TERMINATOR,
-    VALUE,
     VALUE_RE,
     Candidate,
     asy_spans,
@@ -112,11 +109,9 @@ from pairgen.strategies.math.values import (
     problem_values,
 )
 
-_EQ_SLOT_RE = re.compile(RELATION + GAP + SIGN + CURRENCY + r"(?P<v>" + VALUE + r")" + SUFFIX)
+_EQ_SLOT_RE = re.compile(RELATION + GAP + MARKED_VALUE)
 _VERBS = r"is|are|was|were|equals|gives|giving|yields|becomes|get|gets|obtain|makes"
-_PROSE_SLOT_RE = re.compile(
-    r"\b(?:" + _VERBS + r")\s+(?:\$\s*)?" + SIGN + CURRENCY + r"(?P<v>" + VALUE + r")" + SUFFIX
-)
+_PROSE_SLOT_RE = re.compile(r"\b(?:" + _VERBS + r")\s+(?:\$\s*)?" + MARKED_VALUE)
 _TERM_RE = re.compile(TERMINATOR)
 # A value that is a whole side of a relation, at the start of a maths expression
 # (``\[5 = x - 1\]``, ``&\Rightarrow 10 = x + 1``, an ``align`` line; not after a plain
@@ -125,12 +120,7 @@ _LHS_SLOT_RE = re.compile(
     r"(?:\$\$|(?<!\\)\$|\\\[|\\\(|&|\\\\|\\q?quad(?![A-Za-z])|\\Rightarrow|\\implies"
     r"|\\begin\{[A-Za-z*]+\})"
     + GAP
-    + SIGN
-    + CURRENCY
-    + r"(?P<v>"
-    + VALUE
-    + r")"
-    + SUFFIX
+    + MARKED_VALUE
     + GAP
     + r"(?=(?:&"
     + GAP

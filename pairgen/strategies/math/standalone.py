@@ -13,12 +13,9 @@ from __future__ import annotations
 import re
 
 from pairgen.strategies.math.values import (
-    CURRENCY,
     GAP,
+    MARKED_VALUE,
     NUMBER,
-    SIGN,
-    SUFFIX,
-    VALUE,
     inside,
     math_spans,
 )
@@ -26,19 +23,7 @@ from pairgen.strategies.math.values import (
 # (sign, \$, ^\circ, %, a \text{unit}, a trailing punctuation mark allowed: ``$3,$``)
 _UNIT = r"(?:" + GAP + r"\\(?:text|mbox|textrm)\{[^{}$]*\})?"
 _STANDALONE_MATH_RE = re.compile(
-    r"(?<![\\$])\$"
-    + GAP
-    + SIGN
-    + CURRENCY
-    + r"(?P<v>"
-    + VALUE
-    + r")"
-    + SUFFIX
-    + _UNIT
-    + GAP
-    + r"[.,;:]?"
-    + GAP
-    + r"\$(?!\$)"
+    r"(?<![\\$])\$" + GAP + MARKED_VALUE + _UNIT + GAP + r"[.,;:]?" + GAP + r"\$(?!\$)"
 )
 _PROSE_NUMBER_RE = re.compile(
     r"(?<![\w.,!\\^_{}$/+*=<>-])(?P<v>" + NUMBER + r")(?![\w$^_/+*=<>!-]|\.[0-9]|,[0-9]|,\\!|\{,\})"

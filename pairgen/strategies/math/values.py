@@ -34,6 +34,8 @@ GAP = r"(?:\s|\\[,;:! ]|~)*"
 SIGN = r"(?:(?:-|\\pm|\\mp)" + GAP + r")?"
 CURRENCY = r"(?:\\\$" + GAP + r")?"
 SUFFIX = r"(?:" + GAP + r"(?:\^\s*\{?\s*\\circ\s*\}?|\\?%))?"
+# A value at a site, as every site writes it: sign, ``\$``, the value (group ``v``), suffix.
+MARKED_VALUE = SIGN + CURRENCY + r"(?P<v>" + VALUE + r")" + SUFFIX
 # A relation a result follows: ``=`` (not ``==``, ``<=``, ``:=``, ``!=``; but ``n!=`` is a
 # factorial then ``=``), ``\approx``, ``\equiv``,
 # and the inequalities ``< > \le \ge \leq \geq \lt \gt \ne \neq`` (a derived bound).
@@ -243,6 +245,7 @@ def math_spans(text: str) -> list[tuple[int, int]]:
 __all__ = [
     "CURRENCY",
     "GAP",
+    "MARKED_VALUE",
     "NUMBER",
     "RELATION",
     "SEP",

@@ -7,8 +7,9 @@ solution with ``\\nThe answer is: X`` appended, X the last ``\\boxed{}``'s conte
 arithmetic strategy on the same rows is the baseline.  For every pair it checks, with
 code independent of the rule, that the edit lies outside ``[asy]``, before the first final
 answer marker, on a value the problem does not state, and on no operand (no arithmetic
-operator right next to the value); and that ``pairgen validate``'s check accepts it.  Any failed check of a MATH-strategy pair makes the exit status 1; the
-baseline's pairs are counted the same way, for comparison.
+operator right next to the value); and that ``pairgen validate``'s check accepts it.  Any
+failed check of a MATH-strategy pair makes the exit status 1; the baseline's pairs are
+counted the same way, for comparison.
 
 Usage: python benchmarks/math_rule.py MATH.jsonl [--limit N] [--examples N]
 No data is shipped: point it at a file you have.

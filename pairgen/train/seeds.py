@@ -4,10 +4,9 @@ A verdict from one seed and a few steps can flip with the seed.  Each seed ``s``
 ``seed, seed + 1, ...`` is a complete run of its own (initialisation, held-out split,
 batch order; every loss from that seed's same start) written to ``RUN/seed-<s>/`` (and,
 with ``--save-model DIR``, its models to ``DIR/seed-<s>/<loss>/``: one seed's models must
-not overwrite another's); the
-report in ``RUN`` keeps each seed's numbers (``per_seed``), shows the mean and the
-min-max range, and validates only if the ordering holds in every seed
-(:func:`pairgen.train.report.verdict`).
+not overwrite another's); the report in ``RUN`` keeps each seed's numbers
+(``per_seed``), shows the mean and the min-max range, and validates only if the ordering
+holds in every seed (:func:`pairgen.train.report.verdict`).
 """
 
 from __future__ import annotations

@@ -91,7 +91,7 @@ TRAIN_FLAGS: dict[str, Flag] = {
     "lora_alpha": Flag("LoRA scale alpha / r (default: 2 * --lora-r)."),
     "save_model": Flag(
         "Save each trained loss's model and tokenizer to DIR/<loss>/ "
-        "(with --seeds N: DIR/seed-<s>/<loss>/)."
+        "(with --seeds N > 1: DIR/seed-<s>/<loss>/)."
     ),
     "progress": Flag("Progress bars on stderr.", ("--progress/--quiet",)),
 }

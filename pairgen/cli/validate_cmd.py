@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pairgen.cli.console import say
+from pairgen.cli.console import note, say
 from pairgen.cli.progress import RowProgress
 
 if TYPE_CHECKING:
@@ -116,8 +116,8 @@ def print_report(report: ValidationReport, show: int, quiet: bool = False) -> No
         f"{report.pairs_checked:,} pairs in {report.shards_checked} shards, "
         f"{report.seconds:.2f} s ({rate:,.0f} pairs/s)"
     )
-    for note in report.notes:  # what was not checked: said even with --quiet
-        say(f"note: {note}")
+    for line in report.notes:  # what was not checked: said even with --quiet, on stderr
+        note(f"note: {line}")
     for rebuilt in report.rebuilt:
         if rebuilt.status != "identical" or not quiet:
             say(f"rebuild: {rebuilt}")

@@ -266,8 +266,10 @@ def cosine_lines(report: dict[str, Any]) -> list[str]:
 
 
 def loss_table(report: dict[str, Any]) -> list[str]:
-    """Each loss's hyper-parameters and speed, one row per loss."""
+    """Each loss's hyper-parameters and speed, one row per loss; over several seeds the
+    speed is each seed's run's mean [min, max], like every other figure."""
     losses = report["losses"]
+    runs = seed_runs(report)
     keys = list(
         dict.fromkeys(k for r in losses.values() for k, v in r["hyper"].items() if v is not None)
     )
@@ -275,12 +277,21 @@ def loss_table(report: dict[str, Any]) -> list[str]:
         [
             name,
             *(fmt(r["hyper"].get(k)) for k in keys),
-            f"{r['seconds']:.1f}",
-            f"{r['pairs_per_second']:.2f}",
+            *(speed([run["losses"][name][key] for run in runs], d) for key, d in SPEED.items()),
         ]
         for name, r in losses.items()
     ]
     return table(["loss", *keys, "seconds", "pairs/s"], body)
+
+
+SPEED = {"seconds": 1, "pairs_per_second": 2}  # a loss's speed figures -> decimals shown
+
+
+def speed(values: list[float], decimals: int) -> str:
+    """One run's figure, or the seeds' mean [min, max]."""
+    if len(values) == 1:
+        return f"{values[0]:.{decimals}f}"
+    return fmt(spread(values))
 
 
 def write_outputs(run_dir: Path, report: dict[str, Any]) -> None:

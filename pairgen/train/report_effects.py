@@ -20,26 +20,34 @@ def suffix_lines(report: dict[str, Any]) -> list[str]:
     if not losses:
         return []
     runs = seed_runs(report)
-    labels: list[str] = []
+    # (loss, bin) -> one cell per seed, in seed order; "–" where a seed has no pair there,
+    # so the k-th value of every cell is the same seed's
     cells: dict[tuple[str, str], list[str]] = {}
     corr = []
     for name in losses:
-        for run in runs:
+        for index, run in enumerate(runs):
             s = run["losses"][name].get("suffix")
             if not s:
                 continue
             for b in s["bins"]:
-                if b["tokens_after"] not in labels:
-                    labels.append(b["tokens_after"])
-                cells.setdefault((name, b["tokens_after"]), []).append(
-                    f"{b['mean_delta']:+.3f} ({b['pairs']})"
-                )
+                column = cells.setdefault((name, b["tokens_after"]), ["–"] * len(runs))
+                column[index] = f"{b['mean_delta']:+.3f} ({b['pairs']})"
             seed = f"seed {run['seed']}: " if len(runs) > 1 else ""
             corr.append(
                 f"- {name}: {seed}Spearman ρ = {fmt(s['spearman_rho'])}, "
                 f"p = {fmt(s['p_value'])} ({s['p_method']}; {s['pairs']} pairs)"
             )
-    body = [[label, *("; ".join(cells.get((n, label), ["–"])) for n in losses)] for label in labels]
+    labels = sorted({label for _, label in cells}, key=bin_start)
+    body = [
+        [label, *("; ".join(cells.get((n, label), ["–"] * len(runs))) for n in losses)]
+        for label in labels
+    ]
+    per_seed = (
+        f" With {len(runs)} seeds a cell lists one value per seed, in seed order "
+        f"({', '.join(str(r['seed']) for r in runs)}); – where a seed held out no such pair."
+        if len(runs) > 1
+        else ""
+    )
     return [
         "",
         "## Suffix length and the after-edit change",
@@ -47,12 +55,17 @@ def suffix_lines(report: dict[str, Any]) -> list[str]:
         "Per held-out pair: Δ = trained minus reference of the chosen completion's mean "
         "per-token log-prob after the edit, binned by the number of chosen tokens after the "
         "first difference; each cell is the mean Δ (pairs). A negative ρ means the longer the "
-        "shared suffix, the larger the drop.",
+        "shared suffix, the larger the drop." + per_seed,
         "",
         *table(["tokens after the edit", *losses], body),
         "",
         *corr,
     ]
+
+
+def bin_start(label: str) -> int:
+    """Where a bin label (``9-16``, ``257+``) starts, to list the bins in order."""
+    return int(label.split("-")[0].rstrip("+"))
 
 
 def choice_lines(report: dict[str, Any]) -> list[str]:

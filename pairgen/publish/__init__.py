@@ -1,6 +1,7 @@
 """Publishing a build.
 
-The dataset card (card, card_context, card_check, templates/) and the Hub upload (hub).
+The dataset card (card, card_context, card_check, templates/) and the Hub upload (hub;
+its plan in hub_plan, the wording of its errors in hub_errors).
 """
 
 from pairgen.callable_stage import make_callable

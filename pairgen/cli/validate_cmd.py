@@ -13,7 +13,7 @@ from pairgen.cli.console import note, say
 from pairgen.cli.progress import RowProgress
 
 if TYPE_CHECKING:
-    from pairgen.validate.run import ValidationReport
+    from pairgen.validate.report import ValidationReport
 
 
 @click.command()

@@ -1,5 +1,7 @@
-"""Checking a build: files and checksums (files), row invariants (rows), orchestration (run)."""
+"""Checking a build: files and checksums (files), row invariants (rows), each split's shards
+and totals (splits), orchestration (run) and what it hands back (report)."""
 
-from pairgen.validate.run import ValidationReport, validate_output
+from pairgen.validate.report import ValidationReport
+from pairgen.validate.run import validate_output
 
 __all__ = ["ValidationReport", "validate_output"]

@@ -3,7 +3,8 @@
 The manifest's shape (a hand-edited or truncated manifest is a clear violation, not a
 traceback), each listed Parquet file's existence, sha256, readability and row count, the
 rejects files' schema, reasons and provenance, and Parquet files the manifest does not
-list.  :mod:`pairgen.validate.run` runs these and then the row checks.
+list.  :mod:`pairgen.validate.run` and :mod:`pairgen.validate.splits` run these and then
+the row checks.
 """
 
 from __future__ import annotations

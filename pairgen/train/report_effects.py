@@ -112,15 +112,23 @@ def plot_suffix(run_dir: Path, report: dict[str, Any]) -> Path | None:
     fig, axes = plt.subplots(
         1, len(losses), figsize=(4 * len(losses), 3.2), squeeze=False, sharey=True
     )
+    runs = seed_runs(report)
     for ax, name in zip(axes[0], losses, strict=True):
-        for run in seed_runs(report):
+        xs: list[float] = []
+        for run in runs:
             points = (run["losses"][name].get("suffix") or {}).get("points", [])
-            ax.scatter([p[0] for p in points], [p[1] for p in points], s=10, alpha=0.6)
+            xs += [p[0] for p in points]
+            label = f"seed {run['seed']}" if len(runs) > 1 else None
+            ax.scatter([p[0] for p in points], [p[1] for p in points], s=10, alpha=0.6, label=label)
         ax.axhline(0, color="black", linestyle="--", linewidth=1)
-        ax.set_xscale("symlog")
+        ax.set_xscale("symlog")  # linear near 0: a pair can have no token after the edit
+        if xs and min(xs) >= 1:
+            ax.set_xlim(left=0.8 * min(xs))  # no empty decade before the shortest suffix
         ax.set_title(name)
         ax.set_xlabel("chosen tokens after the edit")
     axes[0][0].set_ylabel("Δ after-edit log-prob per token")
+    if len(runs) > 1:
+        axes[0][0].legend(fontsize="small")
     fig.tight_layout()
     path = run_dir / "suffix.png"
     fig.savefig(path, dpi=100)

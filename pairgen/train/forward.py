@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -84,11 +84,21 @@ def stack(rows: Sequence[Tensor]) -> Tensor:
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """The reference model's per-token log-probs of every pair, computed once."""
+    """The reference model's per-token log-probs of every pair, computed once.
+
+    ``chosen_total``/``rejected_total`` keep the sums the forward pass made (empty: sum
+    here).  Together with :meth:`Run.reference` computing the training pairs in the first
+    training batches, they make the first step's policy and reference log-probs equal to
+    the bit: DPOP's ``max(0, log π_ref - log π)`` then starts at exactly 0 instead of a
+    rounding error of either sign, which decided whether its λ = 50 penalty was active on
+    step 1 (the tiny model's step-2 loss was 0.67 one way and 25 the other).
+    """
 
     chosen: list[Tensor]
     rejected: list[Tensor]
     first_diff: list[int]
+    chosen_total: list[Tensor] = field(default_factory=list)
+    rejected_total: list[Tensor] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.chosen)
@@ -105,12 +115,19 @@ class Reference:
         return Logprobs(
             chosen=stack(chosen),
             rejected=stack(rejected),
-            chosen_total=torch.stack([t.sum() for t in chosen]),
-            rejected_total=torch.stack([t.sum() for t in rejected]),
+            chosen_total=self._totals(self.chosen_total, chosen, indices),
+            rejected_total=self._totals(self.rejected_total, rejected, indices),
             chosen_len=lengths[0],
             rejected_len=lengths[1],
             first_diff=torch.tensor([self.first_diff[i] for i in indices], device=device),
         )
+
+    @staticmethod
+    def _totals(kept: list[Tensor], rows: list[Tensor], indices: Sequence[int]) -> Tensor:
+        """The forward pass's sums where kept, else each row's sum."""
+        if kept:
+            return torch.stack([kept[i] for i in indices])
+        return torch.stack([t.sum() for t in rows])
 
     def all(self) -> Logprobs:
         return self.take(range(len(self)))
@@ -192,19 +209,43 @@ class Run:
 
     @torch.no_grad()
     def reference(
-        self, pairs: Sequence[TokenizedPair], advance: Callable[[int], None] = ignore
+        self,
+        pairs: Sequence[TokenizedPair],
+        advance: Callable[[int], None] = ignore,
+        batches: Sequence[Sequence[int]] | None = None,
     ) -> Reference:
-        """Per-token log-probs of every pair under the current weights, no grad."""
+        """Per-token log-probs of every pair under the current weights, no grad.
+
+        ``batches`` (indices covering every pair once) forwards the pairs in those
+        batches, as training will, so the padded shapes and hence the rounding are the
+        same; default: consecutive batches of the evaluation size.
+        """
         self.model.eval()
-        ref = Reference([], [], [])
-        for start in range(0, len(pairs), self.eval_batch_size):
-            out = self.logprobs(pairs[start : start + self.eval_batch_size])
+        if batches is None:
+            size = self.eval_batch_size
+            batches = [range(i, min(i + size, len(pairs))) for i in range(0, len(pairs), size)]
+        rows: dict[int, tuple[Tensor, Tensor, int, Tensor, Tensor]] = {}
+        for indices in batches:
+            out = self.logprobs([pairs[i] for i in indices])
             advance(out.pairs)
-            for i in range(out.pairs):
-                ref.chosen.append(out.chosen[i, : int(out.chosen_len[i])].clone())
-                ref.rejected.append(out.rejected[i, : int(out.rejected_len[i])].clone())
-                ref.first_diff.append(int(out.first_diff[i]))
-        return ref
+            for row, i in enumerate(indices):
+                rows[i] = (
+                    out.chosen[row, : int(out.chosen_len[row])].clone(),
+                    out.rejected[row, : int(out.rejected_len[row])].clone(),
+                    int(out.first_diff[row]),
+                    out.chosen_total[row].clone(),
+                    out.rejected_total[row].clone(),
+                )
+        if sorted(rows) != list(range(len(pairs))):
+            raise ValueError("reference batches must cover every pair exactly once")
+        ordered = [rows[i] for i in range(len(pairs))]
+        return Reference(
+            [r[0] for r in ordered],
+            [r[1] for r in ordered],
+            [r[2] for r in ordered],
+            [r[3] for r in ordered],
+            [r[4] for r in ordered],
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ Every forward pass goes through :meth:`Run.logprobs` and every number through
 from __future__ import annotations
 
 import json
+import math
 import random
 import time
 from collections.abc import Iterator
@@ -148,11 +149,13 @@ def _train(cfg: TrainConfig, precision: Precision) -> dict[str, Any]:
 
         # 3. Reference log-probs per token, once.
         with phases.phase("reference log-probs", len(pairs), "pairs") as phase:
+            # the training pairs in the first epoch's batches: step 1 sees the same shapes
+            batches = first_epoch(cfg, len(train_pairs))
             session = Session(
                 cfg,
                 run,
                 loaded.tokenizer,
-                Split(train_pairs, run.reference(train_pairs, phase.advance)),
+                Split(train_pairs, run.reference(train_pairs, phase.advance, batches)),
                 Split(eval_pairs, run.reference(eval_pairs, phase.advance)),
                 phases,
                 log,
@@ -275,6 +278,11 @@ def sft_warmup(run: Run, pairs: list[TokenizedPair], cfg: TrainConfig, phases: P
             nll = nll.detach()
             run.precision.step(optimizer)
             phase.advance(note=f"nll {nll.item():.3f}")
+
+
+def first_epoch(cfg: TrainConfig, n: int) -> list[list[int]]:
+    """The batches every loss trains on first: each of the ``n`` training pairs once."""
+    return list(islice(batch_indices(n, cfg.batch_size, cfg.seed), math.ceil(n / cfg.batch_size)))
 
 
 def batch_indices(n: int, batch_size: int, seed: int) -> Iterator[list[int]]:

@@ -29,6 +29,14 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def gsm8k_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled GSM8K samples built once; read-only (copy it before changing it)."""
+    out = tmp_path_factory.mktemp("gsm8k_build") / "out"
+    build(BuildSpec(out=out, sources=(SourceSpec(source="gsm8k"),)))
+    return out
+
+
 @pytest.fixture
 def hub_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """No Hub access for this test, even where the machine has network.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -9,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pairgen.build import build
 from pairgen.cli import main
-from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.manifest import CARD_NAME, PLOTS_DIR
 
 HOLD = """
@@ -24,11 +23,10 @@ with output_lock(Path(sys.argv[1]), "build"):
 """
 
 
-@pytest.fixture(scope="module")
-def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("writers") / "out"
-    build(BuildSpec(out=out, sources=(SourceSpec(source="gsm8k"),)))
-    return out
+@pytest.fixture
+def out(gsm8k_build: Path, tmp_path: Path) -> Path:
+    """A copy of the GSM8K build: card and stats write into it."""
+    return Path(shutil.copytree(gsm8k_build, tmp_path / "out"))
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ violations, never tracebacks."""
 from __future__ import annotations
 
 import random
-import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,8 +11,6 @@ from typing import Any
 import pytest
 from tamper import rewrite_shard, set_cell, set_values
 
-from pairgen.build import build
-from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.record import Example, PairDraft
 from pairgen.strategies import STRATEGY_CLASSES, StrategyOptions
 from pairgen.strategies.base import Strategy
@@ -35,18 +32,6 @@ class CrashingStrategy(Strategy):
 
     def check_pair(self, row: Mapping[str, Any]) -> str | None:
         return str(1 // 0)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("strategies") / "out"
-    build(BuildSpec(out=out, sources=(SourceSpec(source="gsm8k"),)))
-    return out
-
-
-@pytest.fixture
-def out(built: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(built, tmp_path / "out"))
 
 
 def test_a_row_of_an_unregistered_strategy_is_named(out: Path) -> None:

@@ -10,7 +10,6 @@ left to ``validate --rebuild`` (test_validate_rebuild.py).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +38,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     build(BuildSpec(out=out, sources=sources))
     return out
-
-
-@pytest.fixture
-def out(built: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(built, tmp_path / "out"))
 
 
 def found(out: Path) -> list[tuple[str, int | None, str, str]]:

@@ -7,23 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pairgen.build import build
 from pairgen.cli import main
-from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.manifest import read_manifest
 from pairgen.validate.run import validate_output
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("links") / "out"
-    build(BuildSpec(out=out, sources=(SourceSpec(source="gsm8k"),)))
-    return out
-
-
-@pytest.fixture
-def out(built: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(built, tmp_path / "out"))
 
 
 def shard(out: Path) -> str:

@@ -43,11 +43,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "out"
 
 
-@pytest.fixture
-def out(built: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(built, tmp_path / "out"))
-
-
 def run(*args: str) -> int:
     try:
         main(list(args))

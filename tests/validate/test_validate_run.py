@@ -42,12 +42,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture
-def out(built: Path, tmp_path: Path) -> Path:
-    """A private copy of the build that a test may damage."""
-    return Path(shutil.copytree(built, tmp_path / "out"))
-
-
 @pytest.fixture(scope="module")
 def tokenizer_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A byte-level BPE trained on the GSM8K sample, saved the Hugging Face way."""

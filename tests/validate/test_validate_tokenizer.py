@@ -53,12 +53,6 @@ def built(tmp_path_factory: pytest.TempPathFactory, tk: Path) -> Path:
     return out
 
 
-@pytest.fixture
-def out(built: Path, tmp_path: Path) -> Path:
-    """A private copy of the build that a test may damage."""
-    return Path(shutil.copytree(built, tmp_path / "out"))
-
-
 def pairgen(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pairgen", *args], capture_output=True, text=True, timeout=120

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
 import datasets
+import torch
 from trl.trainer.dpo_config import DPOConfig
 
 from pairgen.train.tiny import tiny_model
@@ -43,3 +45,14 @@ def tiny_dpo_parts(out: Path, tmp_path: Path, steps: int, **config: Any) -> dict
         "train_dataset": dataset,
         "processing_class": tokenizer,
     }
+
+
+def assert_trains(trainer: Any, steps: int) -> None:
+    """``trainer.train()`` runs ``steps`` steps with finite losses and moves the weights."""
+    before = copy.deepcopy(trainer.model.state_dict())
+    result = trainer.train()
+    assert result.global_step == steps
+    losses = [row["loss"] for row in trainer.state.log_history if "loss" in row]
+    assert len(losses) == steps and all(torch.isfinite(torch.tensor(losses)))
+    changed = [k for k, v in trainer.model.state_dict().items() if not torch.equal(v, before[k])]
+    assert changed

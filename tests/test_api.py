@@ -17,6 +17,14 @@ def test_all_matches_lazy_table() -> None:
     assert set(pairgen.__all__) == {"__version__", *pairgen._EXPORTS}
 
 
+def fresh_python(code: str) -> str:
+    """What ``code`` prints in a new interpreter (nothing imported by this test run)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
 def test_import_is_light() -> None:
     """Importing pairgen imports none of the heavy libraries (the CLI's --help stays instant)."""
     code = (
@@ -24,10 +32,7 @@ def test_import_is_light() -> None:
         "heavy = [m for m in ('torch', 'transformers', 'pyarrow', 'duckdb', 'datasets') if m in sys.modules]; "
         "print(','.join(heavy))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == ""
+    assert fresh_python(code) == ""
 
 
 def test_stage_imports_do_not_shadow_the_api() -> None:
@@ -38,10 +43,7 @@ def test_stage_imports_do_not_shadow_the_api() -> None:
         "import pairgen\n"
         "print(all(callable(f) for f in (build, publish, train, pairgen.build, hub.publish)))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "True"
+    assert fresh_python(code) == "True"
 
 
 def test_api_takes_str_paths(tmp_path) -> None:

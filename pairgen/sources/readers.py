@@ -111,6 +111,11 @@ def _starts_with_array(path: Path, fmt: DataFormat) -> bool:
             head: bytes = handle.read(4096)
     except READ_ERRORS as exc:
         raise PairgenError(f"cannot read the file: {exc}", file=str(path)) from exc
+    return is_json_array(head)
+
+
+def is_json_array(head: bytes) -> bool:
+    """Whether a JSON file that begins with ``head`` is one array (else JSON Lines)."""
     return head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"[")
 
 
@@ -279,4 +284,4 @@ def _numbered_lines(path: Path, fmt: DataFormat) -> Iterator[tuple[int, str]]:
         raise PairgenError(f"cannot read the file: {exc}", file=str(path)) from exc
 
 
-__all__ = ["BLOCK_BYTES", "parse_json", "read_file"]
+__all__ = ["BLOCK_BYTES", "is_json_array", "parse_json", "read_file"]

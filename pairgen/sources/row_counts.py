@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pairgen.sources.datafiles import data_format
+from pairgen.sources.readers import is_json_array
 
 SAMPLE_BYTES = 1 << 20
 WINDOWS = 4
@@ -47,20 +48,17 @@ def count_rows(path: Path) -> int | None:
 def _rows_from_bytes(path: Path, header: bool) -> int | None:
     size = path.stat().st_size
     with path.open("rb") as handle:
+        head = handle.read(SAMPLE_BYTES)  # the whole file when it is small
+        if is_json_array(head):
+            return None  # a JSON array: one document, not lines
         if size <= SAMPLE_BYTES:
-            data = handle.read()
-            if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
-                return None  # a JSON array: one document, not lines
-            rows = sum(1 for line in data.split(b"\n") if line.strip())
+            rows = sum(1 for line in head.split(b"\n") if line.strip())
             return max(rows - header, 0)
         window = SAMPLE_BYTES // WINDOWS
         newlines = 0
         for index in range(WINDOWS):
             handle.seek(index * (size - window) // (WINDOWS - 1))
-            chunk = handle.read(window)
-            if index == 0 and chunk.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
-                return None
-            newlines += chunk.count(b"\n")
+            newlines += handle.read(window).count(b"\n")
     return max(round(size * newlines / (window * WINDOWS)) - header, 0)
 
 

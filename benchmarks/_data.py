@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pairgen.files import file_sha256
+from pairgen.output.files import file_sha256
 from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_path
 from pairgen.strategies.arithmetic.strategy import strip_annotations

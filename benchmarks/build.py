@@ -31,9 +31,9 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pairgen.build import build
-from pairgen.build.writer import SplitWriter
 from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.pipeline import build
+from pairgen.pipeline.writer import SplitWriter
 from pairgen.record import PAIR_SCHEMA
 
 from _data import DEFAULT_ROWS, metamath_rows

@@ -40,10 +40,10 @@ from pathlib import Path
 
 import psutil
 
-from pairgen.build.parcels import LOCK_NAME, SHARED_MEMORY_DIR
-from pairgen.build.staging import JOURNAL_NAME, STAGING_NAME
-from pairgen.build.swap import SWAP_NAME
-from pairgen.manifest import STATE_DIR
+from pairgen.output.manifest import STATE_DIR
+from pairgen.output.staging import JOURNAL_NAME, STAGING_NAME
+from pairgen.output.swap import SWAP_NAME
+from pairgen.pipeline.parcels import LOCK_NAME, SHARED_MEMORY_DIR
 from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_path
 

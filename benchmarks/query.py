@@ -32,9 +32,9 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
-from pairgen.manifest import MANIFEST_NAME
+from pairgen.output.manifest import MANIFEST_NAME
+from pairgen.pipeline import build
 from pairgen.query.catalog import SUMMARY_SQL, open_catalog, run_query, shard_files
 from pairgen.validate.run import validate_output
 

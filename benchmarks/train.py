@@ -41,7 +41,7 @@ def subset(out: Path, pairs: int, dest: Path) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from pairgen.train.data import find_shards
+    from pairgen.training.data import find_shards
 
     shards = [p for p in find_shards(out) if p.name.startswith("train-")] or find_shards(out)
     tables = [pq.read_table(p, columns=["id", "prompt", "chosen", "rejected"]) for p in shards]
@@ -60,7 +60,7 @@ def build_sample(source: str, dest: Path) -> Path:
 
 
 def run_pairgen(data: Path, args: argparse.Namespace, shared: bool) -> dict[str, Any]:
-    from pairgen.train.trainer import TrainConfig, train
+    from pairgen.training.trainer import TrainConfig, train
 
     with tempfile.TemporaryDirectory() as run_dir:
         report = train(
@@ -100,7 +100,7 @@ def run_trl(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     import torch
     import trl
 
-    from pairgen.train.models import load_model
+    from pairgen.training.models import load_model
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -167,8 +167,8 @@ def worker(which: str, data: Path, args: argparse.Namespace) -> None:
 
 def token_reduction(name: str, where: str, model: str, tmp: Path, limit: int) -> dict[str, Any]:
     """Tokens forwarded and LM-head positions per pair, shared vs unshared."""
-    from pairgen.train.data import read_pairs, tokenize_pairs
-    from pairgen.train.packing import token_counts
+    from pairgen.training.data import read_pairs, tokenize_pairs
+    from pairgen.training.packing import token_counts
 
     out = build_sample(where[7:], tmp / name) if where.startswith("sample:") else Path(where)
     tokenizer = tokenizer_of(model)
@@ -188,10 +188,10 @@ def token_reduction(name: str, where: str, model: str, tmp: Path, limit: int) ->
 
 def tokenizer_of(model: str) -> Any:
     if model == "tiny":
-        from pairgen.train.tiny import tiny_tokenizer
+        from pairgen.training.tiny import tiny_tokenizer
 
         return tiny_tokenizer()
-    from pairgen.train.models import load_model
+    from pairgen.training.models import load_model
 
     return load_model(model).tokenizer
 

@@ -1,7 +1,7 @@
 """The one look of pairgen's progress bars, shared by the commands and the trainer.
 
 ``pairgen build``/``validate`` (:mod:`pairgen.cli.progress`) and ``pairgen train``
-(:mod:`pairgen.train.progress`) draw their bars alike: the description and count as
+(:mod:`pairgen.training.progress`) draw their bars alike: the description and count as
 literal text (a file name like ``my[bold]file.jsonl`` is never read as rich markup), a
 bar, the time elapsed and an ETA.  It lives at the top of the package because the trainer
 must not import the CLI; rich is imported only when a bar is drawn.

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.pipeline import build
 
 from pairgen_rows import gsm8k_rows, write_jsonl
 

@@ -9,9 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
-from pairgen.manifest import Manifest
+from pairgen.output.manifest import Manifest
+from pairgen.pipeline import build
 
 GSM8K_ROWS: list[dict[str, Any]] = [
     {

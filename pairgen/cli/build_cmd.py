@@ -1,4 +1,4 @@
-"""``pairgen build``: parse the flags, run :func:`pairgen.build.build`, print the summary.
+"""``pairgen build``: parse the flags, run :func:`pairgen.pipeline.build`, print the summary.
 
 How flags combine with each other and with a pipeline file is decided in
 :mod:`pairgen.config.merge`, never here; the strategy options' flags, types and
@@ -200,7 +200,7 @@ def build_command(
 ) -> None:
     """Pairs come from one source (--source and its flags) or from the sources a pipeline
     YAML file lists; run flags (--out, --seed, --workers, ...) override the file's."""
-    from pairgen.build import build
+    from pairgen.pipeline import build
     from pairgen.query.summary import summarize
 
     spec = build_spec(

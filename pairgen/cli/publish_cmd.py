@@ -11,7 +11,7 @@ from pairgen.cli.console import say
 from pairgen.errors import PairgenError
 
 if TYPE_CHECKING:
-    from pairgen.publish.hub import PublishResult
+    from pairgen.hub.upload import PublishResult
 
 out_argument = click.argument("out", type=click.Path(path_type=Path))
 
@@ -27,10 +27,10 @@ out_argument = click.argument("out", type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True, help="Only check the existing README.md; write nothing.")
 def card_command(out: Path, templates: Path | None, repo: str | None, check: bool) -> None:
     """OUT/README.md holds YAML metadata for the Hub and `datasets`, and the documentation."""
-    from pairgen.build.lock import output_lock
-    from pairgen.manifest import CARD_NAME, read_manifest
-    from pairgen.publish.card import write_card
-    from pairgen.publish.card_check import check_card, read_card_text
+    from pairgen.hub.card import write_card
+    from pairgen.hub.card_check import check_card, read_card_text
+    from pairgen.output.lock import output_lock
+    from pairgen.output.manifest import CARD_NAME, read_manifest
 
     if check:
         path = out / CARD_NAME
@@ -74,7 +74,7 @@ def publish_command(
     """Validates OUT, then uploads its shards, card, manifest, rejects and plots in one
     commit.  The token comes from HF_TOKEN or `hf auth login`; HF_ENDPOINT selects
     another Hub."""
-    from pairgen.publish.hub import publish
+    from pairgen.hub.upload import publish
 
     result = publish(
         out,

@@ -11,7 +11,7 @@ import click
 
 from pairgen.cli.choices import format_option
 from pairgen.cli.console import cell, console, say
-from pairgen.manifest import PLOTS_DIR
+from pairgen.output.manifest import PLOTS_DIR
 
 REJECTS_SQL = (
     "SELECT source, config, split, reason, count(*) AS rows FROM rejects GROUP BY ALL ORDER BY ALL"
@@ -27,7 +27,7 @@ REJECTS_SQL = (
 @format_option("the summary is")
 def stats_command(out: Path, plots: Path | None, no_plots: bool, output_format: str) -> None:
     """Per source/config/split: pairs, rejects, edit distance and shared suffix; and plots."""
-    from pairgen.build.lock import output_lock
+    from pairgen.output.lock import output_lock
     from pairgen.query.catalog import SUMMARY_SQL, open_catalog, run_query, to_csv, to_json
     from pairgen.query.plots import write_plots
 

@@ -1,6 +1,6 @@
 """``pairgen train`` and ``pairgen report``: validate pairs with a short DPO vs DPOP run.
 
-Every option of ``pairgen train`` is a field of :class:`~pairgen.train.config.TrainConfig`
+Every option of ``pairgen train`` is a field of :class:`~pairgen.training.config.TrainConfig`
 (a torch-free module): its type, default and checks are read from there when this
 command is built; this module adds only each option's name and help text
 (:data:`TRAIN_FLAGS`).  torch is imported when the command runs.
@@ -17,7 +17,7 @@ from pairgen.cli.choices import fixed
 from pairgen.cli.console import cell, console, say
 from pairgen.cli.fields import Flag, field_options, given
 from pairgen.errors import PairgenError
-from pairgen.train.config import (
+from pairgen.training.config import (
     DEFAULT_LR,
     DEFAULT_SFT_STEPS,
     DEFAULT_THREADS,
@@ -105,7 +105,7 @@ def train_command(out_dir: Path, **options: Any) -> None:
     the chosen completion's log-prob before, at and after the first differing token.
     OUT_DIR is a pairgen build output (OUT/data/**/*.parquet)."""
     config = TrainConfig(out_dir=out_dir, **given(options))  # its checks run before torch loads
-    from pairgen.train.seeds import train_seeds
+    from pairgen.training.seeds import train_seeds
 
     report = train_seeds(config)
     print_report(report)
@@ -119,7 +119,7 @@ def train_command(out_dir: Path, **options: Any) -> None:
 @click.argument("run_dir", type=click.Path(path_type=Path))
 def report_command(run_dir: Path) -> None:
     """Rewrites report.md and the plots of RUN_DIR (a --run-dir of `pairgen train`)."""
-    from pairgen.train.report import read_report, write_outputs
+    from pairgen.training.report import read_report, write_outputs
 
     report = read_report(run_dir)
     if "losses" not in report or "reference" not in report:
@@ -133,7 +133,7 @@ def report_command(run_dir: Path) -> None:
 def print_report(report: dict[str, object]) -> None:
     from rich.table import Table
 
-    from pairgen.train.report import COLUMNS, fmt, rows, tokenize_warning
+    from pairgen.training.report import COLUMNS, fmt, rows, tokenize_warning
 
     table = Table(title="chosen log-prob per token (held-out) and rewards")
     table.add_column("model", no_wrap=True)

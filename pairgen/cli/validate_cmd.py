@@ -77,7 +77,7 @@ def _pair_counter(out: Path, bar: RowProgress) -> Any:
     if bar.callback is None:
         return None
     from pairgen.errors import PairgenError
-    from pairgen.manifest import read_manifest
+    from pairgen.output.manifest import read_manifest
 
     try:
         total: int | None = read_manifest(out).total_pairs

@@ -1,6 +1,7 @@
-"""Settings of a build: typed specs, their checks and config hash, and pipeline files."""
+"""Settings of a build: typed specs, their checks and config hash, pipeline files, and the
+source settings (column mapping, template, card metadata, field limit) every stage reads.
 
-from pairgen.config.pipeline import load_pipeline
-from pairgen.config.spec import DEFAULT_SEED, BuildSpec, SourceSpec
-
-__all__ = ["DEFAULT_SEED", "BuildSpec", "SourceSpec", "load_pipeline"]
+Import from the modules (``pairgen.config.spec``, ``pairgen.config.pipeline_file``,
+``pairgen.config.source_settings``): this package module imports nothing, so reading one
+setting never loads the others.
+"""

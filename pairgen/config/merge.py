@@ -26,16 +26,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from pairgen.config.pipeline import load_pipeline
-from pairgen.config.spec import IMPLIES, BuildSpec, SourceSpec, implied_backend
-from pairgen.errors import PairgenError
-from pairgen.sources.generic.settings import (
+from pairgen.config.pipeline_file import load_pipeline
+from pairgen.config.source_settings import (
     SourceSettings,
     parse_columns,
     read_citation,
     settings_or_none,
 )
-from pairgen.strategies import StrategyOptions
+from pairgen.config.spec import IMPLIES, BuildSpec, SourceSpec, implied_backend
+from pairgen.config.strategy_options import StrategyOptions
+from pairgen.errors import PairgenError
 
 # BuildFlags field -> the flag that sets it (for error messages)
 SOURCE_FLAGS: dict[str, str] = {

@@ -1,7 +1,8 @@
 """Typed build configuration: what to read, how to pair it, where to write.
 
 A build is described by :class:`BuildSpec` whether it comes from CLI flags or from a
-pipeline file (:mod:`pairgen.config.pipeline`), so both paths run the same code.  The manifest's
+pipeline file (:mod:`pairgen.config.pipeline_file`), so both paths run the same code.
+The manifest's
 config hash (:func:`config_hash`) covers the resolved settings that can
 change the shards' content and nothing that cannot (output directory, worker count,
 executor, batch size).
@@ -16,10 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pairgen.config.source_settings import DEFAULT_MAX_FIELD_CHARS, SourceSettings
+from pairgen.config.strategy_options import StrategyOptions
 from pairgen.errors import PairgenError
-from pairgen.sources.fields import DEFAULT_MAX_FIELD_CHARS
-from pairgen.sources.generic.settings import SourceSettings
-from pairgen.strategies import StrategyOptions
 
 DEFAULT_SEED = 1234
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pairgen.errors import PairgenError
-from pairgen.files import file_sha256
+from pairgen.output.files import file_sha256
 
 DIGEST_MARK = "@sha256:"
 DIGEST_HEX = 16

@@ -36,12 +36,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from pairgen.config.source_settings import kept_columns
 from pairgen.errors import PairgenError, whole_message
-from pairgen.files import regular_file_inside
-from pairgen.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR, read_manifest
+from pairgen.output.files import regular_file_inside
+from pairgen.output.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR, read_manifest
 from pairgen.query.sandbox import check_statements, explain, is_restricted, restrict
 from pairgen.record import REJECT_SCHEMA, pair_schema
-from pairgen.sources.generic.settings import kept_columns
 
 HUB_PREFIX = "hf://"
 
@@ -90,7 +90,7 @@ def shard_files(out: Path) -> tuple[list[Path], list[Path]]:
     """The pair shards and rejects files of a local output, in manifest order.
 
     Without a manifest, every Parquet file under ``data/`` and ``rejects/`` (sorted).
-    Each one is a regular file inside ``out`` (:func:`~pairgen.files.regular_file_inside`).
+    Each one is a regular file inside ``out`` (:func:`~pairgen.output.files.regular_file_inside`).
     """
     if not out.is_dir():
         raise PairgenError("not a directory", file=str(out))

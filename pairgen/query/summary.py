@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 
-from pairgen.manifest import Manifest
+from pairgen.output.manifest import Manifest
 
 
 @dataclass(frozen=True, slots=True)

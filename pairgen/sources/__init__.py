@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pairgen.config.source_settings import SourceSettings
 from pairgen.errors import PairgenError
 from pairgen.lazy import lazy_exports
 from pairgen.registry import Registry
-from pairgen.sources.generic.settings import SourceSettings
 
 if TYPE_CHECKING:
-    from pairgen.sources.base import Source
+    from pairgen.sources.base import Source as Source
 
 # where a source's rows come from: a Hub dataset, local files, or the bundled samples
 BACKENDS: tuple[str, ...] = ("hub", "files", "sample")
@@ -63,8 +63,8 @@ def source_names() -> list[str]:
     return SOURCES.names()
 
 
-# ``Source`` is imported on first use: its module imports pyarrow.
-__getattr__ = lazy_exports(__name__, {"Source": "pairgen.sources.base"})
-
-
-__all__ = ["BACKENDS", "SOURCES", "SOURCE_CLASSES", "Source", "get_source", "source_names"]
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    __file__,
+    eager=("BACKENDS", "SOURCES", "SOURCE_CLASSES", "get_source", "source_names"),
+)

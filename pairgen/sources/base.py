@@ -17,9 +17,10 @@ from typing import Any, ClassVar
 
 import pyarrow as pa
 
+from pairgen.config.source_settings import DEFAULT_MAX_FIELD_CHARS
 from pairgen.errors import RowRejected
 from pairgen.record import Example
-from pairgen.sources.fields import DEFAULT_MAX_FIELD_CHARS, check_fields
+from pairgen.sources.fields import check_fields
 
 
 class Source(ABC):

@@ -25,8 +25,6 @@ from typing import Any
 
 from pairgen.errors import RowRejected
 
-DEFAULT_MAX_FIELD_CHARS = 100_000
-
 
 def check_fields(row: Mapping[str, Any], columns: Iterable[str], max_chars: int) -> None:
     """Raise ``RowRejected`` when one of ``columns`` of ``row`` is not valid Unicode or too long."""
@@ -104,4 +102,4 @@ def _too_long(column: str, length: int, limit: int) -> RowRejected:
     )
 
 
-__all__ = ["DEFAULT_MAX_FIELD_CHARS", "check_fields"]
+__all__ = ["check_fields"]

@@ -25,7 +25,7 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from pairgen.errors import PairgenError
-from pairgen.files import file_sha256
+from pairgen.output.files import file_sha256
 from pairgen.sources import BACKENDS
 from pairgen.sources.base import Source
 from pairgen.sources.datafiles import resolve_data_files

@@ -8,35 +8,16 @@ light (no pyarrow): ``pairgen build --help`` reads :class:`StrategyOptions` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pairgen.config.strategy_options import CHOICE_TEMPLATES as CHOICE_TEMPLATES
+from pairgen.config.strategy_options import StrategyOptions as StrategyOptions
 from pairgen.lazy import lazy_exports
 from pairgen.registry import Registry
 
 if TYPE_CHECKING:
-    from pairgen.strategies.base import PairRows, Strategy
-
-# the choice strategy's completion forms (``StrategyOptions.choice_template``)
-CHOICE_TEMPLATES: tuple[str, ...] = ("letter", "sentence")
-
-
-@dataclass(frozen=True, slots=True)
-class StrategyOptions:
-    """Options of every strategy, in one typed place (each strategy reads its own).
-
-    ``strip_annotations``: arithmetic on GSM8K, remove ``<<a*b=c>>`` calculator
-    annotations from chosen and rejected instead of keeping them consistent with the edit.
-    ``choice_template``: choice strategy, ``"letter"`` (completion is the answer text) or
-    ``"sentence"`` (completion is a whole answer sentence, so the pair differs only in
-    the choice).
-    ``clean_markup``: HellaSwag, strip WikiHow ``[header]``/``[step]`` markup.
-    """
-
-    strip_annotations: bool = False
-    choice_template: str = "letter"
-    clean_markup: bool = True
-
+    from pairgen.strategies.base import PairRows as PairRows
+    from pairgen.strategies.base import Strategy as Strategy
 
 # name -> "module:Class", imported on first use.
 STRATEGY_CLASSES: dict[str, str] = {
@@ -67,19 +48,14 @@ def strategy_names() -> list[str]:
     return STRATEGIES.names()
 
 
-# ``Strategy`` and ``PairRows`` are imported on first use: their module imports pyarrow.
-__getattr__ = lazy_exports(
-    __name__, {"Strategy": "pairgen.strategies.base", "PairRows": "pairgen.strategies.base"}
+__getattr__, __dir__, __all__ = lazy_exports(
+    __name__,
+    __file__,
+    eager=(
+        "CHOICE_TEMPLATES",
+        "STRATEGIES",
+        "STRATEGY_CLASSES",
+        "StrategyOptions",
+        "build_strategy",
+    ),
 )
-
-
-__all__ = [
-    "CHOICE_TEMPLATES",
-    "STRATEGIES",
-    "STRATEGY_CLASSES",
-    "PairRows",
-    "Strategy",
-    "StrategyOptions",
-    "build_strategy",
-    "strategy_names",
-]

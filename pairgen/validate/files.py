@@ -18,8 +18,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pairgen.errors import PairgenError, whole_message
-from pairgen.files import file_sha256, regular_file_inside
-from pairgen.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR
+from pairgen.output.files import file_sha256, regular_file_inside
+from pairgen.output.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR
 from pairgen.record import REJECT_SCHEMA
 from pairgen.validate.rows import Violation
 
@@ -110,7 +110,7 @@ def file_violations(
 def refused_path(out: Path, name: str) -> Violation | None:
     """Why validate will not read ``out / name``, or None (a missing file is the caller's).
 
-    The check is publish's and query's (:func:`~pairgen.files.regular_file_inside`): a
+    The check is publish's and query's (:func:`~pairgen.output.files.regular_file_inside`): a
     symlink anywhere below OUT, or a manifest path leading out of it, would make validate
     vouch for bytes that are not the build's (a linked shard passes its checksum wherever
     it points).

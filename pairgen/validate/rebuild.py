@@ -27,11 +27,12 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from pairgen.build import build
+from pairgen.config.source_settings import SourceSettings
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
-from pairgen.files import file_sha256
-from pairgen.manifest import (
+from pairgen.metrics.tokenizer_identity import is_local_name, local_name
+from pairgen.output.files import file_sha256
+from pairgen.output.manifest import (
     MANIFEST_NAME,
     ConfigEntry,
     InputEntry,
@@ -40,9 +41,8 @@ from pairgen.manifest import (
     library_versions,
     read_manifest,
 )
-from pairgen.metrics.tokenizer_identity import is_local_name, local_name
+from pairgen.pipeline import build
 from pairgen.sources import get_source
-from pairgen.sources.generic.settings import SourceSettings
 from pairgen.sources.inputs import directory_revision, sample_path
 from pairgen.strategies import StrategyOptions
 from pairgen.validate.files import refused_path

@@ -14,7 +14,7 @@ Three layers, each reported as :class:`~pairgen.validate.rows.Violation` (shard,
    each row's strategy promises (asked through the strategy registry), provenance;
    across a split, ids are unique, the pairs come from exactly ``rows_paired`` source
    rows, and ids, prompts and completions hash to the split's ``rows_sha256``
-   (:mod:`pairgen.build.digest`): a prompt moved to another pair, a pair turned around or
+   (:mod:`pairgen.output.digest`): a prompt moved to another pair, a pair turned around or
    a row deleted shows even when checksums and counts were updated to match.
 
 :func:`validate_output` never raises for a broken output (it reports); it raises
@@ -30,10 +30,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pairgen.config.source_settings import kept_columns
 from pairgen.errors import PairgenError
-from pairgen.manifest import MANIFEST_NAME, read_manifest_json
+from pairgen.output.manifest import MANIFEST_NAME, read_manifest_json
 from pairgen.record import pair_schema
-from pairgen.sources.generic.settings import kept_columns
 from pairgen.strategies import StrategyOptions
 from pairgen.validate.files import manifest_shape_problems, refused_path, unlisted_files
 from pairgen.validate.rebuild import rebuild_and_compare

@@ -20,8 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pairgen.build.digest import RowsDigest
-from pairgen.manifest import MANIFEST_NAME, shard_path
+from pairgen.output.digest import RowsDigest
+from pairgen.output.manifest import MANIFEST_NAME, shard_path
 from pairgen.validate.files import (
     READ_ERRORS,
     brief,

@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.pipeline import build
 from pairgen.sources import row_counts
 
 from pairgen_rows import gsm8k_rows, write_jsonl

@@ -168,8 +168,8 @@ def test_option_flags_override_a_pipeline_and_source_flags_are_refused(tmp_path:
 
 
 def test_strategy_flag_builds_validates_and_is_reproduced(tmp_path: Path) -> None:
-    from pairgen.manifest import read_manifest
-    from pairgen.publish.reproduce import reproduce
+    from pairgen.hub.reproduce import reproduce
+    from pairgen.output.manifest import read_manifest
     from pairgen.validate.run import validate_output
 
     out = tmp_path / "out"

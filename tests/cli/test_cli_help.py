@@ -16,7 +16,7 @@ from pairgen.cli import cli
 from pairgen.cli.commands import COMMANDS
 from pairgen.cli.train_cmd import TRAIN_FLAGS
 from pairgen.sources import source_names
-from pairgen.train.config import TrainConfig
+from pairgen.training.config import TrainConfig
 
 PACKAGE = Path(pairgen.__file__).parent
 HEAVY = (

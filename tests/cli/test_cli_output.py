@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from pairgen.cli import main
-from pairgen.config.pipeline import load_pipeline
+from pairgen.config.pipeline_file import load_pipeline
 from pairgen.errors import PairgenError
-from pairgen.manifest import read_manifest
+from pairgen.output.manifest import read_manifest
 
 
 def pairgen(*args: str) -> subprocess.CompletedProcess[str]:

@@ -11,10 +11,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pairgen.build import build
 from pairgen.cli import main
 from pairgen.config.spec import BuildSpec, SourceSpec
-from pairgen.manifest import read_manifest
+from pairgen.output.manifest import read_manifest
+from pairgen.pipeline import build
 from pairgen.query.catalog import open_catalog, shard_files
 from pairgen.query.plots import load_plot_data
 

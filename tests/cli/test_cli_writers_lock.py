@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from pairgen.cli import main
-from pairgen.manifest import CARD_NAME, PLOTS_DIR
+from pairgen.output.manifest import CARD_NAME, PLOTS_DIR
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from pairgen.build.lock import output_lock
+from pairgen.output.lock import output_lock
 with output_lock(Path(sys.argv[1]), "build"):
     print("held", flush=True)
     time.sleep(120)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pairgen.config.merge import BuildFlags, available_cpus, build_spec
-from pairgen.config.pipeline import load_pipeline
+from pairgen.config.pipeline_file import load_pipeline
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
 

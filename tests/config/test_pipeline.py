@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from pairgen.build import build
-from pairgen.config.pipeline import load_pipeline
+from pairgen.config.pipeline_file import load_pipeline
 from pairgen.errors import PairgenError
+from pairgen.pipeline import build
 
 
 def write(tmp_path: Path, text: str) -> Path:

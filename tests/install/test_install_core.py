@@ -20,11 +20,11 @@ import pytest
 from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerFast
 
-from pairgen.build import build
-from pairgen.config.pipeline import load_pipeline
+from pairgen.config.pipeline_file import load_pipeline
 from pairgen.config.shipped import shipped_pipelines
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
+from pairgen.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "pairgen"

@@ -35,7 +35,7 @@ from hub_server import TEST_REPO, TEST_TOKEN, FakeHub  # noqa: E402
 
 # What the wheel must carry besides code (importlib.resources reads them from there).
 PACKAGE_DATA = (
-    "pairgen/publish/templates/_base.md",
+    "pairgen/hub/templates/_base.md",
     "pairgen/query/sql/reject_reasons.sql",
     "pairgen/config/pipelines/demo.yaml",
     "pairgen/sources/samples/gsm8k/main/train.jsonl",

@@ -9,9 +9,9 @@ import pytest
 from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 from transformers import AutoTokenizer, PreTrainedTokenizerFast
 
-from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.metrics.tokens import load_tokenizer, tokenize
+from pairgen.pipeline import build
 
 from pairgen_rows import GSM8K_ROWS
 

@@ -21,7 +21,7 @@ import pytest
 from hub_server import FakeHub
 from plugin_package import write_installed, write_project
 
-from pairgen.build.writer import parquet_writer
+from pairgen.pipeline.writer import parquet_writer
 
 TOKEN = "hf_pluginTestSecret0123456789"
 

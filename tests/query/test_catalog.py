@@ -13,12 +13,12 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from pairgen.build import build
 from pairgen.cli import main
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
-from pairgen.files import file_sha256
-from pairgen.manifest import read_manifest
+from pairgen.output.files import file_sha256
+from pairgen.output.manifest import read_manifest
+from pairgen.pipeline import build
 from pairgen.query.catalog import SUMMARY_SQL, open_catalog, run_query, shard_files, view_sources
 
 QUERIES = Path(__file__).resolve().parents[2] / "pairgen" / "query" / "sql"

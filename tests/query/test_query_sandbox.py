@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from pairgen.build import build
 from pairgen.cli import main
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
-from pairgen.files import file_sha256
+from pairgen.output.files import file_sha256
+from pairgen.pipeline import build
 from pairgen.query.catalog import open_catalog, run_query, shard_files
 
 

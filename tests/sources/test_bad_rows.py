@@ -13,9 +13,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
-from pairgen.manifest import Manifest
+from pairgen.output.manifest import Manifest
+from pairgen.pipeline import build
 from pairgen.sources.choices import MAX_CHOICES
 from pairgen.strategies import StrategyOptions
 from pairgen.validate.run import validate_output

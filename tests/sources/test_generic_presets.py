@@ -9,10 +9,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
-from pairgen.manifest import read_manifest
-from pairgen.publish.card import write_card
+from pairgen.hub.card import write_card
+from pairgen.output.manifest import read_manifest
+from pairgen.pipeline import build
 from pairgen.sources import get_source
 from pairgen.validate.run import validate_output
 

@@ -13,8 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from pairgen.errors import PairgenError, RowRejected
-from pairgen.manifest import Manifest, read_manifest
-from pairgen.publish.card import write_card
+from pairgen.hub.card import write_card
+from pairgen.output.manifest import Manifest, read_manifest
 from pairgen.sources import get_source
 from pairgen.sources.generic import SourceSettings
 from pairgen.sources.generic.choice import answer_index

@@ -9,11 +9,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pairgen.build import build
+from pairgen.config.source_settings import SourceSettings
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
+from pairgen.pipeline import build
 from pairgen.sources import get_source
-from pairgen.sources.generic.settings import SourceSettings
 from pairgen.sources.inputs import resolve_inputs
 
 SAMPLES = Path(__file__).parents[2] / "pairgen/sources/samples/mmlu/all/test.jsonl"

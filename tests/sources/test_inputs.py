@@ -9,9 +9,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
+from pairgen.pipeline import build
 from pairgen.sources import get_source
 from pairgen.sources.inputs import SplitInput, iter_split, resolve_inputs, sample_splits
 

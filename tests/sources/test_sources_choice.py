@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import RowRejected
+from pairgen.pipeline import build
 from pairgen.record import Example
 from pairgen.sources import get_source
 from pairgen.sources.arc import ARC

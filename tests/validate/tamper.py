@@ -15,11 +15,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pairgen.build.digest import rows_sha256
-from pairgen.build.writer import parquet_writer
-from pairgen.files import file_sha256, write_json_atomically
-from pairgen.manifest import read_manifest_json
 from pairgen.metrics import edit_stats
+from pairgen.output.digest import rows_sha256
+from pairgen.output.files import file_sha256, write_json_atomically
+from pairgen.output.manifest import read_manifest_json
+from pairgen.pipeline.writer import parquet_writer
 from pairgen.validate.rows import CHAR_COLUMNS
 
 

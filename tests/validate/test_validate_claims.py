@@ -18,8 +18,8 @@ import pyarrow.parquet as pq
 import pytest
 from tamper import edit_manifest, rewrite_shard, set_values, with_recomputed_char_stats
 
-from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.pipeline import build
 from pairgen.strategies.arithmetic.results import find_results
 from pairgen.validate.run import validate_output
 

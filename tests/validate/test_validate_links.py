@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pairgen.cli import main
-from pairgen.manifest import read_manifest
+from pairgen.output.manifest import read_manifest
 from pairgen.validate.run import validate_output
 
 

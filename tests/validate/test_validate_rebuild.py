@@ -11,11 +11,11 @@ import pyarrow.parquet as pq
 import pytest
 from tamper import edit_manifest, rewrite_shard, set_cell, with_recomputed_char_stats
 
-from pairgen.build import build
 from pairgen.cli import main
 from pairgen.config.spec import BuildSpec, SourceSpec
-from pairgen.manifest import read_manifest
-from pairgen.publish.reproduce import reproduce
+from pairgen.hub.reproduce import reproduce
+from pairgen.output.manifest import read_manifest
+from pairgen.pipeline import build
 from pairgen.validate.rebuild import SplitRebuild
 from pairgen.validate.run import validate_output
 

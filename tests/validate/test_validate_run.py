@@ -14,12 +14,12 @@ from tamper import rewrite_shard, set_cell, with_recomputed_char_stats
 from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerFast
 
-from pairgen.build import build
 from pairgen.cli import main
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
-from pairgen.files import write_json_atomically
-from pairgen.manifest import read_manifest_json
+from pairgen.output.files import write_json_atomically
+from pairgen.output.manifest import read_manifest_json
+from pairgen.pipeline import build
 from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_path
 from pairgen.strategies.arithmetic.strategy import check_arithmetic_pair

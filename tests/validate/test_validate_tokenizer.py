@@ -13,11 +13,11 @@ from tamper import rewrite_shard, set_cell
 from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 from transformers import PreTrainedTokenizerFast
 
-from pairgen.build import build
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
-from pairgen.manifest import read_manifest
-from pairgen.publish.card import write_card
+from pairgen.hub.card import write_card
+from pairgen.output.manifest import read_manifest
+from pairgen.pipeline import build
 from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_path
 from pairgen.validate.run import validate_output

@@ -1,6 +1,6 @@
 """Generic sources for users' own datasets (``--source math``, ``--source choice``).
 
-The names are re-exported lazily: :mod:`pairgen.sources.generic.settings` is read by the
+The names are re-exported lazily: :mod:`pairgen.config.source_settings` is read by the
 command line's help, which must not import pyarrow through the source classes.
 """
 
@@ -11,33 +11,13 @@ from typing import TYPE_CHECKING
 from pairgen.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from pairgen.sources.generic.base import KEPT_META_KEY, GenericSource
-    from pairgen.sources.generic.choice import GenericChoice
-    from pairgen.sources.generic.maths import GenericMath
-    from pairgen.sources.generic.settings import SourceSettings, parse_columns
-    from pairgen.sources.generic.template import PromptTemplate
-
-# public name -> module that defines it (imported on first attribute access)
-_EXPORTS: dict[str, str] = {
-    "KEPT_META_KEY": "pairgen.sources.generic.base",
-    "GenericSource": "pairgen.sources.generic.base",
-    "GenericChoice": "pairgen.sources.generic.choice",
-    "GenericMath": "pairgen.sources.generic.maths",
-    "SourceSettings": "pairgen.sources.generic.settings",
-    "parse_columns": "pairgen.sources.generic.settings",
-    "PromptTemplate": "pairgen.sources.generic.template",
-}
+    from pairgen.config.source_settings import SourceSettings as SourceSettings
+    from pairgen.config.source_settings import parse_columns as parse_columns
+    from pairgen.sources.generic.base import KEPT_META_KEY as KEPT_META_KEY
+    from pairgen.sources.generic.base import GenericSource as GenericSource
+    from pairgen.sources.generic.choice import GenericChoice as GenericChoice
+    from pairgen.sources.generic.maths import GenericMath as GenericMath
+    from pairgen.sources.generic.template import PromptTemplate as PromptTemplate
 
 
-__getattr__ = lazy_exports(__name__, _EXPORTS)
-
-
-__all__ = [
-    "KEPT_META_KEY",
-    "GenericChoice",
-    "GenericMath",
-    "GenericSource",
-    "PromptTemplate",
-    "SourceSettings",
-    "parse_columns",
-]
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__, eager=())

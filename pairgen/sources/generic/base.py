@@ -20,10 +20,10 @@ from typing import Any, ClassVar
 
 import pyarrow as pa
 
+from pairgen.config.source_settings import SourceSettings, column_list
 from pairgen.errors import PairgenError
 from pairgen.record import Example, pair_schema
 from pairgen.sources.base import Source
-from pairgen.sources.generic.settings import SourceSettings, column_list
 from pairgen.sources.generic.template import META_KEY, PromptTemplate
 
 KEPT_META_KEY = "kept_columns"

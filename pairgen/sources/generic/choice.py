@@ -23,13 +23,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from pairgen.config.source_settings import column_list
 from pairgen.errors import PairgenError, RowRejected
 from pairgen.record import Example
 from pairgen.sources.arc import _choices as checked_choices
 from pairgen.sources.base import require_text
 from pairgen.sources.choices import answer_completion, format_choice_line
 from pairgen.sources.generic.base import GenericSource, role_columns
-from pairgen.sources.generic.settings import column_list
 from pairgen.sources.generic.template import PromptTemplate
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

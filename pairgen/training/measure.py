@@ -1,0 +1,105 @@
+"""What a run measures: sequence log-probs, rewards, and Smaug's before/at/after table.
+
+For the chosen completion of each pair, tokens are split by the first differing token
+``k``: *before* (``< k``, shared with rejected), *at* (``k``, the edit) and *after*
+(``> k``, the shared suffix where DPO's wrong-way gradient bites, as Smaug shows).  Each
+pair gives the mean per-token log-prob of each region; the table reports the mean over
+pairs.  Every number here is reduced from :class:`~pairgen.training.forward.Scored`
+batches, so training, evaluation and the reference row are measured the same way.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from pairgen.training.data import TokenizedPair
+from pairgen.training.forward import REGIONS, Reference, Run, Scored, ignore, score
+from pairgen.training.losses import Hyper, MarginLoss
+
+
+def nanmean(values: Tensor) -> float:
+    keep = values[~torch.isnan(values)]
+    return float(keep.mean()) if keep.numel() else math.nan
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """Means over pairs; rewards are ``log π - log π_ref`` (no β) so all losses compare."""
+
+    pairs: int
+    loss: float
+    reward_accuracy: float
+    reward_margin: float
+    chosen_logp: float
+    rejected_logp: float
+    chosen_reward: float
+    rejected_reward: float
+    before: float
+    at: float
+    after: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def summarize(parts: Sequence[Scored]) -> Measurement:
+    """Reduce the scored batches of one pass over pairs to one :class:`Measurement`."""
+
+    def cat(pick: Callable[[Scored], Tensor]) -> Tensor:
+        return torch.cat([pick(part).detach() for part in parts])
+
+    logp_w, logp_l = cat(lambda s: s.policy.chosen_total), cat(lambda s: s.policy.rejected_total)
+    r_w = logp_w - cat(lambda s: s.reference.chosen_total)
+    r_l = logp_l - cat(lambda s: s.reference.rejected_total)
+    regions = [part.policy.regions() for part in parts]
+    return Measurement(
+        pairs=int(logp_w.shape[0]),
+        loss=float(cat(lambda s: s.values).mean()),
+        reward_accuracy=float((r_w > r_l).float().mean()),
+        reward_margin=float((r_w - r_l).mean()),
+        chosen_logp=float(logp_w.mean()),
+        rejected_logp=float(logp_l.mean()),
+        chosen_reward=float(r_w.mean()),
+        rejected_reward=float(r_l.mean()),
+        **{name: nanmean(torch.cat([r[name] for r in regions])) for name in REGIONS},
+    )
+
+
+@torch.no_grad()
+def evaluate(
+    run: Run,
+    pairs: list[TokenizedPair],
+    ref: Reference,
+    loss: MarginLoss | None = None,
+    hp: Hyper | None = None,
+    advance: Callable[[int], None] = ignore,
+) -> Measurement:
+    """Forward-only measurement of the run's model on pairs, against the reference."""
+    run.model.eval()
+    parts = []
+    for start in range(0, len(pairs), run.eval_batch_size):
+        indices = range(start, min(start + run.eval_batch_size, len(pairs)))
+        parts.append(score(run.logprobs([pairs[i] for i in indices]), ref.take(indices), loss, hp))
+        advance(len(indices))
+    return summarize(parts)
+
+
+def reference_measurement(
+    ref: Reference, loss: MarginLoss | None = None, hp: Hyper | None = None
+) -> Measurement:
+    """The reference model's own row of the table (rewards are 0 by definition).
+
+    With a loss, also its value at the start of training (policy = reference), so the
+    step-0 point of every loss costs no forward pass.
+    """
+    every = ref.all()
+    return summarize([score(every, every, loss, hp)])
+
+
+__all__ = ["Measurement", "evaluate", "nanmean", "reference_measurement", "summarize"]

@@ -1,0 +1,248 @@
+"""Model inputs for a batch of pairs: two rows per pair, or one packed row per pair.
+
+A minimal pair shares the prompt *and* its completions up to the first differing token
+``k`` (``TokenizedPair.first_diff``).  :func:`pack_unshared` is the usual layout (``2B``
+right-padded rows ``prompt + completion``, chosen rows first); :func:`pack_shared` packs
+each pair into one row, so the shared part is forwarded once::
+
+    segment     prompt     shared prefix  chosen suffix     rejected suffix
+    tokens      prompt     chosen[:k]     chosen[k:]        rejected[k:]
+    positions   0 .. P-1   P .. P+k-1     P+k .. P+|y_w|-1  P+k .. P+|y_l|-1
+
+The positions of the rejected suffix restart at ``P+k`` (RoPE sees each token where it
+sits in its own sequence), and :func:`~pairgen.training.masks.shared_attention_mask` keeps
+the rejected suffix from seeing the chosen one.  Each completion token is scored from
+its own context: chosen token ``i`` from column ``P+i-1``; rejected tokens before ``k``
+*are* chosen tokens in the same context (their log-probs are computed once and used
+twice); rejected token ``k`` from column ``P+k-1`` (the last shared token, or the last
+prompt token when ``k == 0``) and rejected token ``k+j`` from the ``j``-th token of the
+rejected suffix.  Both layouts list the scored positions the same way (``pred_rows``,
+``pred_cols``, ``targets``), so the forward pass does not care which one it got.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from pairgen.training.data import TokenizedPair
+
+# Segment ids of a packed row.
+PAD, COMMON, CHOSEN, REJECTED = 0, 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Token counts of one pair: prompt, shared completion prefix, and the two suffixes."""
+
+    prompt: int
+    shared: int
+    chosen_suffix: int
+    rejected_suffix: int
+
+    @classmethod
+    def of(cls, pair: TokenizedPair) -> Layout:
+        k = pair.first_diff
+        return cls(len(pair.prompt), k, len(pair.chosen) - k, len(pair.rejected) - k)
+
+    @property
+    def chosen(self) -> int:
+        return self.shared + self.chosen_suffix
+
+    @property
+    def rejected(self) -> int:
+        return self.shared + self.rejected_suffix
+
+    @property
+    def packed(self) -> int:
+        """Tokens forwarded for this pair by the shared path."""
+        return self.prompt + self.shared + self.chosen_suffix + self.rejected_suffix
+
+    @property
+    def unshared(self) -> int:
+        """Tokens forwarded for this pair by the unshared path (both rows, no padding)."""
+        return 2 * self.prompt + self.chosen + self.rejected
+
+
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """Model inputs for a batch of pairs, and where each completion token is scored.
+
+    ``pred_rows``/``pred_cols``/``targets`` (``(N,)`` each) list the distinct
+    (position, target) pairs that go through the LM head; ``chosen_index`` ``(B, Cw)``
+    and ``rejected_index`` ``(B, Cl)`` map each completion token to one of those ``N``
+    (0 on padding, see the masks).
+
+    Shared: ``B`` rows with ``position_ids`` and ``segments`` (the 4D mask is built from
+    them).  Unshared: ``2B`` rows, chosen first, ``padding_mask`` as the 2D mask.
+    """
+
+    shared: bool
+    input_ids: Tensor
+    padding_mask: Tensor
+    position_ids: Tensor | None
+    segments: Tensor | None
+    layouts: tuple[Layout, ...]
+    pred_rows: Tensor
+    pred_cols: Tensor
+    targets: Tensor
+    chosen_index: Tensor
+    chosen_mask: Tensor
+    rejected_index: Tensor
+    rejected_mask: Tensor
+    first_diff: Tensor
+
+    @property
+    def pairs(self) -> int:
+        return len(self.layouts)
+
+    def to(self, device: torch.device) -> Packed:
+        """The same batch with every tensor on ``device``."""
+        moved: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            moved[f.name] = value.to(device) if isinstance(value, Tensor) else value
+        return Packed(**moved)
+
+
+def _completion_tables(
+    layouts: Sequence[Layout],
+    chosen_ids: list[list[int]],
+    rejected_ids: list[list[int]],
+    rows: list[int],
+    cols: list[int],
+    targets: list[int],
+) -> dict[str, Tensor]:
+    """The index tensors shared by both layouts."""
+    width_w = max(lay.chosen for lay in layouts)
+    width_l = max(lay.rejected for lay in layouts)
+    chosen_index = torch.zeros((len(layouts), width_w), dtype=torch.long)
+    rejected_index = torch.zeros((len(layouts), width_l), dtype=torch.long)
+    for b, (win, lose) in enumerate(zip(chosen_ids, rejected_ids, strict=True)):
+        chosen_index[b, : len(win)] = torch.tensor(win, dtype=torch.long)
+        rejected_index[b, : len(lose)] = torch.tensor(lose, dtype=torch.long)
+    lengths_w = torch.tensor([lay.chosen for lay in layouts])
+    lengths_l = torch.tensor([lay.rejected for lay in layouts])
+    return {
+        "pred_rows": torch.tensor(rows, dtype=torch.long),
+        "pred_cols": torch.tensor(cols, dtype=torch.long),
+        "targets": torch.tensor(targets, dtype=torch.long),
+        "chosen_index": chosen_index,
+        "chosen_mask": torch.arange(width_w)[None, :] < lengths_w[:, None],
+        "rejected_index": rejected_index,
+        "rejected_mask": torch.arange(width_l)[None, :] < lengths_l[:, None],
+        "first_diff": torch.tensor([lay.shared for lay in layouts], dtype=torch.long),
+    }
+
+
+def pack_shared(pairs: Sequence[TokenizedPair], pad_id: int) -> Packed:
+    """One right-padded row per pair: prompt, shared prefix, chosen and rejected suffixes."""
+    layouts = tuple(Layout.of(p) for p in pairs)
+    width = max(lay.packed for lay in layouts)
+    n = len(pairs)
+    input_ids = torch.full((n, width), pad_id, dtype=torch.long)
+    segments = torch.zeros((n, width), dtype=torch.int8)
+    # Padding continues the positions of the row; it is never attended to.
+    position_ids = torch.arange(width, dtype=torch.long).repeat(n, 1)
+    rows: list[int] = []
+    cols: list[int] = []
+    targets: list[int] = []
+    chosen_ids: list[list[int]] = []
+    rejected_ids: list[list[int]] = []
+    for b, (pair, lay) in enumerate(zip(pairs, layouts, strict=True)):
+        p, k = lay.prompt, lay.shared
+        rejected_suffix = list(pair.rejected[k:])
+        tokens = [*pair.prompt, *pair.chosen, *rejected_suffix]
+        input_ids[b, : len(tokens)] = torch.tensor(tokens, dtype=torch.long)
+        start_l = p + lay.chosen  # first column of the rejected suffix
+        segments[b, : p + k] = COMMON
+        segments[b, p + k : start_l] = CHOSEN
+        segments[b, start_l : lay.packed] = REJECTED
+        position_ids[b, start_l : lay.packed] = torch.arange(p + k, p + lay.rejected)
+        if lay.packed < width:  # padding: keep counting after the last real position
+            last = p + max(lay.chosen, lay.rejected)
+            position_ids[b, lay.packed :] = torch.arange(last, last + width - lay.packed)
+        # Chosen tokens (shared prefix included): column p+i-1 predicts chosen[i].
+        base = len(targets)
+        rows.extend([b] * lay.chosen)
+        cols.extend(range(p - 1, p + lay.chosen - 1))
+        targets.extend(pair.chosen)
+        chosen_ids.append(list(range(base, base + lay.chosen)))
+        # Rejected: the shared prefix reuses chosen's entries; the first suffix token is
+        # predicted from column p+k-1, the next ones from the rejected suffix itself.
+        suffix_base = len(targets)
+        rows.extend([b] * lay.rejected_suffix)
+        cols.extend(
+            [p + k - 1, *range(start_l, start_l + lay.rejected_suffix - 1)][: lay.rejected_suffix]
+        )
+        targets.extend(rejected_suffix)
+        rejected_ids.append(list(range(base, base + k)) + list(range(suffix_base, len(targets))))
+    return Packed(
+        shared=True,
+        input_ids=input_ids,
+        padding_mask=(segments != PAD).long(),
+        position_ids=position_ids,
+        segments=segments,
+        layouts=layouts,
+        **_completion_tables(layouts, chosen_ids, rejected_ids, rows, cols, targets),
+    )
+
+
+def pack_unshared(pairs: Sequence[TokenizedPair], pad_id: int) -> Packed:
+    """The usual layout: ``2B`` right-padded rows ``prompt + completion``, chosen first."""
+    layouts = tuple(Layout.of(p) for p in pairs)
+    sequences = [(p.prompt, p.chosen) for p in pairs] + [(p.prompt, p.rejected) for p in pairs]
+    width = max(len(prompt) + len(completion) for prompt, completion in sequences)
+    input_ids = torch.full((len(sequences), width), pad_id, dtype=torch.long)
+    padding = torch.zeros((len(sequences), width), dtype=torch.long)
+    rows: list[int] = []
+    cols: list[int] = []
+    targets: list[int] = []
+    ids: list[list[int]] = []
+    for row, (prompt, completion) in enumerate(sequences):
+        tokens = [*prompt, *completion]
+        input_ids[row, : len(tokens)] = torch.tensor(tokens, dtype=torch.long)
+        padding[row, : len(tokens)] = 1
+        ids.append(list(range(len(targets), len(targets) + len(completion))))
+        rows.extend([row] * len(completion))
+        cols.extend(range(len(prompt) - 1, len(tokens) - 1))
+        targets.extend(completion)
+    n = len(pairs)
+    return Packed(
+        shared=False,
+        input_ids=input_ids,
+        padding_mask=padding,
+        position_ids=None,
+        segments=None,
+        layouts=layouts,
+        **_completion_tables(layouts, ids[:n], ids[n:], rows, cols, targets),
+    )
+
+
+def token_counts(pairs: Sequence[TokenizedPair]) -> dict[str, int]:
+    """Tokens forwarded and positions scored by the LM head, shared vs unshared."""
+    layouts = [Layout.of(p) for p in pairs]
+    return {
+        "pairs": len(layouts),
+        "shared_tokens": sum(lay.packed for lay in layouts),
+        "unshared_tokens": sum(lay.unshared for lay in layouts),
+        "shared_head_positions": sum(lay.chosen + lay.rejected_suffix for lay in layouts),
+        "unshared_head_positions": sum(lay.chosen + lay.rejected for lay in layouts),
+    }
+
+
+__all__ = [
+    "CHOSEN",
+    "COMMON",
+    "PAD",
+    "REJECTED",
+    "Layout",
+    "Packed",
+    "pack_shared",
+    "pack_unshared",
+    "token_counts",
+]

@@ -1,0 +1,351 @@
+"""The run report: the before/at/after table, the verdict, report.json and report.md.
+
+The verdict is the point of the training stage: the pairs *validate* when DPO raises the
+reward margin on held-out pairs and pushes the chosen completion's log-prob after the
+edit below the reference, while DPOP keeps it at or above the reference (within
+``tolerance`` nats per token).  That is the ordering "Smaug: Fixing Failure Modes of
+Preference Optimisation with DPO-Positive" reports: DPO < reference <= DPOP.  With
+several seeds (``report["per_seed"]``) the verdict holds only if it holds in every seed,
+and the table gives the mean and the min-max range over seeds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from pairgen.errors import PairgenError
+from pairgen.training.report_effects import choice_lines, plot_suffix, suffix_lines
+from pairgen.training.report_text import fmt, seed_runs, table
+
+SMAUG = "Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive"
+PITFALLS = "Common pitfalls of margin-based preference optimization"
+
+# (key in a measurement, column title)
+COLUMNS = [
+    ("before", "before edit"),
+    ("at", "at edit"),
+    ("after", "after edit"),
+    ("chosen_logp", "log π(chosen)"),
+    ("rejected_logp", "log π(rejected)"),
+    ("reward_margin", "reward margin"),
+    ("reward_accuracy", "reward acc."),
+    ("loss", "loss"),
+]
+
+SKIP_REASONS = {
+    "too_long": "longer than the max length (--skip-long)",
+    "edit_beyond_max_length": "their first difference lies beyond the max length",
+    "identical_tokens": "chosen and rejected give the same tokens",
+}
+
+
+def check_seed(run: dict[str, Any], tolerance: float) -> dict[str, bool]:
+    """The three checks of the ordering on one seed's held-out measurements."""
+    ref = run["reference"]["eval"]["after"]
+    dpo, dpop = run["losses"]["dpo"]["eval"], run["losses"]["dpop"]["eval"]
+    return {
+        "DPO raises the reward margin": dpo["reward_margin"] > 0,
+        "DPO lowers the after-edit log-prob below the reference": dpo["after"] < ref,
+        "DPOP keeps it at or above the reference (within the tolerance)": dpop["after"]
+        >= ref - tolerance,
+    }
+
+
+def verdict(report: dict[str, Any]) -> dict[str, Any]:
+    """Whether DPO and DPOP order the after-edit log-prob as Smaug does, in every seed."""
+    tolerance = float(report["config"].get("tolerance", 0.05))
+    losses = report["losses"]
+    if "dpo" not in losses or "dpop" not in losses:
+        return {
+            "validated": None,
+            "reason": "needs both --loss dpo and --loss dpop",
+            "tolerance": tolerance,
+        }
+    if not report["reference"]["eval"]:
+        return {
+            "validated": None,
+            "reason": "no held-out pairs (--eval-fraction 0)",
+            "tolerance": tolerance,
+        }
+    runs = seed_runs(report)
+    per_seed = [check_seed(run, tolerance) for run in runs]
+    checks = {name: all(seed[name] for seed in per_seed) for name in per_seed[0]}
+    orderings = [
+        f"DPO {r['losses']['dpo']['eval']['after']:.3f} vs reference "
+        f"{r['reference']['eval']['after']:.3f} vs DPOP {r['losses']['dpop']['eval']['after']:.3f}"
+        for r in runs
+    ]
+    return {
+        "validated": all(checks.values()),
+        "checks": checks,
+        "ordering": "; ".join(
+            o if len(runs) == 1 else f"seed {r['seed']}: {o}"
+            for r, o in zip(runs, orderings, strict=True)
+        ),
+        "seeds_failing": [
+            r["seed"] for r, s in zip(runs, per_seed, strict=True) if not all(s.values())
+        ],
+        "tolerance": tolerance,
+    }
+
+
+def rows(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Table rows: the reference first, then each loss's held-out measurement.
+
+    Over several seeds each cell is a ``(mean, low, high)`` triple; :func:`fmt` shows it.
+    """
+    runs = seed_runs(report)
+    names = ["reference", *report["losses"]]
+
+    def measurement(run: dict[str, Any], name: str) -> dict[str, Any]:
+        if name == "reference":  # rewards of the reference against itself are 0: blanks
+            return {**run["reference"]["eval"], "reward_margin": None, "reward_accuracy": None}
+        values: dict[str, Any] = run["losses"][name]["eval"]
+        return values
+
+    out = []
+    for name in names:
+        per_seed = [measurement(run, name) for run in runs]
+        if len(per_seed) == 1:
+            out.append((name, per_seed[0]))
+        else:
+            out.append((name, {key: spread([m.get(key) for m in per_seed]) for key, _ in COLUMNS}))
+    return out
+
+
+def spread(values: list[Any]) -> tuple[float, float, float] | None:
+    """Mean, min and max of the defined values (None when none is defined)."""
+    kept = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    if not kept:
+        return None
+    return (sum(kept) / len(kept), min(kept), max(kept))
+
+
+def tokenize_sentence(stats: dict[str, Any], max_length: Any) -> str:
+    """What tokenization did to the pairs, in words (kept, truncated, skipped and why)."""
+    text = f"{stats['read']} pairs read, {stats['kept']} kept"
+    if stats.get("truncated"):
+        text += f", {stats['truncated']} of them truncated to {max_length} tokens"
+    skipped = {k: v for k, v in stats.get("skipped", {}).items() if v}
+    if skipped:
+        reasons = "; ".join(f"{n} because {SKIP_REASONS.get(k, k)}" for k, n in skipped.items())
+        text += f"; {sum(skipped.values())} skipped ({reasons})"
+    return text
+
+
+def tokenize_warning(report: dict[str, Any]) -> str | None:
+    """The console warning for skipped or truncated pairs, with counts; None if none."""
+    stats = report["data"]["tokenize"]
+    if not stats.get("truncated") and not any(stats.get("skipped", {}).values()):
+        return None
+    return (
+        f"warning: {tokenize_sentence(stats, max_length(report)[0])}. "
+        "Raise --max-length to keep them whole."
+    )
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """report.md: the table, the verdict, the data and the settings, in words."""
+    cfg, data = report["config"], report["data"]
+    first: dict[str, Any] = next(iter(report["losses"].values()), {})
+    seconds = report.get("seconds", math.nan)
+    runs = seed_runs(report)
+    seeds = ", ".join(str(r["seed"]) for r in runs)
+    lines = [
+        f"# pairgen train report: {report['model']['name']}",
+        "",
+        f"Pairs from `{cfg['out_dir']}`: "
+        f"{tokenize_sentence(data['tokenize'], max_length(report)[0])}. "
+        f"{data['train_pairs']} pairs train, {data['eval_pairs']} are held out.",
+        f"Each loss ran {cfg['steps']} optimizer steps of {cfg['batch_size']} pairs × "
+        f"{cfg['grad_accum']} accumulation at learning rate {first.get('lr', '–')}, "
+        f"max length {max_length(report)[0]} tokens{max_length_note(report)}, "
+        f"{'seed' if len(runs) == 1 else f'{len(runs)} seeds:'} {seeds}; {seconds:.0f} s in all.",
+        "",
+        "Mean per-token log-prob of the chosen completion before, at and after the first "
+        f"differing token, on the held-out pairs, as in {SMAUG} (on MetaMath: DPO -1.82, "
+        "DPOP -0.26, reference -0.37 after the edit). Rewards are log π - log π_ref "
+        "summed over the completion, without β, so every loss compares.",
+    ]
+    if len(runs) > 1:
+        lines.append("Each cell: the mean over seeds [min, max].")
+    lines += [
+        "",
+        *table(
+            ["model", *(t for _, t in COLUMNS)],
+            [
+                [name, *(fmt(values.get(key)) for key, _ in COLUMNS)]
+                for name, values in rows(report)
+            ],
+        ),
+    ]
+    lines += ["", "## Verdict", "", *verdict_lines(report["verdict"], len(runs))]
+    lines += suffix_lines(report) + choice_lines(report)
+    lines += cosine_lines(report)
+    lines += ["", "## Losses", "", *loss_table(report)]
+    lines += [
+        "",
+        "Plots: `logprobs.png` (held-out log-probs of chosen and rejected against step, "
+        "the reference as a dashed line), `after_edit.png` (the after-edit log-prob against "
+        "step), `regions.png` (before/at/after per loss), `suffix.png` (the after-edit change "
+        "against the number of tokens after the edit).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def max_length(report: dict[str, Any]) -> Any:
+    """The max length the run used (chosen from the data when not set) and how, in words."""
+    chosen = report.get("max_length") or {}
+    return chosen.get("tokens", report["config"]["max_length"]), chosen.get("how")
+
+
+def max_length_note(report: dict[str, Any]) -> str:
+    how = max_length(report)[1]
+    return f" ({how})" if how else ""
+
+
+def verdict_lines(v: dict[str, Any], seeds: int) -> list[str]:
+    if v["validated"] is None:
+        return [f"Not evaluated: {v['reason']}."]
+    word = "**validated**" if v["validated"] else "**not validated**"
+    scope = "" if seeds == 1 else f" in every one of the {seeds} seeds"
+    lines = [
+        f"Pairs {word}: the ordering DPO < reference <= DPOP after the edit must hold{scope}, "
+        f"DPOP allowed {v['tolerance']} nats per token below the reference. {v['ordering']}.",
+        "",
+    ]
+    lines += [f"- {name}: {'yes' if ok else 'no'}" for name, ok in v["checks"].items()]
+    if v.get("seeds_failing") and seeds > 1:
+        lines.append(f"- seeds where it fails: {', '.join(map(str, v['seeds_failing']))}")
+    return lines
+
+
+def cosine_lines(report: dict[str, Any]) -> list[str]:
+    cosine = [(n, r) for n, r in report["losses"].items() if "grad_cosine_end" in r]
+    if not cosine:
+        return []
+
+    def cases(counts: dict[str, int]) -> str:
+        return ", ".join(f"{case} {n}" for case, n in sorted(counts.items())) or "–"
+
+    body = []
+    for name, r in cosine:
+        s, e = r["grad_cosine_start"], r["grad_cosine_end"]
+        body.append(
+            [
+                name,
+                fmt(s["mean_cosine"]),
+                cases(s["cases"]),
+                fmt(e["mean_cosine"]),
+                cases(e["cases"]),
+            ]
+        )
+    return [
+        "",
+        "## Gradient cosine",
+        "",
+        f"cos(∇log π(chosen), ∇log π(rejected)) on held-out pairs, and how many pairs fall in "
+        f"each case of the first-order analysis in {PITFALLS} (which of the two log-probs "
+        "rises or falls), at the start and at the end of training.",
+        "",
+        *table(
+            [
+                "loss",
+                "cosine at start",
+                "pairs per case at start",
+                "cosine at end",
+                "pairs per case at end",
+            ],
+            body,
+        ),
+    ]
+
+
+def loss_table(report: dict[str, Any]) -> list[str]:
+    """Each loss's hyper-parameters and speed, one row per loss; over several seeds the
+    speed is each seed's run's mean [min, max], like every other figure."""
+    losses = report["losses"]
+    runs = seed_runs(report)
+    keys = list(
+        dict.fromkeys(k for r in losses.values() for k, v in r["hyper"].items() if v is not None)
+    )
+    body = [
+        [
+            name,
+            *(fmt(r["hyper"].get(k)) for k in keys),
+            *(speed([run["losses"][name][key] for run in runs], d) for key, d in SPEED.items()),
+        ]
+        for name, r in losses.items()
+    ]
+    return table(["loss", *keys, "seconds", "pairs/s"], body)
+
+
+SPEED = {"seconds": 1, "pairs_per_second": 2}  # a loss's speed figures -> decimals shown
+
+
+def speed(values: list[float], decimals: int) -> str:
+    """One run's figure, or the seeds' mean [min, max]."""
+    if len(values) == 1:
+        return f"{values[0]:.{decimals}f}"
+    return fmt(spread(values))
+
+
+def write_outputs(run_dir: Path, report: dict[str, Any]) -> None:
+    """Add the verdict and write report.json, report.md and the plots."""
+    from pairgen.training.plots import write_plots
+
+    report["verdict"] = verdict(report)
+    text = json.dumps(without_nan(report), indent=2, default=str, allow_nan=False)
+    (run_dir / "report.json").write_text(text + "\n")
+    (run_dir / "report.md").write_text(markdown(report))
+    write_plots(run_dir, report, read_metrics(run_dir))
+    plot_suffix(run_dir, report)
+
+
+def read_report(run_dir: Path) -> dict[str, Any]:
+    path = run_dir / "report.json"
+    if not path.is_file():
+        raise PairgenError(
+            "no report.json here; is this a `pairgen train --run-dir`?", file=str(run_dir)
+        )
+    try:
+        report: dict[str, Any] = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise PairgenError(f"unreadable report.json: {exc}", file=str(path)) from exc
+    return report
+
+
+def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
+    path = run_dir / "metrics.jsonl"
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def without_nan(value: Any) -> Any:
+    """NaN/inf (an undefined loss, an empty region) as null, so report.json is strict JSON."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: without_nan(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_nan(v) for v in value]
+    return value
+
+
+__all__ = [
+    "COLUMNS",
+    "fmt",
+    "markdown",
+    "read_metrics",
+    "read_report",
+    "rows",
+    "seed_runs",
+    "tokenize_warning",
+    "verdict",
+    "write_outputs",
+]

@@ -1,0 +1,139 @@
+"""The report's sections on the suffix-length effect and multiple-choice accuracy.
+
+Both read what :func:`pairgen.training.effects.held_out_effects` stored per loss (per seed
+with ``--seeds``): a table per section in report.md and ``suffix.png``, one panel per
+loss with a shared y-axis (Δ after-edit log-prob against the number of chosen tokens
+after the first difference).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pairgen.training.report_text import fmt, seed_runs, table
+
+
+def suffix_lines(report: dict[str, Any]) -> list[str]:
+
+    losses = [n for n, r in report["losses"].items() if "suffix" in r]
+    if not losses:
+        return []
+    runs = seed_runs(report)
+    # (loss, bin) -> one cell per seed, in seed order; "–" where a seed has no pair there,
+    # so the k-th value of every cell is the same seed's
+    cells: dict[tuple[str, str], list[str]] = {}
+    corr = []
+    for name in losses:
+        for index, run in enumerate(runs):
+            s = run["losses"][name].get("suffix")
+            if not s:
+                continue
+            for b in s["bins"]:
+                column = cells.setdefault((name, b["tokens_after"]), ["–"] * len(runs))
+                column[index] = f"{b['mean_delta']:+.3f} ({b['pairs']})"
+            seed = f"seed {run['seed']}: " if len(runs) > 1 else ""
+            corr.append(
+                f"- {name}: {seed}Spearman ρ = {fmt(s['spearman_rho'])}, "
+                f"p = {fmt(s['p_value'])} ({s['p_method']}; {s['pairs']} pairs)"
+            )
+    labels = sorted({label for _, label in cells}, key=bin_start)
+    body = [
+        [label, *("; ".join(cells.get((n, label), ["–"] * len(runs))) for n in losses)]
+        for label in labels
+    ]
+    per_seed = (
+        f" With {len(runs)} seeds a cell lists one value per seed, in seed order "
+        f"({', '.join(str(r['seed']) for r in runs)}); – where a seed held out no such pair."
+        if len(runs) > 1
+        else ""
+    )
+    return [
+        "",
+        "## Suffix length and the after-edit change",
+        "",
+        "Per held-out pair: Δ = trained minus reference of the chosen completion's mean "
+        "per-token log-prob after the edit, binned by the number of chosen tokens after the "
+        "first difference; each cell is the mean Δ (pairs). A negative ρ means the longer the "
+        "shared suffix, the larger the drop." + per_seed,
+        "",
+        *table(["tokens after the edit", *losses], body),
+        "",
+        *corr,
+    ]
+
+
+def bin_start(label: str) -> int:
+    """Where a bin label (``9-16``, ``257+``) starts, to list the bins in order."""
+    return int(label.split("-")[0].rstrip("+"))
+
+
+def choice_lines(report: dict[str, Any]) -> list[str]:
+
+    runs = seed_runs(report)
+    body = []
+    for run in runs:
+        seed = f" (seed {run['seed']})" if len(runs) > 1 else ""
+        with_choice = [(n, r["choice"]) for n, r in run["losses"].items() if r.get("choice")]
+        if not with_choice:
+            continue
+        ref = with_choice[0][1]["reference"]
+        body.append(
+            [f"reference{seed}", str(ref["questions"]), fmt(ref["acc"]), fmt(ref["acc_norm"])]
+        )
+        for name, c in with_choice:
+            t = c["trained"]
+            body.append([f"{name}{seed}", str(t["questions"]), fmt(t["acc"]), fmt(t["acc_norm"])])
+    if not body:
+        return []
+    return [
+        "",
+        "## Multiple-choice accuracy",
+        "",
+        "Held-out questions scored as lm-evaluation-harness scores multiple-choice tasks: "
+        "acc picks the choice with the highest log-likelihood given the prompt, acc_norm the "
+        "highest log-likelihood divided by the choice's length in characters.",
+        "",
+        *table(["model", "questions", "acc", "acc_norm"], body),
+    ]
+
+
+def plot_suffix(run_dir: Path, report: dict[str, Any]) -> Path | None:
+    """suffix.png: Δ after-edit log-prob against tokens after the edit, one panel per loss."""
+
+    losses = [n for n, r in report["losses"].items() if "suffix" in r]
+    if not losses:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(
+        1, len(losses), figsize=(4 * len(losses), 3.2), squeeze=False, sharey=True
+    )
+    runs = seed_runs(report)
+    for ax, name in zip(axes[0], losses, strict=True):
+        xs: list[float] = []
+        for run in runs:
+            points = (run["losses"][name].get("suffix") or {}).get("points", [])
+            xs += [p[0] for p in points]
+            label = f"seed {run['seed']}" if len(runs) > 1 else None
+            ax.scatter([p[0] for p in points], [p[1] for p in points], s=10, alpha=0.6, label=label)
+        ax.axhline(0, color="black", linestyle="--", linewidth=1)
+        ax.set_xscale("symlog")  # linear near 0: a pair can have no token after the edit
+        if xs and min(xs) >= 1:
+            ax.set_xlim(left=0.8 * min(xs))  # no empty decade before the shortest suffix
+        ax.set_title(name)
+        ax.set_xlabel("chosen tokens after the edit")
+    axes[0][0].set_ylabel("Δ after-edit log-prob per token")
+    if len(runs) > 1:
+        axes[0][0].legend(fontsize="small")
+    fig.tight_layout()
+    path = run_dir / "suffix.png"
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+__all__ = ["choice_lines", "plot_suffix", "suffix_lines"]

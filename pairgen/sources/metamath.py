@@ -33,7 +33,8 @@ class MetaMath(QuestionAnswerSource):
     solution_column = "response"
     required_columns = ("query", "response")
     text_columns = ("type", "original_question")
-    default_strategy = "arithmetic"
+    # GSM_* rows by the arithmetic rule, MATH_* rows by the math rule (strategies/by_type)
+    default_strategy = "by_type"
     license = "mit"
     pretty_name = "MetaMathQA"
     citation = """@article{yu2023metamath,

@@ -24,6 +24,7 @@ STRATEGY_CLASSES: dict[str, str] = {
     "arithmetic": "pairgen.strategies.arithmetic.strategy:ArithmeticStrategy",
     "choice": "pairgen.strategies.choice.strategy:ChoiceStrategy",
     "math": "pairgen.strategies.math.strategy:MathStrategy",
+    "by_type": "pairgen.strategies.by_type.strategy:ByTypeStrategy",
 }
 STRATEGIES: Registry[Strategy] = Registry(
     ("strategy", "strategies"),

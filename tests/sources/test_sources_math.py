@@ -81,7 +81,9 @@ def test_source_metadata(
         splits,
     )
     assert source.required_columns == required
-    assert (source.default_strategy, source.license) == ("arithmetic", "mit")
+    # MetaMathQA mixes GSM_* and MATH_* rows: each by its own rule (strategies/by_type)
+    expected = "by_type" if name == "metamath" else "arithmetic"
+    assert (source.default_strategy, source.license) == (expected, "mit")
     assert source.pretty_name
     assert source.citation.startswith("@article{") and source.citation.endswith("}")
     assert source.output_config(source.default_config) == name
@@ -226,12 +228,20 @@ def test_sample_build_writes_valid_arithmetic_pairs(sample_build: Path) -> None:
     for name in ("gsm8k", "metamath"):
         for split, counts in manifest["configs"][name]["splits"].items():
             assert counts["rows_in"] == counts["rows_paired"] + counts["rows_rejected"]
-            assert counts["rejects_by_reason"] == {
-                "no_intermediate_result": len(NO_RESULT[name, split])
+            rows = read_rows(SAMPLE_FILES[name, split])
+            # MetaMathQA's MATH_* rows go to the math rule (tests/strategies/test_by_type.py)
+            gsm_rows = {
+                str(i) for i, r in enumerate(rows) if not r.get("type", "GSM_").startswith("MATH_")
             }
             table = pq.read_table(sample_build / "data" / name / f"{split}-00000-of-00001.parquet")
+            paired = set()
             for row in table.to_pylist():
-                args = (row["edit_start"], row["chosen_value"], row["rejected_value"])
-                assert check_arithmetic_pair(row["chosen"], row["rejected"], *args) is None
+                expected = "arithmetic" if row["source_id"] in gsm_rows else "math"
+                assert row["strategy"] == expected, row["source_id"]
                 assert row["edit_start"] == row["common_prefix_chars"]
-                assert row["strategy"] == "arithmetic"
+                paired.add(row["source_id"])
+                if expected == "arithmetic":
+                    args = (row["edit_start"], row["chosen_value"], row["rejected_value"])
+                    assert check_arithmetic_pair(row["chosen"], row["rejected"], *args) is None
+            unpaired_gsm = {int(i) for i in gsm_rows - paired}
+            assert unpaired_gsm == {i for i in NO_RESULT[name, split] if str(i) in gsm_rows}

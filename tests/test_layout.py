@@ -106,3 +106,37 @@ def test_no_cycle_between_stage_folders() -> None:
             stage_of(t) for t in targets if stage_of(t) != stage and t != "pairgen"
         )
     assert cycles(stages) == []
+
+
+# The rooms: what the output folder guarantees lives in ``pairgen.output``; the commands
+# that only read a build (validate, publish, query, the CLI) reach the build stage through
+# its one entry point, ``pairgen.pipeline.build``, and nothing else.
+READERS_OF_A_BUILD = ("validate", "hub", "query", "cli")
+BUILD_ENTRY_POINT = {"pairgen.pipeline", "pairgen.pipeline.build", "pairgen.pipeline.run.build"}
+
+
+def test_readers_of_a_build_use_only_the_build_call() -> None:
+    offending = {
+        module: sorted(t for t in targets if stage_of(t) == "pipeline")
+        for module, targets in import_graph().items()
+        if stage_of(module) in READERS_OF_A_BUILD
+    }
+    offending = {m: [t for t in ts if t not in BUILD_ENTRY_POINT] for m, ts in offending.items()}
+    assert {m: ts for m, ts in offending.items() if ts} == {}
+
+
+def test_output_room_does_not_import_the_stages() -> None:
+    """The output folder's contract reads no stage: every stage may read it."""
+    allowed = {"output", "config", "errors", "pairgen"}
+    for module, targets in import_graph().items():
+        if stage_of(module) == "output":
+            assert {stage_of(t) for t in targets} <= allowed, (module, targets)
+
+
+def test_no_stage_folder_shares_a_public_function_name() -> None:
+    """``pairgen.build`` is a function, never a folder (the name a user calls is not a
+    package that importing one of its modules would bind over the function)."""
+    import pairgen
+
+    folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
+    assert folders.isdisjoint(pairgen.__all__), folders & set(pairgen.__all__)

@@ -1,5 +1,17 @@
-"""Reading a build: DuckDB over the shards, the per-split summary, plots."""
+"""Reading a build: DuckDB over the shards, the per-split summary, plots.
 
-from pairgen.query.catalog import open_catalog, run_query
+The names are imported on first use: ``pairgen query --help`` reads only the ready
+queries' names (``query.sql_files``) and must not pay for pyarrow and DuckDB.
+"""
 
-__all__ = ["open_catalog", "run_query"]
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pairgen.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from pairgen.query.catalog import open_catalog as open_catalog
+    from pairgen.query.catalog import run_query as run_query
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, __file__)

@@ -40,6 +40,7 @@ from pairgen.config.source_settings import kept_columns
 from pairgen.errors import PairgenError, whole_message
 from pairgen.output.files import regular_file_inside
 from pairgen.output.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR, read_manifest
+from pairgen.query.formats import OUTPUT_FORMATS
 from pairgen.query.sandbox import check_statements, explain, is_restricted, restrict
 from pairgen.record import REJECT_SCHEMA, pair_schema
 
@@ -73,7 +74,6 @@ SELECT source, config, split,
 FROM p FULL OUTER JOIN r USING (source, config, split)
 ORDER BY source, config, split
 """
-OUTPUT_FORMATS: tuple[str, ...] = ("table", "csv", "json")
 _DUCKDB_SCALARS = {
     pa.string(): "VARCHAR",
     pa.int64(): "BIGINT",

@@ -57,8 +57,8 @@ def fixed(noun: str, names: Iterable[str], case_sensitive: bool = True) -> Choic
 
 
 def output_formats() -> tuple[str, ...]:
-    """The query stage's output formats (``query``/``stats --format``); loads DuckDB."""
-    from pairgen.query.catalog import OUTPUT_FORMATS
+    """The query stage's output formats (``query``/``stats --format``)."""
+    from pairgen.query.formats import OUTPUT_FORMATS
 
     return OUTPUT_FORMATS
 

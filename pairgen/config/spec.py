@@ -19,7 +19,7 @@ from typing import Any
 
 from pairgen.config.source_settings import DEFAULT_MAX_FIELD_CHARS, SourceSettings
 from pairgen.config.strategy_options import StrategyOptions
-from pairgen.errors import PairgenError
+from pairgen.errors import PairgenError, did_you_mean
 
 DEFAULT_SEED = 1234
 
@@ -52,6 +52,30 @@ class SourceSpec:
     hub_repo: str | None = None
     # a generic source's column mapping, template and card metadata (None: its own)
     settings: SourceSettings | None = None
+
+    def __post_init__(self) -> None:
+        """A mistyped source name or a missing mirror folder fails here, when the spec is
+        made (``SourceSpec("gsm8kk")``), not minutes later inside a build."""
+        from pairgen.sources import SOURCES
+
+        if self.source not in SOURCES:  # the registry: built-ins and installed plugins
+            known = SOURCES.names()
+            raise PairgenError(
+                f"unknown source {self.source!r}; known sources: {', '.join(known)}"
+                + did_you_mean(str(self.source), known)
+            )
+        repo = self.hub_repo
+        if repo is not None and looks_like_path(repo) and not Path(repo).expanduser().is_dir():
+            raise PairgenError(
+                f"hub_repo {repo}: no such folder (a local mirror of a Hub dataset is a "
+                "folder; a Hub dataset id is ORG/NAME)"
+            )
+
+
+def looks_like_path(value: str) -> bool:
+    """Whether ``value`` can only be a local path, never a Hub id (``NAME`` or ``ORG/NAME``):
+    absolute, home- or dot-relative, or more than one folder deep."""
+    return value.startswith(("/", "~", "./", "../")) or value.count("/") > 1 or "\\" in value
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,4 +184,5 @@ __all__ = [
     "check_spec",
     "config_hash",
     "implied_backend",
+    "looks_like_path",
 ]

@@ -45,6 +45,9 @@ class PublishPlan:
     unchanged: list[LocalFile]
     delete: list[str]
     parent_commit: str | None = None  # the remote commit the plan was made against
+    # False: made without the Hub (a dry run offline): every file is listed as to upload,
+    # and whether the repo exists, what it holds and what is stale are unknown
+    remote_checked: bool = True
 
     @property
     def changed(self) -> bool:
@@ -102,6 +105,15 @@ def plan_publish(
     return PublishPlan(repo_id, revision, api.endpoint, exists, upload, unchanged, stale, head)
 
 
+def local_plan(
+    out: Path, manifest: Manifest, repo_id: str, revision: str, endpoint: str
+) -> PublishPlan:
+    """The plan of a dry run that cannot reach the Hub: every file, checked and hashed
+    locally as a real publish would, listed as to upload; nothing compared."""
+    files = local_files(out, manifest)
+    return PublishPlan(repo_id, revision, endpoint, False, files, [], [], remote_checked=False)
+
+
 def remote_files(api: Any, repo_id: str, revision: str) -> tuple[dict[str, Any], bool, str | None]:
     """Remote files, whether the repo exists, and the head commit the files were listed at.
 
@@ -139,6 +151,7 @@ __all__ = [
     "PublishPlan",
     "git_blob_sha1",
     "local_files",
+    "local_plan",
     "plan_publish",
     "remote_files",
     "shipped_file",

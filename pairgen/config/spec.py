@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pairgen.config.source_registry import SOURCES
 from pairgen.config.source_settings import DEFAULT_MAX_FIELD_CHARS, SourceSettings
 from pairgen.config.strategy_options import StrategyOptions
 from pairgen.errors import PairgenError, did_you_mean
+from pairgen.remote import looks_like_path
 
 DEFAULT_SEED = 1234
 
@@ -56,8 +58,6 @@ class SourceSpec:
     def __post_init__(self) -> None:
         """A mistyped source name or a missing mirror folder fails here, when the spec is
         made (``SourceSpec("gsm8kk")``), not minutes later inside a build."""
-        from pairgen.sources import SOURCES
-
         if self.source not in SOURCES:  # the registry: built-ins and installed plugins
             known = SOURCES.names()
             raise PairgenError(
@@ -70,12 +70,6 @@ class SourceSpec:
                 f"hub_repo {repo}: no such folder (a local mirror of a Hub dataset is a "
                 "folder; a Hub dataset id is ORG/NAME)"
             )
-
-
-def looks_like_path(value: str) -> bool:
-    """Whether ``value`` can only be a local path, never a Hub id (``NAME`` or ``ORG/NAME``):
-    absolute, home- or dot-relative, or more than one folder deep."""
-    return value.startswith(("/", "~", "./", "../")) or value.count("/") > 1 or "\\" in value
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,5 +178,4 @@ __all__ = [
     "check_spec",
     "config_hash",
     "implied_backend",
-    "looks_like_path",
 ]

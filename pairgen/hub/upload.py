@@ -23,7 +23,6 @@ from typing import Any
 from pairgen.errors import PairgenError
 from pairgen.hub.card import write_card
 from pairgen.hub.card_check import check_card, read_card_text
-from pairgen.hub.reach import hub_unavailable
 from pairgen.hub.upload_errors import hub_errors, redact
 from pairgen.hub.upload_plan import (
     PublishPlan,
@@ -34,6 +33,7 @@ from pairgen.hub.upload_plan import (
 )
 from pairgen.output.lock import output_lock
 from pairgen.output.manifest import CARD_NAME, Manifest, read_manifest
+from pairgen.remote import hub_unavailable
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 

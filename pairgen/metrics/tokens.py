@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from pairgen.config.spec import looks_like_path
 from pairgen.errors import PairgenError
 from pairgen.metrics.text import EditStats, edit_stats
+from pairgen.remote import looks_like_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +63,10 @@ def _offline_copy(repo_id: str) -> str | None:
     error line with the fix.  ``None`` when the Hub can be reached (load as usual).
 
     Without this, transformers retries for about a minute before failing
-    (:mod:`pairgen.hub.reach`).  The cached file holds the ids the Hub's would give, and
+    (:mod:`pairgen.remote`).  The cached file holds the ids the Hub's would give, and
     the output records the tokenizer by its Hub id either way.
     """
-    from pairgen.hub.reach import hub_unavailable
+    from pairgen.remote import hub_unavailable
 
     reason = hub_unavailable()
     if reason is None:

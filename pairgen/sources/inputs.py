@@ -233,7 +233,7 @@ def resolve_hub_revision(repo: str, revision: str | None) -> str:
     """The commit sha a Hub revision (branch, tag or sha) points at right now."""
     from huggingface_hub import HfApi
 
-    from pairgen.hub.reach import hub_unavailable
+    from pairgen.remote import hub_unavailable
 
     what = f"cannot resolve revision {revision or 'main'!r} of dataset {repo!r} on the Hub"
     reason = hub_unavailable()

@@ -1,4 +1,5 @@
-"""Whether the Hugging Face Hub can be reached, decided in milliseconds.
+"""The Hugging Face Hub from here: can it be reached (decided in milliseconds), and is a
+name a Hub id or a local path.
 
 Without a network, huggingface_hub and transformers retry each request with backoff:
 ``pairgen build --tokenizer gpt2`` took 52-57 s and printed 24 lines of retries before its
@@ -24,6 +25,13 @@ DEFAULT_ENDPOINT = "https://huggingface.co"
 PROBE_SECONDS = 3.0
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY")
 TRUE = {"1", "ON", "YES", "TRUE"}
+
+
+def looks_like_path(value: str) -> bool:
+    """Whether ``value`` can only be a local path, never a Hub id (``NAME`` or ``ORG/NAME``):
+    absolute, home- or dot-relative, or more than one folder deep.  A missing one is then
+    named as a missing path, not as a malformed Hub id."""
+    return value.startswith(("/", "~", "./", "../")) or value.count("/") > 1 or "\\" in value
 
 
 def endpoint() -> str:
@@ -75,4 +83,4 @@ def _probe(url: str) -> str | None:
     return None if reason is None else f"cannot reach the Hub at {url} ({reason})"
 
 
-__all__ = ["DEFAULT_ENDPOINT", "endpoint", "hub_unavailable", "offline_mode"]
+__all__ = ["DEFAULT_ENDPOINT", "endpoint", "hub_unavailable", "looks_like_path", "offline_mode"]

@@ -19,6 +19,7 @@ from pairgen.cli import cli
 from pairgen.cli.conventions import INTERRUPTED, number, plural
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.pipeline import build
+
 from pairgen_rows import GSM8K_ROWS, write_jsonl
 
 

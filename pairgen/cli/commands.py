@@ -63,6 +63,8 @@ Environment:
   PAIRGEN_CACHE             pairgen's cache folder (default ~/.cache/pairgen)
   PAIRGEN_SMOLLM2_GGUF      the SmolLM2 .gguf file (pairgen train --model smollm2-135m)
   HF_TOKEN, HF_ENDPOINT     Hub token and endpoint (--from hub, publish)
+  HF_HUB_OFFLINE=1          never go to the Hub: cached tokenizers, publish --dry-run locally
+  NO_COLOR                  no colour
   RAY_ADDRESS               an existing Ray cluster (--executor ray)
 
 Add --debug to any command to see the full traceback of an error.

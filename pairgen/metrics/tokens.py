@@ -42,7 +42,7 @@ def load_tokenizer(name_or_path: str) -> Any:
     if Path(name_or_path).is_file():
         return _load_tokenizer_json(name_or_path)
     if looks_like_path(name_or_path) and not Path(name_or_path).exists():
-        raise PairgenError(f"tokenizer {name_or_path}: no such file or folder")
+        raise PairgenError(f"cannot load tokenizer {name_or_path}: no such file or folder")
     cached = None if Path(name_or_path).exists() else _offline_copy(name_or_path)
     if cached is not None:  # no Hub: the cached tokenizer.json, before transformers' retries
         return _load_tokenizer_json(cached)
@@ -76,7 +76,7 @@ def _offline_copy(repo_id: str) -> str | None:
     try:
         cached = try_to_load_from_cache(repo_id, "tokenizer.json")
     except ValueError:  # not a Hub id (huggingface_hub's own check): a missing path
-        raise PairgenError(f"tokenizer {repo_id}: no such file or folder") from None
+        raise PairgenError(f"cannot load tokenizer {repo_id}: no such file or folder") from None
     if isinstance(cached, str):
         return cached
     raise PairgenError(

@@ -1,5 +1,5 @@
 # Every target creates its own virtualenv on first use, so a fresh clone needs only
-# `make demo` or `make test`.  The dev install has every extra (`.[dev,train]`): torch is
+# `make demo` or `make test`.  The dev install has every extra (`.[dev,train,docs]`): torch is
 # installed first, pinned to the CPU build that lies on this machine's disk (an unpinned
 # torch would pull a multi-GB CUDA build).  `make wheel-check` installs the wheel alone,
 # without torch, in a throwaway virtualenv under /tmp and uses it outside the tree.
@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 TORCH_SPEC ?= torch==2.13.0
 DEMO_OUT ?= out/demo
 
-.PHONY: install demo test lint wheel-check bench clean
+.PHONY: install demo test lint docs wheel-check bench clean
 
 install: $(VENV)/.installed
 
@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
-	$(BIN)/python -m pip install --quiet -e ".[dev,train]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,train,docs]"
 	touch $@
 
 demo: install
@@ -34,6 +34,10 @@ lint: install
 	$(BIN)/ruff format --check pairgen tests benchmarks
 	$(BIN)/mypy
 
+# The documentation site (docs/, mkdocs.yml) into site/; --strict: any warning fails.
+docs: install
+	$(BIN)/mkdocs build --strict
+
 wheel-check: install
 	$(BIN)/python tests/install/wheel_check.py --python $(PYTHON)
 
@@ -41,4 +45,4 @@ bench: install
 	$(BIN)/python benchmarks/build.py
 
 clean:
-	rm -rf $(VENV) out runs .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out runs site .pytest_cache .mypy_cache .ruff_cache

@@ -9,11 +9,17 @@ imports torch.  The public API is the ``TYPE_CHECKING`` block below, written onc
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import TYPE_CHECKING
 
 from pairgen.lazy import lazy_exports
 
-__version__ = "0.2.0"
+# The version is written once, in pyproject.toml; the installed metadata carries it here,
+# to `pairgen --version` and into every manifest (output.manifest.library_versions).
+try:
+    __version__ = metadata.version("pairgen")
+except metadata.PackageNotFoundError:  # a source tree on sys.path, never installed
+    __version__ = "0+unknown"
 
 if TYPE_CHECKING:
     from pairgen.config.pipeline_file import load_pipeline as load_pipeline

@@ -8,6 +8,9 @@ else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class PairgenError(Exception):
     """A problem with the user's input or environment, reported as one clear line."""
@@ -68,4 +71,13 @@ def whole_message(exc: BaseException, cap: int = MESSAGE_CAP) -> str:
     return text
 
 
-__all__ = ["MESSAGE_CAP", "PairgenError", "RowRejected", "whole_message"]
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``; did you mean 'gsm8k'?`` for a near miss among ``choices`` (difflib), else ``""``:
+    the tail of an error about a mistyped name (command, option value, source)."""
+    close = difflib.get_close_matches(word, list(choices), n=2, cutoff=0.6)
+    if not close:
+        return ""
+    return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+
+
+__all__ = ["MESSAGE_CAP", "PairgenError", "RowRejected", "did_you_mean", "whole_message"]

@@ -18,7 +18,8 @@ from typing import Any
 import click
 
 from pairgen.cli.choices import Choices, fixed
-from pairgen.cli.console import cell, console, say
+from pairgen.cli.console import cell, say, show
+from pairgen.cli.conventions import json_option, number, plural, quiet_option
 from pairgen.cli.fields import Flag, default_text, field_options, given
 from pairgen.cli.progress import RowProgress
 from pairgen.config.merge import BuildFlags, available_cpus, build_spec
@@ -88,8 +89,9 @@ Examples:
 @click.option(
     "--data-files",
     multiple=True,
-    metavar="SPLIT=PATH",
-    help="A local file of a split in the Hub's schema (repeatable); implies --from files.",
+    metavar="SPLIT=PATTERN",
+    help="A split's local rows in the Hub's schema: a file, a glob ('data/train-*.parquet', "
+    "'**' crosses folders) or a folder (repeatable); implies --from files.",
 )
 @click.option(
     "--hub-repo",
@@ -164,10 +166,8 @@ Examples:
     help=f"Reuse the splits a killed run of this same build completed {_default('resume')}.",
 )
 @field_options(StrategyOptions, STRATEGY_FLAGS)
-@click.option(
-    "--json", "as_json", is_flag=True, help="The summary as JSON on stdout, and nothing else."
-)
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary.")
+@json_option("The summary (per-split figures and rejects by reason)")
+@quiet_option("no progress bar and no summary")
 def build_command(
     pipeline: Path | None,
     source: str | None,
@@ -286,7 +286,7 @@ def print_summary(summaries: list[dict[str, Any]], elapsed: float, out: Path) ->
             _fmt(s["median_ned"]),
             _fmt(s["mean_tokens_after_diff"], 1),
         )
-    console().print(table)
+    show(table)
     reasons = Table(title="rejects by reason", title_justify="left")
     for name in ("config", "split", "reason", "rows"):
         reasons.add_column(name, justify="right" if name == "rows" else "left")
@@ -294,13 +294,14 @@ def print_summary(summaries: list[dict[str, Any]], elapsed: float, out: Path) ->
         for reason, count in s["rejects_by_reason"].items():
             reasons.add_row(cell(s["config"]), cell(s["split"]), cell(reason), f"{count:,}")
     if reasons.row_count:
-        console().print(reasons)
+        show(reasons)
     total = sum(s["pairs"] for s in summaries)
-    say(f"{total:,} pairs in {elapsed:.1f} s ({total / max(elapsed, 1e-9):,.0f} pairs/s)")
+    rate = total / max(elapsed, 1e-9)
+    say(f"{plural(total, 'pair')} in {elapsed:.1f} s ({rate:,.0f} pairs/s)")
 
 
 def _fmt(value: float | None, digits: int = 4) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
+    return "-" if value is None else number(value, digits)
 
 
 __all__ = ["build_command"]

@@ -1,9 +1,9 @@
 """Enumerated options whose names come from the module that owns them.
 
-``--source`` lists the source registry, ``--loss`` the loss registry, ``query --format``
-the query stage's output formats.  Those modules import pyarrow, torch or DuckDB, so the
-names are loaded on first use (``--help`` of that one command, or parsing the value),
-never when ``pairgen --help`` lists the commands.  A bad value fails as a usage error in
+``--source`` lists the source registry, ``--loss`` the loss registry.  Those modules
+import pyarrow, torch or DuckDB, so the names are loaded on first use (``--help`` of
+that one command, or parsing the value), never when ``pairgen --help`` lists the
+commands.  A bad value fails as a usage error in
 the project's wording: ``unknown source 'nope'; choose from arc, gsm8k, ...``.
 """
 
@@ -16,6 +16,8 @@ from typing import Any
 import click
 from click.shell_completion import CompletionItem
 
+from pairgen.errors import did_you_mean
+
 
 class Choices(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.3
     """One of a set of names, loaded lazily by ``load``; ``noun`` names them in errors."""
@@ -23,11 +25,16 @@ class Choices(click.ParamType):  # type: ignore[type-arg]  # generic from click 
     name = "choice"
 
     def __init__(
-        self, noun: str, load: Callable[[], Iterable[str]], case_sensitive: bool = True
+        self,
+        noun: str,
+        load: Callable[[], Iterable[str]],
+        case_sensitive: bool = True,
+        hints: dict[str, str] | None = None,
     ) -> None:
         self.noun = noun
         self._load = load
         self.case_sensitive = case_sensitive
+        self.hints = hints or {}  # a value that is not a choice -> what to use instead
 
     @cached_property
     def names(self) -> tuple[str, ...]:
@@ -42,7 +49,9 @@ class Choices(click.ParamType):  # type: ignore[type-arg]  # generic from click 
         for name in self.names:
             if key == (name if self.case_sensitive else name.lower()):
                 return name
-        self.fail(f"unknown {self.noun} {text!r}; choose from {', '.join(self.names)}", param, ctx)
+        hint = f" ({self.hints[key]})" if key in self.hints else did_you_mean(text, self.names)
+        names = ", ".join(self.names)
+        self.fail(f"unknown {self.noun} {text!r}; choose from {names}{hint}", param, ctx)
 
     def shell_complete(
         self, ctx: click.Context, param: click.Parameter, incomplete: str
@@ -56,11 +65,8 @@ def fixed(noun: str, names: Iterable[str], case_sensitive: bool = True) -> Choic
     return Choices(noun, lambda: listed, case_sensitive)
 
 
-def output_formats() -> tuple[str, ...]:
-    """The query stage's output formats (``query``/``stats --format``)."""
-    from pairgen.query.formats import OUTPUT_FORMATS
-
-    return OUTPUT_FORMATS
+# JSON is `--json` on every command (pairgen.cli.conventions), never a --format.
+TABLE_FORMATS = ("table", "csv")
 
 
 def format_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -68,11 +74,11 @@ def format_option(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any
     return click.option(
         "--format",
         "output_format",
-        type=Choices("format", output_formats),
+        type=Choices("format", lambda: TABLE_FORMATS, hints={"json": "JSON is --json"}),
         default="table",
         show_default=True,
-        help=f"How {what} printed.",
+        help=f"How {what} printed (JSON: --json).",
     )
 
 
-__all__ = ["Choices", "fixed", "format_option", "output_formats"]
+__all__ = ["TABLE_FORMATS", "Choices", "fixed", "format_option"]

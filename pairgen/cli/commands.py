@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import sys
+from typing import Any
 
 import click
 
 import pairgen
+from pairgen.cli.conventions import DEBUG_ENV, run
+from pairgen.errors import did_you_mean
 
 # name -> ("module:attribute" of the click command, the one-line summary `pairgen --help`
 # lists); in pipeline order.  The summary also opens the command's own --help.
@@ -41,8 +45,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("pairgen.cli.train_cmd:report_command", "Print a training run's table and verdict."),
 }
 
-DEBUG_ENV = "PAIRGEN_DEBUG"
-
 EPILOG = f"""\b
 Examples:
   pairgen build --source gsm8k --out out/gsm8k        # bundled samples, no network
@@ -61,6 +63,8 @@ Environment:
   PAIRGEN_CACHE             pairgen's cache folder (default ~/.cache/pairgen)
   PAIRGEN_SMOLLM2_GGUF      the SmolLM2 .gguf file (pairgen train --model smollm2-135m)
   HF_TOKEN, HF_ENDPOINT     Hub token and endpoint (--from hub, publish)
+  HF_HUB_OFFLINE=1          never go to the Hub: cached tokenizers, publish --dry-run locally
+  NO_COLOR                  no colour
   RAY_ADDRESS               an existing Ray cluster (--executor ray)
 
 Add --debug to any command to see the full traceback of an error.
@@ -86,6 +90,34 @@ class LazyGroup(click.Group):
         if not details.startswith(summary):
             command.help = f"{summary}\n\n{details}" if details else summary
         return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """A mistyped command is a usage error naming the closest commands (difflib)."""
+        name = args[0] if args else ""
+        if name in COMMANDS or name.startswith("-"):
+            return super().resolve_command(ctx, args)
+        raise click.UsageError(f"no such command {name!r}{did_you_mean(name, COMMANDS)}", ctx)
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Standalone runs follow :mod:`pairgen.cli.conventions`: one ``error:`` line for
+        every error, 130 on Ctrl-C; the exit status is raised as ``SystemExit``."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        given = list(sys.argv[1:] if args is None else args)
+        code = run(
+            lambda argv: super(LazyGroup, self).main(argv, prog_name, complete_var, False, **extra),
+            given,
+        )
+        sys.exit(code)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from the table: no command module is imported for it."""

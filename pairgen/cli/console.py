@@ -14,8 +14,9 @@ fixed width that fits them.
 
 from __future__ import annotations
 
+import os
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -35,12 +36,35 @@ def console() -> Console:
     return out if out.is_terminal else Console(width=PIPE_WIDTH)
 
 
+def show(renderable: object) -> None:
+    """A rich table on stdout; piped, its lines carry no trailing spaces (rich pads a title
+    to the table's width, which shows up in every diff and `grep ' $'`)."""
+    out = console()
+    if out.is_terminal:
+        out.print(renderable)
+        return
+    with out.capture() as captured:
+        out.print(renderable)
+    click.echo("\n".join(line.rstrip() for line in captured.get().splitlines()))
+
+
 @cache
 def err_console() -> Console:
     """The stderr console, for progress bars."""
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def no_color() -> bool:
+    """Whether the user asked for no colour: ``NO_COLOR`` set and not empty (no-color.org)."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def style(text: str, **styles: Any) -> str:
+    """``click.style`` unless ``NO_COLOR`` is set (click only strips colour off a terminal;
+    rich reads ``NO_COLOR`` itself)."""
+    return text if no_color() else click.style(text, **styles)
 
 
 def say(line: str) -> None:
@@ -55,7 +79,7 @@ def note(line: str) -> None:
 
 def error(message: str) -> None:
     """``error: <message>`` on stderr, whole and literal (red only on a terminal)."""
-    click.echo(click.style("error:", fg="red", bold=True) + " " + message, err=True)
+    click.echo(style("error:", fg="red", bold=True) + " " + message, err=True)
 
 
 def cell(value: object) -> Text:
@@ -65,4 +89,15 @@ def cell(value: object) -> Text:
     return Text(str(value))
 
 
-__all__ = ["PIPE_WIDTH", "cell", "console", "err_console", "error", "note", "say"]
+__all__ = [
+    "PIPE_WIDTH",
+    "cell",
+    "console",
+    "err_console",
+    "error",
+    "no_color",
+    "note",
+    "say",
+    "show",
+    "style",
+]

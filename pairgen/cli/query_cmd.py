@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pairgen.cli.choices import format_option
-from pairgen.cli.console import cell, console, say
+from pairgen.cli.console import cell, say, show
+from pairgen.cli.conventions import json_option, number, plural, quiet_option
 from pairgen.errors import PairgenError
 from pairgen.query.sql_files import QUERY_FILE_MAX_BYTES, ready_queries
 
@@ -30,6 +31,8 @@ CELL_CHARS = 80
     f"or name a ready query: {', '.join(ready_queries())}.",
 )
 @format_option("the rows are")
+@json_option("The rows (an array of objects)")
+@quiet_option("no row-count line under the table")
 @click.option(
     "--db", type=click.Path(path_type=Path), help="Also keep a DuckDB catalog file with the views."
 )
@@ -47,6 +50,8 @@ def query_command(
     db: Path | None,
     max_rows: int,
     unrestricted: bool,
+    as_json: bool,
+    quiet: bool,
 ) -> None:
     """TARGET is a build output directory or hf://datasets/ORG/NAME; SQL runs over the views
     `pairs` and `rejects`.  The shards are only read, never modified, and DuckDB may read
@@ -62,23 +67,23 @@ def query_command(
         result = run_query(con, text)
     finally:
         con.close()
-    if output_format == "csv":
-        sys.stdout.write(to_csv(result))
-    elif output_format == "json":
+    if as_json:
         sys.stdout.write(to_json(result))
+    elif output_format == "csv":
+        sys.stdout.write(to_csv(result))
     else:
-        print_table(result, max_rows)
+        print_table(result, max_rows, quiet)
 
 
 def _cell(value: Any) -> str:
     if value is None:
         return "NULL"
-    text = f"{value:.4f}" if isinstance(value, float) else str(value)
+    text = number(value) if isinstance(value, float) else str(value)
     text = text.replace("\n", "⏎")
     return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"
 
 
-def print_table(result: pa.Table, max_rows: int) -> None:
+def print_table(result: pa.Table, max_rows: int, quiet: bool = False) -> None:
     """Rows as a terminal table: long cells cut, newlines shown as ⏎, text never markup."""
     import pyarrow as pa
     from rich.table import Table
@@ -96,10 +101,14 @@ def print_table(result: pa.Table, max_rows: int) -> None:
         )
     for row in rows_by_position(result.slice(0, max_rows)):
         table.add_row(*(cell(_cell(v)) for v in row))
-    console().print(table)
+    show(table)
     hidden = result.num_rows - max_rows
-    suffix = f" ({hidden:,} not shown; use --format csv or --max-rows)" if hidden > 0 else ""
-    say(f"{result.num_rows:,} rows{suffix}")
+    if quiet:
+        return
+    suffix = (
+        f" ({hidden:,} not shown; use --format csv, --json or --max-rows)" if hidden > 0 else ""
+    )
+    say(f"{plural(result.num_rows, 'row')}{suffix}")
 
 
 __all__ = ["query_command"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import Any
 import click
 
 from pairgen.cli.choices import format_option
-from pairgen.cli.console import cell, console, say
+from pairgen.cli.console import cell, say, show
+from pairgen.cli.conventions import json_option, number, quiet_option
 from pairgen.output.manifest import PLOTS_DIR
 
 REJECTS_SQL = (
@@ -25,10 +27,19 @@ REJECTS_SQL = (
 )
 @click.option("--no-plots", is_flag=True, help="Only the tables.")
 @format_option("the summary is")
-def stats_command(out: Path, plots: Path | None, no_plots: bool, output_format: str) -> None:
+@json_option("Both tables (per split, and rejects by reason) and the plots written")
+@quiet_option("no 'wrote' lines for the plots")
+def stats_command(
+    out: Path,
+    plots: Path | None,
+    no_plots: bool,
+    output_format: str,
+    as_json: bool,
+    quiet: bool,
+) -> None:
     """Per source/config/split: pairs, rejects, edit distance and shared suffix; and plots."""
     from pairgen.output.lock import output_lock
-    from pairgen.query.catalog import SUMMARY_SQL, open_catalog, run_query, to_csv, to_json
+    from pairgen.query.catalog import SUMMARY_SQL, open_catalog, run_query, to_csv
     from pairgen.query.plots import write_plots
 
     con = open_catalog(out)  # no build there: fails before the lock creates OUT/.pairgen
@@ -42,21 +53,27 @@ def stats_command(out: Path, plots: Path | None, no_plots: bool, output_format: 
             written = [] if no_plots else write_plots(con, target)
     finally:
         con.close()
+    if as_json:
+        document = {
+            "splits": summary.to_pylist(),
+            "rejects": reasons.to_pylist(),
+            "plots": [str(path) for path in written],
+        }
+        say(json.dumps(document, indent=2, default=str))
+        return
     if output_format == "csv":
         sys.stdout.write(to_csv(summary))
         return
-    if output_format == "json":
-        sys.stdout.write(to_json(summary))
-        return
     print_summary(summary.to_pylist(), reasons.to_pylist())
-    for path in written:
-        say(f"wrote {path}")
+    if not quiet:
+        for path in written:
+            say(f"wrote {path}")
 
 
 def _fmt(value: Any, digits: int = 4) -> str:
     if value is None:
         return "-"
-    return f"{value:,}" if isinstance(value, int) else f"{value:.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else number(value, digits)
 
 
 HEADERS = {
@@ -93,7 +110,7 @@ def print_summary(rows: list[dict[str, Any]], reasons: list[dict[str, Any]]) -> 
                 for k in HEADERS
             )
         )
-    console().print(table)
+    show(table)
     if reasons:
         by_reason = Table(title="rejects by reason", title_justify="left")
         for name in ("source", "config", "split", "reason", "rows"):
@@ -103,7 +120,7 @@ def print_summary(rows: list[dict[str, Any]], reasons: list[dict[str, Any]]) -> 
                 *(cell(row[k]) for k in ("source", "config", "split", "reason")),
                 f"{row['rows']:,}",
             )
-        console().print(by_reason)
+        show(by_reason)
 
 
 __all__ = ["stats_command"]

@@ -8,13 +8,15 @@ command is built; this module adds only each option's name and help text
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import click
 
 from pairgen.cli.choices import fixed
-from pairgen.cli.console import cell, console, say
+from pairgen.cli.console import cell, say, show
+from pairgen.cli.conventions import json_option, quiet_option
 from pairgen.cli.fields import Flag, field_options, given
 from pairgen.errors import PairgenError
 from pairgen.training.config import (
@@ -93,14 +95,15 @@ TRAIN_FLAGS: dict[str, Flag] = {
         "Save each trained loss's model and tokenizer to DIR/<loss>/ "
         "(with --seeds N > 1: DIR/seed-<s>/<loss>/)."
     ),
-    "progress": Flag("Progress bars on stderr.", ("--progress/--quiet",)),
+    "progress": Flag("Progress bars on stderr (-q: none).", ("--progress/--quiet", " /-q")),
 }
 
 
 @click.command()
 @click.argument("out_dir", type=click.Path(path_type=Path))
 @field_options(TrainConfig, TRAIN_FLAGS)
-def train_command(out_dir: Path, **options: Any) -> None:
+@json_option("The report (report.json)")
+def train_command(out_dir: Path, as_json: bool, **options: Any) -> None:
     """Every loss starts from the same weights and sees the same batches; the report gives
     the chosen completion's log-prob before, at and after the first differing token.
     OUT_DIR is a pairgen build output (OUT/data/**/*.parquet)."""
@@ -108,16 +111,22 @@ def train_command(out_dir: Path, **options: Any) -> None:
     from pairgen.training.seeds import train_seeds
 
     report = train_seeds(config)
+    if as_json:
+        say(json.dumps(report, indent=2, default=str))
+        return
     print_report(report)
-    say(
-        f"wrote {config.run_dir}/report.md, report.json, metrics.jsonl and the plots "
-        "(logprobs, after_edit, regions, suffix)"
-    )
+    if config.progress:
+        say(
+            f"wrote {config.run_dir}/report.md, report.json, metrics.jsonl and the plots "
+            "(logprobs, after_edit, regions, suffix)"
+        )
 
 
 @click.command()
 @click.argument("run_dir", type=click.Path(path_type=Path))
-def report_command(run_dir: Path) -> None:
+@json_option("The report (report.json)")
+@quiet_option("only the verdict line")
+def report_command(run_dir: Path, as_json: bool, quiet: bool) -> None:
     """Rewrites report.md and the plots of RUN_DIR (a --run-dir of `pairgen train`)."""
     from pairgen.training.report import read_report, write_outputs
 
@@ -127,10 +136,13 @@ def report_command(run_dir: Path) -> None:
             "report.json lacks 'losses'/'reference'", file=str(run_dir / "report.json")
         )
     write_outputs(run_dir, report)
-    print_report(report)
+    if as_json:
+        say(json.dumps(report, indent=2, default=str))
+        return
+    print_report(report, quiet)
 
 
-def print_report(report: dict[str, object]) -> None:
+def print_report(report: dict[str, object], quiet: bool = False) -> None:
     from rich.table import Table
 
     from pairgen.training.report import COLUMNS, fmt, rows, tokenize_warning
@@ -141,7 +153,8 @@ def print_report(report: dict[str, object]) -> None:
         table.add_column(title, justify="right")
     for name, values in rows(report):  # type: ignore[arg-type]
         table.add_row(cell(name), *(fmt(values.get(key)) for key, _ in COLUMNS))
-    console().print(table)
+    if not quiet:
+        show(table)
     warning = tokenize_warning(report)
     if warning:
         say(warning)

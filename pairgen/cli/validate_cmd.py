@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pairgen.cli.console import note, say
+from pairgen.cli.console import note, say, style
+from pairgen.cli.conventions import json_option, plural, quiet_option
 from pairgen.cli.progress import RowProgress
 
 if TYPE_CHECKING:
@@ -19,10 +20,8 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option("--show", type=int, default=50, show_default=True, help="Violations listed in full.")
-@click.option(
-    "--json", "as_json", is_flag=True, help="The report as JSON on stdout, and nothing else."
-)
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar; print only violations.")
+@json_option("The report (verdict, counts, every violation, notes)")
+@quiet_option("no progress bar; print only violations")
 @click.option(
     "--rebuild",
     is_flag=True,
@@ -113,7 +112,7 @@ def print_report(report: ValidationReport, show: int, quiet: bool = False) -> No
     """One line per violation (``shard, row N: reason [check]``), greppable at any width."""
     rate = report.pairs_checked / max(report.seconds, 1e-9)
     timing = (
-        f"{report.pairs_checked:,} pairs in {report.shards_checked} shards, "
+        f"{plural(report.pairs_checked, 'pair')} in {plural(report.shards_checked, 'shard')}, "
         f"{report.seconds:.2f} s ({rate:,.0f} pairs/s)"
     )
     for line in report.notes:  # what was not checked: said even with --quiet, on stderr
@@ -123,18 +122,19 @@ def print_report(report: ValidationReport, show: int, quiet: bool = False) -> No
             say(f"rebuild: {rebuilt}")
     if report.rebuilt and not quiet:
         compared = sum(r.status != "not rebuilt" for r in report.rebuilt)
-        say(f"rebuilt {compared} of {len(report.rebuilt)} splits in {report.rebuild_seconds:.2f} s")
+        total = plural(len(report.rebuilt), "split")
+        say(f"rebuilt {compared} of {total} in {report.rebuild_seconds:.2f} s")
     if report.ok:
         if not quiet:
-            say(f"{click.style('valid', fg='green', bold=True)}: {report.out}: {timing}")
+            say(f"{style('valid', fg='green', bold=True)}: {report.out}: {timing}")
         return
     for violation in report.violations[:show]:
         say(f"{violation} [{violation.check}]")
     if len(report.violations) > show:
         say(f"... and {len(report.violations) - show:,} more (--show N lists more)")
     counts = ", ".join(f"{check}: {count:,}" for check, count in report.by_check().most_common())
-    invalid = click.style("invalid", fg="red", bold=True)
-    say(f"{invalid}: {len(report.violations):,} violations ({counts}); checked {timing}")
+    invalid = style("invalid", fg="red", bold=True)
+    say(f"{invalid}: {plural(len(report.violations), 'violation')} ({counts}); checked {timing}")
 
 
 __all__ = ["validate_command"]

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pairgen.config.source_registry import SOURCES
 from pairgen.config.source_settings import DEFAULT_MAX_FIELD_CHARS, SourceSettings
 from pairgen.config.strategy_options import StrategyOptions
-from pairgen.errors import PairgenError
+from pairgen.errors import PairgenError, did_you_mean
+from pairgen.remote import looks_like_path
 
 DEFAULT_SEED = 1234
 
@@ -52,6 +54,22 @@ class SourceSpec:
     hub_repo: str | None = None
     # a generic source's column mapping, template and card metadata (None: its own)
     settings: SourceSettings | None = None
+
+    def __post_init__(self) -> None:
+        """A mistyped source name or a missing mirror folder fails here, when the spec is
+        made (``SourceSpec("gsm8kk")``), not minutes later inside a build."""
+        if self.source not in SOURCES:  # the registry: built-ins and installed plugins
+            known = SOURCES.names()
+            raise PairgenError(
+                f"unknown source {self.source!r}; known sources: {', '.join(known)}"
+                + did_you_mean(str(self.source), known)
+            )
+        repo = self.hub_repo
+        if repo is not None and looks_like_path(repo) and not Path(repo).expanduser().is_dir():
+            raise PairgenError(
+                f"hub_repo {repo}: no such folder (a local mirror of a Hub dataset is a "
+                "folder; a Hub dataset id is ORG/NAME)"
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,9 +24,16 @@ from pairgen.errors import PairgenError
 from pairgen.hub.card import write_card
 from pairgen.hub.card_check import check_card, read_card_text
 from pairgen.hub.upload_errors import hub_errors, redact
-from pairgen.hub.upload_plan import PublishPlan, plan_publish, shipped_file, upload_paths
+from pairgen.hub.upload_plan import (
+    PublishPlan,
+    local_plan,
+    plan_publish,
+    shipped_file,
+    upload_paths,
+)
 from pairgen.output.lock import output_lock
 from pairgen.output.manifest import CARD_NAME, Manifest, read_manifest
+from pairgen.remote import hub_unavailable
 
 REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
@@ -122,7 +129,21 @@ def _publish(
     if token is None and not dry_run:
         raise PairgenError("no Hugging Face token: set HF_TOKEN or run `hf auth login`")
     branch = revision or "main"
-    api = HfApi(endpoint=resolve_endpoint(endpoint), token=token)
+    url = resolve_endpoint(endpoint)
+    unavailable = hub_unavailable(url)
+    if unavailable is not None and dry_run:  # plan what can be known here, say what is not
+        return PublishResult(
+            local_plan(out, manifest, repo_id, branch, url),
+            committed=False,
+            notes=[
+                f"{unavailable}: the plan lists every file as to upload; whether the repo "
+                "exists, which files it already holds and which stale files would be "
+                "deleted were not checked"
+            ],
+        )
+    if unavailable is not None:
+        raise PairgenError(f"publishing needs the Hub: {unavailable}; no commit was made")
+    api = HfApi(endpoint=url, token=token)
     with hub_errors(api.endpoint, repo_id, token):
         plan = plan_publish(api, out, manifest, repo_id, branch)
         if dry_run or not plan.changed:

@@ -10,7 +10,6 @@ only.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,9 @@ class PublishPlan:
     unchanged: list[LocalFile]
     delete: list[str]
     parent_commit: str | None = None  # the remote commit the plan was made against
+    # False: made without the Hub (a dry run offline): every file is listed as to upload,
+    # and whether the repo exists, what it holds and what is stale are unknown
+    remote_checked: bool = True
 
     @property
     def changed(self) -> bool:
@@ -52,9 +54,15 @@ class PublishPlan:
 
 
 def git_blob_sha1(path: Path) -> str:
-    """The git object id of a small file (how the Hub identifies non-LFS files)."""
-    data = path.read_bytes()
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    """The git object id of a small file (how the Hub identifies non-LFS files).
+
+    huggingface_hub's own ``git_hash``: the same ids as the hand-written
+    ``sha1(b"blob %d\\0" % len(data) + data)`` it replaced (empty, 11 KB and 10 MB files),
+    in 41 ms instead of 104 ms at 10 MB (it hashes the bytes without copying them).
+    """
+    from huggingface_hub.utils.sha import git_hash
+
+    return git_hash(path.read_bytes())
 
 
 def upload_paths(out: Path, manifest: Manifest) -> list[str]:
@@ -102,6 +110,15 @@ def plan_publish(
     return PublishPlan(repo_id, revision, api.endpoint, exists, upload, unchanged, stale, head)
 
 
+def local_plan(
+    out: Path, manifest: Manifest, repo_id: str, revision: str, endpoint: str
+) -> PublishPlan:
+    """The plan of a dry run that cannot reach the Hub: every file, checked and hashed
+    locally as a real publish would, listed as to upload; nothing compared."""
+    files = local_files(out, manifest)
+    return PublishPlan(repo_id, revision, endpoint, False, files, [], [], remote_checked=False)
+
+
 def remote_files(api: Any, repo_id: str, revision: str) -> tuple[dict[str, Any], bool, str | None]:
     """Remote files, whether the repo exists, and the head commit the files were listed at.
 
@@ -139,6 +156,7 @@ __all__ = [
     "PublishPlan",
     "git_blob_sha1",
     "local_files",
+    "local_plan",
     "plan_publish",
     "remote_files",
     "shipped_file",

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from pairgen.errors import PairgenError
 from pairgen.metrics.text import EditStats, edit_stats
+from pairgen.remote import looks_like_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,11 @@ def load_tokenizer(name_or_path: str) -> Any:
     """
     if Path(name_or_path).is_file():
         return _load_tokenizer_json(name_or_path)
+    if looks_like_path(name_or_path) and not Path(name_or_path).exists():
+        raise PairgenError(f"cannot load tokenizer {name_or_path}: no such file or folder")
+    cached = None if Path(name_or_path).exists() else _offline_copy(name_or_path)
+    if cached is not None:  # no Hub: the cached tokenizer.json, before transformers' retries
+        return _load_tokenizer_json(cached)
     try:
         from transformers import AutoTokenizer
     except ImportError:
@@ -50,6 +56,34 @@ def load_tokenizer(name_or_path: str) -> Any:
         raise PairgenError(
             f"cannot load tokenizer {name_or_path!r}: {type(exc).__name__}: {exc}"
         ) from exc
+
+
+def _offline_copy(repo_id: str) -> str | None:
+    """When the Hub cannot be reached: the cached ``tokenizer.json`` of ``repo_id``, or one
+    error line with the fix.  ``None`` when the Hub can be reached (load as usual).
+
+    Without this, transformers retries for about a minute before failing
+    (:mod:`pairgen.remote`).  The cached file holds the ids the Hub's would give, and
+    the output records the tokenizer by its Hub id either way.
+    """
+    from pairgen.remote import hub_unavailable
+
+    reason = hub_unavailable()
+    if reason is None:
+        return None
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        cached = try_to_load_from_cache(repo_id, "tokenizer.json")
+    except ValueError:  # not a Hub id (huggingface_hub's own check): a missing path
+        raise PairgenError(f"cannot load tokenizer {repo_id}: no such file or folder") from None
+    if isinstance(cached, str):
+        return cached
+    raise PairgenError(
+        f"cannot load tokenizer {repo_id!r}: {reason} and its tokenizer.json is not in the "
+        "local Hugging Face cache; pass a local folder holding tokenizer.json "
+        "(--tokenizer PATH), or run once with network access"
+    )
 
 
 def _load_tokenizer_json(name_or_path: str) -> Any:

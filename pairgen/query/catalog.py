@@ -40,7 +40,6 @@ from pairgen.config.source_settings import kept_columns
 from pairgen.errors import PairgenError, whole_message
 from pairgen.output.files import regular_file_inside
 from pairgen.output.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR, read_manifest
-from pairgen.query.formats import OUTPUT_FORMATS
 from pairgen.query.sandbox import check_statements, explain, is_restricted, restrict
 from pairgen.record import REJECT_SCHEMA, pair_schema
 
@@ -283,7 +282,6 @@ def unique_names(names: list[str]) -> list[str]:
 
 
 __all__ = [
-    "OUTPUT_FORMATS",
     "SUMMARY_SQL",
     "is_hub_target",
     "open_catalog",

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pairgen.config.source_registry import SOURCE_CLASSES as SOURCE_CLASSES
+from pairgen.config.source_registry import SOURCES as SOURCES
 from pairgen.config.source_settings import SourceSettings
 from pairgen.errors import PairgenError
 from pairgen.lazy import lazy_exports
-from pairgen.registry import Registry
 
 if TYPE_CHECKING:
     from pairgen.sources.base import Source as Source
@@ -21,22 +22,8 @@ if TYPE_CHECKING:
 # where a source's rows come from: a Hub dataset, local files, or the bundled samples
 BACKENDS: tuple[str, ...] = ("hub", "files", "sample")
 
-# name -> "module:Class", imported on first use so one broken optional source never
-# stops the others from loading.
-SOURCE_CLASSES: dict[str, str] = {
-    "gsm8k": "pairgen.sources.gsm8k:GSM8K",
-    "metamath": "pairgen.sources.metamath:MetaMath",
-    "arc": "pairgen.sources.arc:ARC",
-    "hellaswag": "pairgen.sources.hellaswag:HellaSwag",
-    "math": "pairgen.sources.generic.maths:GenericMath",
-    "choice": "pairgen.sources.generic.choice:GenericChoice",
-    "hendrycks_math": "pairgen.sources.presets.math:HendrycksMath",
-    "mmlu": "pairgen.sources.presets.mmlu:MMLU",
-    "piqa": "pairgen.sources.presets.piqa:PIQA",
-}
-SOURCES: Registry[Source] = Registry(
-    ("source", "sources"), "pairgen.sources", "pairgen.sources.base:Source", SOURCE_CLASSES
-)
+# SOURCE_CLASSES and SOURCES live in pairgen.config.source_registry (strings only), so
+# config.spec can check a name when a SourceSpec is made without importing this package.
 
 
 def get_source(name: str, settings: SourceSettings | None = None) -> Source:

@@ -73,7 +73,14 @@ def known_formats() -> str:
 
 
 def expand_pattern(pattern: str) -> list[Path]:
-    """The data files one ``--data-files`` pattern names (see the module doc), in order."""
+    """The data files one ``--data-files`` pattern names (see the module doc), in order.
+
+    Kept by hand rather than ``datasets.data_files.resolve_pattern`` (measured on 300
+    files under a folder with hidden, ``__pycache__`` and README files): that takes no
+    directory (``data/`` must be written ``data/**``), its ``allowed_extensions`` admits a
+    ``.parquet.gz`` no reader can open, and it took 65-94 ms where this takes 33-37 ms.
+    Globs it does take give the same files in the same order.
+    """
     path = Path(pattern)
     if path.is_dir():
         found = _globbed(os.path.join(glob.escape(pattern), "**", "*"))

@@ -233,13 +233,19 @@ def resolve_hub_revision(repo: str, revision: str | None) -> str:
     """The commit sha a Hub revision (branch, tag or sha) points at right now."""
     from huggingface_hub import HfApi
 
+    from pairgen.remote import hub_unavailable
+
+    what = f"cannot resolve revision {revision or 'main'!r} of dataset {repo!r} on the Hub"
+    reason = hub_unavailable()
+    if reason is not None:
+        raise PairgenError(
+            f"{what}: {reason}; build from local files (--data-files SPLIT=PATH) or a local "
+            "mirror folder of the repo (--hub-repo DIR)"
+        )
     try:
         info = HfApi().dataset_info(repo, revision=revision)
     except Exception as exc:  # network, auth, missing repo: all user-facing
-        raise PairgenError(
-            f"cannot resolve revision {revision or 'main'!r} of dataset {repo!r} on the Hub: "
-            f"{type(exc).__name__}: {exc}"
-        ) from exc
+        raise PairgenError(f"{what}: {type(exc).__name__}: {exc}") from exc
     return str(info.sha)
 
 

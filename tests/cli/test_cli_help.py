@@ -100,7 +100,7 @@ def test_every_train_setting_is_an_option_with_its_config_default() -> None:
     assert set(TRAIN_FLAGS) == fields - {"out_dir"}
     shown = " ".join(CliRunner().invoke(cli, ["train", "--help"]).output.split())
     assert "(default: 50)" in shown and "(default: dpo, dpop)" in shown
-    assert "--truncate / --skip-long" in shown and "--progress / --quiet" in shown
+    assert "--truncate / --skip-long" in shown and "--progress / -q, --quiet" in shown
 
 
 def test_a_train_check_reaches_the_user_as_one_line(tmp_path: Path) -> None:

@@ -40,13 +40,17 @@ def pairs_table(out: Path) -> pa.Table:
 def test_summary_json_matches_numpy_and_the_manifest(
     out: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    main(["stats", str(out), "--format", "json", "--no-plots"])
-    summary = {(r["config"], r["split"]): r for r in json.loads(capsys.readouterr().out)}
+    main(["stats", str(out), "--json", "--no-plots"])
+    document = json.loads(capsys.readouterr().out)
+    summary = {(r["config"], r["split"]): r for r in document["splits"]}
+    rejects = {(r["config"], r["split"], r["reason"]): r["rows"] for r in document["rejects"]}
     pairs = pairs_table(out)
     manifest = read_manifest(out)
     checked = 0
     for config, split, info in manifest.splits():
         row = summary[(config, split)]
+        for reason, count in info.rejects_by_reason.items():  # the second table, in --json too
+            assert rejects[(config, split, reason)] == count
         assert (row["pairs"], row["rows_paired"], row["rejects"]) == (
             info.pairs,
             info.rows_paired,

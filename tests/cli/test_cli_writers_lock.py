@@ -70,5 +70,5 @@ def test_stats_plots_refuse_while_another_pairgen_writes_out(
 
 def test_card_and_stats_write_when_out_is_free(out: Path) -> None:
     main(["card", str(out)])
-    main(["stats", str(out), "--format", "json"])
+    main(["stats", str(out), "--json"])
     assert (out / CARD_NAME).is_file() and (out / PLOTS_DIR).is_dir()

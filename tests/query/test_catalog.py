@@ -139,7 +139,7 @@ def test_cli_csv_and_json_agree_and_shards_stay_untouched(
     sql = "SELECT id, source, levenshtein FROM pairs ORDER BY id"
     main(["query", str(out), sql, "--format", "csv"])
     csv_rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
-    main(["query", str(out), sql, "--format", "json"])
+    main(["query", str(out), sql, "--json"])
     json_rows = json.loads(capsys.readouterr().out)
     assert len(csv_rows) == len(json_rows) == all_pairs(out).num_rows
     assert [r["id"] for r in csv_rows] == [r["id"] for r in json_rows]
@@ -199,7 +199,7 @@ def test_repeated_column_names_keep_every_column(
     rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert rows[0] == ["source", "source", "id"]
     assert all(len(row) == 3 and row[0] == row[1] for row in rows[1:])
-    main(["query", str(out), sql, "--format", "json"])
+    main(["query", str(out), sql, "--json"])
     records = json.loads(capsys.readouterr().out)
     assert all(set(r) == {"source", "source_2", "id"} for r in records)
 

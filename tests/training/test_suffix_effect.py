@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pairgen.training.forward import Reference
-from pairgen.training.suffix_effect import ranks, spearman, suffix_effect
+from pairgen.training.suffix_effect import spearman, suffix_effect
 
 
 def refs(afters: list[int], drops: list[float]) -> tuple[Reference, Reference]:
@@ -51,14 +51,17 @@ def test_no_relation_is_not_significant() -> None:
     assert abs(rho) < 0.3 and p > 0.05
 
 
-@given(st.lists(st.integers(-5, 5), min_size=1, max_size=30))
-def test_ranks_average_ties_and_sum(values: list[int]) -> None:
-    r = ranks([float(v) for v in values])
-    n = len(values)
-    assert math.isclose(sum(r), n * (n + 1) / 2)
-    for i, vi in enumerate(values):
-        for j, vj in enumerate(values):
-            if vi == vj:
-                assert r[i] == r[j]
-            elif vi < vj:
-                assert r[i] < r[j]
+@given(
+    st.lists(st.integers(0, 300), min_size=3, max_size=30),
+    st.lists(st.floats(-3, 3), min_size=30, max_size=30),
+)
+def test_rho_is_spearmans_and_p_a_probability(afters: list[int], drops: list[float]) -> None:
+    from scipy.stats import spearmanr
+
+    x, y = [float(a) for a in afters], drops[: len(afters)]
+    rho, p, method = spearman(x, y)
+    if len(set(x)) == 1 or len(set(y)) == 1:
+        assert math.isnan(rho) and method == "constant input"
+        return
+    assert math.isclose(rho, float(spearmanr(x, y).statistic), abs_tol=1e-9)
+    assert 0 < p <= 1

@@ -130,6 +130,40 @@ def _lhs_has_digit(text: str, eq: int) -> bool:
     return _DIGIT_RE.search(text, start, eq) is not None
 
 
+def annotation_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every ``<<...>>`` calculator annotation."""
+    return [m.span() for m in _STRIP_RE.finditer(text)] if "<<" in text else []
+
+
+def annotated_results(text: str, cut: int) -> tuple[list[Result], bool]:
+    """The results GSM8K calculator annotations state before ``cut`` (rule 2 of the module
+    doc), and whether any annotation parsed there (then the ``=`` inside annotations are
+    no plain results)."""
+    results: list[Result] = []
+    annotations = False
+    for m in ANNOTATION_RE.finditer(text, 0, cut):
+        annotations = True
+        result, visible = m.group(1, 2)
+        if len(result) > MAX_NUMBER_CHARS:
+            continue
+        if visible is not None and (visible == result or same_value(result, visible)):
+            if len(visible) <= MAX_NUMBER_CHARS:
+                results.append((m.start(2), m.end(2), m.start(1), m.end(1)))
+        else:
+            results.append((m.start(1), m.end(1), -1, -1))
+    return results, annotations
+
+
+def replace_result(text: str, result: Result, new: str) -> str:
+    """``text`` with ``result``'s value written as ``new``: an annotated result changes in
+    the annotation (without thousands commas, as GSM8K writes them) and in the visible
+    number together, so the two never disagree."""
+    start, end, ann_start, ann_end = result
+    if ann_start < 0:
+        return text[:start] + new + text[end:]
+    return text[:ann_start] + new.replace(",", "") + text[ann_end:start] + new + text[end:]
+
+
 def find_results(text: str) -> list[Result]:
     """Every intermediate result of a solution, in text order (definition: module doc)."""
     cut = final_start(text)
@@ -137,16 +171,7 @@ def find_results(text: str) -> list[Result]:
     results: list[Result] = []
     annotations = False
     if "<<" in text:
-        for m in ANNOTATION_RE.finditer(text, 0, cut):
-            annotations = True
-            result, visible = m.group(1, 2)
-            if len(result) > MAX_NUMBER_CHARS:
-                continue
-            if visible is not None and (visible == result or same_value(result, visible)):
-                if len(visible) <= MAX_NUMBER_CHARS:
-                    results.append((m.start(2), m.end(2), m.start(1), m.end(1)))
-            else:
-                results.append((m.start(1), m.end(1), -1, -1))
+        results, annotations = annotated_results(text, cut)
     for m in _PLAIN_RE.finditer(text, 0, cut):
         eq = m.start()
         if annotations and text.rfind("<<", 0, eq) > text.rfind(">>", 0, eq):
@@ -238,11 +263,14 @@ __all__ = [
     "ANNOTATION_RE",
     "TOKEN_SPLIT_RE",
     "Result",
+    "annotated_results",
+    "annotation_spans",
     "boxed_spans",
     "check_arithmetic_pair",
     "final_answer",
     "final_start",
     "find_results",
     "first_diff",
+    "replace_result",
     "strip_annotations",
 ]

@@ -29,6 +29,7 @@ from pairgen.strategies.arithmetic.results import (
     final_answer,
     find_results,
     first_diff,
+    replace_result,
     strip_annotations,
 )
 from pairgen.strategies.base import PairRows, Strategy
@@ -61,14 +62,8 @@ class ArithmeticStrategy(Strategy):
         start, end, ann_start, ann_end = _draw(text, find_results(text), rng)
         old = text[start:end]
         new = wrong_value(old, rng)
-        if ann_start < 0:
-            rejected = text[:start] + new + text[end:]
-            first = start
-        else:
-            rejected = text[:ann_start] + new.replace(",", "") + text[ann_end:start] + new
-            rejected += text[end:]
-            first = ann_start
-        edit_start = first_diff(text, rejected, first)
+        rejected = replace_result(text, (start, end, ann_start, ann_end), new)
+        edit_start = first_diff(text, rejected, start if ann_start < 0 else ann_start)
         return [PairDraft(text, rejected, self.name, edit_start, old, new)]
 
     def check_pairs(self, rows: PairRows) -> list[str | None]:

@@ -60,17 +60,28 @@ For every tier:
 * **Derived, not given.**  The value (exact rational, unsigned: ``3`` == ``3.0``,
   ``1,200`` == ``1200``, ``0.5`` == ``\frac12``, ``-8`` == ``8``) does not occur in the
   problem: not as a number token (anywhere, ``[asy]`` code included, since its labels
-  carry given data), not as a fraction or fraction part, not as a number word
-  (zero..twenty, thirty..ninety, hundred, thousand, million).
+  carry given data; glued to a currency or unit, ``Rs.6000``, ``5kg``), not as a
+  fraction or fraction part, not as a number word (``five``, ``twenty-five``,
+  ``dozen``): :mod:`pairgen.strategies.math.given` says what a problem states.
 * **Not the final answer.**  The value differs from the final answer's value (when the
   final answer is a single value; a group element differs from every element of a
   tuple/list answer), so the last line's restatement of the answer (``360/24 = 15``
   before ``The answer is: 15``, ``(m,n) = (16,13)`` before ``\boxed{(16,13)}``) is never
   edited, and a solution gives the same candidates whether its answer is boxed or not.
   ``answer_value_ok=True`` switches this off.
-* **Before the final answer.**  The value ends at or before the first ``\boxed``,
-  ``\fbox``, ``The answer is`` or ``####``.  A solution with none of them has no final
-  answer and no candidates (``no_final_answer``).
+* **Before the final answer.**  The value ends at or before the final answer's start
+  (:mod:`pairgen.sources.final_answer`: the first ``\boxed``, ``\fbox``, ``The answer
+  is``, ``####``, or answer line such as ``Answer: D``, ``ANSWER:A``, ``Correct answer -
+  A``, ``The answer is (B)``).  A solution with none of them has no final answer and no
+  candidates (``no_final_answer``).
+* **Not the row's stated answer either.**  When the dataset states the answer apart from
+  the solution (``--column answer=``; for an option letter with ``--column
+  choices=``, the option's text), a value equal to its value is not edited: a solution
+  ending ``Answer: D`` restates option D's value before it.
+* **Never inside a GSM8K annotation alone.**  Nothing inside ``<<...>>`` is a candidate;
+  the visible number an annotation states (``<<48/2=24>>24``) is a tier-1 result, and
+  editing it changes the annotation's result with it
+  (:func:`pairgen.strategies.arithmetic.results.replace_result`).
 * **Never in Asymptote.**  Nothing inside ``[asy] ... [/asy]`` (an unclosed ``[asy]`` runs
   to the end of the text).
 * **No labels.**  A tier-2 number after ``Step Case Part Line Equation Row Column
@@ -81,8 +92,8 @@ For every tier:
 Reject reasons for a row without candidates (:func:`reject_reason`), the furthest stage a
 slot reached: ``no_final_answer``, ``results_all_in_problem``,
 ``results_all_equal_final_answer``, ``only_unreduced_fractions``, ``only_operands``,
-``only_zero_bounds``, ``only_in_asy``, ``results_only_in_final_answer``,
-``no_result_slot``.
+``only_zero_bounds``, ``only_in_asy``, ``only_in_annotations``,
+``results_only_in_final_answer``, ``no_result_slot``.
 """
 
 from __future__ import annotations
@@ -91,6 +102,8 @@ import re
 from collections import Counter
 from fractions import Fraction
 
+from pairgen.strategies.arithmetic.results import annotated_results, annotation_spans
+from pairgen.strategies.math.given import problem_values
 from pairgen.strategies.math.groups import group_slots
 from pairgen.strategies.math.standalone import standalone_slots
 from pairgen.strategies.math.values import (
@@ -100,13 +113,13 @@ from pairgen.strategies.math.values import (
     TERMINATOR,
     VALUE_RE,
     Candidate,
+    answer_values,
     asy_spans,
     final_answer_start,
     final_answer_values,
     inside,
     match_value,
     math_spans,
-    problem_values,
 )
 
 _EQ_SLOT_RE = re.compile(RELATION + GAP + MARKED_VALUE)
@@ -148,11 +161,18 @@ def _is_zero(token: str) -> bool:
 
 
 def analyse(
-    problem: str, solution: str, max_tier: int = 2, answer_value_ok: bool = False
+    problem: str,
+    solution: str,
+    max_tier: int = 2,
+    answer_value_ok: bool = False,
+    answer: str | None = None,
 ) -> tuple[list[Candidate], Counter[str]]:
     """All candidates up to ``max_tier`` (text order), and why dropped slots were dropped.
 
-    ``answer_value_ok=True`` switches rule 7 off (values equal to the final answer count)."""
+    ``answer_value_ok=True`` switches rule 7 off (values equal to the final answer count).
+    ``answer`` is the row's answer as its dataset states it apart from the solution (an
+    answer column, or the text of the option it names): its value is the final answer's
+    too, so the restatement of an option letter's value is never edited either."""
     drops: Counter[str] = Counter()
     cut = final_answer_start(solution)
     if cut is None:
@@ -162,22 +182,33 @@ def analyse(
     given = problem_values(problem)
     # a single value restates a one-value answer; a group element, any element of the answer
     listed = [] if answer_value_ok else final_answer_values(solution)
-    answers = set(listed)
-    answer = answers if len(listed) == 1 else set()
+    stated = [] if answer_value_ok or not answer else answer_values(answer)
+    answers = set(listed) | set(stated)
+    answer_set = set(listed) if len(listed) == 1 else set()
+    answer_set |= set(stated) if len(stated) == 1 else set()
     seen: dict[int, Candidate] = {}
+    # GSM8K calculator annotations: a value inside ``<<..>>`` is never edited alone; the
+    # visible number an annotation states (``<<48/2=24>>24``) is a result, edited together
+    # with the annotation's (:mod:`pairgen.strategies.arithmetic.results`)
+    hidden = annotation_spans(solution)
+    linked = {r[0]: r for r in annotated_results(solution, cut)[0] if r[2] >= 0}
 
-    def consider(start: int, end: int, tier: int, answer: set[Fraction] = answer) -> None:
+    def consider(start: int, end: int, tier: int, excluded: set[Fraction] = answer_set) -> None:
         vm = VALUE_RE.match(solution, start)
         assert vm is not None and vm.end() == end, (solution[start:end], vm)
         value, kind, usable = match_value(vm)
-        if not usable:
+        if hidden and inside(start, end, hidden):
+            drops["in_annotation"] += 1
+        elif not usable:
             drops["fraction_not_reduced"] += 1
         elif value in given:
             drops["in_problem"] += 1
-        elif value in answer:
+        elif value in excluded:
             drops["equals_final_answer"] += 1
         elif start not in seen:
-            seen[start] = Candidate(start, end, solution[start:end], value, kind, tier)
+            link = linked.get(start) if linked else None
+            ann = (link[2], link[3]) if link and link[1] == end else None
+            seen[start] = Candidate(start, end, solution[start:end], value, kind, tier, ann)
 
     maths = math_spans(solution)
     slots = [(m, _TERM_RE) for m in _EQ_SLOT_RE.finditer(solution)]
@@ -203,6 +234,14 @@ def analyse(
             drops["zero_bound"] += 1
         else:
             consider(start, end, 1)
+    for start, end, _, _ in linked.values():
+        vm = VALUE_RE.match(solution, start)
+        if vm is None or vm.end() != end:
+            continue  # a visible number the MATH vocabulary reads otherwise (``8/3``)
+        if end > cut:
+            drops["in_final_answer"] += 1
+        else:
+            consider(start, end, 1)
     groups = group_slots(solution, cut, asy)
     for start, end, tier in sorted(groups, key=lambda g: g[2]):
         if tier <= max_tier and start not in seen:
@@ -215,13 +254,17 @@ def analyse(
 
 
 def find_candidates(
-    problem: str, solution: str, max_tier: int = 2, answer_value_ok: bool = False
+    problem: str,
+    solution: str,
+    max_tier: int = 2,
+    answer_value_ok: bool = False,
+    answer: str | None = None,
 ) -> list[Candidate]:
     """The intermediate results of ``solution`` (rule: module docstring), in text order.
 
     Only the best tier present is returned: tier-1 results when there are any, else
     tier-2 standalone values."""
-    cands = analyse(problem, solution, max_tier, answer_value_ok)[0]
+    cands = analyse(problem, solution, max_tier, answer_value_ok, answer)[0]
     if not cands:
         return []
     best = min(c.tier for c in cands)
@@ -229,10 +272,14 @@ def find_candidates(
 
 
 def reject_reason(
-    problem: str, solution: str, max_tier: int = 2, answer_value_ok: bool = False
+    problem: str,
+    solution: str,
+    max_tier: int = 2,
+    answer_value_ok: bool = False,
+    answer: str | None = None,
 ) -> str | None:
     """None if the row has a candidate, else why not (most advanced stage reached)."""
-    cands, drops = analyse(problem, solution, max_tier, answer_value_ok)
+    cands, drops = analyse(problem, solution, max_tier, answer_value_ok, answer)
     if cands:
         return None
     for reason in (
@@ -243,6 +290,7 @@ def reject_reason(
         "operand",
         "zero_bound",
         "in_asy",
+        "in_annotation",
     ):
         if drops[reason]:
             return {
@@ -252,6 +300,7 @@ def reject_reason(
                 "in_asy": "only_in_asy",
                 "fraction_not_reduced": "only_unreduced_fractions",
                 "zero_bound": "only_zero_bounds",
+                "in_annotation": "only_in_annotations",
             }.get(reason, reason)
     if drops["in_final_answer"]:
         return "results_only_in_final_answer"

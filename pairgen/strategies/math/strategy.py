@@ -9,18 +9,29 @@ than in GSM8K's ``a op b = c`` lines.  What counts as an intermediate result is
 ``pairgen validate`` checks is :mod:`pairgen.strategies.math.check`.  One pair per row
 (``pair_index`` 0); a row without a result is rejected with the reason the rule gives
 (``no_final_answer``, ``results_all_in_problem``, ``only_operands``, ...).
+
+GSM8K-style solutions carry calculator annotations (``<<48/2=24>>24``).  The visible
+number and the annotation's result change together, never the hidden one alone (the
+arithmetic strategy's :func:`~pairgen.strategies.arithmetic.results.replace_result`), and
+``StrategyOptions.strip_annotations`` removes every annotation first, as it does for the
+arithmetic strategy.  A row's answer stated apart from its solution (``--source math
+--column answer=``, an option's text with ``--column choices=``) reaches the rule as
+``Example.meta[STATED_ANSWER_KEY]``, so its value is never edited.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from pairgen.errors import RowRejected
 from pairgen.record import Example, PairDraft
+from pairgen.sources.generic.maths import STATED_ANSWER_KEY
 from pairgen.sources.generic.template import META_KEY
 from pairgen.strategies import StrategyOptions
+from pairgen.strategies.arithmetic.results import replace_result, strip_annotations
 from pairgen.strategies.base import Strategy
 from pairgen.strategies.math.check import check_math_pair
 from pairgen.strategies.math.rule import find_candidates, reject_reason
@@ -52,18 +63,30 @@ class MathStrategy(Strategy):
 
     def __init__(self, options: StrategyOptions) -> None:
         self.options = options
+        self.strip = options.strip_annotations
+
+    def prepare(self, example: Example) -> Example:
+        """With ``strip_annotations``, the example without ``<<...>>`` annotations, so
+        few-shot exemplars look like the completions."""
+        if self.strip and "<<" in example.solution:
+            return replace(example, solution=strip_annotations(example.solution))
+        return example
 
     def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
         problem = problem_text(example)
         solution = example.solution
-        candidates = find_candidates(problem, solution)
+        if self.strip:  # idempotent: a caller that skips prepare() is served too
+            solution = strip_annotations(solution)
+        answer = example.meta.get(STATED_ANSWER_KEY)
+        candidates = find_candidates(problem, solution, answer=answer)
         if not candidates:
-            reason = reject_reason(problem, solution) or "no_intermediate_result"
+            reason = reject_reason(problem, solution, answer=answer) or "no_intermediate_result"
             raise RowRejected(reason, "no intermediate result before the final answer")
         picked = candidates[rng.randrange(len(candidates))]
         new = wrong_value(picked.text, rng)
-        rejected = solution[: picked.start] + new + solution[picked.end :]
-        edit_start = picked.start
+        link = picked.linked or (-1, -1)
+        rejected = replace_result(solution, (picked.start, picked.end, *link), new)
+        edit_start = picked.start if picked.linked is None else picked.linked[0]
         while solution[edit_start] == rejected[edit_start]:
             edit_start += 1
         return [PairDraft(solution, rejected, self.name, edit_start, picked.text, new)]

@@ -2,10 +2,11 @@
 
 The vocabulary of the MATH intermediate-result rule (:mod:`pairgen.strategies.math.rule`):
 what a *value* is (an unsigned number token, with thousands written ``1,200``,
-``1,\\!200`` or ``1{,}200``, or a fraction ``\\frac{a}{b}``/``a/b``), which values a
-problem states (:func:`problem_values`), where the final answer starts (the first
-``\\boxed``, ``\\fbox``, ``The answer is`` or ``####``) and where Asymptote drawings and
-maths regions are.  Digits are the ASCII ``0``-``9`` only, as in
+``1,\\!200`` or ``1{,}200``, or a fraction ``\\frac{a}{b}``/``a/b``), the final
+answer's values (where it starts and what it says is
+:mod:`pairgen.sources.final_answer`, shared with the sources) and where Asymptote
+drawings and maths regions are; the values a problem states are
+:mod:`pairgen.strategies.math.given`.  Digits are the ASCII ``0``-``9`` only, as in
 :mod:`pairgen.strategies.numbers`.
 """
 
@@ -15,6 +16,8 @@ import re
 from fractions import Fraction
 from math import gcd
 from typing import NamedTuple
+
+from pairgen.sources.final_answer import final_answer_start, final_answer_text
 
 # Unsigned number: thousands-grouped with ",", ",\!" or "{,}" (groups of exactly three
 # digits), plain, or leading dot; optional decimals.
@@ -73,43 +76,6 @@ TERMINATOR = (
     + r")(?![A-Za-z]))|(?:\s|\\[,;: ]|~)+[A-Za-z]{2})"
 )
 _ASY_RE = re.compile(r"\[asy\].*?(?:\[/asy\]|\Z)", re.DOTALL)
-_FINAL_RE = re.compile(r"\\boxed|\\fbox|The answer is|####")
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
-_NUMBER_WORDS.update(
-    {
-        w: 10 * (i + 3)
-        for i, w in enumerate(["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
-    }
-)
-_NUMBER_WORDS.update({"hundred": 100, "thousand": 1000, "million": 10**6})
-_WORD_RE = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
 
 
 class Candidate(NamedTuple):
@@ -121,6 +87,8 @@ class Candidate(NamedTuple):
     value: Fraction
     kind: str  # "number" or "fraction"
     tier: int = 1  # 1: result after a relation / result verb; 2: standalone value
+    # (start, end) of the GSM8K annotation result ``<<a*b=c>>`` that changes with it
+    linked: tuple[int, int] | None = None
 
 
 def number_value(token: str) -> Fraction:
@@ -142,70 +110,32 @@ def match_value(m: re.Match[str]) -> tuple[Fraction, str, bool]:
     return Fraction(n, d), "fraction", d > 1 and gcd(n, d) == 1
 
 
-_ANY_SLASH_RE = re.compile(r"([0-9]+)/([0-9]+)")
-
-
-def problem_values(problem: str) -> set[Fraction]:
-    """Every value that occurs in the problem (number tokens, their fractions, number words)."""
-    values: set[Fraction] = set()
-    for m in VALUE_RE.finditer(problem):
-        value, kind, _ = match_value(m)
-        if kind == "fraction":
-            values.add(value)
-            for part in ("fn", "fn1", "fd", "fd1", "sn", "sd"):
-                if m.group(part) is not None:
-                    values.add(Fraction(int(m.group(part))))
-        else:
-            values.add(value)
-    for m in re.finditer(NUMBER, problem):  # every token, also those glued to letters
-        values.add(number_value(m.group()))
-    for m in _ANY_SLASH_RE.finditer(problem):  # a quotient in code too: ``39/7.0`` in [asy]
-        if int(m.group(2)):
-            values.add(Fraction(int(m.group(1)), int(m.group(2))))
-    for m in _WORD_RE.finditer(problem):
-        values.add(Fraction(_NUMBER_WORDS[m.group(1).lower()]))
-    return values
-
-
-def final_answer_start(solution: str) -> int | None:
-    """Offset of the first ``\\boxed``/``\\fbox``/``The answer is``/``####``; None if none."""
-    m = _FINAL_RE.search(solution)
-    return m.start() if m else None
-
-
 _ANSWER_NOISE_RE = re.compile(
     r"\\\$|\\?%|\^\s*\{?\s*\\circ\s*\}?|\\(?:text|mbox|textrm)\{[^{}]*\}|\\[,;:! ]|\s|\$|\.\Z"
 )
 
 
-def final_answer_text(solution: str) -> str | None:
-    """The stated final answer: the first ``\\boxed{..}``/``\\fbox{..}`` content (braces
-    matched; ``\\boxed 5`` form too), else the rest of the line after ``The answer is``
-    (a leading ``:`` dropped) or ``####``."""
-    m = _FINAL_RE.search(solution)
-    if m is None:
-        return None
-    i = m.end()
-    if m.group().startswith("\\"):
-        if solution[i : i + 1] == "{":
-            depth, j = 1, i + 1
-            while j < len(solution) and depth:
-                depth += {"{": 1, "}": -1}.get(solution[j], 0)
-                j += 1
-            return solution[i + 1 : j - 1]
-        return solution[i:].lstrip(" ").split(" ", 1)[0].split("$", 1)[0].strip()
-    rest = solution[i:].split("\n", 1)[0]
-    if "\\boxed" in rest:  # "The answer is $k = \\boxed{22}$": the boxed content
-        return final_answer_text(rest[rest.index("\\boxed") :])
-    return rest.lstrip(":").strip()
+# An option letter before an answer's value: ``D) 42``, ``(C) 42``, ``Option B: 7``, ``D 300``.
+_OPTION_LABEL_RE = re.compile(
+    r"\s*(?:(?i:option|choice)\s*[:\-]?\s*)?(?:\(?[A-J]\)[.:]?|[A-J](?=\s+[-+$0-9])|[A-J][.:]\s*(?=[-+$0-9]))\s*"
+)
+# One value with a currency before it and unit words after it: ``Rs.6000``, ``42 rolls``,
+# ``1 step/minute``, ``3% Profit``, ``10 o'clock``.
+_VALUE_WITH_UNIT_RE = re.compile(
+    r"\s*(?:Rs\.?|INR|USD|\\?\$)?\s*[-+]?(?P<value>"
+    + NUMBER
+    + r"|[0-9]+/[0-9]+)(?![0-9])\s*(?:\\?%)?\s*(?:[A-Za-z][A-Za-z ./']*)?\s*"
+)
 
 
-def final_answer_values(solution: str) -> list[Fraction]:
-    """The final answer's values, unsigned: one for a single value (``\\boxed{15}``), each
-    element for a tuple, list or set of values (``(46,2004)``, ``1, 3``); else none."""
-    text = final_answer_text(solution)
-    if text is None:
-        return []
+def answer_values(text: str) -> list[Fraction]:
+    """The values an answer text states, unsigned: one for a single value (``15``,
+    ``-8``, ``\\frac{1}{2}``), each element of a tuple, list or set of values
+    (``(46,2004)``, ``1, 3``); after an option label or with a currency/unit around it
+    (``D) 42 rolls``, ``Rs.6000``) the one value; else none (``D``, ``2\\sqrt{3}``)."""
+    label = _OPTION_LABEL_RE.match(text)
+    if label is not None and label.end() > 0:
+        text = text[label.end() :]
     plain = _ANSWER_NOISE_RE.sub("", text)
     plain = re.sub(r"\\left|\\right|\\[{}]|[()\[\]]", "", plain)
     items = plain.split(",") if "," in plain and VALUE_RE.fullmatch(plain) is None else [plain]
@@ -213,9 +143,19 @@ def final_answer_values(solution: str) -> list[Fraction]:
     for item in items:
         m = VALUE_RE.fullmatch(item.lstrip("-+"))
         if m is None:
-            return []
+            unit = _VALUE_WITH_UNIT_RE.fullmatch(text)
+            if unit is None:
+                return []
+            m = VALUE_RE.fullmatch(unit.group("value"))
+            return [] if m is None else [match_value(m)[0]]
         values.append(match_value(m)[0])
     return values
+
+
+def final_answer_values(solution: str) -> list[Fraction]:
+    """The final answer's values (:func:`answer_values` of what the final answer says)."""
+    text = final_answer_text(solution)
+    return [] if text is None else answer_values(text)
 
 
 def asy_spans(text: str) -> list[tuple[int, int]]:
@@ -255,6 +195,7 @@ __all__ = [
     "VALUE",
     "VALUE_RE",
     "Candidate",
+    "answer_values",
     "asy_spans",
     "final_answer_start",
     "final_answer_text",
@@ -263,5 +204,4 @@ __all__ = [
     "match_value",
     "math_spans",
     "number_value",
-    "problem_values",
 ]

@@ -1,0 +1,110 @@
+r"""The numbers a problem states, read the ways problems write them.
+
+A value the problem gives is never an intermediate result: editing it makes the rejected
+solution disagree with the problem, not compute wrongly.  Both the ``math`` strategy
+(:mod:`pairgen.strategies.math.rule`) and ``pairgen validate``
+(:mod:`pairgen.strategies.math.check`) ask :func:`problem_values`, so the two agree.
+Values are exact and unsigned (``-5`` gives 5: a sign is never part of a value).
+
+A problem states, besides every value token and fraction of the MATH vocabulary
+(:data:`pairgen.strategies.math.values.VALUE_RE`; a fraction's parts too):
+
+* a number glued to anything: a currency, unit or sign (``$5``, ``\$5``, ``5kg``,
+  ``5%``, ``-5``, ``x5``), and after an abbreviation's dot (``Rs.6000``, ``No.7``: the
+  token is 6000, not ``.6000``);
+* thousands groups written any way (``1,200``, ``1,\!200``, ``1{,}200``, and the
+  Indian ``1,20,000``);
+* a quotient ``a/b`` anywhere, code included (``39/7.0`` in ``[asy]``), and a mixed
+  number ``2 1/2`` (5/2);
+* a percentage as its fraction too (``5%``, ``5 percent``: 5 and 1/20);
+* number words: ``zero``..``twenty``, the tens, ``hundred``, ``thousand``, ``million``,
+  compounds (``twenty-five``, ``twenty five``: 25; ``three hundred``: 300; ``five
+  thousand``: 5000), ``dozen`` (12), ``half`` (1/2) and ``quarter`` (1/4), any case.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from pairgen.strategies.math.values import NUMBER, VALUE_RE, match_value, number_value
+
+_UNITS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+    "eighteen", "nineteen", "twenty",
+]  # fmt: skip
+_TENS = ["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+NUMBER_WORDS: dict[str, Fraction] = {w: Fraction(i) for i, w in enumerate(_UNITS)}
+NUMBER_WORDS.update({w: Fraction(10 * (i + 3)) for i, w in enumerate(_TENS)})
+NUMBER_WORDS.update({"hundred": Fraction(100), "thousand": Fraction(1000)})
+NUMBER_WORDS.update({"million": Fraction(10**6), "dozen": Fraction(12)})
+NUMBER_WORDS.update({"half": Fraction(1, 2), "quarter": Fraction(1, 4)})
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6}
+_TENS_WORDS = frozenset(["twenty", *_TENS])
+_WORD_TOKEN_RE = re.compile(r"[A-Za-z]+")
+_COMPOUND_GAP_RE = re.compile(r"[\s-]+")
+_SCALED_NUMBER_RE = re.compile(
+    r"(?<![0-9.,])([0-9]+(?:\.[0-9]+)?)[\s-]+(hundred|thousand|million)\b", re.IGNORECASE
+)
+_ANY_SLASH_RE = re.compile(r"([0-9]+)/([0-9]+)")
+_MIXED_RE = re.compile(r"(?<![0-9./])([0-9]+)\s+([0-9]+)/([0-9]+)(?![0-9])")
+_ABBREVIATION_RE = re.compile(r"(?<=[A-Za-z]\.)[0-9]+")
+_ANY_GROUPS_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{2,3})+(?![0-9])")
+_PERCENT_RE = re.compile(r"(" + NUMBER + r")\s*(?:\\?%|percent\b)", re.IGNORECASE)
+
+
+def _word_values(problem: str) -> set[Fraction]:
+    """Number words, compounds (``twenty-five``, ``three hundred``) and ``5 thousand``."""
+    values: set[Fraction] = set()
+    before: tuple[str, int] | None = None  # the previous number word and where it ended
+    for m in _WORD_TOKEN_RE.finditer(problem):
+        word = m.group().lower()
+        value = NUMBER_WORDS.get(word)
+        if value is None:
+            before = None
+            continue
+        values.add(value)
+        joined = before is not None and _COMPOUND_GAP_RE.fullmatch(problem, before[1], m.start())
+        if joined and before is not None:
+            prev = NUMBER_WORDS[before[0]]
+            if before[0] in _TENS_WORDS and 1 <= value <= 9:
+                values.add(prev + value)
+            elif word in _SCALES and 1 <= prev < 100 and before[0] not in _SCALES:
+                values.add(prev * _SCALES[word])
+        before = (word, m.end())
+    if "hundred" in problem or "thousand" in problem or "million" in problem:
+        for m in _SCALED_NUMBER_RE.finditer(problem):
+            values.add(Fraction(m.group(1)) * _SCALES[m.group(2).lower()])
+    return values
+
+
+def problem_values(problem: str) -> set[Fraction]:
+    """Every value the problem states (module doc), unsigned."""
+    values: set[Fraction] = set()
+    for m in VALUE_RE.finditer(problem):
+        value, kind, _ = match_value(m)
+        values.add(value)
+        if kind == "fraction":
+            for part in ("fn", "fn1", "fd", "fd1", "sn", "sd"):
+                if m.group(part) is not None:
+                    values.add(Fraction(int(m.group(part))))
+    for m in re.finditer(NUMBER, problem):  # every token, also those glued to letters
+        values.add(number_value(m.group()))
+    for m in _ABBREVIATION_RE.finditer(problem):
+        values.add(Fraction(int(m.group())))
+    for m in _ANY_GROUPS_RE.finditer(problem):
+        values.add(Fraction(int(m.group().replace(",", ""))))
+    for m in _ANY_SLASH_RE.finditer(problem):  # a quotient in code too: ``39/7.0`` in [asy]
+        if int(m.group(2)):
+            values.add(Fraction(int(m.group(1)), int(m.group(2))))
+    for m in _MIXED_RE.finditer(problem):
+        if int(m.group(3)):
+            values.add(int(m.group(1)) + Fraction(int(m.group(2)), int(m.group(3))))
+    for m in _PERCENT_RE.finditer(problem):
+        values.add(number_value(m.group(1)) / 100)
+    values |= _word_values(problem)
+    return values
+
+
+__all__ = ["NUMBER_WORDS", "problem_values"]

@@ -56,7 +56,10 @@ class InputFinder:
             return [], "the manifest records no input for it"
         if entry.backend == "hub":
             where = ", ".join(dict.fromkeys(record.location for record in records))
-            return [], f"its rows come from the Hub ({where}), which validate does not re-read"
+            return [], (
+                f"its rows come from a Hub dataset ({where}), which validate does not re-read "
+                "(--rebuild compares them)"
+            )
         found = []
         for record in records:
             if entry.backend == "sample":

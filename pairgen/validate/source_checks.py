@@ -37,6 +37,7 @@ LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _SENTENCE = "The answer is "
 _SENTENCE_ENDS = (".", "!", "?")
 _NUMBER_RE = re.compile(r"([0-9]+(?:[.,][0-9]+)*|\.[0-9]+)")
+_NUMBER_CHARS = frozenset("0123456789.,")  # what a number token is made of
 # between an annotation's result and the visible number after it: ``=-7>>-7``
 _ANNOTATION_END_RE = re.compile(r"[ \t]*>>-?")
 _SHOWN = 60  # characters of a text quoted in a reason
@@ -181,8 +182,21 @@ def check_maths_pair(chosen: str, rejected: str, solution: str, column: str) -> 
 
 def one_number_changed(solution: str, rejected: str) -> str | None:
     """``None`` when ``rejected`` is ``solution`` with one number (or one annotated GSM8K
-    result) changed, else what else differs."""
-    ours, theirs = _NUMBER_RE.split(solution), _NUMBER_RE.split(rejected)
+    result) changed, else what else differs.
+
+    Only the stretch between the texts' common prefix and common suffix, widened to whole
+    numbers, is split into numbers and the text between them: outside it the texts are
+    equal, and a number cannot straddle its ends."""
+    if solution == rejected:
+        return "rejected is the source solution unchanged"
+    start = _first_difference(solution, rejected)
+    tail = _first_difference(solution[start:][::-1], rejected[start:][::-1])
+    while start and solution[start - 1] in _NUMBER_CHARS:
+        start -= 1
+    while tail and solution[len(solution) - tail] in _NUMBER_CHARS:
+        tail -= 1
+    ours = _NUMBER_RE.split(solution[start : len(solution) - tail])
+    theirs = _NUMBER_RE.split(rejected[start : len(rejected) - tail])
     # even positions: the text between numbers; odd positions: the numbers
     if len(ours) != len(theirs) or ours[0::2] != theirs[0::2]:
         at = _first_difference(solution, rejected)
@@ -191,8 +205,6 @@ def one_number_changed(solution: str, rejected: str) -> str | None:
             f"{at} it has {_short(rejected[at:])}, the source {_short(solution[at:])}"
         )
     changed = [i for i in range(1, len(ours), 2) if ours[i] != theirs[i]]
-    if not changed:
-        return "rejected is the source solution unchanged"
     if len(changed) == 1 or _one_annotated_result(ours, theirs, changed):
         return None
     shown = ", ".join(f"{ours[i]} -> {theirs[i]}" for i in changed[:4])
@@ -227,11 +239,16 @@ def _value(token: str) -> Decimal | None:
 
 
 def _first_difference(a: str, b: str) -> int:
-    limit = min(len(a), len(b))
-    index = 0
-    while index < limit and a[index] == b[index]:
-        index += 1
-    return index
+    """The length of the common prefix of ``a`` and ``b``: a binary search over slice
+    comparisons, which run in C (a loop over characters would cost most of the recheck)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _short(value: Any) -> str:

@@ -135,7 +135,9 @@ def _recheck_split(
     try:
         wanted = Counter[str]()
         for shard in shards:
-            wanted.update(pq.read_table(out / shard, columns=["source_id"]).column(0).to_pylist())
+            wanted.update(
+                pq.ParquetFile(out / shard).read(columns=["source_id"]).column(0).to_pylist()
+            )
         rows = _SourceRows(files, schema, wanted)
 
         for shard in shards:

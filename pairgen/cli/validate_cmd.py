@@ -32,8 +32,16 @@ if TYPE_CHECKING:
     "input_dirs",
     multiple=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="Where --rebuild looks for the input files the manifest names, by name and "
-    "checksum (repeatable; default: the current directory).",
+    help="Where the input files the manifest names are, found by name and checksum, to "
+    "recheck each pair against its source row and for --rebuild (repeatable; default: the "
+    "current directory and below).",
+)
+@click.option(
+    "--source-rows/--no-source-rows",
+    default=True,
+    show_default=True,
+    help="Recheck every pair against its row in the recorded inputs, read by validate's own "
+    "reader (bundled samples always; files under --inputs; Hub inputs are not re-read).",
 )
 @click.option(
     "--tokenizer",
@@ -49,10 +57,12 @@ def validate_command(
     rebuild: bool,
     input_dirs: tuple[Path, ...],
     tokenizer: str | None,
+    source_rows: bool,
 ) -> None:
     """Recomputes every statistic and checks every invariant, checksum and count of the build
-    in OUT.  Exit status 1 when anything is wrong (all violations are counted), or when
-    --rebuild could not rebuild a split (its inputs are gone or unreachable)."""
+    in OUT, and each pair against its row in the recorded inputs.  Exit status 1 when
+    anything is wrong (all violations are counted), or when --rebuild could not rebuild a
+    split (its inputs are gone or unreachable)."""
     from pairgen.validate.run import validate_output
 
     with RowProgress(enabled=not quiet, unit="pairs") as bar:
@@ -62,6 +72,7 @@ def validate_command(
             rebuild=rebuild,
             input_dirs=input_dirs,
             tokenizer=tokenizer,
+            source_rows=source_rows,
         )
     if as_json:
         say(json.dumps(report_document(report), indent=2))
@@ -104,6 +115,7 @@ def report_document(report: ValidationReport) -> dict[str, Any]:
         "violations": [asdict(v) for v in report.violations],
         "rebuilt": [asdict(r) for r in report.rebuilt],
         "rebuild_seconds": round(report.rebuild_seconds, 3),
+        "source_pairs_checked": report.source_pairs_checked,
         "notes": report.notes,
     }
 
@@ -120,6 +132,11 @@ def print_report(report: ValidationReport, show: int, quiet: bool = False) -> No
     for rebuilt in report.rebuilt:
         if rebuilt.status != "identical" or not quiet:
             say(f"rebuild: {rebuilt}")
+    if report.source_pairs_checked and not quiet:
+        say(
+            f"source rows: {report.source_pairs_checked:,} pairs rechecked against their rows "
+            "in the recorded inputs"
+        )
     if report.rebuilt and not quiet:
         compared = sum(r.status != "not rebuilt" for r in report.rebuilt)
         total = plural(len(report.rebuilt), "split")

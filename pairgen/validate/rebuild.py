@@ -22,7 +22,7 @@ from __future__ import annotations
 import filecmp
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -31,11 +31,9 @@ from pairgen.config.source_settings import SourceSettings
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
 from pairgen.metrics.tokenizer_identity import is_local_name, local_name
-from pairgen.output.files import file_sha256
 from pairgen.output.manifest import (
     MANIFEST_NAME,
     ConfigEntry,
-    InputEntry,
     Manifest,
     SplitEntry,
     library_versions,
@@ -43,9 +41,10 @@ from pairgen.output.manifest import (
 )
 from pairgen.pipeline import build
 from pairgen.sources import get_source
-from pairgen.sources.inputs import directory_revision, sample_path
+from pairgen.sources.inputs import sample_path
 from pairgen.strategies import StrategyOptions
 from pairgen.validate.files import refused_path
+from pairgen.validate.input_finder import InputFinder
 from pairgen.validate.rows import Violation
 from pairgen.validate.token_recheck import TokenRecheck
 
@@ -83,7 +82,7 @@ def rebuild_and_compare(
     """
     out = Path(out)
     manifest = read_manifest(out)
-    finder = _InputFinder(tuple(Path(d) for d in input_dirs) or (Path.cwd(),))
+    finder = InputFinder.searching(input_dirs)
     results: list[SplitRebuild] = []
     violations: list[Violation] = []
     with tempfile.TemporaryDirectory(prefix="pairgen-rebuild-") as scratch:
@@ -103,7 +102,7 @@ def _rebuild_config(
     manifest: Manifest,
     config: str,
     entry: ConfigEntry,
-    finder: _InputFinder,
+    finder: InputFinder,
     scratch: Path,
     tokenizer: tuple[str | None, str | None],
 ) -> tuple[list[SplitRebuild], list[Violation]]:
@@ -148,55 +147,6 @@ def _version_note(manifest: Manifest) -> str:
     """Why bytes may legitimately differ: another pairgen made the output."""
     built_with, now = manifest.versions.get("pairgen"), library_versions().get("pairgen")
     return "" if built_with == now else f" (built with pairgen {built_with}, rebuilt with {now})"
-
-
-@dataclass(frozen=True, slots=True)
-class _InputFinder:
-    """Finds recorded inputs again: by name under the search folders, proved by checksum."""
-
-    dirs: tuple[Path, ...]
-
-    def locate(self, entry: ConfigEntry, split: str) -> tuple[list[Path], str | None]:
-        """The paths of one split's inputs (files and Hub mirrors), or why they are not here."""
-        records = [record for record in entry.inputs if record.split == split]
-        if not records:
-            return [], "the manifest records no input for it"
-        paths = []
-        for record in records:
-            path, reason = self._one(entry, record)
-            if reason is not None:
-                return [], reason
-            if path is not None:
-                paths.append(path)
-        return paths, None
-
-    def _one(self, entry: ConfigEntry, record: InputEntry) -> tuple[Path | None, str | None]:
-        if entry.backend == "sample":
-            path = sample_path(get_source(entry.source), entry.source_config, record.split)
-            if not path.is_file() or file_sha256(path) != record.sha256:
-                return None, f"this pairgen's bundled sample {path.name} differs from the build's"
-            return None, None
-        if record.location.startswith("hf://"):
-            return None, None  # a Hub commit: reachable if the Hub (or its cache) answers
-        mirror = entry.backend == "hub"
-        for candidate in self._candidates(record.location):
-            if mirror and candidate.is_dir() and directory_revision(candidate) == record.revision:
-                return candidate, None
-            if not mirror and candidate.is_file() and file_sha256(candidate) == record.sha256:
-                return candidate, None
-        where = ", ".join(str(d) for d in self.dirs)
-        what = f"the Hub mirror {record.location}" if mirror else f"input {record.location}"
-        return None, f"{what} with the recorded checksum is not under {where} (--inputs DIR)"
-
-    def _candidates(self, name: str) -> Iterator[Path]:
-        """Where a file of that name may be: as recorded, in each folder, then below it
-        (lazily: the search stops at the first one with the right checksum)."""
-        if Path(name).is_absolute():
-            yield Path(name)
-        yield from (d / name for d in self.dirs)
-        for folder in self.dirs:
-            if folder.is_dir():
-                yield from folder.rglob(Path(name).name)
 
 
 def _tokenizer(

@@ -27,6 +27,7 @@ class ValidationReport:
     rebuilt: list[SplitRebuild] = field(default_factory=list)  # with ``rebuild=True``
     rebuild_seconds: float = 0.0  # not in ``seconds``, which times the checks
     notes: list[str] = field(default_factory=list)  # what was not checked, and why
+    source_pairs_checked: int = 0  # pairs compared with their rows in the recorded inputs
 
     @property
     def ok(self) -> bool:

@@ -15,7 +15,10 @@ Three layers, each reported as :class:`~pairgen.validate.rows.Violation` (shard,
    across a split, ids are unique, the pairs come from exactly ``rows_paired`` source
    rows, and ids, prompts and completions hash to the split's ``rows_sha256``
    (:mod:`pairgen.output.digest`): a prompt moved to another pair, a pair turned around or
-   a row deleted shows even when checksums and counts were updated to match.
+   a row deleted shows even when checksums and counts were updated to match;
+4. the source rows (:mod:`pairgen.validate.source_rows`): each pair against its row in
+   the recorded inputs, read by validate's own reader, so a wrong reading of the data
+   (an answer index counted from the wrong base, choices columns swapped) fails here.
 
 :func:`validate_output` never raises for a broken output (it reports); it raises
 :class:`~pairgen.errors.PairgenError` only when it cannot even start (no manifest) or
@@ -39,6 +42,7 @@ from pairgen.validate.files import manifest_shape_problems, refused_path, unlist
 from pairgen.validate.rebuild import rebuild_and_compare
 from pairgen.validate.report import ValidationReport
 from pairgen.validate.rows import StrategyChecks, Violation
+from pairgen.validate.source_rows import recheck_source_rows
 from pairgen.validate.splits import ProgressCallback, validate_split
 from pairgen.validate.token_recheck import not_rechecked_note, token_recheck
 
@@ -50,10 +54,13 @@ def validate_output(
     rebuild: bool = False,
     input_dirs: Sequence[Path] = (),
     tokenizer: str | None = None,
+    source_rows: bool = True,
 ) -> ValidationReport:
-    """Check every shard, checksum, count and row invariant of the build in ``out``; with
-    ``rebuild``, also build it again from its recorded inputs (input files looked for in
-    ``input_dirs``) and compare the bytes (:mod:`pairgen.validate.rebuild`).
+    """Check every shard, checksum, count and row invariant of the build in ``out``, and
+    with ``source_rows`` every pair against its row in the recorded inputs (input files
+    looked for in ``input_dirs``; :mod:`pairgen.validate.source_rows`); with ``rebuild``,
+    also build it again from those inputs and compare the bytes
+    (:mod:`pairgen.validate.rebuild`).
 
     ``tokenizer`` hands back the local tokenizer the build used (its path), which the
     output records by name and content hash only; without it that tokenizer's token
@@ -97,6 +104,11 @@ def validate_output(
                 tokens,
             )
     report.violations += unlisted_files(out, listed)
+    if source_rows:
+        recheck = recheck_source_rows(out, input_dirs)
+        report.violations += recheck.violations
+        report.notes += recheck.notes
+        report.source_pairs_checked = recheck.pairs
     report.seconds = time.perf_counter() - started
     if rebuild:
         report.rebuilt, found = rebuild_and_compare(out, input_dirs, tokens)

@@ -85,7 +85,7 @@ class Refusal:
         """``3,018 of 3,018 rows (100%) rejected as malformed_choices, none paired``."""
         if self.rows_in == 0:
             return "the input has no rows, so no pair"
-        share = f"{self.count / self.rows_in:.0%}"
+        share = f"{self.count / self.rows_in:.1%}".replace(".0%", "%")  # 50.4%, never "50%"
         tail = ", none paired" if self.paired == 0 else ""
         return f"{self.count:,} of {self.rows_in:,} rows ({share}) rejected as {self.reason}{tail}"
 

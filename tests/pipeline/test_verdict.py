@@ -76,6 +76,8 @@ def test_judge_refuses_no_pairs_and_a_ruling_reason_only() -> None:
     spread = judge(split_entry(10, 0, a=4, b=3, c=3))  # no reason rules, but nothing paired
     assert spread is not None and spread.summary().endswith("rejected as a, none paired")
     assert judge(split_entry(0, 0)) is not None  # an empty input: no pair either
+    just_over = judge(split_entry(1267, 628, unknown_answer_key=639))  # Winogrande's 1-based
+    assert just_over is not None and "(50.4%)" in just_over.summary()
 
 
 def test_svamp_like_equations_are_refused_and_out_keeps_its_content(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from pairgen.cli.conventions import json_option, number, plural, quiet_option
 from pairgen.cli.fields import Flag, default_text, field_options, given
 from pairgen.cli.progress import RowProgress
 from pairgen.config.merge import BuildFlags, available_cpus, build_spec
-from pairgen.config.spec import EXECUTORS, FORMATS, BuildSpec
+from pairgen.config.spec import DEFAULT_MAX_REJECT_SHARE, EXECUTORS, FORMATS, BuildSpec
 from pairgen.strategies import StrategyOptions
 
 
@@ -165,6 +165,13 @@ Examples:
     default=None,
     help=f"Reuse the splits a killed run of this same build completed {_default('resume')}.",
 )
+@click.option(
+    "--allow-rejects",
+    is_flag=True,
+    default=None,
+    help="Build a split even when no row pairs or one reject reason takes over "
+    f"{DEFAULT_MAX_REJECT_SHARE:.0%} of its rows (refused otherwise); the manifest records it.",
+)
 @field_options(StrategyOptions, STRATEGY_FLAGS)
 @json_option("The summary (per-split figures and rejects by reason)")
 @quiet_option("no progress bar and no summary")
@@ -194,6 +201,7 @@ def build_command(
     output_format: str | None,
     max_field_chars: int | None,
     resume: bool | None,
+    allow_rejects: bool | None,
     as_json: bool,
     quiet: bool,
     **options: Any,
@@ -201,6 +209,7 @@ def build_command(
     """Pairs come from one source (--source and its flags) or from the sources a pipeline
     YAML file lists; run flags (--out, --seed, --workers, ...) override the file's."""
     from pairgen.pipeline import build
+    from pairgen.pipeline.verdict import build_notes
     from pairgen.query.summary import summarize
 
     spec = build_spec(
@@ -230,6 +239,7 @@ def build_command(
             format=output_format,
             max_field_chars=max_field_chars,
             resume=resume,
+            allow_rejects=allow_rejects,
             options=given(options),
         )
     )
@@ -238,6 +248,8 @@ def build_command(
     with RowProgress(enabled=not quiet) as progress, redirect_stdout(sys.stderr):
         result = build(spec, progress=progress.callback)
     elapsed = time.perf_counter() - started
+    for note in build_notes(result.manifest):  # stderr: --json keeps stdout for the JSON
+        click.echo(note, err=True)
     summaries = [asdict(s) for s in summarize(spec.out, result.manifest)]
     if as_json:
         say(json.dumps(summary_document(spec.out, summaries, elapsed, result.reused), indent=2))

@@ -66,6 +66,7 @@ RUN_SETTINGS: tuple[str, ...] = (
     "format",
     "max_field_chars",
     "resume",
+    "allow_rejects",
 )
 
 
@@ -99,6 +100,7 @@ class BuildFlags:
     format: str | None = None
     max_field_chars: int | None = None
     resume: bool | None = None
+    allow_rejects: bool | None = None  # keep splits the verdict refuses (pipeline.verdict)
     options: Mapping[str, Any] = field(default_factory=dict)  # StrategyOptions given
 
 

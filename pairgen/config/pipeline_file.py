@@ -6,6 +6,7 @@ seed: 1234
 workers: 2
 shots: 0
 format: standard         # or conversational
+allow_rejects: false     # true: keep a split that pairs nothing or that one reject reason rules
 tokenizer: null          # a Hugging Face tokenizer name or path for token statistics
 options: {strip_annotations: false, choice_template: letter, clean_markup: true}
 sources:
@@ -42,6 +43,7 @@ BUILD_KEYS = {
     "pool_size",
     "batch_rows",
     "max_field_chars",
+    "allow_rejects",
 }
 SOURCE_KEYS = {
     "source",

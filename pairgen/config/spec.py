@@ -24,6 +24,9 @@ from pairgen.errors import PairgenError, did_you_mean
 from pairgen.remote import looks_like_path
 
 DEFAULT_SEED = 1234
+# A split where one reject reason takes more than this share of the rows is refused,
+# unless allowed (--allow-rejects); see pairgen.pipeline.verdict.
+DEFAULT_MAX_REJECT_SHARE = 0.5
 
 EXECUTORS: tuple[str, ...] = (
     "process",
@@ -90,6 +93,9 @@ class BuildSpec:
     # longest text field (list fields: all their texts) a row may have; longer: too_long
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
     resume: bool = True  # reuse the splits a killed run of the same build completed
+    # keep a split the verdict refuses (no pair, or one reject reason over most rows;
+    # pairgen.pipeline.verdict): the manifest records it.  Not hashed: the bytes are alike
+    allow_rejects: bool = False
 
     def __post_init__(self) -> None:
         # The Python API takes OUT as a str as readily as a Path; everything after uses Path.
@@ -112,9 +118,10 @@ def check_spec(spec: BuildSpec) -> None:
             raise PairgenError(f"{name} must be a whole number, got {value!r}", field=name)
         if minimum is not None and value < minimum:
             raise PairgenError(f"{name} must be at least {minimum}, got {value}", field=name)
-    for name in ("strip_annotations", "clean_markup"):
-        if not isinstance(getattr(spec.options, name), bool):
-            value = getattr(spec.options, name)
+    flags = {name: getattr(spec.options, name) for name in ("strip_annotations", "clean_markup")}
+    flags["allow_rejects"] = spec.allow_rejects
+    for name, value in flags.items():
+        if not isinstance(value, bool):
             raise PairgenError(f"{name} must be true or false, got {value!r}", field=name)
     if spec.format not in FORMATS:
         raise PairgenError(f"unknown format {spec.format!r}; use one of {', '.join(FORMATS)}")
@@ -169,6 +176,7 @@ def config_hash(settings: dict[str, Any], configs: dict[str, Any]) -> str:
 
 
 __all__ = [
+    "DEFAULT_MAX_REJECT_SHARE",
     "DEFAULT_SEED",
     "EXECUTORS",
     "FORMATS",

@@ -6,7 +6,7 @@ argument is ever needed), and ``dataset_info`` built with ``datasets``' own
 :class:`~datasets.DatasetInfo`, so the YAML has exactly the shape the Hub writes itself.
 ``num_bytes`` is the uncompressed size from the Parquet footers (no data is read) and
 ``download_size`` the shard files' size.  The body is a Jinja template from the repo's
-``templates/`` folder (one per source, ``combined.md`` for several sources), filled from
+``templates/`` folder (``single.md`` for one source, ``combined.md`` for several), filled from
 the manifest, the statistics the shards give back and the plots ``pairgen stats`` wrote.
 
 The header is produced with huggingface_hub's :class:`DatasetCardData` and the result is
@@ -17,6 +17,7 @@ and written.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,8 +35,11 @@ from pairgen.hub.card_context import (
     template_context,
 )
 from pairgen.output.manifest import CARD_NAME, Manifest, read_manifest, shard_glob
+from pairgen.sources import Source
 
 COMBINED_TEMPLATE = "combined.md"
+SINGLE_TEMPLATE = "single.md"  # one source without a template of its own
+OTHER_LICENSE = "other"  # the Hub's id for a license it does not list
 TEMPLATES_ENV = "PAIRGEN_CARD_TEMPLATES"
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
 TASK_CATEGORIES = ["text-generation"]
@@ -113,15 +117,24 @@ def dataset_infos(out: Path, manifest: Manifest) -> dict[str, Any]:
 
 
 def card_metadata(out: Path, manifest: Manifest) -> DatasetCardData:
-    """The YAML header of the card."""
+    """The YAML header of the card.
+
+    Only what is known goes in: ``source_datasets`` lists the Hub ids the sources have
+    (a user's dataset without ``--hub-id`` has none), and a license the Hub does not list
+    (``other``) comes with the ``license_name`` and ``license_link`` the Hub asks for
+    (:func:`license_fields`).  With several configs the first is ``default: true``, so
+    ``load_dataset(repo)`` loads it instead of failing with "Config name is missing".
+    """
     sources = [entry_source(entry) for entry in manifest.configs.values()]
     licenses = list(dict.fromkeys(s.license for s in sources))
+    declared = loadable_splits(manifest)
     configs = [
         {
             "config_name": config,
+            **({"default": True} if len(declared) > 1 and index == 0 else {}),
             "data_files": [{"split": split, "path": shard_glob(config, split)} for split in splits],
         }
-        for config, splits in loadable_splits(manifest).items()
+        for index, (config, splits) in enumerate(declared.items())
     ]
     infos = [
         {
@@ -131,11 +144,13 @@ def card_metadata(out: Path, manifest: Manifest) -> DatasetCardData:
         for config, info in dataset_infos(out, manifest).items()
     ]
     tags = BASE_TAGS + [t for s in sources for t in SOURCE_TAGS.get(s.name, [])]
+    hub_ids = list(dict.fromkeys(s.hub_repo for s in sources if s.hub_repo))
     return DatasetCardData(
         language=["en"],
         license=licenses[0] if len(licenses) == 1 else licenses,
+        **license_fields(sources),  # type: ignore[arg-type]  # str values, as the Hub wants
         size_categories=[size_category(manifest.total_pairs)],
-        source_datasets=[s.hub_repo for s in sources],
+        source_datasets=hub_ids or None,
         task_categories=TASK_CATEGORIES,
         tags=list(dict.fromkeys(tags)),
         pretty_name=pretty_name(manifest),
@@ -144,10 +159,25 @@ def card_metadata(out: Path, manifest: Manifest) -> DatasetCardData:
     )
 
 
-def template_name(manifest: Manifest) -> str:
-    """``<source>.md`` when every config comes from one source, else ``combined.md``."""
+def license_fields(sources: list[Source]) -> dict[str, str]:
+    """``license_name`` and ``license_link`` for a source whose license is ``other`` (one
+    the Hub does not list): a name made from the dataset's, and its Hub page, where its
+    terms are, or else this card (whose Licenses section names the dataset)."""
+    other = next((s for s in sources if s.license == OTHER_LICENSE), None)
+    if other is None:
+        return {}
+    slug = "-".join(re.findall(r"[a-z0-9]+", other.pretty_name.lower())) or other.name
+    link = f"https://huggingface.co/datasets/{other.hub_repo}" if other.hub_repo else CARD_NAME
+    return {"license_name": f"{slug}-license", "license_link": link}
+
+
+def template_name(manifest: Manifest, folder: Path) -> str:
+    """The template a build's card is rendered from, in ``folder``: ``<source>.md`` when
+    every config comes from one source and the folder has one (a house style may), else
+    ``single.md`` for one source, ``combined.md`` for several (or when those are absent)."""
     names = {entry.source for entry in manifest.configs.values()}
-    return f"{names.pop()}.md" if len(names) == 1 else COMBINED_TEMPLATE
+    candidates = [f"{next(iter(names))}.md", SINGLE_TEMPLATE] if len(names) == 1 else []
+    return next((n for n in candidates if (folder / n).is_file()), COMBINED_TEMPLATE)
 
 
 def render_card(
@@ -167,9 +197,7 @@ def render_card(
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    name = template_name(manifest)
-    if not (folder / name).is_file():  # a plugin's source: no template of its own
-        name = COMBINED_TEMPLATE
+    name = template_name(manifest, folder)
     try:
         template = environment.get_template(name)
         text = template.render(
@@ -213,6 +241,8 @@ __all__ = [
     "BASE_TAGS",
     "COMBINED_TEMPLATE",
     "DEFAULT_TEMPLATES",
+    "OTHER_LICENSE",
+    "SINGLE_TEMPLATE",
     "SOURCE_TAGS",
     "TASK_CATEGORIES",
     "TEMPLATES_ENV",
@@ -220,6 +250,7 @@ __all__ = [
     "card_metadata",
     "dataset_infos",
     "find_templates",
+    "license_fields",
     "render_card",
     "size_category",
     "template_name",

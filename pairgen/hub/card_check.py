@@ -6,12 +6,15 @@ and must catch what the Hub cannot: a card that describes another build.  So a c
 checked with the libraries that will read it:
 
 - huggingface_hub's :class:`DatasetCard` parses it (YAML block first, a mapping);
-- ``license``, ``size_categories`` and ``task_categories`` hold identifiers the Hub knows;
+- ``license``, ``size_categories`` and ``task_categories`` hold identifiers the Hub knows
+  (``other`` with the ``license_name`` and ``license_link`` the Hub asks for), and
+  ``source_datasets`` no empty name;
 - ``datasets``' own parsers accept ``configs`` (:class:`MetadataConfigs`) and
   ``dataset_info`` (:class:`DatasetInfosDict`), exactly as ``load_dataset`` will;
 - every config and split of the manifest is there, each split's ``data_files`` glob
   matches exactly that split's shards on disk, and the declared row counts and features
-  are those of the shards.
+  are those of the shards, and with several configs one is the default (else
+  ``load_dataset(repo)`` fails with "Config name is missing").
 """
 
 from __future__ import annotations
@@ -180,6 +183,14 @@ def _check_identifiers(data: dict[str, Any]) -> list[str]:
         for value in _as_list(data.get(key) or []):
             if value not in known:
                 problems.append(f"metadata {key!r}: {value!r} is not a Hub identifier")
+    if "other" in _as_list(data.get("license")):
+        problems += [
+            f"metadata 'license' is other but {key!r} is missing"
+            for key in ("license_name", "license_link")
+            if not data.get(key)
+        ]
+    if any(not value for value in _as_list(data.get("source_datasets") or [])):
+        problems.append("metadata 'source_datasets' holds an empty name")
     return problems
 
 
@@ -214,7 +225,11 @@ def _check_configs(out: Path, data: dict[str, Any], manifest: Manifest) -> list[
                 )
     if len(configs) > 1:
         try:
-            configs.get_default_config_name()
+            if configs.get_default_config_name() is None:
+                problems.append(
+                    "no config is 'default: true': load_dataset(repo) without a config name "
+                    "would fail with 'Config name is missing'"
+                )
         except ValueError as exc:
             problems.append(str(exc))
     return problems

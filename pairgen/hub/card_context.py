@@ -22,7 +22,10 @@ from pairgen.hub.reproduce import ordered_splits, out_name_of, public_name, repr
 from pairgen.output.files import directory_inside, regular_file_inside
 from pairgen.output.manifest import PLOTS_DIR, ConfigEntry, Manifest
 from pairgen.query.summary import SplitSummary, summarize
-from pairgen.sources import Source, get_source
+from pairgen.registry import BUILT_IN
+from pairgen.sources import SOURCES, Source, get_source
+from pairgen.sources.generic.base import GenericSource
+from pairgen.strategies import STRATEGIES
 
 # The Hub's size categories with their upper bounds (number of rows, all configs together).
 SIZE_CATEGORIES = [
@@ -52,6 +55,13 @@ OPTION_APPLIES = {
     "strip_annotations": lambda entry: entry.source == "gsm8k",
     "choice_template": lambda entry: entry.strategy == "choice",
     "clean_markup": lambda entry: entry.source == "hellaswag",
+}
+
+
+# What the Licenses section adds after a license id that names no actual license.
+LICENSE_NOTES = {
+    "unknown": " (not given when the pairs were built: `--license`)",
+    "other": " (a license the Hub does not list: see the dataset's own terms)",
 }
 
 
@@ -115,8 +125,19 @@ def template_context(out: Path, manifest: Manifest, repo_id: str | None) -> dict
             for split in ordered_splits(entry)
             if split not in declared.get(config, [])
         ],
+        "default_config": next(iter(declared)) if len(declared) > 1 else None,
+        "unlabeled_splits": [
+            f"`{config}/{split}`"
+            for config, entry in manifest.configs.items()
+            for split in entry.unlabeled_splits
+        ],
+        "allowed": [
+            {"split": f"{config}/{split}", "why": info.rejects_allowed}
+            for config, split, info in manifest.splits()
+            if info.rejects_allowed is not None
+        ],
         "examples": example_rows(out, manifest, declared),
-        "fields": data_fields(out, manifest, declared),
+        "fields": data_fields(out, manifest, declared, _registry_values(manifest)),
         "stats": _stats(out, manifest),
         "rejects": [
             {"config": config, "split": split, "reason": reason, "rows": rows}
@@ -146,6 +167,25 @@ def template_context(out: Path, manifest: Manifest, repo_id: str | None) -> dict
             "arxiv_id": SMAUG_ARXIV,
         },
     }
+
+
+def _registry_values(manifest: Manifest) -> dict[str, str]:
+    """What the ``source`` and ``strategy`` columns hold in this build, described from
+    the registries: each source's name, each strategy's own one-line summary."""
+    sources = {e.source: entry_source(e).pretty_name for e in manifest.configs.values()}
+    strategies = {
+        e.strategy: _summary(STRATEGIES.load(e.strategy)) for e in manifest.configs.values()
+    }
+    return {
+        "source": ", ".join(f"`{name}` ({pretty})" for name, pretty in sources.items()),
+        "strategy": ", ".join(f"`{name}` ({text})" for name, text in strategies.items()),
+    }
+
+
+def _summary(kind: type) -> str:
+    """A class's docstring's first line, as a phrase (``one pair per example: ...``)."""
+    line = (kind.__doc__ or kind.__name__).strip().splitlines()[0].rstrip(".")
+    return line[:1].lower() + line[1:]
 
 
 def _samples(manifest: Manifest) -> dict[str, Any] | None:
@@ -189,6 +229,13 @@ def _config(config: str, entry: ConfigEntry, index: int, count: int) -> dict[str
 
 
 def _sources(manifest: Manifest) -> list[dict[str, Any]]:
+    """Each source of the build as the templates describe it.
+
+    ``about`` names its text in ``_about.md``: the source's own name for pairgen's
+    sources, ``other`` for one a plugin registered; ``columns`` and ``template`` are a
+    generic source's (or preset's) mapping; ``hub_repo`` and ``citation`` are empty when
+    unknown, and the templates then show no link and no BibTeX block.
+    """
     sources = []
     firsts = {e.source: e for e in reversed(list(manifest.configs.values()))}
     for name in dict.fromkeys(entry.source for entry in manifest.configs.values()):
@@ -197,14 +244,33 @@ def _sources(manifest: Manifest) -> list[dict[str, Any]]:
         sources.append(
             {
                 "name": name,
+                "about": name if SOURCES.registrations()[name].origin == BUILT_IN else "other",
                 "pretty_name": source.pretty_name,
                 "hub_repo": source.hub_repo,
                 "license": source.license,
+                "license_note": LICENSE_NOTES.get(source.license, ""),
                 "citation": source.citation.strip(),
                 "config_list": ", ".join(f"`{c}`" for c in own),
+                "columns": _mapping(source),
+                "template": _template_text(source),
             }
         )
     return sources
+
+
+def _mapping(source: Source) -> list[str]:
+    """``question `problem``` for each role a generic source reads, in its roles' order
+    (none for a source with a fixed schema)."""
+    if not isinstance(source, GenericSource):
+        return []
+    return [f"{role} `{source.columns[role]}`" for role in source.roles if role in source.columns]
+
+
+def _template_text(source: Source) -> str | None:
+    """The user's prompt template on one line (a newline shown as ``\\n``), or ``None``
+    when the source's own is used."""
+    text = source.settings.template if isinstance(source, GenericSource) else None
+    return None if text is None else text.replace("\n", "\\n")
 
 
 def _stats(out: Path, manifest: Manifest) -> list[dict[str, Any]]:

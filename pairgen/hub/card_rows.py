@@ -42,16 +42,22 @@ def example_rows(
 
 
 def data_fields(
-    out: Path, manifest: Manifest, declared: dict[str, list[str]]
+    out: Path,
+    manifest: Manifest,
+    declared: dict[str, list[str]],
+    values: dict[str, str] | None = None,
 ) -> list[dict[str, str]]:
-    """``name``, ``type`` and ``description`` of every column, in the shards' order."""
+    """``name``, ``type`` and ``description`` of every column, in the shards' order;
+    ``values`` adds what a column holds in this build (``source``: the sources' names)."""
+    values = values or {}
     config, splits = next(iter(declared.items()))
     schema = pq.read_schema(out / manifest.configs[config].splits[splits[0]].shards[0].path)
     return [
         {
             "name": field.name,
             "type": _type_name(field.type),
-            "description": COLUMN_DESCRIPTIONS.get(field.name, ""),
+            "description": COLUMN_DESCRIPTIONS.get(field.name, "")
+            + (f"; here: {values[field.name]}" if field.name in values else ""),
         }
         for field in schema
     ]

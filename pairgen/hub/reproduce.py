@@ -8,8 +8,9 @@ tokenizer folder, a Hub mirror) are named by their file name only: a card must n
 the build machine's directories, and the input table beside the command gives each
 file's sha256 so a reader can find the same files.  A build of one source/config
 becomes a ``pairgen build --source ...`` line (``--strategy`` when not the source's
-own); a build of several configs becomes a pipeline file plus ``pairgen build
-pipeline.yaml``, because the pipeline form is the one that can say it.
+own); a build of several configs, or one whose dataset citation was given, becomes a
+pipeline file plus ``pairgen build pipeline.yaml``, because the pipeline form is the one
+that can say it (BibTeX inline, where a flag would name a file the reader lacks).
 """
 
 from __future__ import annotations
@@ -48,22 +49,28 @@ def public_name(location: str) -> str:
 def reproduce(manifest: Manifest, out_name: str) -> Reproduction:
     """The command (and pipeline file, when flags cannot express the build) for a manifest."""
     entries = list(manifest.configs.values())
-    if len(entries) == 1:
+    if len(entries) == 1 and not (entries[0].source_settings or {}).get("citation"):
         return Reproduction(command=_command(manifest, entries[0], out_name), pipeline=None)
+    # several configs, or a citation (BibTeX goes into a pipeline file as it is; a flag
+    # would need a file the reader does not have)
     document = {**_settings(manifest, out_name), "sources": [_pipeline_source(e) for e in entries]}
     text = yaml.safe_dump(document, sort_keys=False, default_flow_style=None, width=100).rstrip()
     return Reproduction(command=f"pairgen build {PIPELINE_FILE}", pipeline=text)
 
 
 def _settings(manifest: Manifest, out_name: str) -> dict[str, Any]:
-    return {
-        "out": out_name,
-        "seed": manifest.seed,
-        "shots": manifest.shots,
-        "format": manifest.format,
-        "tokenizer": _tokenizer_argument(manifest.tokenizer) if manifest.tokenizer else None,
-        "options": dict(manifest.options),
-    } | _max_field_chars(manifest)
+    return (
+        {
+            "out": out_name,
+            "seed": manifest.seed,
+            "shots": manifest.shots,
+            "format": manifest.format,
+            "tokenizer": _tokenizer_argument(manifest.tokenizer) if manifest.tokenizer else None,
+            "options": dict(manifest.options),
+        }
+        | _max_field_chars(manifest)
+        | ({"allow_rejects": True} if manifest.allow_rejects else {})
+    )
 
 
 def ordered_splits(entry: ConfigEntry) -> list[str]:
@@ -74,14 +81,20 @@ def ordered_splits(entry: ConfigEntry) -> list[str]:
     )
 
 
-def _default_splits(entry: ConfigEntry) -> list[str] | None:
-    """The splits a build picks when none are named (``None``: derived from --data-files)."""
+def _named_splits(entry: ConfigEntry) -> list[str]:
+    """The splits the command must name (``--split``): none when the build's splits are
+    those a build picks by itself (the bundled samples', the source's Hub splits, or the
+    ``--data-files`` given), less the splits the source publishes unlabeled, which a
+    build leaves out unless named (:meth:`~pairgen.sources.base.Source.labeled_splits`)."""
     source = get_source(entry.source)
     if entry.backend == "sample":
-        return sample_splits(source, entry.source_config)
-    if entry.backend == "hub":
-        return list(source.splits)
-    return None
+        available = sample_splits(source, entry.source_config)
+    elif entry.backend == "hub":
+        available = list(source.splits)
+    else:
+        available = list(_data_files(entry))
+    built = ordered_splits(entry)
+    return [] if set(built) == set(source.labeled_splits(available)) else built
 
 
 def _data_files(entry: ConfigEntry) -> dict[str, list[str]]:
@@ -113,8 +126,8 @@ def _pipeline_source(entry: ConfigEntry) -> dict[str, Any]:
         item["strategy"] = entry.strategy
     if entry.backend == "files":
         item["data_files"] = _data_files(entry)
-    elif ordered_splits(entry) != _default_splits(entry):
-        item["splits"] = ordered_splits(entry)
+    if _named_splits(entry):
+        item["splits"] = _named_splits(entry)
     revision = _revision(entry)
     if entry.backend == "hub" and revision:
         item["revision"] = revision
@@ -139,9 +152,7 @@ def _settings_flags(entry: ConfigEntry) -> list[str]:
     for key in ("template", "dataset_name", "hub_id", "license"):
         if settings.get(key):
             args += ["--" + key.replace("_", "-"), settings[key]]
-    if settings.get("citation"):
-        args += ["--citation-file", "CITATION.bib"]
-    return args
+    return args  # a citation makes the pipeline form (see reproduce)
 
 
 def _command(manifest: Manifest, entry: ConfigEntry, out_name: str) -> str:
@@ -162,9 +173,7 @@ def _command(manifest: Manifest, entry: ConfigEntry, out_name: str) -> str:
     mirror = _mirror(entry)
     if mirror:
         args += ["--hub-repo", mirror]
-    default = _default_splits(entry)
-    if default is not None and ordered_splits(entry) != default:
-        args += [item for split in ordered_splits(entry) for item in ("--split", split)]
+    args += [item for split in _named_splits(entry) for item in ("--split", split)]
     args += ["--seed", str(manifest.seed)]
     if manifest.shots:
         args += ["--shots", str(manifest.shots)]
@@ -175,6 +184,8 @@ def _command(manifest: Manifest, entry: ConfigEntry, out_name: str) -> str:
     args += _option_flags(manifest.options)
     for limit in _max_field_chars(manifest).values():
         args += ["--max-field-chars", str(limit)]
+    if manifest.allow_rejects:
+        args.append("--allow-rejects")
     args += ["--out", out_name]
     return shlex.join(args)
 

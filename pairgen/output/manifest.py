@@ -105,6 +105,9 @@ class SplitEntry:
     # sha256 over every pair's id, prompt, chosen and rejected, in row order
     # (pairgen.output.digest): binds each prompt to its pair; validate recomputes it.
     rows_sha256: str
+    # what would have refused the split (pairgen.pipeline.verdict) when the build was told
+    # to go on (``--allow-rejects``); absent from the JSON when nothing was allowed
+    rejects_allowed: str | None = None
 
     def files(self) -> list[str]:
         """Every file of the split, relative to OUT: shards, then rejects."""
@@ -135,6 +138,9 @@ class ConfigEntry:
     splits: dict[str, SplitEntry]
     # a generic source's column mapping, template and card metadata (SourceSettings JSON)
     source_settings: dict[str, Any] | None = None
+    # splits the source publishes without answer labels, left out of a build that did not
+    # name its splits (pairgen.pipeline.verdict); absent from the JSON when none
+    unlabeled_splits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +186,11 @@ class Manifest:
         for entry in data["configs"].values():
             if entry["source_settings"] is None:  # builds of fixed-schema sources: as before
                 del entry["source_settings"]
+            if not entry["unlabeled_splits"]:
+                del entry["unlabeled_splits"]
+            for split in entry["splits"].values():
+                if split["rejects_allowed"] is None:
+                    del split["rejects_allowed"]
         return json_text(data)
 
     def splits(self) -> Iterator[tuple[str, str, SplitEntry]]:
@@ -191,6 +202,12 @@ class Manifest:
     def files(self) -> list[str]:
         """Every shard and rejects file the manifest lists, relative to OUT."""
         return [path for _, _, info in self.splits() for path in info.files()]
+
+    @property
+    def allow_rejects(self) -> bool:
+        """Whether the build was told to keep a split it would have refused (a rebuild or
+        the card's command must say so too)."""
+        return any(info.rejects_allowed is not None for _, _, info in self.splits())
 
     @property
     def total_pairs(self) -> int:

@@ -37,6 +37,7 @@ class ResolvedSource:
     inputs: list[SplitInput]
     records: list[InputRecord]
     plan: BatchPlan
+    unlabeled: tuple[str, ...] = ()  # splits left out: the source publishes them unlabeled
 
 
 def resolve_sources(spec: BuildSpec, tokenizer: TokenizerRef | None = None) -> list[ResolvedSource]:
@@ -51,6 +52,9 @@ def resolve_sources(spec: BuildSpec, tokenizer: TokenizerRef | None = None) -> l
         check_kinds(source, strategy)  # before inputs are hashed or the Hub is asked
         config = source_spec.config or source.default_config
         inputs = source_inputs(source_spec, source, config, source_spec.splits)
+        unlabeled: list[str] = []
+        if source_spec.splits is None:  # named splits are built, whatever they hold
+            inputs, unlabeled = leave_out_unlabeled(source, inputs)
         records = describe_inputs(inputs)  # pins Hub splits before the pool reads train
         output_config = source.output_config(config)
         if output_config in seen:
@@ -70,8 +74,26 @@ def resolve_sources(spec: BuildSpec, tokenizer: TokenizerRef | None = None) -> l
             max_field_chars=spec.max_field_chars,
             source_settings=source_spec.settings,
         )
-        resolved.append(ResolvedSource(source_spec, source, config, inputs, records, plan))
+        resolved.append(
+            ResolvedSource(source_spec, source, config, inputs, records, plan, tuple(unlabeled))
+        )
     return resolved
+
+
+def leave_out_unlabeled(
+    source: Source, inputs: list[SplitInput]
+) -> tuple[list[SplitInput], list[str]]:
+    """The inputs of the splits ``source`` publishes labeled, and the names of the others
+    (:meth:`~pairgen.sources.base.Source.labeled_splits`); nothing left is an error."""
+    kept = source.labeled_splits([i.split for i in inputs])
+    left_out = [i.split for i in inputs if i.split not in kept]
+    if not kept:
+        raise PairgenError(
+            f"{source.name}: every split given ({', '.join(left_out)}) is one the source "
+            "publishes without answer labels, so nothing can be paired; name it with --split "
+            "to build it anyway"
+        )
+    return [i for i in inputs if i.split in kept], left_out
 
 
 def check_kinds(source: Source, strategy: Strategy) -> None:
@@ -159,4 +181,10 @@ def exemplar_pool(
     return pool_from(examples, spec.pool_size)
 
 
-__all__ = ["ResolvedSource", "exemplar_pool", "resolve_sources", "source_inputs"]
+__all__ = [
+    "ResolvedSource",
+    "exemplar_pool",
+    "leave_out_unlabeled",
+    "resolve_sources",
+    "source_inputs",
+]

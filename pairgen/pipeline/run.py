@@ -48,6 +48,7 @@ from pairgen.output.swap import finish_swap, swap_in
 from pairgen.pipeline.batch import process_batch, warm_up
 from pairgen.pipeline.executors import ordered_map
 from pairgen.pipeline.resolve import ResolvedSource, resolve_sources
+from pairgen.pipeline.verdict import judged
 from pairgen.pipeline.writer import SplitWriter, in_background, write_rejects
 from pairgen.record import REJECT_SCHEMA, pair_schema
 from pairgen.sources.inputs import (
@@ -134,6 +135,7 @@ def build_locked(
         item.plan.output_config: ConfigEntry(
             **headers[item.plan.output_config],
             inputs=tuple(InputEntry(**asdict(record)) for record in item.records),
+            unlabeled_splits=item.unlabeled,
             splits={
                 split_input.split: build_split(spec, item, split_input, staging, progress)
                 for split_input in item.inputs
@@ -212,15 +214,16 @@ def build_split(
     progress: ProgressCallback | None,
 ) -> SplitEntry:
     """One split's manifest entry: taken from a killed run when it completed there, else
-    paired and written into the staging area (and recorded in its journal)."""
+    paired and written into the staging area (and recorded in its journal); then judged
+    (:mod:`pairgen.pipeline.verdict`), before anything reaches OUT."""
     config, split = item.plan.output_config, split_input.split
-    reused = staging.reusable(config, split)
-    if reused is not None:
-        return reused
-    with writing(spec.out):
-        entry = write_split(spec, item, split_input, staging.root, progress)
-        staging.record(config, split, entry)
-    return entry
+    entry = staging.reusable(config, split)
+    if entry is None:
+        with writing(spec.out):
+            entry = write_split(spec, item, split_input, staging.root, progress)
+            staging.record(config, split, entry)
+    where = f"{config}/{split}"
+    return judged(entry, where, item.source, item.plan.strategy, staging.root, spec.allow_rejects)
 
 
 def write_split(

@@ -33,6 +33,9 @@ class Source(ABC):
     # subjects), not only ``configs``, whose first is the default.
     open_configs: ClassVar[bool] = False
     splits: ClassVar[tuple[str, ...]]
+    # Splits the dataset publishes without answer labels (HellaSwag's and PIQA's test):
+    # a build that does not name its splits leaves them out instead of rejecting every row.
+    unlabeled_splits: ClassVar[tuple[str, ...]] = ()
     required_columns: ClassVar[tuple[str, ...]]
     default_strategy: ClassVar[str]
     # What its examples hold: "solution" (a worked solution) or "choices" (labelled
@@ -58,6 +61,11 @@ class Source(ABC):
     @property
     def default_config(self) -> str:
         return self.configs[0]
+
+    def labeled_splits(self, splits: Sequence[str]) -> list[str]:
+        """``splits`` less those the dataset publishes unlabeled (:attr:`unlabeled_splits`),
+        which a build that does not name its splits leaves out."""
+        return [split for split in splits if split not in self.unlabeled_splits]
 
     def output_config(self, config: str) -> str:
         """The Hub config name this source/config is written under (``OUT/data/<name>/``).

@@ -42,6 +42,7 @@ class HellaSwag(Source):
     hub_repo = "Rowan/hellaswag"
     configs = ("default",)
     splits = ("train", "validation", "test")
+    unlabeled_splits = ("test",)  # label empty on every row
     required_columns = ("ind", "activity_label", "ctx", "endings", "label")
     id_column = "ind"  # unique per split; ``source_id`` names the video or article
     text_columns = ("activity_label", "ctx", "ctx_a", "ctx_b", "source_id", "split_type")

@@ -211,13 +211,14 @@ def describe_inputs(split_inputs: Sequence[SplitInput]) -> list[InputRecord]:
 
 def recorded_hub_repo(repo: str) -> str:
     """How outputs name a Hub repo: its id, or a local mirror's directory name (never
-    its path on this machine; ``validate --rebuild --inputs DIR`` finds it by name)."""
-    return Path(repo).resolve().name if Path(repo).is_dir() else repo
+    its path on this machine; ``validate --rebuild --inputs DIR`` finds it by name).
+    A source with no Hub id (``""``) stays ``""``: never the folder pairgen runs in."""
+    return Path(repo).resolve().name if repo and Path(repo).is_dir() else repo
 
 
 def recorded_hub_location(repo: str) -> str:
     """How outputs name a Hub input: ``hf://datasets/<repo>``, or a mirror's name."""
-    return recorded_hub_repo(repo) if Path(repo).is_dir() else f"hf://datasets/{repo}"
+    return recorded_hub_repo(repo) if repo and Path(repo).is_dir() else f"hf://datasets/{repo}"
 
 
 def directory_revision(directory: Path) -> str:

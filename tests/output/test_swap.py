@@ -108,8 +108,7 @@ def test_a_rebuild_with_no_pairs_at_all_leaves_no_old_shard(tmp_path: Path) -> N
     build(two_split_spec(tmp_path / "in", out))
     nothing = write_jsonl(tmp_path / "none.jsonl", [GSM8K_ROWS[3]] * 3)  # nothing to corrupt
     files = {"train": [str(nothing)]}
-    result = build(
-        BuildSpec(out=out, sources=(SourceSpec("gsm8k", backend="files", data_files=files),))
-    )
+    source = SourceSpec("gsm8k", backend="files", data_files=files)
+    result = build(BuildSpec(out=out, sources=(source,), allow_rejects=True))  # kept on purpose
     assert result.manifest.files() == ["rejects/gsm8k/train.parquet"]
     assert sorted(tree(out)) == ["manifest.json", "rejects/gsm8k/train.parquet"]

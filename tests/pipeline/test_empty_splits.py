@@ -1,4 +1,5 @@
-"""A split whose rows were all rejected: no shard, declared empty, loadable as the rest."""
+"""A split whose rows were all rejected (kept with --allow-rejects): no shard, declared
+empty, loadable as the rest."""
 
 from __future__ import annotations
 
@@ -15,14 +16,16 @@ from pairgen.validate.run import validate_output
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped demo pipeline: HellaSwag's unlabeled test split is all rejects."""
+    """HellaSwag's unlabeled test split, named and allowed: all rejects."""
     out = tmp_path_factory.mktemp("demo") / "out"
-    main(["build", "demo", "--out", str(out), "--quiet"])
+    splits = ["--split", "train", "--split", "validation", "--split", "test"]
+    main(["build", "--source", "hellaswag", *splits, "--allow-rejects", "--out", str(out), "-q"])
     return out
 
 
 def test_an_all_rejected_split_has_no_shard_and_is_listed_empty(demo: Path) -> None:
     empty = read_manifest(demo).configs["hellaswag"].splits["test"]
+    assert empty.rejects_allowed == "6 of 6 rows (100%) rejected as unlabeled, none paired"
     assert (empty.pairs, empty.shards, empty.rows_rejected) == (0, (), empty.rows_in)
     assert empty.rows_in > 0 and (demo / empty.rejects.path).is_file()
     assert not list((demo / "data" / "hellaswag").glob("test-*"))

@@ -32,9 +32,10 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
         SourceSpec(source="gsm8k"),
         SourceSpec(source="metamath"),
         SourceSpec(source="arc", config="ARC-Challenge"),
-        SourceSpec(source="hellaswag"),
+        # the unlabeled test split named and kept: a split of rejects only, in the summary
+        SourceSpec(source="hellaswag", splits=("train", "validation", "test")),
     )
-    build(BuildSpec(out=out, sources=sources))
+    build(BuildSpec(out=out, sources=sources, allow_rejects=True))
     return out
 
 
@@ -221,6 +222,7 @@ def test_a_build_without_any_pair_shard_is_queryable(tmp_path: Path, output_form
         out=out,
         sources=(SourceSpec(source="hellaswag", splits=("test",)),),
         format=output_format,
+        allow_rejects=True,
     )
     build(spec)
     assert shard_files(out)[0] == []

@@ -60,6 +60,7 @@ def build_text(
     spec = BuildSpec(
         out=out,
         sources=(SourceSpec(source, backend="files", data_files={"train": [str(path)]}),),
+        allow_rejects=True,  # these splits are mostly rejects on purpose
         **settings,
     )
     manifest = build(spec).manifest

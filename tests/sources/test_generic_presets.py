@@ -88,8 +88,12 @@ def test_mmlu_one_pair_per_wrong_choice_gold_chosen(tmp_path: Path) -> None:
     assert rows  # the sample's subjects travel with it
 
 
-def test_piqa_unlabeled_test_split_is_all_rejects(tmp_path: Path) -> None:
-    out = _build(tmp_path, "piqa")
+def test_piqa_unlabeled_test_split_is_left_out_or_all_rejects(tmp_path: Path) -> None:
+    entry = read_manifest(_build(tmp_path, "piqa")).configs["piqa"]
+    assert entry.unlabeled_splits == ("test",) and "test" not in entry.splits
+    out = tmp_path / "named"
+    source = SourceSpec(source="piqa", splits=("test",))
+    build(BuildSpec(out=out, sources=(source,), allow_rejects=True))
     split = read_manifest(out).configs["piqa"].splits["test"]
     assert split.pairs == 0
     assert split.rejects_by_reason == {"unlabeled": split.rows_in}

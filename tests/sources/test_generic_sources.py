@@ -66,7 +66,9 @@ def test_mmlu_through_the_generic_choice_source_and_a_mapping(tmp_path: Path) ->
     card = write_card(out).read_text(encoding="utf-8")
     assert "license: mit" in card.split("---")[1]
     assert "hendryckstest2021" in card and "cais/mmlu" in card
-    assert "--column prompt=question --column choices=choices" in card  # reproduce command
+    # the reproduce step: a pipeline file, which holds the citation inline
+    assert "pairgen build pipeline.yaml" in card and "hendryckstest2021" in card.split("```yaml")[1]
+    assert "columns: {prompt: question, choices: choices, answer: answer}" in card
     assert "allenai:arc" not in card and "cc-by-sa" not in card
 
 

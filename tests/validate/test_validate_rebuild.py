@@ -184,14 +184,15 @@ def test_a_changed_field_limit_is_recorded_rebuilt_and_reproduced(tmp_path: Path
     # the limit decides which rows are too_long rejects: without it in the manifest the
     # rebuild would keep those rows and differ
     out = tmp_path / "out"
-    assert run("build", "--source", "arc", "--max-field-chars", "50", "--out", str(out)) == 0
+    limit = ["--max-field-chars", "50", "--allow-rejects"]  # most rows: too_long, on purpose
+    assert run("build", "--source", "arc", *limit, "--out", str(out)) == 0
     manifest = read_manifest(out)
     assert manifest.max_field_chars == 50
     assert any(info.rejects_by_reason.get("too_long") for _, _, info in manifest.splits())
     report = validate_output(out, rebuild=True)
     assert report.ok, report.violations[:3]
     assert {r.status for r in report.rebuilt} == {"identical"}
-    assert "--max-field-chars 50" in reproduce(manifest, "out").command
+    assert "--max-field-chars 50 --allow-rejects" in reproduce(manifest, "out").command
 
     default = tmp_path / "default"
     build(BuildSpec(out=default, sources=(SourceSpec(source="arc"),)))

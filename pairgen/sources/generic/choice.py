@@ -42,7 +42,7 @@ class GenericChoice(GenericSource):
     hub_repo = ""
     default_strategy = "choice"
     example_kind = "choices"
-    license = "other"
+    license = "unknown"  # a user's dataset: --license says which
     pretty_name = "your multiple-choice dataset"
     citation = ""
     roles = ("question", "choices", "answer", "id")

@@ -67,7 +67,7 @@ class GenericMath(GenericSource):
     hub_repo = ""
     default_strategy = "math"
     example_kind = "solution"
-    license = "other"
+    license = "unknown"  # a user's dataset: --license says which
     pretty_name = "your maths dataset"
     citation = ""
     samples_dir = Path(__file__).resolve().parents[1] / "samples" / "hendrycks_math"

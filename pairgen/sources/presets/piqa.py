@@ -1,7 +1,7 @@
 """PIQA (``ybisk/piqa``): physical commonsense, a goal and two solutions.
 
 Hub schema: ``goal``, ``sol1``, ``sol2`` and ``label`` (0: ``sol1`` is right, 1:
-``sol2``; -1 on the unlabeled test split, whose rows are ``unlabeled`` rejects).  The two
+``sol2``; -1 on the unlabeled test split, which a build leaves out unless named).  The two
 solutions are the choices ``(A)`` and ``(B)``; one pair per question.
 """
 
@@ -18,6 +18,7 @@ class PIQA(GenericChoice):
     name = "piqa"
     hub_repo = "ybisk/piqa"
     configs = ("plain_text",)
+    unlabeled_splits = ("test",)  # label -1 on every row
     license = "afl-3.0"
     pretty_name = "PIQA"
     columns = role_columns(question="goal", choices="sol1,sol2", answer="label")

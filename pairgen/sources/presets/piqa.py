@@ -18,6 +18,8 @@ class PIQA(GenericChoice):
     name = "piqa"
     hub_repo = "ybisk/piqa"
     configs = ("plain_text",)
+    answer_kind = "index"  # a 0-based index (an int; digits as text in a CSV)
+    answer_base = 0
     license = "afl-3.0"
     pretty_name = "PIQA"
     columns = role_columns(question="goal", choices="sol1,sol2", answer="label")

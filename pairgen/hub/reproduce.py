@@ -29,6 +29,9 @@ from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_splits
 from pairgen.strategies import StrategyOptions
 
+# settings written as they are, 0 included (the answer base 0 is a setting, not an absence)
+ANSWER_SETTINGS = ("answer_kind", "answer_base")
+
 PIPELINE_FILE = "pipeline.yaml"
 
 
@@ -126,6 +129,9 @@ def _pipeline_source(entry: ConfigEntry) -> dict[str, Any]:
     for key in ("template", "keep_columns", "dataset_name", "hub_id", "license", "citation"):
         if settings.get(key):
             item[key] = settings[key]
+    for key in ANSWER_SETTINGS:  # how a multiple-choice answer column was read (0 counts)
+        if settings.get(key) is not None:
+            item[key] = settings[key]
     return item
 
 
@@ -139,6 +145,9 @@ def _settings_flags(entry: ConfigEntry) -> list[str]:
     for key in ("template", "dataset_name", "hub_id", "license"):
         if settings.get(key):
             args += ["--" + key.replace("_", "-"), settings[key]]
+    for key in ANSWER_SETTINGS:
+        if settings.get(key) is not None:
+            args += ["--" + key.replace("_", "-"), str(settings[key])]
     if settings.get("citation"):
         args += ["--citation-file", "CITATION.bib"]
     return args

@@ -9,10 +9,11 @@ generic ``choice`` source), so they agree on what a choice is:
 - **Labels**: a ``{text, label}`` struct's own (``(A)``, ``A)``, ``A.`` read as ``A``),
   else the labels the texts carry (``A)21``), else ``A``, ``B``, ... in order
   (:mod:`pairgen.sources.choices`).
-- **A list stored as text** (a CSV's column, written by ``datasets.Dataset.to_csv`` or
-  pandas): read when it is a JSON list of strings or a Python list literal of strings and
-  nothing else (:func:`parse_text_list`).  A NumPy array's repr (``['a' 'b']``, no commas)
-  is not: Python would read it as the one string ``'ab'``.
+- **A list stored as text** (a CSV's column): read when it is a JSON list of strings, a
+  Python list literal of strings (``['a', 'b']``) or the NumPy array repr that
+  ``datasets.Dataset.to_csv`` and pandas write (``['a' 'b']``: string literals separated
+  by spaces only; Python itself would join them into ``'ab'``, so they are read one by
+  one), and nothing else (:func:`parse_text_list`).
 
 Reject codes: ``malformed_choices``, ``empty_choice``, ``duplicate_label``,
 ``too_few_choices``, ``too_many_choices``.
@@ -30,8 +31,6 @@ from collections.abc import Mapping, Sequence
 from pairgen.errors import RowRejected
 from pairgen.sources.choices import LETTERS, MAX_CHOICES, bare_label, split_embedded_labels
 
-# tokens a Python list literal of strings may hold besides its strings
-_LIST_PUNCTUATION = {"[", "]", ","}
 _IGNORED_TOKENS = {tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.INDENT}
 
 
@@ -43,8 +42,8 @@ def clean_choice_text(text: str) -> str:
 def parse_text_list(text: str) -> list[str] | None:
     """The strings of a list written as text (JSON, or a Python literal), else ``None``.
 
-    A Python literal must be ``[`` strings separated by commas ``]``: two strings side by
-    side (a NumPy repr) would be joined into one by Python, so they make it no list.
+    Each string is read on its own: two literals side by side are two choices (NumPy),
+    never one joined string (what ``ast.literal_eval`` of the whole would give).
     """
     stripped = text.strip()
     if not stripped.startswith("[") or not stripped.endswith("]"):
@@ -58,8 +57,10 @@ def parse_text_list(text: str) -> list[str] | None:
     return value
 
 
-def _python_list(text: str) -> object:
-    """``ast.literal_eval`` of a list of string literals, each one token, comma-separated."""
+def _python_list(text: str) -> list[object] | None:
+    """The string literals of ``[...]``, comma-separated (a Python list's repr) or
+    separated by spaces and line breaks only (a NumPy array's repr, which is what
+    ``datasets.Dataset.to_csv`` writes); anything else, or a mix of the two, is no list."""
     try:
         tokens = [
             token
@@ -68,14 +69,18 @@ def _python_list(text: str) -> object:
         ]
     except (tokenize.TokenError, SyntaxError):
         return None
-    previous = "["
-    for token in tokens[1:-1]:
-        kind = "str" if token.type == tokenize.STRING else token.string
-        if kind not in ("str", ",") or (kind == "str") == (previous == "str"):
+    inner = tokens[1:-1]
+    strings = [token for token in inner if token.type == tokenize.STRING]
+    if not strings:
+        return [] if not inner else None
+    commas = len(inner) - len(strings)
+    if commas:  # Python: string, comma, string, ... and at most one trailing comma
+        shape = ["str" if token.type == tokenize.STRING else token.string for token in inner]
+        expected = ["str", ","] * len(strings)
+        if shape not in (expected, expected[:-1]):
             return None
-        previous = kind
     try:
-        return ast.literal_eval(text)
+        return [ast.literal_eval(token.string) for token in strings]
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
 

@@ -118,12 +118,10 @@ class GenericChoice(GenericSource):
         if len(names) > 1 or not isinstance(value, str) or parse_text_list(value) is not None:
             return
         shown = value if len(value) <= 80 else value[:77] + "..."
-        numpy = "' '" in value or '" "' in value
-        hint = " (a NumPy array's repr: no commas between the strings)" if numpy else ""
         raise PairgenError(
             f"column {names[0]!r} holds text, not a list of choices: {shown!r} "
-            f"({split} row {number}){hint}; store the choices as a list (JSON, Parquet) "
-            "or as a JSON or Python list literal, or name one column per choice with "
+            f"({split} row {number}); store the choices as a list (JSON Lines, Parquet) or "
+            "as a JSON or Python list of strings, or name one column per choice with "
             "--column choices=COLUMN1,COLUMN2,..."
         )
 

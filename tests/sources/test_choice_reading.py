@@ -256,7 +256,7 @@ def test_the_survey_decides_or_names_the_option() -> None:
     both = AnswerSurvey("answer", ("label", "index0", "index1", "text"))
     for value in ("0", "3"):
         both.add(readings(value, texts, labels) or {}, "train row 1", value)
-    with pytest.raises(PairgenError, match=r"only 0-based .* only 1-based"):
+    with pytest.raises(PairgenError, match=r"only a 0-based index reads .* only a 1-based"):
         both.decide()
 
 

@@ -120,11 +120,11 @@ class AnswerSurvey:
         self.rows += 1
         for kind in present:
             self.fits[kind] = self.fits.get(kind, 0) + 1
-            self.examples.setdefault(kind, f"{value!r} ({where})")
+            self.examples.setdefault(kind, f"{value!r} at {where}")
         for i, first in enumerate(present):
             for second in present[i + 1 :]:
                 if found[first] != found[second]:
-                    self.clashes.setdefault((first, second), f"{value!r} ({where})")
+                    self.clashes.setdefault((first, second), f"{value!r} at {where}")
 
     def decide(self) -> str | None:
         """The survey kind that reads the column, ``None`` for per-row reading, or the
@@ -139,8 +139,8 @@ class AnswerSurvey:
         indices = [kind for kind in ("index0", "index1") if self.fits.get(kind)]
         if len(indices) == 2 and not any(self.fits.get(k) for k in ("label", "text")):
             raise PairgenError(
-                f"column {self.column!r} holds answers that are only 0-based "
-                f"({self.examples['index0']}) and answers that are only 1-based "
+                f"column {self.column!r} holds answers only a 0-based index reads "
+                f"({self.examples['index0']}) and answers only a 1-based index reads "
                 f"({self.examples['index1']}); say which with --answer-base 0 or --answer-base 1"
             )
         return None

@@ -125,6 +125,18 @@ Examples:
     metavar="COLUMN",
     help="Copy this column of the rows into every pair row (repeatable), e.g. subject.",
 )
+@click.option(
+    "--answer-kind",
+    type=click.Choice(["label", "index", "text"]),
+    help="Multiple choice: the answer column holds labels (B), indices or choice texts "
+    "(default: decided from the data; an error when it cannot be).",
+)
+@click.option(
+    "--answer-base",
+    type=click.Choice(["0", "1"]),
+    help="Multiple choice: indices in the answer column count from 0 or from 1 "
+    "(default: decided from the data, e.g. an answer 0 or n of n choices).",
+)
 @click.option("--dataset-name", help="The dataset's name on the card.")
 @click.option("--hub-id", help="The dataset's Hub id, for the card (and --from hub).")
 @click.option("--license", "license_id", help="The dataset's license id, e.g. mit, cc-by-4.0.")
@@ -188,6 +200,8 @@ def build_command(
     columns: tuple[str, ...],
     template: str | None,
     keep_columns: tuple[str, ...],
+    answer_kind: str | None,
+    answer_base: str | None,
     dataset_name: str | None,
     hub_id: str | None,
     license_id: str | None,
@@ -226,6 +240,8 @@ def build_command(
             columns=columns,
             template=template,
             keep_columns=keep_columns,
+            answer_kind=answer_kind,
+            answer_base=None if answer_base is None else int(answer_base),
             dataset_name=dataset_name,
             hub_id=hub_id,
             license=license_id,

@@ -50,6 +50,8 @@ SOURCE_FLAGS: dict[str, str] = {
     "columns": "--column",
     "template": "--template",
     "keep_columns": "--keep-column",
+    "answer_kind": "--answer-kind",
+    "answer_base": "--answer-base",
     "dataset_name": "--dataset-name",
     "hub_id": "--hub-id",
     "license": "--license",
@@ -87,6 +89,8 @@ class BuildFlags:
     columns: tuple[str, ...] = ()
     template: str | None = None
     keep_columns: tuple[str, ...] = ()
+    answer_kind: str | None = None  # multiple choice: how the answer column reads
+    answer_base: int | None = None
     dataset_name: str | None = None
     hub_id: str | None = None
     license: str | None = None
@@ -163,6 +167,8 @@ def source_settings(flags: BuildFlags) -> SourceSettings | None:
             columns=parse_columns(flags.columns),
             template=flags.template,
             keep_columns=flags.keep_columns,
+            answer_kind=flags.answer_kind,
+            answer_base=flags.answer_base,
             dataset_name=flags.dataset_name,
             hub_id=flags.hub_id,
             license=flags.license,

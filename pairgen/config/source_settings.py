@@ -22,6 +22,9 @@ from pairgen.errors import PairgenError
 # the longest text field a row may hold (``--max-field-chars``); longer is a ``too_long``
 # reject, so one bad row cannot take a worker's memory
 DEFAULT_MAX_FIELD_CHARS = 100_000
+# the readings of a multiple-choice answer (pairgen.sources.generic.answers)
+ANSWER_KINDS = ("label", "index", "text")
+ANSWER_BASES = (0, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +38,33 @@ class SourceSettings:
     hub_id: str | None = None  # where the dataset lives on the Hub (card and --from hub)
     license: str | None = None  # an SPDX-style id the Hub knows (mit, cc-by-4.0, ...)
     citation: str | None = None  # BibTeX
+    # how a multiple-choice answer column is read: "label", "index" or "text", and an
+    # index's base (0 or 1); None: decided from the data before the build, which records it
+    answer_kind: str | None = None
+    answer_base: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.answer_kind is not None and self.answer_kind not in ANSWER_KINDS:
+            raise PairgenError(
+                f"answer_kind must be one of {', '.join(ANSWER_KINDS)}, got {self.answer_kind!r}"
+            )
+        if self.answer_base is not None and (
+            isinstance(self.answer_base, bool) or self.answer_base not in ANSWER_BASES
+        ):
+            raise PairgenError(f"answer_base must be 0 or 1, got {self.answer_base!r}")
 
     def is_empty(self) -> bool:
         return self == SourceSettings()
 
     def to_json(self) -> dict[str, Any]:
-        """Plain JSON (lists for tuples), for the manifest."""
+        """Plain JSON (lists for tuples), for the manifest; the answer reading only when
+        set, so settings without one hash as they did before it existed."""
         data = asdict(self)
         data["columns"] = [list(pair) for pair in self.columns]
         data["keep_columns"] = list(self.keep_columns)
+        for name in ("answer_kind", "answer_base"):
+            if data[name] is None:
+                del data[name]
         return data
 
     @classmethod
@@ -106,6 +127,8 @@ def column_list(value: str) -> tuple[str, ...]:
 
 
 __all__ = [
+    "ANSWER_BASES",
+    "ANSWER_KINDS",
     "DEFAULT_MAX_FIELD_CHARS",
     "SourceSettings",
     "column_list",

@@ -30,6 +30,9 @@ from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_splits
 from pairgen.strategies import StrategyOptions
 
+# settings written as they are, 0 included (the answer base 0 is a setting, not an absence)
+ANSWER_SETTINGS = ("answer_kind", "answer_base")
+
 PIPELINE_FILE = "pipeline.yaml"
 
 
@@ -139,11 +142,14 @@ def _pipeline_source(entry: ConfigEntry) -> dict[str, Any]:
     for key in ("template", "keep_columns", "dataset_name", "hub_id", "license", "citation"):
         if settings.get(key):
             item[key] = settings[key]
+    for key in ANSWER_SETTINGS:  # how a multiple-choice answer column was read (0 counts)
+        if settings.get(key) is not None:
+            item[key] = settings[key]
     return item
 
 
 def _settings_flags(entry: ConfigEntry) -> list[str]:
-    """A generic source's settings as flags; the citation as a file of the card's BibTeX."""
+    """A generic source's settings as flags (a citation makes the pipeline form instead)."""
     settings = entry.source_settings or {}
     args = [
         a for role, column in settings.get("columns", []) for a in ("--column", f"{role}={column}")
@@ -152,6 +158,9 @@ def _settings_flags(entry: ConfigEntry) -> list[str]:
     for key in ("template", "dataset_name", "hub_id", "license"):
         if settings.get(key):
             args += ["--" + key.replace("_", "-"), settings[key]]
+    for key in ANSWER_SETTINGS:
+        if settings.get(key) is not None:
+            args += ["--" + key.replace("_", "-"), str(settings[key])]
     return args  # a citation makes the pipeline form (see reproduce)
 
 

@@ -7,8 +7,10 @@ mistyped rebuild costs nothing and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError, RowRejected
@@ -17,6 +19,7 @@ from pairgen.pipeline.batch import BatchPlan, prepared_example
 from pairgen.pipeline.fewshot import ExemplarPool, pool_from
 from pairgen.record import Example
 from pairgen.sources import Source, get_source
+from pairgen.sources.generic.choice import GenericChoice
 from pairgen.sources.inputs import (
     InputRecord,
     SplitInput,
@@ -56,6 +59,11 @@ def resolve_sources(spec: BuildSpec, tokenizer: TokenizerRef | None = None) -> l
         if source_spec.splits is None:  # named splits are built, whatever they hold
             inputs, unlabeled = leave_out_unlabeled(source, inputs)
         records = describe_inputs(inputs)  # pins Hub splits before the pool reads train
+        if isinstance(source, GenericChoice):  # how its answers read, decided by the data
+            settings = source.settle(survey_rows(source, inputs), source_spec.settings)
+            if settings != source_spec.settings:
+                source_spec = dataclasses.replace(source_spec, settings=settings)
+                source = get_source(source_spec.source, settings)
         output_config = source.output_config(config)
         if output_config in seen:
             raise PairgenError(f"config {output_config!r} is listed twice in this build")
@@ -94,6 +102,17 @@ def leave_out_unlabeled(
             "to build it anyway"
         )
     return [i for i in inputs if i.split in kept], left_out
+
+
+def survey_rows(
+    source: Source, inputs: Sequence[SplitInput]
+) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    """Every raw row of the build's inputs as ``(split, row number, row)``, for a source
+    that decides how to read its columns before the build (``GenericChoice.settle``)."""
+    for split_input in inputs:
+        for batch in iter_split(split_input, source):
+            for offset, row in enumerate(batch.to_pylist()):
+                yield batch.split, batch.first_row + offset, row
 
 
 def check_kinds(source: Source, strategy: Strategy) -> None:

@@ -4,7 +4,10 @@ Hub schema: ``id``, ``question``, ``choices: {"text": [...], "label": [...]}``,
 ``answerKey``.  Labels are letters (``A``..``E``) or, for some questions from other
 exams, digits (``1``..``4``); questions have 3 to 5 choices.  The prompt lists the
 choices under their own labels, so a pair can name its answer by label
-(see :mod:`pairgen.strategies.choice.strategy` for the completion templates).
+(see :mod:`pairgen.strategies.choice.strategy` for the completion templates).  Choices
+and labels are read as every listed-choice source reads them
+(:mod:`pairgen.sources.choice_rows`): a label written ``(A)``, ``A)`` or ``A.`` (and an
+``answerKey`` written so) is ``A``, and whitespace inside a choice is kept.
 
 Reject codes: ``missing_field``/``bad_field_type``/``empty_field`` (a text field),
 ``malformed_choices`` (not a text/label mapping of equal-length lists of strings),
@@ -25,7 +28,8 @@ import pyarrow as pa
 from pairgen.errors import RowRejected
 from pairgen.record import Example
 from pairgen.sources.base import Source, require_text
-from pairgen.sources.choices import MAX_CHOICES, answer_completion, format_choice_line
+from pairgen.sources.choice_rows import read_choices
+from pairgen.sources.choices import answer_completion, bare_label, format_choice_line
 
 
 class ARC(Source):
@@ -60,11 +64,11 @@ class ARC(Source):
         self, row: Mapping[str, Any], *, config: str, split: str, row_index: int
     ) -> Example:
         question = require_text(row, "question").strip()
-        texts, labels = _choices(row.get("choices"))
+        texts, labels = read_choices(row.get("choices"))
         answer_key = row.get("answerKey")
         if answer_key is None or (isinstance(answer_key, str) and not answer_key.strip()):
             raise RowRejected("unlabeled", "answerKey is empty")
-        answer_key = str(answer_key).strip()
+        answer_key = bare_label(str(answer_key))
         if answer_key not in labels:
             raise RowRejected(
                 "unknown_answer_key", f"answerKey {answer_key!r} is none of the labels {labels}"
@@ -92,34 +96,6 @@ class ARC(Source):
     def render_answer(self, example: Example) -> str:
         """The correct completion, in the template the pairs use."""
         return answer_completion(example)
-
-
-def _choices(value: object) -> tuple[list[str], list[str]]:
-    """The choice texts and labels of an ARC row, whitespace-normalised, or a reject.
-
-    Runs of whitespace (a stray newline in a scraped answer) become one space, so each
-    choice is one line of the prompt.
-    """
-    if not isinstance(value, Mapping):
-        raise RowRejected("malformed_choices", f"choices is {type(value).__name__}, not a mapping")
-    texts, labels = value.get("text"), value.get("label")
-    if not isinstance(texts, list | tuple) or not isinstance(labels, list | tuple):
-        raise RowRejected("malformed_choices", "choices needs a 'text' and a 'label' list")
-    if len(texts) != len(labels):
-        raise RowRejected("malformed_choices", f"{len(texts)} texts but {len(labels)} labels")
-    if not all(isinstance(item, str) for item in [*texts, *labels]):
-        raise RowRejected("malformed_choices", "choice texts and labels must be strings")
-    clean_texts = [" ".join(text.split()) for text in texts]
-    clean_labels = [label.strip() for label in labels]
-    if any(not text for text in clean_texts) or any(not label for label in clean_labels):
-        raise RowRejected("empty_choice", f"an empty choice text or label in {list(labels)}")
-    if len(set(clean_labels)) != len(clean_labels):
-        raise RowRejected("duplicate_label", f"labels {clean_labels}")
-    if len(clean_texts) < 2:
-        raise RowRejected("too_few_choices", f"{len(clean_texts)} choice(s)")
-    if len(clean_texts) > MAX_CHOICES:
-        raise RowRejected("too_many_choices", f"{len(clean_texts)} choices (at most {MAX_CHOICES})")
-    return clean_texts, clean_labels
 
 
 __all__ = ["ARC"]

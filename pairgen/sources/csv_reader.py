@@ -3,7 +3,9 @@
 ``datasets`` reads CSV through pandas, which guesses a type per column; pairgen's sources
 want text, so every column is a string here: a question ``2021-01-01`` stays a question,
 an id ``007`` keeps its zeros, an empty field is ``""`` (rejected as empty by the source)
-and a list column (ARC ``choices``) arrives as its text and is rejected as malformed.
+and a list column arrives as its text: the multiple-choice sources read a JSON list, a
+Python list or a NumPy repr of strings from it (:mod:`pairgen.sources.choice_rows`) and
+refuse anything else before the build.
 Quoted fields may span lines (GSM8K answers do).
 """
 

@@ -17,7 +17,7 @@ from pairgen.hub.card import write_card
 from pairgen.output.manifest import Manifest, read_manifest
 from pairgen.sources import get_source
 from pairgen.sources.generic import SourceSettings
-from pairgen.sources.generic.choice import answer_index
+from pairgen.sources.generic.answers import pick, readings
 from pairgen.validate.run import validate_output
 
 from pairgen_rows import write_jsonl
@@ -141,16 +141,20 @@ def test_a_bad_mapping_is_one_error_line(tmp_path: Path, args: list[str], fragme
 
 def test_answers_as_index_label_text_digits_or_unlabeled() -> None:
     texts, labels = ["red", "green", "blue"], ["A", "B", "C"]
-    assert answer_index(2, texts, labels) == 2
-    assert answer_index("B", texts, labels) == 1
-    assert answer_index("1", texts, labels) == 1
-    assert answer_index(" blue ", texts, labels) == 2
-    assert answer_index(-1, texts, labels) is None
-    assert answer_index("", texts, labels) is None
-    assert answer_index("2", texts, ["2", "1", "3"]) == 0  # a label before an index
+    assert readings(2, texts, labels) == {"index0": 2, "index1": 1}
+    assert readings("B", texts, labels) == {"label": 1}
+    assert readings("(B)", texts, labels) == {"label": 1}
+    assert readings("3", texts, labels) == {"index1": 2}
+    assert readings(" blue ", texts, labels) == {"text": 2}
+    assert readings(-1, texts, labels) is None
+    assert readings("", texts, labels) is None
+    assert readings("2", texts, ["2", "1", "3"]) == {"label": 0}  # a label before an index
+    assert pick(readings("1", texts, labels) or {}, ("label", "index1", "text"), "1") == 0
+    with pytest.raises(RowRejected, match="different readings"):
+        pick(readings("1", texts, labels) or {}, ("index0", "index1"), "1")
     for bad in (3, "D", "purple"):
         with pytest.raises(RowRejected, match="answer"):
-            answer_index(bad, texts, labels)
+            pick(readings(bad, texts, labels) or {}, ("label", "index0", "text"), bad)
 
 
 def test_arc_struct_choices_through_the_generic_source() -> None:

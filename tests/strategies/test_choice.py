@@ -292,4 +292,6 @@ def test_check_choice_group_finds_gaps_and_repeats() -> None:
     assert "rejected twice" in (check_choice_group([rows[0], {**rows[0], "pair_index": 1}]) or "")
     assert "disagree on chosen" in (check_choice_group([rows[0], {**rows[1], "chosen": "x"}]) or "")
     assert check_choice_group([]) is None
-    assert "lists 3 choices but the question has 1 pairs" in (check_choice_group(rows[:1]) or "")
+    assert "lists choice (C), which no pair names" in (check_choice_group(rows[:1]) or "")
+    first_missing = [{**rows[1], "pair_index": 0}]
+    assert "lists choice (A), which no pair names" in (check_choice_group(first_missing) or "")

@@ -67,6 +67,13 @@ class GenericSource(Source):
         """This source with ``settings`` applied over its own (``None``/empty: itself)."""
         if settings is None or settings.is_empty():
             return cls
+        if not hasattr(cls, "answer_kind") and (
+            settings.answer_kind is not None or settings.answer_base is not None
+        ):
+            raise PairgenError(
+                f"--answer-kind/--answer-base read a multiple-choice answer column; "
+                f"{cls.name} has none"
+            )
         columns = dict(cls.columns)
         for role, column in settings.columns:
             own = ROLE_ALIASES.get(role, role)

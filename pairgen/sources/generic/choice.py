@@ -3,36 +3,51 @@
 Roles: ``question`` (alias ``prompt``; default column ``question``), ``choices`` (default
 ``choices``) and ``answer`` (default ``answer``), optional ``id``.  The choices may be
 
-- one column holding a list of texts (MMLU ``choices``): labelled ``A``, ``B``, ...;
+- one column holding a list of texts (MMLU ``choices``), or that list written as text
+  (a CSV from ``datasets``: ``['a', 'b']`` or JSON);
 - one column holding a ``{text: [...], label: [...]}`` struct (ARC): its own labels;
 - several columns, comma-separated in the mapping (``choices=sol1,sol2``, PIQA): one
-  choice each, labelled ``A``, ``B``, ... in that order.
+  choice each, in that order.
 
-The answer may be an index (an integer, or digits as text: HellaSwag stores ``"2"``), a
-label (``"B"``), or the text of the right choice; a label is tried before digits, so ARC's
-digit labels (``"1"``..``"4"``) stay labels.  A negative index or an empty answer is an
-unlabeled row (PIQA's test split: ``label`` -1), rejected as ``unlabeled``.
+Texts, labels and whitespace are read by :mod:`pairgen.sources.choice_rows` (labels a
+text carries, ``A)21``, are its label).  The answer may be a label, an index counted
+from 0 or 1, or the text of the right choice; which, for the whole column, is decided
+from the data before the build (:mod:`pairgen.sources.generic.answers`, :meth:`settle`)
+or given (``--answer-kind``, ``--answer-base``), never guessed per row.  A negative
+index or an empty answer is an unlabeled row (PIQA's test split: ``label`` -1).
 
 The prompt lists the choices under their labels (``{choices}`` in a template, required:
-the validator checks that a labelled completion is a choice the prompt lists).  Pairs are
-the choice strategy's: one per wrong choice, the gold answer chosen.
+the validator checks that a labelled completion is a choice the prompt lists).  A
+fill-in-the-blank sentence (Winogrande's ``_``) stays as written: the blank is what the
+choices fill.  Pairs are the choice strategy's: one per wrong choice, the gold answer
+chosen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import dataclasses
+import itertools
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
 
-from pairgen.config.source_settings import column_list
+from pairgen.config.source_settings import SourceSettings, column_list
 from pairgen.errors import PairgenError, RowRejected
 from pairgen.record import Example
-from pairgen.sources.arc import _choices as checked_choices
 from pairgen.sources.base import require_text
+from pairgen.sources.choice_rows import checked_choices, parse_text_list, read_choices
 from pairgen.sources.choices import answer_completion, format_choice_line
+from pairgen.sources.generic.answers import (
+    AnswerSurvey,
+    decided_settings,
+    kind_names,
+    pick,
+    readings,
+)
 from pairgen.sources.generic.base import GenericSource, role_columns
 from pairgen.sources.generic.template import PromptTemplate
 
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# (split, row number, row) as the survey reads them
+SurveyRow = tuple[str, int, Mapping[str, Any]]
 
 
 class GenericChoice(GenericSource):
@@ -49,6 +64,66 @@ class GenericChoice(GenericSource):
     required_roles = ("question", "choices", "answer")
     columns = role_columns(question="question", choices="choices", answer="answer")
     template = PromptTemplate.parse("Question: {question}\n{choices}\nAnswer:\n")
+    # how the answer column is read (answers module); presets with a fixed schema say so
+    answer_kind: ClassVar[str | None] = None
+    answer_base: ClassVar[int | None] = None
+
+    @classmethod
+    def configured(cls, settings: SourceSettings | None) -> type[GenericSource]:
+        """As :meth:`GenericSource.configured`, with the settings' answer reading."""
+        configured = super().configured(settings)
+        if settings is None or configured is cls:
+            return configured
+        for name in ("answer_kind", "answer_base"):
+            if getattr(settings, name) is not None:
+                setattr(configured, name, getattr(settings, name))
+        return configured
+
+    def settle(
+        self, rows: Iterable[SurveyRow], settings: SourceSettings | None
+    ) -> SourceSettings | None:
+        """``settings`` with the answer reading the rows decide (module doc), or the
+        ``error:`` line when they do not.  Runs before anything is written; reads one row
+        when the reading is fixed already (a preset, ``--answer-kind``/``--answer-base``),
+        every row otherwise."""
+        iterator = iter(rows)
+        first = next(iterator, None)
+        if first is None:
+            return settings
+        self.check_choice_text(*first)
+        if self.answer_kind is not None and (
+            self.answer_kind != "index" or self.answer_base is not None
+        ):
+            return settings
+        column = self.columns["answer"]
+        survey = AnswerSurvey(column, kind_names(self.answer_kind, self.answer_base))
+        for split, number, row in itertools.chain([first], iterator):
+            try:
+                texts, labels = self.row_choices(row)
+                found = readings(row.get(column), texts, labels)
+            except RowRejected:
+                continue  # the build rejects this row with its reason
+            if found is not None:
+                survey.add(found, f"{split} row {number}", row.get(column))
+        kind, base = decided_settings(survey.decide())
+        if kind is None:
+            return settings
+        return dataclasses.replace(settings or SourceSettings(), answer_kind=kind, answer_base=base)
+
+    def check_choice_text(self, split: str, number: int, row: Mapping[str, Any]) -> None:
+        """Refuse a choices column whose (first) text is no list (a NumPy repr, prose):
+        every row would be a ``malformed_choices`` reject."""
+        names = column_list(self.columns["choices"])
+        value = row.get(names[0])
+        if len(names) > 1 or not isinstance(value, str) or parse_text_list(value) is not None:
+            return
+        shown = value if len(value) <= 80 else value[:77] + "..."
+        raise PairgenError(
+            f"column {names[0]!r} holds text, not a list of choices: {shown!r} "
+            f"({split} row {number}); store the choices as a list (JSON Lines, Parquet) or "
+            "as a JSON or Python list of strings, or name one column per choice with "
+            "--column choices=COLUMN1,COLUMN2,..."
+        )
 
     @classmethod
     def parse_template(cls, text: str) -> PromptTemplate:
@@ -76,23 +151,26 @@ class GenericChoice(GenericSource):
             question=question,
             choices=tuple(texts),
             choice_labels=tuple(labels),
-            answer_index=answer_index(row.get(self.columns["answer"]), texts, labels),
+            answer_index=self.answer_index(row.get(self.columns["answer"]), texts, labels),
             meta=self.example_meta(row),
         )
 
     def row_choices(self, row: Mapping[str, Any]) -> tuple[list[str], list[str]]:
-        """Texts and labels of a row's choices, checked as ARC's are (empty, duplicates,
-        2 to 26 choices)."""
+        """Texts and labels of a row's choices (:mod:`pairgen.sources.choice_rows`)."""
         names = column_list(self.columns["choices"])
         if len(names) > 1:
-            value: Any = [require_text(row, name) for name in names]
-        else:
-            value = row.get(names[0])
-        if isinstance(value, list | tuple):
-            if not all(isinstance(text, str) for text in value):
-                raise RowRejected("malformed_choices", "choice texts must be strings")
-            value = {"text": list(value), "label": list(LETTERS[: len(value)])}
-        return checked_choices(value)
+            return checked_choices([require_text(row, name) for name in names], None)
+        return read_choices(row.get(names[0]))
+
+    def answer_index(self, value: object, texts: list[str], labels: list[str]) -> int | None:
+        """The index of the answer, read as settled (module doc); ``None`` when unlabeled."""
+        found = readings(value, texts, labels)
+        if found is None:
+            return None
+        kinds = kind_names(self.answer_kind, self.answer_base)
+        if self.answer_kind is None and self.answer_base is None:
+            kinds = ("label", "text")  # a column of mixed kinds: never a guessed index base
+        return pick(found, kinds, value)
 
     def choice_lines(self, example: Example) -> str:
         return "\n".join(
@@ -104,29 +182,4 @@ class GenericChoice(GenericSource):
         return answer_completion(example)
 
 
-def answer_index(value: object, texts: list[str], labels: list[str]) -> int | None:
-    """The index of the answer (module doc), ``None`` when the row is unlabeled."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        if value < 0:
-            return None
-        if value >= len(texts):
-            raise RowRejected("unknown_answer_key", f"answer index {value} of {len(texts)} choices")
-        return value
-    if not isinstance(value, str):
-        raise RowRejected("bad_field_type", f"answer is {type(value).__name__}")
-    key = value.strip()
-    if not key or key == "-1":
-        return None
-    if key in labels:
-        return labels.index(key)
-    if key.isascii() and key.isdigit():
-        return answer_index(int(key), texts, labels)
-    normal = " ".join(key.split())
-    if normal in texts:
-        return texts.index(normal)
-    raise RowRejected("unknown_answer_key", f"answer {key!r} is no label, index or choice text")
-
-
-__all__ = ["GenericChoice", "answer_index"]
+__all__ = ["GenericChoice"]

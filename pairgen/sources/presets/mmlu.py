@@ -19,6 +19,8 @@ class MMLU(GenericChoice):
     hub_repo = "cais/mmlu"
     configs = ("all",)
     splits = ("auxiliary_train", "dev", "validation", "test")
+    answer_kind = "index"  # a 0-based index (an int; digits as text in a CSV)
+    answer_base = 0
     license = "mit"
     pretty_name = "MMLU"
     citation = """@article{hendryckstest2021,

@@ -19,6 +19,8 @@ class PIQA(GenericChoice):
     hub_repo = "ybisk/piqa"
     configs = ("plain_text",)
     unlabeled_splits = ("test",)  # label -1 on every row
+    answer_kind = "index"  # a 0-based index (an int; digits as text in a CSV)
+    answer_base = 0
     license = "afl-3.0"
     pretty_name = "PIQA"
     columns = role_columns(question="goal", choices="sol1,sol2", answer="label")

@@ -223,7 +223,6 @@ def build_command(
     """Pairs come from one source (--source and its flags) or from the sources a pipeline
     YAML file lists; run flags (--out, --seed, --workers, ...) override the file's."""
     from pairgen.pipeline import build
-    from pairgen.pipeline.verdict import build_notes
     from pairgen.query.summary import summarize
 
     spec = build_spec(
@@ -264,7 +263,7 @@ def build_command(
     with RowProgress(enabled=not quiet) as progress, redirect_stdout(sys.stderr):
         result = build(spec, progress=progress.callback)
     elapsed = time.perf_counter() - started
-    for note in build_notes(result.manifest):  # stderr: --json keeps stdout for the JSON
+    for note in result.notes:  # stderr: --json keeps stdout for the JSON
         click.echo(note, err=True)
     summaries = [asdict(s) for s in summarize(spec.out, result.manifest)]
     if as_json:

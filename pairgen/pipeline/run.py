@@ -48,7 +48,7 @@ from pairgen.output.swap import finish_swap, swap_in
 from pairgen.pipeline.batch import process_batch, warm_up
 from pairgen.pipeline.executors import ordered_map
 from pairgen.pipeline.resolve import ResolvedSource, resolve_sources
-from pairgen.pipeline.verdict import judged
+from pairgen.pipeline.verdict import build_notes, judged
 from pairgen.pipeline.writer import SplitWriter, in_background, write_rejects
 from pairgen.record import REJECT_SCHEMA, pair_schema
 from pairgen.sources.inputs import (
@@ -77,6 +77,12 @@ class BuildResult:
     out: Path
     manifest: Manifest
     reused: tuple[str, ...] = ()
+
+    @property
+    def notes(self) -> list[str]:
+        """What to tell the user about the finished build (stderr lines): splits left out
+        as unlabeled, splits kept although refused (``verdict.build_notes``)."""
+        return build_notes(self.manifest)
 
 
 def build(spec: BuildSpec, progress: ProgressCallback | None = None) -> BuildResult:

@@ -41,7 +41,7 @@ ALLOW_KEY = "allow_rejects"  # the pipeline file's key, and the BuildSpec settin
 
 CHOICE_MAPPING = (
     "check --column choices=COLUMN (a list of texts, a {text, label} struct, or several "
-    "columns: choices=sol1,sol2); a CSV holds lists as text: use JSON Lines or Parquet"
+    "columns: choices=sol1,sol2)"
 )
 # reason -> what to check, for a source configured by a column mapping (generic, preset)
 MAPPING_FIXES: dict[str, str] = {
@@ -56,7 +56,13 @@ MAPPING_FIXES: dict[str, str] = {
     "unknown_answer_key": (
         "check --column answer=COLUMN (an index, a label, or the right choice's text)"
     ),
+    "ambiguous_answer": "say how the answer column reads: --answer-kind label|index|text, "
+    "--answer-base 0|1",
     "unlabeled": "check --column answer=COLUMN, or leave this split out (--split)",
+    "not_a_worked_solution": "map --column solution=COLUMN to a worked solution in prose or "
+    "LaTeX (programs and bare equations have no intermediate result to corrupt)",
+    "option_letter_answer": "map the options too (--column choices=COLUMN), so the final "
+    "answer's value is known",
     "duplicate_id": "check --column id=COLUMN (ids must be unique within a split)",
 }
 # reason -> what to check, whatever the source
@@ -64,6 +70,8 @@ FIXES: dict[str, str] = {
     "too_long": "raise --max-field-chars if such long fields are intended",
     "bad_encoding": "the input holds text that is not valid Unicode: check its encoding",
     "no_pairs": "check --strategy",
+    "unknown_type": "pass --strategy arithmetic or --strategy math "
+    "(the rows carry no GSM_/MATH_ type)",
     "no_rows": "check --data-files (the input has no rows)",
 }
 KIND_COLUMNS = {

@@ -4,7 +4,6 @@ manifest says so; splits a source publishes unlabeled are left out unless named.
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import subprocess
@@ -42,14 +41,14 @@ def pairgen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     )
 
 
-def repr_csv(path: Path, rows: int = 30) -> Path:
-    """A CSV as ``datasets`` writes one: the list column holds Python reprs (text)."""
+def one_choice_rows(path: Path, rows: int = 30) -> Path:
+    """Questions with one choice each: a mapping that points at the wrong column looks like
+    this (every row a ``too_few_choices`` reject)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["question", "choices", "answer"])
+    with path.open("w", encoding="utf-8") as handle:
         for index in range(rows):
-            writer.writerow([f"Which is {index}?", repr([str(index), "x", "y"]), 0])
+            row = {"question": f"Which is {index}?", "choices": [str(index)], "answer": 0}
+            handle.write(json.dumps(row) + "\n")
     return path
 
 
@@ -102,14 +101,16 @@ def test_svamp_like_equations_are_refused_and_out_keeps_its_content(tmp_path: Pa
     assert tree(out) == before  # the refused build changed nothing in OUT
 
 
-def test_a_repr_csv_is_refused_then_allowed_and_recorded(tmp_path: Path) -> None:
-    path = repr_csv(tmp_path / "in" / "mmlu.csv")
+def test_a_mapping_that_pairs_nothing_is_refused_then_allowed_and_recorded(
+    tmp_path: Path,
+) -> None:
+    path = one_choice_rows(tmp_path / "in" / "mmlu.jsonl")
     args = ["build", "--source", "choice", "--data-files", f"train={path}"]
     refused = pairgen(*args, "--out", str(tmp_path / "refused"))
     assert refused.returncode == 2
     message = refused.stderr.strip()
-    assert "choice/train: 30 of 30 rows (100%) rejected as malformed_choices" in message
-    assert "choices is str" in message and "JSON Lines or Parquet" in message
+    assert "choice/train: 30 of 30 rows (100%) rejected as too_few_choices" in message
+    assert "1 choice(s)" in message and "--column choices=COLUMN" in message
     assert not (tmp_path / "refused" / "manifest.json").exists()
 
     kept = pairgen(*args, "--allow-rejects", "--out", str(tmp_path / "kept"), "--json")
@@ -117,18 +118,16 @@ def test_a_repr_csv_is_refused_then_allowed_and_recorded(tmp_path: Path) -> None
     assert json.loads(kept.stdout)["pairs"] == 0
     assert "warning: choice/train: 30 of 30 rows (100%)" in kept.stderr
     entry = read_manifest(tmp_path / "kept").configs["choice"].splits["train"]
-    assert (
-        entry.rejects_allowed == "30 of 30 rows (100%) rejected as malformed_choices, none paired"
-    )
+    assert entry.rejects_allowed == "30 of 30 rows (100%) rejected as too_few_choices, none paired"
     report, violations = rebuild_and_compare(tmp_path / "kept", [tmp_path / "in"])
     assert violations == [] and [r.status for r in report] == ["identical"]
 
 
 def test_a_refused_split_is_reused_when_the_rerun_allows_it(tmp_path: Path) -> None:
-    path = repr_csv(tmp_path / "in.csv")
+    path = one_choice_rows(tmp_path / "in.jsonl")
     source = SourceSpec(source="choice", backend="files", data_files={"train": [str(path)]})
     spec = BuildSpec(out=tmp_path / "out", sources=(source,))
-    with pytest.raises(PairgenError, match="malformed_choices"):
+    with pytest.raises(PairgenError, match="too_few_choices"):
         build(spec)
     result = build(replace(spec, allow_rejects=True))
     assert result.reused == ("choice/train",)
@@ -174,7 +173,7 @@ def piqa_sample(split: str) -> Path:
 
 
 def test_the_pipeline_key_allows_and_must_be_a_boolean(tmp_path: Path) -> None:
-    path = repr_csv(tmp_path / "in.csv")
+    path = one_choice_rows(tmp_path / "in.jsonl")
     for value, code in (("true", 0), ('"yes"', 2)):
         pipeline = tmp_path / f"p{code}.yaml"
         pipeline.write_text(

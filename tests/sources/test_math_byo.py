@@ -77,6 +77,7 @@ GSM8K = [
 def build(
     tmp_path: Path, rows: list[dict[str, object]], *args: str
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     data = write_jsonl(tmp_path / "rows.jsonl", rows)
     out = tmp_path / "out"
     result = subprocess.run(
@@ -130,9 +131,23 @@ def test_aqua_with_its_options_never_edits_the_answer_or_a_given_number(tmp_path
         assert marker is not None and int(str(pair["edit_start"])) < marker.start()
 
 
+def refused_then_kept(
+    tmp_path: Path, rows: list[dict[str, object]], reason: str, *args: str
+) -> Path:
+    """The build refuses the split (one error line naming the reason and the fix); with
+    ``--allow-rejects`` it keeps it, and the output folder is returned for its rejects."""
+    refused, _ = build(tmp_path / "refused", rows, *args)
+    lines = refused.stderr.strip().splitlines()
+    assert refused.returncode == 2 and len(lines) == 1, refused.stderr
+    assert lines[0].startswith("error: ") and f"rejected as {reason}" in lines[0]
+    kept, out = build(tmp_path / "kept", rows, *args, "--allow-rejects")
+    assert kept.returncode == 0, kept.stderr
+    return out
+
+
 def test_aqua_without_its_options_is_refused_row_by_row(tmp_path: Path) -> None:
-    _result, out = build(
-        tmp_path, AQUA, "--column", "prompt=question", "--column", "solution=rationale",
+    out = refused_then_kept(
+        tmp_path, AQUA, "option_letter_answer", "--column", "prompt=question", "--column", "solution=rationale",
         "--column", "answer=correct",
     )  # fmt: skip
     refused = rejects(out)
@@ -142,8 +157,8 @@ def test_aqua_without_its_options_is_refused_row_by_row(tmp_path: Path) -> None:
 
 
 def test_gsm_hard_programs_are_not_worked_solutions(tmp_path: Path) -> None:
-    _result, out = build(
-        tmp_path, GSM_HARD, "--column", "prompt=input", "--column", "solution=code",
+    out = refused_then_kept(
+        tmp_path, GSM_HARD, "not_a_worked_solution", "--column", "prompt=input", "--column", "solution=code",
         "--column", "answer=target",
     )  # fmt: skip
     refused = rejects(out)
@@ -154,8 +169,8 @@ def test_gsm_hard_programs_are_not_worked_solutions(tmp_path: Path) -> None:
 
 
 def test_svamp_equations_are_not_worked_solutions(tmp_path: Path) -> None:
-    _result, out = build(
-        tmp_path, SVAMP, "--column", "prompt=question", "--column", "solution=equation",
+    out = refused_then_kept(
+        tmp_path, SVAMP, "not_a_worked_solution", "--column", "prompt=question", "--column", "solution=equation",
         "--column", "answer=answer", "--column", "id=id",
     )  # fmt: skip
     refused = rejects(out)

@@ -1,15 +1,25 @@
 """One pair against its source row: is chosen the row's truth, and rejected a legal foil?
 
-Choice pairs: the gold choice is decided here from the raw answer value (a label: that
-label's choice; a whole number: the choice at that index counted from the recorded
-``answer_base``; text: the choice with that text), chosen must be that choice and
-rejected another choice of the same row, in the completion forms the build documents:
-``(B) text`` (``letter``), ``The answer is (B) text.`` (``sentence``), or the bare ending
-after an optional space (HellaSwag continues its context).  Choice texts are taken as the
-source writes them, with the one normalisation each source documents: labelled choices
-(ARC, generic, MMLU, PIQA) have runs of whitespace made one space, so a choice is one
-prompt line; HellaSwag's endings are verbatim, WikiHow tags turned into sentence
-boundaries unless the build was made with ``--no-clean-markup``.
+Choice pairs: the gold choice is decided here from the raw answer value, read as the
+manifest records (``answer_kind``/``answer_base``, :mod:`pairgen.validate.source_schemas`):
+a label names that label's choice (a label always before an index); a whole number, the
+choice at that index counted from ``answer_base``; text, the one choice with that text,
+spaces aside.  Readings that name different choices name none.  Chosen must be the gold
+choice and rejected another choice of the same row, in the completion forms the build
+documents: ``(B) text`` (``letter``), ``The answer is (B) text.`` (``sentence``), or the
+bare ending after an optional space (HellaSwag continues its context).
+
+Choice texts are taken as the source writes them, with only the transformations
+docs/bringing-a-dataset-choices.md documents, written again here (nothing of the build's
+reading is imported): a list stored as text is read when it is a JSON list of strings, a
+Python list of string literals (``ast.literal_eval``) or NumPy's repr (literals separated
+by spaces only, each read on its own); a label written ``(A)``, ``A)`` or ``A.`` is ``A``;
+when every choice text starts with a label (``A)21``, ``(A) 21``, ``A. 21``) and they run
+``A, B, C, ...`` (or ``a, b, ...``), those are the labels and the rest is the text; a
+labelled choice keeps its inner whitespace, only its common indentation and surrounding
+blank space going (``textwrap.dedent`` then ``strip``).  HellaSwag's endings are
+verbatim, WikiHow tags turned into sentence boundaries unless the build was made with
+``--no-clean-markup`` (shared: :func:`~pairgen.sources.markup.clean_wikihow_markup`).
 
 Maths pairs: chosen is the row's solution verbatim, with the documented transformations
 only: GSM8K calculator annotations removed under ``--strip-annotations``, and for the
@@ -23,7 +33,10 @@ Each check returns ``None`` or one reason saying what differs.
 
 from __future__ import annotations
 
+import ast
+import json
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
@@ -42,6 +55,16 @@ _NUMBER_CHARS = frozenset("0123456789.,")  # what a number token is made of
 # between an annotation's result and the visible number after it: ``=-7>>-7``
 _ANNOTATION_END_RE = re.compile(r"[ \t]*>>-?")
 _SHOWN = 60  # characters of a text quoted in a reason
+# a label as data writes it: (A) / A) / A. -- a letter or a one- or two-digit number
+_DECORATED_LABEL_RE = re.compile(r"\(([A-Za-z]|[0-9]{1,2})\)|([A-Za-z]|[0-9]{1,2})[.)]")
+# a letter label at the start of a choice text: (A) or A) then blanks, or A. then a blank
+_LABEL_IN_TEXT_RE = re.compile(
+    r"[ \t]*(?:\(([A-Za-z])\)|([A-Za-z])\))[ \t]*|[ \t]*([A-Za-z])\.[ \t]+"
+)
+# one Python string literal without prefix, as a list's or a NumPy array's repr writes it
+_LITERAL = r"""(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")"""
+_PYTHON_LIST_RE = re.compile(rf"\[\s*(?:{_LITERAL}(?:\s*,\s*{_LITERAL})*\s*,?)?\s*\]", re.DOTALL)
+_NUMPY_LIST_RE = re.compile(rf"\[\s*{_LITERAL}(?:\s+{_LITERAL})*\s*\]", re.DOTALL)
 
 
 class SourceChoices(NamedTuple):
@@ -60,18 +83,19 @@ def read_choices(
     missing = [name for name in (*schema.choices, schema.answer) if name not in row]
     if missing:
         return f"the source row has no column {missing[0]!r}"
+    labels: Any = None
     if len(schema.choices) > 1:
         texts: Any = [row[name] for name in schema.choices]
-        labels: Any = list(LETTERS[: len(texts)])
     else:
-        value = row[schema.choices[0]]
-        if isinstance(value, Mapping):
-            texts, labels = value.get("text"), value.get("label")
-        else:
-            texts = value
-            labels = list(LETTERS[: len(value)]) if isinstance(value, list) else None
-    if not _texts(texts) or not _texts(labels) or len(texts) != len(labels):
+        texts = row[schema.choices[0]]
+        if isinstance(texts, str) and not schema.continuation:
+            texts = _text_list(texts)
+        elif isinstance(texts, Mapping):
+            texts, labels = texts.get("text"), texts.get("label")
+    if not _texts(texts) or (labels is not None and not _texts(labels)):
         return f"the source row's choices {_short(texts)} are not a list of texts"
+    if labels is not None and len(labels) != len(texts):
+        return f"the source row's choices have {len(texts)} texts but {len(labels)} labels"
     if schema.continuation:
         labels = [str(index) for index in range(len(texts))]
         if clean_markup:
@@ -79,9 +103,13 @@ def read_choices(
             after = clean_wikihow_markup(context) if isinstance(context, str) else ""
             texts = [clean_wikihow_markup(text, after=after) for text in texts]
     else:
-        texts = [" ".join(text.split()) for text in texts]
-        labels = [label.strip() for label in labels]
-    gold, reading = _gold(row[schema.answer], texts, labels, schema.answer_base)
+        labels = None if labels is None else [_bare_label(label) for label in labels]
+        carried = _labels_in_texts(texts)
+        if carried is not None and labels in (None, carried[0]):
+            labels, texts = carried
+        texts = [textwrap.dedent(text).strip() for text in texts]
+        labels = labels if labels is not None else list(LETTERS[: len(texts)])
+    gold, reading = _gold(row[schema.answer], texts, labels, schema)
     return SourceChoices(texts, labels, gold, reading)
 
 
@@ -89,23 +117,92 @@ def _texts(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
-def _gold(answer: Any, texts: list[str], labels: list[str], base: int) -> tuple[int | None, str]:
-    """The index of the choice a raw answer names, and how it was read."""
+def _text_list(text: str) -> list[str] | str:
+    """A list stored as text (module doc), or the text itself when it is no such list."""
+    stripped = text.strip()
+    try:
+        value = json.loads(stripped)
+    except ValueError:
+        value = None
+    if _texts(value):
+        return list(value)
+    try:
+        if _PYTHON_LIST_RE.fullmatch(stripped):
+            value = ast.literal_eval(stripped)
+        elif _NUMPY_LIST_RE.fullmatch(stripped):
+            value = [ast.literal_eval(item) for item in re.findall(_LITERAL, stripped)]
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return text
+    return list(value) if _texts(value) else text
+
+
+def _bare_label(label: str) -> str:
+    """``(A)``, ``A)``, ``A.`` -> ``A``; any other label without its surrounding spaces."""
+    text = label.strip()
+    match = _DECORATED_LABEL_RE.fullmatch(text)
+    return text if match is None else match.group(1) or match.group(2)
+
+
+def _labels_in_texts(texts: list[str]) -> tuple[list[str], list[str]] | None:
+    """The labels every text starts with and the texts after them, when the labels run
+    ``A, B, ...`` or ``a, b, ...`` and no text is only a label; else ``None``."""
+    labels, bodies = [], []
+    for text in texts:
+        match = _LABEL_IN_TEXT_RE.match(text)
+        if match is None or not text[match.end() :].strip():
+            return None
+        labels.append(match.group(1) or match.group(2) or match.group(3))
+        bodies.append(text[match.end() :])
+    runs = (LETTERS[: len(labels)], LETTERS.lower()[: len(labels)])
+    return (labels, bodies) if "".join(labels) in runs else None
+
+
+def _gold(
+    answer: Any, texts: list[str], labels: list[str], schema: RawSchema
+) -> tuple[int | None, str]:
+    """The index of the choice a raw answer names under the recorded reading, and how it
+    was read (module doc)."""
     shown = f"answer {_short(answer)}"
-    if isinstance(answer, str) and answer.strip() in labels:
-        return labels.index(answer.strip()), f"{shown} (a label)"
-    number: int | None = None
-    if isinstance(answer, int) and not isinstance(answer, bool):
-        number = answer
-    elif isinstance(answer, str) and re.fullmatch(r"-?[0-9]{1,9}", answer.strip()):
-        number = int(answer.strip())
-    if number is not None:
-        index = number - base
-        reading = f"{shown} (index {index}, counted from answer_base {base})"
-        return (index if 0 <= index < len(texts) else None), reading
-    if isinstance(answer, str) and " ".join(answer.split()) in texts:
-        return texts.index(" ".join(answer.split())), f"{shown} (a choice's text)"
-    return None, f"{shown} (no label, index or choice text)"
+    if answer is None or isinstance(answer, bool):
+        return None, f"{shown} (no answer)"
+    kind, base = schema.answer_kind, schema.answer_base
+    if kind is not None:
+        kinds: tuple[str, ...] = (kind,)
+    elif base is None:  # nothing recorded: a column of mixed kinds, never a guessed base
+        kinds = ("label", "text")
+    else:  # a base alone: every kind, indices from that base
+        kinds = ("label", "index", "text")
+    found: list[tuple[int | None, str]] = []  # (the choice named or None, the reading)
+    key = str(answer).strip() if isinstance(answer, int | str) else None
+    label = None if key is None else key if isinstance(answer, int) else _bare_label(key)
+    if label in labels:  # a label always comes before an index
+        if "label" in kinds:
+            found.append((labels.index(label), "a label"))
+    elif "index" in kinds and key is not None and re.fullmatch(r"[0-9]{1,9}", key):
+        for start in (0, 1) if base is None else (base,):
+            index = int(key) - start
+            reading = f"index {index}, counted from answer_base {start}"
+            found.append((index if 0 <= index < len(texts) else None, reading))
+    if "text" in kinds and isinstance(answer, str):
+        spaced = " ".join(answer.split())
+        same = [i for i, text in enumerate(texts) if " ".join(text.split()) == spaced]
+        if len(same) == 1:
+            found.append((same[0], "a choice's text"))
+    named = {index for index, _ in found if index is not None}
+    if len(named) > 1:
+        shown_choices = " and ".join(f"({labels[i]})" for i in sorted(named))
+        return None, f"{shown} (read as {_readings(found)}: choices {shown_choices})"
+    if not found:
+        return None, f"{shown} (no {' or '.join(_KIND_WORDS[k] for k in kinds)})"
+    gold = named.pop() if named else None
+    return gold, f"{shown} ({_readings([f for f in found if f[0] == gold])})"
+
+
+_KIND_WORDS = {"label": "label", "index": "index", "text": "choice text"}
+
+
+def _readings(found: Sequence[tuple[int | None, str]]) -> str:
+    return " and ".join(reading for _, reading in found)
 
 
 def check_choice_pair(

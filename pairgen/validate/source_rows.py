@@ -51,10 +51,13 @@ from pairgen.validate.violations import Violation, completion_texts
 CHECK = "source_row"
 NOT_RECHECKED = "source rows not rechecked"
 # the strategies whose completions validate knows how to read back, by kind of example
-_STRATEGIES = {CHOICES: ("choice",), SOLUTION: ("arithmetic", "math")}
-_PAIR_COLUMNS = ["id", "source_id", "chosen", "rejected"]
+# (by_type routes each MetaMathQA row to arithmetic or math; the pair's own ``strategy``
+# column names which)
+_STRATEGIES = {CHOICES: ("choice",), SOLUTION: ("arithmetic", "math", "by_type")}
+_PAIR_COLUMNS = ["id", "source_id", "chosen", "rejected", "strategy"]
 
-PairCheck = Callable[[str, str, Mapping[str, Any]], str | None]
+# (chosen, rejected, the source row, the strategy the pair names) -> what differs
+PairCheck = Callable[[str, str, Mapping[str, Any], str], str | None]
 
 
 @dataclass
@@ -103,16 +106,22 @@ def _pair_check(schema: RawSchema, entry: ConfigEntry, options: Mapping[str, Any
         template = str(options.get("choice_template", "letter"))
         clean_markup = options.get("clean_markup", True) is not False
 
-        def check_choices(chosen: str, rejected: str, row: Mapping[str, Any]) -> str | None:
+        def check_choices(
+            chosen: str, rejected: str, row: Mapping[str, Any], strategy: str
+        ) -> str | None:
             choices = read_choices(row, schema, clean_markup)
             if isinstance(choices, str):
                 return choices
             return check_choice_pair(chosen, rejected, choices, template, schema.continuation)
 
         return check_choices
-    strip = entry.strategy == "arithmetic" and options.get("strip_annotations") is True
+    strip_option = options.get("strip_annotations") is True
 
-    def check_solution(chosen: str, rejected: str, row: Mapping[str, Any]) -> str | None:
+    def check_solution(
+        chosen: str, rejected: str, row: Mapping[str, Any], strategy: str
+    ) -> str | None:
+        # --strip-annotations is the arithmetic rule's; by_type pairs name their rule
+        strip = strip_option and strategy == "arithmetic"
         try:
             solution = source_solution(row, schema, strip)
         except ValueError as exc:
@@ -146,9 +155,11 @@ def _recheck_split(
                 ids, keys = batch.column("id").to_pylist(), batch.column("source_id").to_pylist()
                 chosen = completion_texts(batch.column("chosen"))
                 rejected = completion_texts(batch.column("rejected"))
+                strategies = batch.column("strategy").to_pylist()
                 for offset, key in enumerate(keys):
                     found = rows.take(str(key))
-                    reason = _compare(found, key, chosen[offset], rejected[offset], check, files)
+                    pair = (chosen[offset], rejected[offset], str(strategies[offset]))
+                    reason = _compare(found, key, pair, check, files)
                     if reason is not None:
                         message = f"pair {ids[offset]}: {reason}"
                         result.violations.append(Violation(shard, first + offset, message, CHECK))
@@ -164,16 +175,17 @@ def _recheck_split(
 def _compare(
     found: _SourceRow | None,
     key: object,
-    chosen: str,
-    rejected: str,
+    pair: tuple[str, str, str],
     check: PairCheck,
     files: list[tuple[Path, InputEntry]],
 ) -> str | None:
-    """What is wrong with one pair against its source row (``found``), or ``None``."""
+    """What is wrong with one pair (chosen, rejected, the strategy it names) against its
+    source row (``found``), or ``None``."""
     if found is None:
         where = ", ".join(record.location for _, record in files)
         return f"no row of the recorded inputs ({where}) has source_id {key!r}"
-    reason = check(chosen, rejected, found.values)
+    chosen, rejected, strategy = pair
+    reason = check(chosen, rejected, found.values, strategy)
     return reason and f"source row {found.row} ({found.file}): {reason}"
 
 

@@ -8,8 +8,16 @@ choices and the answer, and which column is the row's id.  Generic sources and p
 (``math``, ``choice``, ``hendrycks_math``, ``mmlu``, ``piqa``) start from their documented
 default columns and take the column mapping the manifest recorded (``source_settings``),
 read here from the manifest's JSON, not through
-:class:`~pairgen.config.source_settings.SourceSettings`.  An integer answer is an index
-counted from the recorded ``answer_base`` (``0`` when the manifest records none).
+:class:`~pairgen.config.source_settings.SourceSettings`.
+
+How an answer column reads (``answer_kind``: ``label``, ``index`` or ``text``; and an
+index's ``answer_base``, 0 or 1) is fixed by the dataset for ARC (``answerKey``: a label),
+HellaSwag (``label``: the label ``"0"``..``"3"`` its endings get, their 0-based index),
+MMLU and PIQA (0-based indices, as the presets document); the generic ``choice`` source
+records what the build decided from the data in ``source_settings``, and a setting
+recorded there overrides a preset's, as it does in the build.  Nothing recorded
+(``choice``, a column of mixed kinds) means each answer is read as a label or a choice's
+text, never as an index of a guessed base.
 
 A source this module does not know (a plugin's) has no schema: its rows are not
 rechecked, and validate says so in a note.
@@ -39,7 +47,9 @@ class RawSchema:
     final_answer: str | None = None  # generic math: the answer column appended when unstated
     choices: tuple[str, ...] = ()
     answer: str = ""
-    answer_base: int = 0  # what an integer answer counts from
+    # how the answer reads: "label", "index" or "text" (None: a label or a text, per row)
+    answer_kind: str | None = None
+    answer_base: int | None = None  # what an index counts from (None: 0 or 1, if they agree)
     continuation: bool = False  # HellaSwag: endings continue a context, no labels shown
     context: str | None = None  # the context column (HellaSwag ``ctx``, for markup cleaning)
 
@@ -50,24 +60,35 @@ class RawSchema:
         return tuple(dict.fromkeys(name for name in names if name))
 
 
+# the readings a manifest may record (pairgen.config.source_settings documents them)
+_ANSWER_KINDS = ("label", "index", "text")
+_ANSWER_BASES = (0, 1)
+
 # pairgen's fixed-schema sources (their Hub schemas) and the generic sources' defaults
 _SCHEMAS: dict[str, RawSchema] = {
     "gsm8k": RawSchema(SOLUTION, solution="answer"),
     "metamath": RawSchema(SOLUTION, solution="response"),
-    "arc": RawSchema(CHOICES, id_column="id", choices=("choices",), answer="answerKey"),
+    "arc": RawSchema(
+        CHOICES, id_column="id", choices=("choices",), answer="answerKey", answer_kind="label"
+    ),
     "hellaswag": RawSchema(
         CHOICES,
         id_column="ind",
         choices=("endings",),
         answer="label",
+        answer_kind="label",  # its labels are "0".."3", the endings' 0-based indices
         continuation=True,
         context="ctx",
     ),
     "math": RawSchema(SOLUTION, solution="solution"),
     "hendrycks_math": RawSchema(SOLUTION, solution="solution"),
     "choice": RawSchema(CHOICES, choices=("choices",), answer="answer"),
-    "mmlu": RawSchema(CHOICES, choices=("choices",), answer="answer"),
-    "piqa": RawSchema(CHOICES, choices=("sol1", "sol2"), answer="label"),
+    "mmlu": RawSchema(
+        CHOICES, choices=("choices",), answer="answer", answer_kind="index", answer_base=0
+    ),
+    "piqa": RawSchema(
+        CHOICES, choices=("sol1", "sol2"), answer="label", answer_kind="index", answer_base=0
+    ),
 }
 # the sources a column mapping applies to (the others have a fixed schema)
 _MAPPED = ("math", "hendrycks_math", "choice", "mmlu", "piqa")
@@ -89,10 +110,16 @@ def raw_schema(source: str, settings: Any) -> tuple[RawSchema | None, str | None
         for pair in columns
     ):
         return None, "the manifest's source_settings.columns are not [role, column] pairs"
-    base = settings.get("answer_base")
-    if base is not None and (not isinstance(base, int) or isinstance(base, bool)):
-        return None, f"the manifest's source_settings.answer_base is {base!r}, not a number"
-    schema = replace(schema, answer_base=base or 0)
+    kind, base = settings.get("answer_kind"), settings.get("answer_base")
+    if kind is not None and kind not in _ANSWER_KINDS:
+        return None, f"the manifest's source_settings.answer_kind is {kind!r}, no answer reading"
+    if base is not None and (isinstance(base, bool) or base not in _ANSWER_BASES):
+        return None, f"the manifest's source_settings.answer_base is {base!r}, not 0 or 1"
+    # a recorded reading overrides the preset's, one setting at a time (as in the build)
+    if kind is not None:
+        schema = replace(schema, answer_kind=kind)
+    if base is not None:
+        schema = replace(schema, answer_base=base)
     for role, column in columns:
         schema = _mapped(schema, role, column)
     return schema, None

@@ -289,24 +289,47 @@ def test_the_command_line_says_what_it_rechecked(
 
 # -- properties: validate's reading agrees with the build's on well-formed rows --------
 _TEXT = st.builds(
-    lambda words, gap: gap.join(words),  # runs of whitespace, which the build makes one space
+    # runs of whitespace inside (kept), blank space around (dropped)
+    lambda words, gap, around: f"{around}{gap.join(words)}{around}",
     st.lists(st.sampled_from(["a", "b", "xy", "z.", "why?"]), min_size=1, max_size=3),
     st.sampled_from([" ", "  ", "\t", " \n "]),
+    st.sampled_from(["", " ", "\n", "  "]),
 )
+# how the choices column holds the list: as a list, or as text (a CSV's column)
+_SHAPES = {
+    "list": lambda texts: texts,
+    "json": json.dumps,
+    "python": repr,
+    "numpy": lambda texts: "[" + " ".join(repr(text) for text in texts) + "]",
+}
+_EMBEDDED = ("", "{}){}", "({}) {}", "{}. {}")  # a label inside each text, or none
+# the answer reading each form of answer is recorded with (the build settles it from a
+# whole column; one row cannot tell a 0-based index from a 1-based one)
+_READINGS = {
+    "label": SourceSettings(answer_kind="label"),
+    "index": SourceSettings(answer_kind="index", answer_base=0),
+    "digits": SourceSettings(answer_kind="index", answer_base=0),
+    "text": SourceSettings(answer_kind="text"),
+}
 
 
 @st.composite
 def choice_rows(draw: st.DrawFn) -> tuple[dict[str, Any], int, str]:
     texts = draw(st.lists(_TEXT, min_size=2, max_size=5, unique_by=lambda t: " ".join(t.split())))
     gold = draw(st.integers(0, len(texts) - 1))
-    form = draw(st.sampled_from(["label", "index", "digits", "text"]))
+    form = draw(st.sampled_from(sorted(_READINGS)))
+    label = draw(st.sampled_from(["{}", "({})", "{})", "{}."])).format("ABCDE"[gold])
     answer: Any = {
-        "label": "ABCDE"[gold],
+        "label": label,
         "index": gold,
         "digits": str(gold),
         "text": f" {texts[gold]} ",
     }[form]
-    return {"question": "Q?", "choices": texts, "answer": answer}, gold, form
+    embedded = draw(st.sampled_from(_EMBEDDED))
+    if embedded:
+        texts = [embedded.format("ABCDE"[i], text) for i, text in enumerate(texts)]
+    choices = _SHAPES[draw(st.sampled_from(sorted(_SHAPES)))](texts)
+    return {"question": "Q?", "choices": choices, "answer": answer}, gold, form
 
 
 @settings(max_examples=300, deadline=None)
@@ -315,13 +338,16 @@ def test_validate_reads_generated_choice_rows_as_the_build_does(
     case: tuple[dict[str, Any], int, str], template: str
 ) -> None:
     row, gold, form = case
-    example = GenericChoice().to_example(row, config="default", split="train", row_index=0)
+    reading = _READINGS[form]
+    source = GenericChoice.configured(reading)()
+    example = source.to_example(row, config="default", split="train", row_index=0)
     assert example.answer_index == gold
-    schema, _ = raw_schema("choice", None)
+    schema, _ = raw_schema("choice", reading.to_json())
     assert schema is not None
     choices = read_choices(row, schema, clean_markup=True)
     assert not isinstance(choices, str)
     assert choices.gold == gold and choices.texts == list(example.choices)
+    assert choices.labels == list(example.choice_labels)
     written = [choice_completion(example, i, template) for i in range(len(example.choices))]
     for wrong in (i for i in range(len(written)) if i != gold):
         assert check_choice_pair(written[gold], written[wrong], choices, template, False) is None
@@ -330,6 +356,35 @@ def test_validate_reads_generated_choice_rows_as_the_build_does(
         shifted = read_choices(row, replace(schema, answer_base=1), clean_markup=True)
         assert not isinstance(shifted, str) and shifted.gold != gold
         assert check_choice_pair(written[gold], written[gold - 1], shifted, template, False)
+
+
+def test_a_choice_is_read_with_its_inner_whitespace_and_without_its_own_label() -> None:
+    piqa, _ = raw_schema("piqa", None)
+    choice, _ = raw_schema("choice", {"columns": [], "answer_kind": "label"})
+    assert piqa is not None and choice is not None
+    row = {"sol1": "glue it", "sol2": "finish, woodgrain with  bobby pin\n", "label": 1}
+    read = read_choices(row, piqa, clean_markup=True)
+    assert not isinstance(read, str) and read.texts[1] == "finish, woodgrain with  bobby pin"
+    kept, collapsed = (
+        "(B) finish, woodgrain with  bobby pin",
+        "(B) finish, woodgrain with bobby pin",
+    )
+    assert check_choice_pair(kept, "(A) glue it", read, "letter", False) is None
+    assert check_choice_pair(collapsed, "(A) glue it", read, "letter", False) == (
+        "chosen is '(B) finish, woodgrain with bobby pin', no choice of the row, but the "
+        "source answer 1 (index 1, counted from answer_base 0) names choice (B) 'finish, "
+        "woodgrain with  bobby pin'"
+    )
+    # AQuA-RAT's options carry their labels; a CSV stores the list as NumPy's repr
+    aqua = {"choices": "['A)21 km' 'B)42 km'\n 'C)63 km']", "answer": "(B)"}
+    read = read_choices(aqua, choice, clean_markup=True)
+    assert not isinstance(read, str)
+    assert (read.texts, read.labels, read.gold) == (["21 km", "42 km", "63 km"], list("ABC"), 1)
+    # a lone "A. Lincoln" is text, and a mix of list forms is no list
+    lone = read_choices({"choices": ["A. Lincoln", "Grant"], "answer": "A"}, choice, True)
+    assert not isinstance(lone, str) and lone.texts == ["A. Lincoln", "Grant"]
+    mixed = read_choices({"choices": "['a', 'b' 'c']", "answer": "A"}, choice, True)
+    assert isinstance(mixed, str) and "are not a list of texts" in mixed
 
 
 _NUMBERS = st.lists(st.integers(0, 10_000), min_size=2, max_size=6)

@@ -35,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,10 @@ def choices_of(row: Row, sem: dict[str, Any]) -> tuple[list[str], list[str]] | N
     if isinstance(value, dict):
         return [str(x) for x in value["label"]], [str(x) for x in value["text"]]
     if isinstance(value, list):
-        return [chr(65 + i) for i in range(len(value))], [str(x) for x in value]
+        texts = [str(x) for x in value]
+        if sem.get("label_prefix"):  # AQuA's options carry their letter: "A)21"
+            texts = [re.sub(sem["label_prefix"], "", t) for t in texts]
+        return [chr(65 + i) for i in range(len(texts))], texts
     return None
 
 
@@ -109,8 +113,9 @@ def gold_index(row: Row, sem: dict[str, Any], labels: list[str], texts: list[str
 
 
 def _ws(text: str) -> str:
-    """Whitespace-normalized text: pairgen collapses runs of spaces in choices."""
-    return " ".join(str(text).split())
+    """A choice as pairgen documents it: the source text with its surrounding blank space
+    (and common indentation) removed; whitespace inside is kept, newlines included."""
+    return textwrap.dedent(str(text)).strip()
 
 
 def _choice_text(completion: str) -> str:
@@ -356,6 +361,8 @@ def evaluate(ds: dict[str, Any], root: Path, work: Path, n_examples: int) -> Row
                 g = gold_index(r, sem, *ch)
                 if g is None:
                     continue
+                if [_ws(t) for t in ch[1]].count(_ws(ch[1][g])) > 1:
+                    continue  # a wrong choice says what the gold one says: no pair can be right
                 golds[(split, i)] = (ch[0], ch[1], g)
                 expected += len(ch[1]) - 1
         seen: set[tuple[str, int, str]] = set()

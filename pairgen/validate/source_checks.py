@@ -28,7 +28,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
-from pairgen.sources.generic.maths import ANSWER_LINE, FINAL_ANSWER_MARKERS
+from pairgen.sources.final_answer import final_answer_start
+from pairgen.sources.generic.maths import ANSWER_LINE
 from pairgen.sources.markup import clean_wikihow_markup
 from pairgen.strategies.arithmetic.results import strip_annotations
 from pairgen.validate.source_schemas import RawSchema
@@ -162,7 +163,9 @@ def source_solution(row: Mapping[str, Any], schema: RawSchema, strip: bool) -> s
     solution = row.get(schema.solution)
     if not isinstance(solution, str) or not solution.strip():
         raise ValueError(f"the source row's {schema.solution!r} is {_short(solution)}, no text")
-    if schema.final_answer is not None and not any(m in solution for m in FINAL_ANSWER_MARKERS):
+    # the documented transformation: the answer line is appended when the solution
+    # states no final answer in any form the final-answer finder knows
+    if schema.final_answer is not None and final_answer_start(solution) is None:
         answer = row.get(schema.final_answer)
         if answer is not None and str(answer).strip():
             solution = solution.rstrip() + ANSWER_LINE.format(answer=str(answer).strip())

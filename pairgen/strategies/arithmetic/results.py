@@ -16,7 +16,10 @@ What counts as an intermediate result (:func:`find_results`)
    characters; a line that starts with ``=`` or ``&=`` (LaTeX ``align``) continues the
    equation on the line above.  So ``48 / 2 = 24``, ``$3 \\times 4 = 12$``,
    ``2x = 10`` and ``= \\$12.50`` give results; ``x = 5`` (an assignment, no digit on the
-   left), ``= \\frac{3}{4}`` (not a plain number) and ``a <= 3`` do not.
+   left), ``= \\frac{3}{4}`` (not a plain number) and ``a <= 3`` do not.  A number
+   followed by an operator and another number is an operand, not a result: in
+   ``200 + 20 = 220 + 23 = 243`` only ``243`` is one (operators ``+ - * / × ÷``,
+   ``\\times``, ``\\cdot``, ``\\div`` and a spaced ``x``).
 2. *GSM8K calculator annotation*: ``<<48/2=24>>24``.  The result is the pair (annotation
    result ``24``, visible number ``24`` right after ``>>``); both change together so the
    annotation and the text stay consistent.  When no number follows ``>>``, or it has a
@@ -75,8 +78,8 @@ Result = tuple[int, int, int, int]
 # "=" comes before the lookbehind so the engine jumps from "=" to "=" (about 3x faster).
 _PLAIN_RE = re.compile(
     rf"=(?<![<>!=]=)(?!=)[ \t]*(?:\\?\$|[€£¥₹])?-?({NUMBER_PATTERN})(?!\w|\^(?!\\circ)|[.,]\d)"
-    # an operand, not a result: "= 220 + 23", "= 5 * 3"
-    r"(?![ \t]*[-+*/×÷][ \t]*(?:\\?\$)?\d)"
+    # an operand, not a result: "= 220 + 23", "= 5 * 3", "= 7 \\cdot 6", "= 3 x 4"
+    r"(?![ \t]*(?:[-+*/×÷]|\\(?:times|cdot|div)(?![a-zA-Z])|x(?=[ \t]))[ \t]*(?:\\?\$)?\d)"
 )
 ANNOTATION_RE = re.compile(rf"<<[^<>=]*=[ \t]*-?({NUMBER_PATTERN})[ \t]*>>-?({NUMBER_PATTERN})?")
 _STRIP_RE = re.compile(r"<<[^<>]*>>")

@@ -23,8 +23,8 @@ GSM8K_ROWS: list[dict[str, Any]] = [
         "answer": "Weng earns 12/60 = $<<12/60=0.2>>0.2 per minute.\nWorking 50 minutes, she earned 0.2 x 50 = $<<0.2*50=10>>10.\n#### 10",
     },
     {
-        "question": "A store sold 1,200 apples on Monday and 2,350 on Tuesday. How many apples did it sell?",
-        "answer": "It sold 1,200 + 2,350 = <<1200+2350=3550>>3,550 apples.\n#### 3,550",
+        "question": "A store sold 1,200 apples on Monday and 2,350 on Tuesday. 450 of them were returned. How many sold apples were not returned?",
+        "answer": "It sold 1,200 + 2,350 = <<1200+2350=3550>>3,550 apples.\n3,550 - 450 = <<3550-450=3100>>3,100 were not returned.\n#### 3,100",
     },
     {
         "question": "What is the answer to this riddle with no arithmetic?",

@@ -239,6 +239,24 @@ def _member(value: float | None, values: set[float]) -> bool:
     return value is not None and any(abs(value - v) <= 1e-9 * max(1.0, abs(v)) for v in values)
 
 
+_OPERATION = re.compile(r"[0-9.)%]\s*(?:[-+*/×÷^]|\\times|\\cdot|\\div)\s*[-($\\0-9.]")
+
+
+def computed_rhs(text: str, at: int) -> bool:
+    """Whether the number at ``at`` is the right-hand side of an explicit operation on
+    numbers (``3 * 1 = 3``, ``<<3*1=3>>3``): a computed value, even when its value also
+    appears in the problem (the rule allows it; a restated given number has no operation)."""
+    before = text[max(0, at - 120) : at]
+    if before.rstrip().endswith(">>"):  # a GSM8K annotation's visible number
+        inner = before[before.rfind("<<") + 2 : before.rfind(">>")]
+        return bool(_OPERATION.search(inner.split("=")[0]))
+    stripped = re.sub(r"[\s$\\]*-?$", "", before)
+    if not stripped.endswith("="):
+        return False
+    lhs = re.split(r"=|\n|<<|>>", stripped[:-1])[-1]
+    return bool(_OPERATION.search(lhs))
+
+
 def check_math_pair(pair: Row, row: Row, sem: dict[str, Any]) -> str | None:
     """None when the maths pair is right by the dataset's semantics, else why not."""
     solution = str(row[sem["solution"]])
@@ -275,7 +293,7 @@ def check_math_pair(pair: Row, row: Row, sem: dict[str, Any]) -> str | None:
     value = _pair_value(str(pair.get("chosen_value") or ""), cnums[visible])
     if _member(value, final_values(row, sem, solution)):
         return "edited_value_is_final_answer"
-    if _member(value, numbers_in(str(row[sem["prompt"]]))):
+    if _member(value, numbers_in(str(row[sem["prompt"]]))) and not computed_rhs(chosen, at):
         return "edited_value_stated_in_problem"
     return None
 
@@ -425,7 +443,12 @@ def evaluate(ds: dict[str, Any], root: Path, work: Path, n_examples: int) -> Row
                 flag(why, p, {"row": i, "problem": str(row[sem["prompt"]])[:300]})
 
     zero = rc == 0 and len(pairs) == 0 and expected > 0
-    failed = rc != 0 or zero or verdict != "ok" or bool(violations)
+    # a refusal is the other right outcome: exit 2 with one `error:` line naming a fix
+    err_lines = stderr.strip().splitlines()
+    refused = rc == 2 and len(err_lines) == 1 and err_lines[0].startswith("error: ")
+    failed = (
+        (rc != 0 and not refused) or zero or (not refused and verdict != "ok") or bool(violations)
+    )
     return {
         "name": name,
         "shape": ds["shape"],
@@ -440,6 +463,7 @@ def evaluate(ds: dict[str, Any], root: Path, work: Path, n_examples: int) -> Row
         "violations": dict(violations.most_common()),
         "examples": examples,
         "zero_pairs": zero,
+        "refused": refused,
         "failed": failed,
         "command": " ".join(_quote(a) for a in cmd),
     }
@@ -457,7 +481,11 @@ def table(results: list[Row]) -> str:
         exp = str(r["expected"]) if r["expected_exact"] else f"≈{r['expected']}"
         reasons = ", ".join(f"{k} {v}" for k, v in list(r["reject_reasons"].items())[:3]) or "-"
         viol = ", ".join(f"{k} {v}" for k, v in r["violations"].items()) or "0"
-        verdict = "FAIL" + (" (0 pairs)" if r["zero_pairs"] else "") if r["failed"] else "pass"
+        verdict = (
+            "FAIL" + (" (0 pairs)" if r["zero_pairs"] else "")
+            if r["failed"]
+            else ("refused: " + r["build_error"] if r["refused"] else "pass")
+        )
         lines.append(
             f"| {r['name']} | {r['rows']} | {r['pairs']} | {exp} | {reasons} | {r['build_rc']} | {r['validate']} | {viol} | {verdict} |"
         )

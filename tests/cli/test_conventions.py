@@ -97,18 +97,15 @@ def test_json_is_the_only_thing_on_stdout(out: Path, monkeypatch: pytest.MonkeyP
         assert result.exit_code == 0, (name, result.stderr)
         documents[name] = json.loads(result.stdout)
     assert documents["validate"]["ok"] is True
-    assert documents["stats"]["splits"][0]["pairs"] == 29
-    # the rejects table is in the document too (three sample rows have nothing to edit)
+    assert documents["stats"]["splits"][0]["pairs"] == 27
+    # the rejects table is in the document too (three sample rows have nothing to edit,
+    # two only compute the final answer: tests/sources/test_sources_math.py NO_PAIR)
+    where = {"source": "gsm8k", "config": "gsm8k", "split": "train"}
     assert documents["stats"]["rejects"] == [
-        {
-            "source": "gsm8k",
-            "config": "gsm8k",
-            "split": "train",
-            "reason": "no_intermediate_result",
-            "rows": 3,
-        }
+        {**where, "reason": "no_intermediate_result", "rows": 3},
+        {**where, "reason": "results_all_equal_final_answer", "rows": 2},
     ]
-    assert documents["query"] == [{"split": "train", "n": 29}]
+    assert documents["query"] == [{"split": "train", "n": 27}]
     assert documents["publish"]["remote_checked"] is False and documents["publish"]["upload"]
 
 
@@ -122,7 +119,7 @@ def test_quiet_leaves_out_what_a_script_does_not_need(out: Path) -> None:
 
 def test_counts_and_numbers_read_right(out: Path) -> None:
     shown = CliRunner().invoke(cli, ["validate", str(out)]).stdout
-    assert "29 pairs in 1 shard," in shown
+    assert "27 pairs in 1 shard," in shown
     table = CliRunner().invoke(cli, ["query", str(out), "SELECT 51.0::DOUBLE AS x"]).stdout
     assert " 51 " in table and "51.0000" not in table and table.endswith("1 row\n")
     assert all(line == line.rstrip() for line in table.splitlines())  # piped: no padding

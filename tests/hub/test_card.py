@@ -141,7 +141,9 @@ def test_check_card_catches_a_card_of_another_build(
     [
         ("license: mit", "license: mit-ish", "'mit-ish' is not a Hub identifier"),
         ("- n<1K", "- tiny", "'tiny' is not a Hub identifier"),
-        ("num_examples: 29", "num_examples: 30", "num_examples"),
+        # the GSM8K train sample's 32 rows make 27 pairs (5 rows reject: see
+        # tests/sources/test_sources_math.py NO_PAIR)
+        ("num_examples: 27", "num_examples: 28", "num_examples"),
         ("path: data/gsm8k/train-*.parquet", "path: data/gsm8k/*.parquet", "match"),
     ],
 )
@@ -203,12 +205,15 @@ def test_the_card_command_rebuilds_identical_shards(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rows = [
-        {"question": f"Tom has {n} apples and buys {n + 2} more. How many?", "answer": ""}
+        {"question": f"Tom has {n} apples, buys {n + 2} more and eats 1. How many?", "answer": ""}
         for n in range(1, 9)
     ]
     for row, n in zip(rows, range(1, 9), strict=True):
+        # two steps: the last computes the final answer, which is never the edited result
         row["answer"] = (
-            f"He has {n} + {n + 2} = <<{n}+{n + 2}={2 * n + 2}>>{2 * n + 2}.\n#### {2 * n + 2}"
+            f"He has {n} + {n + 2} = <<{n}+{n + 2}={2 * n + 2}>>{2 * n + 2}.\n"
+            f"He eats 1: {2 * n + 2} - 1 = <<{2 * n + 2}-1={2 * n + 1}>>{2 * n + 1}.\n"
+            f"#### {2 * n + 1}"
         )
     source = tmp_path / "train.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")

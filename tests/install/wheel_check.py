@@ -43,9 +43,12 @@ PACKAGE_DATA = (
 )
 GSM8K_ROWS = [
     {
-        "question": f"Ann has {n} pens and buys {n + 3} more. How many pens does she have?",
+        "question": f"Ann has {n} pens and buys {n + 3} more. She gives 2 away. How many "
+        "pens does she have?",
+        # two steps: the last one computes the final answer, which is never edited
         "answer": f"She has {n} + {n + 3} = <<{n}+{n + 3}={2 * n + 3}>>{2 * n + 3} pens.\n"
-        f"#### {2 * n + 3}",
+        f"After giving 2 away, {2 * n + 3} - 2 = <<{2 * n + 3}-2={2 * n + 1}>>{2 * n + 1}.\n"
+        f"#### {2 * n + 1}",
     }
     for n in range(1, 13)
 ]

@@ -31,15 +31,57 @@ SAMPLE_FILES = {
     ("gsm8k", "test"): SAMPLES / "gsm8k" / "main" / "test.jsonl",
     ("metamath", "train"): SAMPLES / "metamath" / "default" / "train.jsonl",
 }
-# Rows with nothing to corrupt, by (source, split) -> row indices.  Every other sample
-# row must become a valid pair.  Stripping annotations also loses the results that have
-# no "=" in the visible text (GSM8K train 15: "= <<...>>1500ml"; 24: "equals <<...>>21").
-NO_RESULT = {
-    ("gsm8k", "train"): {6, 18, 29},
-    ("gsm8k", "test"): {5},
-    ("metamath", "train"): {11, 18, 24, 33},
+# Rows that make no pair, by (source, split) -> {row index: reject reason}.  Every other
+# sample row must become a valid pair.  Stripping annotations also loses the results that
+# have no "=" in the visible text (GSM8K train 15: "= <<...>>1500ml"; 24: "equals <<...>>21").
+NONE = "no_intermediate_result"
+FINAL = "results_all_equal_final_answer"  # rule 5: each result is the final answer's value
+GIVEN = "results_all_in_problem"  # each result only restates a number the problem gives
+NO_PAIR = {
+    ("gsm8k", "train"): {
+        6: NONE,
+        18: NONE,
+        29: NONE,
+        25: FINAL,  # "100 - 50 - 15 - 30 = $<<...=5>>5.\n#### 5"
+        28: FINAL,  # "45000 * 3 = <<...>>135000 tickets.\n#### 135000"
+    },
+    ("gsm8k", "test"): {
+        5: NONE,
+        2: FINAL,  # "1,250 * 6 = <<1250*6=7500>>7,500 miles.\n#### 7,500"
+        3: FINAL,  # "-40 + 15 = <<-40+15=-25>>-25 meters.\n#### -25"
+        7: FINAL,  # "8 * .25 = <<8*.25=2>>2 kg of flour.\n#### 2"
+        10: FINAL,  # "4 * $1,150 = $<<4*1150=4600>>4,600.\n#### 4,600"
+    },
+    ("metamath", "train"): {
+        11: NONE,
+        18: NONE,
+        24: NONE,
+        33: NONE,
+        # "180(6-2) = 180 \\cdot 4 = \\boxed{720}": the 180 after "=" is an operand
+        21: NONE,
+        5: GIVEN,  # "15 * x = 11.25" restates "pays $11.25" ("= 11.25 / 15": an operand)
+        14: GIVEN,  # "3x = 165" restates "the answer ... is 165"
+        25: GIVEN,  # "7x = 91" restates "is 91"
+        26: GIVEN,  # "$4.5x = 54$" restates "is 54"; "= 12" is the final answer
+        27: GIVEN,  # "x + 1,250 = 3,000" restates "is 3,000"; "= 1,750" is the final answer
+        8: FINAL,  # "2,500 * 6 = 15,000 bottles.\n#### 15,000"
+        9: FINAL,  # "4 - 9 = -5 degrees.\n#### -5"
+        16: FINAL,  # "2.4 * 7 = 16.8 miles"
+        20: FINAL,  # "$0.2 \\cdot 45 = 9$ ... The answer is: 9"
+        32: FINAL,  # "&= 2 \\cdot 5 + 6 \\\\ &= 16": the 2 is an operand, 16 the answer
+        35: FINAL,  # "0.125 \\times 64 = \\frac{64}{8} = 8": 8 is the answer
+    },
 }
-NO_RESULT_STRIPPED = {**NO_RESULT, ("gsm8k", "train"): {6, 15, 18, 24, 29}}
+NO_PAIR_STRIPPED = {
+    **NO_PAIR,
+    ("gsm8k", "train"): {
+        **NO_PAIR["gsm8k", "train"],
+        15: NONE,
+        24: NONE,
+        # stripping drops "<<4*6=24>> twenty-four desks": only "= 19", the answer, is left
+        11: FINAL,
+    },
+}
 HUB_COLUMNS = {
     "gsm8k": ["question", "answer"],
     "metamath": ["query", "response", "type", "original_question"],
@@ -122,10 +164,10 @@ def pair_or_reason(
 @pytest.mark.parametrize("key", list(SAMPLE_FILES))
 def test_every_sample_row_pairs_or_rejects_as_expected(key: tuple[str, str], strip: bool) -> None:
     name, split = key
-    expected = (NO_RESULT_STRIPPED if strip else NO_RESULT)[key]
+    expected = (NO_PAIR_STRIPPED if strip else NO_PAIR)[key]
     for index, row in enumerate(read_rows(SAMPLE_FILES[key])):
         got = pair_or_reason(name, split, index, row, strip)
-        assert got == ("no_intermediate_result" if index in expected else None), (index, row)
+        assert got == expected.get(index), (index, row)
 
 
 _OPS = {
@@ -244,4 +286,4 @@ def test_sample_build_writes_valid_arithmetic_pairs(sample_build: Path) -> None:
                     args = (row["edit_start"], row["chosen_value"], row["rejected_value"])
                     assert check_arithmetic_pair(row["chosen"], row["rejected"], *args) is None
             unpaired_gsm = {int(i) for i in gsm_rows - paired}
-            assert unpaired_gsm == {i for i in NO_RESULT[name, split] if str(i) in gsm_rows}
+            assert unpaired_gsm == {i for i in NO_PAIR[name, split] if str(i) in gsm_rows}

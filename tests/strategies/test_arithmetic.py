@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from pairgen.errors import RowRejected
 from pairgen.record import Example, PairDraft
 from pairgen.strategies import StrategyOptions, build_strategy
+from pairgen.strategies.arithmetic.calculator import holds_at
+from pairgen.strategies.arithmetic.results import final_value, is_final_value
 from pairgen.strategies.arithmetic.strategy import (
     ArithmeticStrategy,
     check_arithmetic_pair,
@@ -20,7 +22,13 @@ from pairgen.strategies.arithmetic.strategy import (
     find_results,
     strip_annotations,
 )
-from pairgen.strategies.numbers import NumberFormat, format_number, same_format, same_value
+from pairgen.strategies.numbers import (
+    NUMBER_RE,
+    NumberFormat,
+    format_number,
+    same_format,
+    same_value,
+)
 
 DEFAULT = ArithmeticStrategy(StrategyOptions())
 STRIP = ArithmeticStrategy(StrategyOptions(strip_annotations=True))
@@ -48,27 +56,27 @@ def result_tokens(text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "tokens"),
     [
-        ("Natalia sold 48/2 = <<48/2=24>>24 clips.\n#### 24", ["24"]),
-        ("He earns 12/60 = $<<12/60=0.2>>0.2 a minute.\n#### 0.2", ["0.2"]),
-        ("It is 1,200 * 5 = <<1200*5=6000>>6,000 toys.\n#### 6,000", ["6,000"]),
-        ("It was 5 - 12 = <<5-12=-7>>-7 degrees.\n#### -7", ["7"]),
-        ("so <<4*6=24>> twenty-four desks\n#### 24", ["24"]),  # annotation without visible
-        ("It is <<20*.5=10>>10.00 dollars\n#### 10", ["10.00"]),  # same value, other format
+        ("Natalia sold 48/2 = <<48/2=24>>24 clips.\n#### 72", ["24"]),
+        ("He earns 12/60 = $<<12/60=0.2>>0.2 a minute.\n#### 12", ["0.2"]),
+        ("It is 1,200 * 5 = <<1200*5=6000>>6,000 toys.\n#### 12,000", ["6,000"]),
+        ("It was 5 - 12 = <<5-12=-7>>-7 degrees.\n#### 3", ["7"]),
+        ("so <<4*6=24>> twenty-four desks\n#### 48", ["24"]),  # annotation without visible
+        ("It is <<20*.5=10>>10.00 dollars\n#### 20", ["10.00"]),  # same value, other format
         ("It is <<2*3=6>>7 apples\n#### 7", ["6"]),  # visible of another value: not linked
-        ("48/2 = 24 and 3 * 4 = 12\nThe answer is: 12", ["24", "12"]),
-        ("x = 5, so 2x = 10.\nThe answer is: 10", ["10"]),  # assignment x = 5 is no result
+        ("48/2 = 24 and 3 * 4 = 12\nThe answer is: 36", ["24", "12"]),
+        ("x = 5, so 2x = 10.\nThe answer is: 20", ["10"]),  # assignment x = 5 is no result
         ("Then 2 * x = 14, and x = 7.\n#### 7", ["14"]),  # clause break ends the LHS
         ("We have $3 \\times 4 = 12$ and $\\frac{1}{2} = 0.5$.", ["12", "0.5"]),
         ("It costs 4 * \\$1.25 = \\$5.00 and 2 * 3 = €6.", ["5.00", "6"]),
         ("So 6 + 8 = \\boxed{14}.The answer is: 14", []),  # boxed is the final answer
-        ("Total 5 + 7 = 12.The answer is: 12", ["12"]),  # glued final answer
+        ("Total 5 + 7 = 12.The answer is: 24", ["12"]),  # glued final answer
         ("It holds 2 * 750 = 1500ml and 3x = 12x.", []),  # glued to a unit or variable
         ("so $3x = 144^\\circ$ and $28 = 2^2 \\cdot 7$.", ["144"]),  # degrees yes, powers no
         ("Then 3 + 4 = 7\n#### 3 + 4 = 7", ["7"]),  # nothing after #### counts
         ("a <= 3, b >= 4, c == 5, 1 != 2", []),
         (
             "\\begin{align*}\n2(x+3) &= 2x + 6 \\\\\n&= 2 \\cdot 5 + 6 \\\\\n&= 16\n\\end{align*}",
-            ["2", "16"],
+            ["16"],  # "&= 16" continues the line above; "&= 2 \\cdot 5" is an operand
         ),
         ("Nothing to compute here.\n#### 7", []),
         ("= 12 apples in 45", []),  # an "=" opening the text has no left-hand side
@@ -94,7 +102,7 @@ def test_final_answer(text: str, answer: str | None) -> None:
 
 
 def test_annotation_and_visible_number_change_together() -> None:
-    solution = "Natalia sold 48/2 = <<48/2=24>>24 clips in May.\n#### 24"
+    solution = "Natalia sold 48/2 = <<48/2=24>>24 clips in May.\n#### 72"
     draft = pair(solution)
     new = draft.rejected_value
     assert draft.chosen == solution
@@ -109,7 +117,7 @@ def test_annotation_and_visible_number_change_together() -> None:
 
 
 def test_annotation_result_drops_thousands_commas() -> None:
-    draft = pair("It sold 1,200 * 5 = <<1200*5=6000>>6,000 toys.\n#### 6000", seed=3)
+    draft = pair("It sold 1,200 * 5 = <<1200*5=6000>>6,000 toys.\n#### 12000", seed=3)
     plain = draft.rejected_value.replace(",", "")
     assert f"={plain}>>{draft.rejected_value} toys" in draft.rejected
     assert check(draft) is None
@@ -135,7 +143,7 @@ def test_prepare_strips_annotations_only_when_asked() -> None:
 
 
 def test_strip_annotations_loses_results_with_no_equals_sign() -> None:
-    solution = "3 times 7 equals <<3*7=21>>21 marbles.\n#### 21"
+    solution = "3 times 7 equals <<3*7=21>>21 marbles.\n#### 42"
     assert pair(solution).chosen_value == "21"
     with pytest.raises(RowRejected) as err:
         pair(solution, strategy=STRIP)
@@ -155,7 +163,7 @@ def test_registry_builds_the_strategy_with_its_options() -> None:
 
 
 def test_pair_depends_only_on_the_rng() -> None:
-    solution = "a 1 + 2 = 3, b 3 * 4 = 12, c 12 - 5 = 7, d 7 * 7 = 49.\nThe answer is: 49"
+    solution = "a 1 + 2 = 3, b 3 * 4 = 12, c 12 - 5 = 7, d 7 * 7 = 49.\nThe answer is: 98"
     drafts = {seed: pair(solution, seed) for seed in range(40)}
     assert drafts[5] == pair(solution, 5)
     assert len({d.chosen_value for d in drafts.values()}) == 4  # every result gets picked
@@ -195,7 +203,7 @@ def test_check_reports_each_violation(
 
 
 def test_check_accepts_a_plain_result_but_not_a_copied_operand() -> None:
-    chosen = "It is 4 - 9 = -5 degrees.\n#### -5\nThe answer is: -5"
+    chosen = "It is 4 - 9 = -5 degrees.\n#### 12\nThe answer is: 12"
     ok = chosen.replace("= -5 degrees", "= -7 degrees")
     assert check_arithmetic_pair(chosen, ok, 15, "5", "7") is None
     operand = chosen.replace("4 - 9", "4 - 8")
@@ -260,7 +268,8 @@ def step(draw: st.DrawFn) -> str:
 def solution(draw: st.DrawFn) -> str:
     steps = draw(st.lists(step(), min_size=1, max_size=6))
     glue = draw(st.sampled_from(["\n", " "]))
-    answer = draw(number())
+    # now and then a number of the steps, so results equal to the final answer (rule 5)
+    answer = draw(st.one_of(number(), st.sampled_from(NUMBER_RE.findall(" ".join(steps)))))
     ending = draw(
         st.sampled_from(
             [
@@ -274,6 +283,23 @@ def solution(draw: st.DrawFn) -> str:
     return glue.join(steps) + ending
 
 
+def assert_rejection_is_right(text: str, reason: str) -> None:
+    """A row with no result, or only results whose calculator annotation is wrong, rejects
+    as ``no_intermediate_result``; one whose every result is the final answer's value
+    (rule 5) as ``results_all_equal_final_answer``."""
+    results = find_results(text)
+    every = find_results(text, final_ok=True)
+    if reason == "no_intermediate_result":
+        assert all(holds_at(text, r[2] if r[2] >= 0 else r[0]) is False for r in results)
+        assert results or every == []
+    else:
+        assert results == []
+        assert reason == "results_all_equal_final_answer"
+        final = final_value(text)
+        assert every and final is not None
+        assert all(is_final_value(text, r, final) for r in every)
+
+
 @settings(max_examples=300, deadline=None)
 @given(solution(), st.integers(0, 2**32), st.booleans())
 def test_every_generated_solution_gives_a_valid_minimal_pair(
@@ -283,8 +309,11 @@ def test_every_generated_solution_gives_a_valid_minimal_pair(
     try:
         draft = pair(text, seed, strategy)
     except RowRejected as err:  # only a stripped "<<a+b=c>>c in all." has no "="
-        assert strip and err.reason == "no_intermediate_result"
+        assert_rejection_is_right(strip_annotations(text) if strip else text, err.reason)
+        assert strip or err.reason == "results_all_equal_final_answer"
         return
+    final = final_value(draft.chosen)
+    assert final is None or not same_value(draft.chosen_value, final)  # rule 5
     assert draft.chosen != draft.rejected
     assert check(draft) is None
     assert final_answer(draft.rejected) == final_answer(draft.chosen) is not None
@@ -301,7 +330,9 @@ def test_any_pair_made_from_arbitrary_text_passes_the_check(text: str, seed: int
         try:
             draft = pair(text, seed, strategy)
         except RowRejected as err:
-            assert err.reason == "no_intermediate_result"
+            assert_rejection_is_right(
+                strip_annotations(text) if strategy.strip else text, err.reason
+            )
             continue
         assert check(draft) is None, (text, draft)
 

@@ -6,17 +6,20 @@ import json
 import random
 
 from pairgen.metrics import edit_stats
-from pairgen.record import Example
+from pairgen.record import Example, PairDraft
 from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_path
 from pairgen.strategies import StrategyOptions
 from pairgen.strategies.arithmetic.check import check_arithmetic_rows
+from pairgen.strategies.arithmetic.results import find_results, replace_result
 from pairgen.strategies.arithmetic.strategy import ArithmeticStrategy, check_arithmetic_pair
 from pairgen.strategies.numbers import NUMBER_RE
 
 
 def arithmetic_cases(rng: random.Random) -> list[tuple[str, str, int, str, str]]:
-    """Real pairs from the GSM8K and MetaMath samples and corruptions of each."""
+    """Real pairs from the GSM8K and MetaMath samples (two draws each) and corruptions of
+    each, among them edits of the result that computes the final answer (rule 5: the
+    window cannot see the final answer, the full check rejects them)."""
     solutions = []
     for source, config, field in (
         ("gsm8k", "main", "answer"),
@@ -35,12 +38,15 @@ def arithmetic_cases(rng: random.Random) -> list[tuple[str, str, int, str, str]]
     ]
     cases = []
     for index, solution in enumerate(solutions):
-        for strategy in strategies:
+        for strategy, draw in ((s, d) for s in strategies for d in range(2)):
             try:
                 (pair,) = strategy.make_pairs(
                     Example("s", "c", "train", str(index), "q", solution=solution), rng
                 )
             except Exception:
+                continue
+            if draw:  # a second draw: the pair only (more valid cases)
+                cases.append(_fields(pair))
                 continue
             chosen, rejected = pair.chosen, pair.rejected
             cases.append(
@@ -65,6 +71,27 @@ def arithmetic_cases(rng: random.Random) -> list[tuple[str, str, int, str, str]]
                 (chosen, rejected, pair.edit_start + 1, pair.chosen_value, pair.rejected_value)
             )
             cases.append((chosen, chosen, pair.edit_start, pair.chosen_value, pair.rejected_value))
+            cases += _final_value_edits(chosen)
+    return cases
+
+
+def _fields(pair: PairDraft) -> tuple[str, str, int, str, str]:
+    return pair.chosen, pair.rejected, pair.edit_start, pair.chosen_value, pair.rejected_value
+
+
+def _final_value_edits(chosen: str) -> list[tuple[str, str, int, str, str]]:
+    """Each result equal to the final answer, edited the way the strategy edits a result."""
+    intermediate = find_results(chosen)
+    cases = []
+    for result in find_results(chosen, final_ok=True):
+        if result in intermediate:
+            continue
+        start, end, _, _ = result
+        old = chosen[start:end]
+        new = str(int(old) + 1) if old.isdigit() else "1" + old
+        changed = replace_result(chosen, result, new)
+        prefix = int(edit_stats([chosen], [changed]).common_prefix[0])
+        cases.append((chosen, changed, prefix, old, new))
     return cases
 
 
@@ -86,4 +113,8 @@ def test_fast_arithmetic_check_agrees_with_the_full_check() -> None:
     full = [check_arithmetic_pair(*case) for case in cases]
     assert len(cases) > 500
     assert sum(v is None for v in full) > 100 and sum(v is not None for v in full) > 100
+    # rule 5's edits are among the cases, and the full check (so the fast path) rejects each
+    final_edits = [e for chosen_text in set(chosen) for e in _final_value_edits(chosen_text)]
+    assert len(final_edits) > 20
+    assert all(check_arithmetic_pair(*case) is not None for case in final_edits)
     assert fast == full

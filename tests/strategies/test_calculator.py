@@ -134,15 +134,19 @@ def _fields(pair: PairDraft) -> tuple[str, str, int, str, str]:
 
 
 def test_a_wrong_value_written_into_the_chosen_annotation_is_caught() -> None:
-    chosen = "So 3*4 = <<3*4=13>>13 dollars.\n#### 13"
-    rejected = "So 3*4 = <<3*4=11>>11 dollars.\n#### 13"
+    # the final answer (26) is not the edited value, which rule 5 would exclude on its own
+    chosen = "So 3*4 = <<3*4=13>>13 dollars, twice.\n#### 26"
+    rejected = "So 3*4 = <<3*4=11>>11 dollars, twice.\n#### 26"
     assert check_arithmetic_pair(chosen, rejected, 16, "13", "11") == "chosen_annotation_wrong"
-    right = "So 3*4 = <<3*4=12>>12 dollars.\n#### 13"
+    right = "So 3*4 = <<3*4=12>>12 dollars, twice.\n#### 26"
     assert check_arithmetic_pair(right, rejected, 16, "12", "11") is None
 
 
 def test_the_strategy_never_edits_an_annotation_that_does_not_hold() -> None:
-    wrong_first = "He pays 3*4 = <<3*4=13>>13 dollars.\nThen 13+5 = <<13+5=18>>18.\n#### 18"
+    wrong_first = (
+        "He pays 3*4 = <<3*4=13>>13 dollars.\nThen 13+5 = <<13+5=18>>18.\n"
+        "With a 2 dollar tip, 18+2 = <<18+2=20>>20.\n#### 20"
+    )  # 20, the final answer's value, is never edited (rule 5)
     strategy = ArithmeticStrategy(StrategyOptions())
     example = Example("s", "c", "train", "0", "q", solution=wrong_first)
     edited = set()
@@ -151,7 +155,7 @@ def test_the_strategy_never_edits_an_annotation_that_does_not_hold() -> None:
         edited.add(pair.chosen_value)
         assert check_arithmetic_pair(*_fields(pair)) is None
     assert edited == {"18"}
-    only_wrong = Example("s", "c", "train", "0", "q", solution="So <<3*4=13>>13.\n#### 13")
+    only_wrong = Example("s", "c", "train", "0", "q", solution="So <<3*4=13>>13 each.\n#### 26")
     with pytest.raises(RowRejected) as rejected:
         strategy.make_pairs(only_wrong, random.Random(0))
     assert rejected.value.reason == "no_intermediate_result"

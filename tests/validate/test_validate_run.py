@@ -219,7 +219,10 @@ def test_bit_flipped_shard_fails_its_checksum(out: Path) -> None:
     (out / GSM8K_SHARD).write_bytes(bytes(data))
     found = validate_output(out).violations
     assert next(v.check for v in found if v.shard == GSM8K_SHARD) == "sha256"
-    assert all(v.shard == GSM8K_SHARD for v in found)
+    # what else is reported depends on where the flip lands in the shard's layout: in
+    # compressed bytes its row group is unreadable; in a stored value a row changes, so
+    # that split's rows digest (kept in the manifest) disagrees too; nothing else is blamed
+    assert all(v.shard in (GSM8K_SHARD, "manifest.json gsm8k/train") for v in found)
 
 
 def test_wrong_checksum_in_manifest(out: Path) -> None:

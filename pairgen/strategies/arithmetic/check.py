@@ -47,9 +47,10 @@ from pairgen.strategies.arithmetic.results import (
     check_arithmetic_pair,
     final_answer,
     final_start,
+    final_value,
     find_results,
 )
-from pairgen.strategies.numbers import same_format, same_value
+from pairgen.strategies.numbers import is_number, same_format, same_value
 
 _BOXED = "\\boxed{"
 _NUMBER_CHARS = frozenset("0123456789,.")
@@ -176,8 +177,16 @@ def window_accepts(
         and not _same_value(chosen_value, rejected_value)
         and _same_format(chosen_value, rejected_value)
         and final_answer(chosen) == final_answer(rejected)
+        and not _edits_final_value(chosen, chosen_value)
         and check_annotation_claim(chosen, rejected, offsets[0]) is None
     )
+
+
+def _edits_final_value(chosen: str, chosen_value: str) -> bool:
+    """Rule 5 of the results module, which the window cannot see: the edited value is the
+    whole text's final answer (then the full check decides, and rejects it)."""
+    final = final_value(chosen)
+    return final is not None and is_number(chosen_value) and _same_value(chosen_value, final)
 
 
 def check_arithmetic_rows(

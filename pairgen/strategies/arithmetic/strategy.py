@@ -23,6 +23,7 @@ from pairgen.record import Example, PairDraft
 from pairgen.strategies import StrategyOptions
 from pairgen.strategies.arithmetic.calculator import holds_at
 from pairgen.strategies.arithmetic.check import check_arithmetic_rows
+from pairgen.strategies.arithmetic.restated import restates_given
 from pairgen.strategies.arithmetic.results import (
     Result,
     check_arithmetic_pair,
@@ -33,6 +34,7 @@ from pairgen.strategies.arithmetic.results import (
     strip_annotations,
 )
 from pairgen.strategies.base import PairRows, Strategy
+from pairgen.strategies.math.given import problem_values
 from pairgen.strategies.numbers import wrong_value
 
 
@@ -59,7 +61,7 @@ class ArithmeticStrategy(Strategy):
         Stripping is repeated here (it is idempotent) so a caller that skips
         :meth:`prepare` still gets annotation-free pairs."""
         text = strip_annotations(example.solution) if self.strip else example.solution
-        start, end, ann_start, ann_end = _draw(text, find_results(text), rng)
+        start, end, ann_start, ann_end = _draw(text, _results(text, example.question), rng)
         old = text[start:end]
         new = wrong_value(old, rng)
         rejected = replace_result(text, (start, end, ann_start, ann_end), new)
@@ -84,6 +86,23 @@ class ArithmeticStrategy(Strategy):
         ]
 
 
+def _results(text: str, question: str) -> list[Result]:
+    """The solution's results (:func:`find_results`) that do not restate a number of the
+    question (:mod:`pairgen.strategies.arithmetic.restated`); when every result does,
+    ``RowRejected("results_all_in_problem")``."""
+    results = find_results(text)
+    if not results:
+        return results
+    given = problem_values(question)
+    kept = [r for r in results if not restates_given(text, r, given)]
+    if not kept:
+        raise RowRejected(
+            "results_all_in_problem",
+            "every `a op b = c` result restates a number the problem gives",
+        )
+    return kept
+
+
 def _draw(text: str, results: list[Result], rng: random.Random) -> Result:
     """One result drawn at random, never one whose annotation does not hold.
 
@@ -91,6 +110,11 @@ def _draw(text: str, results: list[Result], rng: random.Random) -> Result:
     GSM8K row) draw exactly as before the check existed, at the cost of one evaluation.
     """
     if not results:
+        if find_results(text, final_ok=True):
+            raise RowRejected(
+                "results_all_equal_final_answer",
+                "every `a op b = c` result computes the final answer's value",
+            )
         raise RowRejected(
             "no_intermediate_result", "no `a op b = c` result outside the final answer"
         )

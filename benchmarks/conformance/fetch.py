@@ -287,6 +287,7 @@ CONVERTERS: dict[str, Callable[..., dict[str, bytes]]] = {
     "math500": conv_copy,
     "hendrycks_math": conv_hendrycks_math,
     "aqua_rat": conv_copy,
+    "aqua_rat_options": conv_copy,
     "gsm_hard": conv_copy,
     "svamp": conv_svamp,
     "mmlu": conv_mmlu,

@@ -25,6 +25,7 @@ the command says so (:func:`build_notes`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -37,6 +38,8 @@ from pairgen.sources.base import Source
 from pairgen.sources.generic.base import GenericSource
 
 ALLOW_FLAG = "--allow-rejects"
+DETAIL_CHARS = 400  # of the example reject's detail in the refusal line
+OPTION_RE = re.compile(r"--(?:column|strategy|answer-kind|answer-base)\b")
 ALLOW_KEY = "allow_rejects"  # the pipeline file's key, and the BuildSpec setting
 
 CHOICE_MAPPING = (
@@ -59,10 +62,6 @@ MAPPING_FIXES: dict[str, str] = {
     "ambiguous_answer": "say how the answer column reads: --answer-kind label|index|text, "
     "--answer-base 0|1",
     "unlabeled": "check --column answer=COLUMN, or leave this split out (--split)",
-    "not_a_worked_solution": "map --column solution=COLUMN to a worked solution in prose or "
-    "LaTeX (programs and bare equations have no intermediate result to corrupt)",
-    "option_letter_answer": "map the options too (--column choices=COLUMN), so the final "
-    "answer's value is known",
     "duplicate_id": "check --column id=COLUMN (ids must be unique within a split)",
 }
 # reason -> what to check, whatever the source
@@ -126,8 +125,10 @@ def judged(
     if allow:
         return replace(entry, rejects_allowed=refusal.summary())
     example = first_reject(staged / entry.rejects.path, refusal.reason) if refusal.count else ""
+    # a reject detail that names its own fix (an option) is not followed by a second one
+    fix = "" if OPTION_RE.search(example) else f"; {fix_for(refusal.reason, source, strategy)}"
     raise PairgenError(
-        f"{where}: {refusal.summary()}{example}; {fix_for(refusal.reason, source, strategy)}; "
+        f"{where}: {refusal.summary()}{example}{fix}; "
         f"to build it anyway pass {ALLOW_FLAG} ({ALLOW_KEY}: true in a pipeline file)"
     )
 
@@ -137,7 +138,8 @@ def first_reject(path: Path, reason: str) -> str:
     for batch in pq.ParquetFile(path).iter_batches(columns=["reason", "row_index", "detail"]):
         for row in batch.to_pylist():
             if row["reason"] == reason:
-                detail = " ".join(str(row["detail"]).split())[:200]
+                detail = " ".join(str(row["detail"]).split())
+                detail = detail if len(detail) <= DETAIL_CHARS else detail[: DETAIL_CHARS - 1] + "…"
                 return f", e.g. row {row['row_index']}: {detail}"
     return ""
 

@@ -23,6 +23,7 @@ from pairgen.cli.fields import Flag, default_text, field_options, given
 from pairgen.cli.progress import RowProgress
 from pairgen.config.merge import BuildFlags, available_cpus, build_spec
 from pairgen.config.spec import EXECUTORS, FORMATS, BuildSpec
+from pairgen.output.files import output_folder
 from pairgen.strategies import StrategyOptions
 
 
@@ -131,7 +132,11 @@ Examples:
     type=click.Path(path_type=Path),
     help="A file holding the dataset's BibTeX citation, for the card.",
 )
-@click.option("--out", type=click.Path(path_type=Path), help="Output directory.")
+@click.option(
+    "--out",
+    callback=lambda _ctx, _param, value: None if value is None else output_folder(value),
+    help="Output directory.",
+)
 @click.option("--seed", type=int, help=f"Global seed {_default('seed')}.")
 @click.option(
     "--workers",

@@ -28,6 +28,7 @@ REJECTS_SQL = (
 def stats_command(out: Path, plots: Path | None, no_plots: bool, output_format: str) -> None:
     """Per source/config/split: pairs, rejects, edit distance and shared suffix; and plots."""
     from pairgen.output.lock import output_lock
+    from pairgen.output.owned import record_written
     from pairgen.query.catalog import SUMMARY_SQL, open_catalog, run_query, to_csv, to_json
     from pairgen.query.plots import write_plots
 
@@ -40,6 +41,8 @@ def stats_command(out: Path, plots: Path | None, no_plots: bool, output_format: 
             summary = run_query(con, SUMMARY_SQL)
             reasons = run_query(con, REJECTS_SQL)
             written = [] if no_plots else write_plots(con, target)
+            if writes_out:
+                record_written(out, written)  # pairgen's plots: a rebuild may replace them
     finally:
         con.close()
     if output_format == "csv":

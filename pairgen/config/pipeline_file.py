@@ -30,6 +30,7 @@ from pairgen.config.source_settings import SourceSettings, read_citation, settin
 from pairgen.config.spec import IMPLIES, BuildSpec, SourceSpec, implied_backend
 from pairgen.config.strategy_options import StrategyOptions
 from pairgen.errors import PairgenError
+from pairgen.output.files import output_folder
 
 BUILD_KEYS = {
     "out",
@@ -99,6 +100,7 @@ def load_pipeline(
     out = settings.pop("out", None)
     if out is None:
         raise PairgenError("needs 'out' (or pass --out)", file=str(path), field="out")
+    out = str(output_folder(out)) if isinstance(out, str) else out
     out_path = Path(out) if overrides and overrides.get("out") is not None else _resolve(base, out)
     options = _options(document.get("options") or {}, str(path))
     try:

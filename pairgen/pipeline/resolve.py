@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError, RowRejected
 from pairgen.metrics.tokenizer_identity import TokenizerRef
+from pairgen.output.files import check_name
 from pairgen.pipeline.batch import BatchPlan, prepared_example
 from pairgen.pipeline.fewshot import ExemplarPool, pool_from
 from pairgen.record import Example
@@ -52,7 +53,7 @@ def resolve_sources(spec: BuildSpec, tokenizer: TokenizerRef | None = None) -> l
         config = source_spec.config or source.default_config
         inputs = source_inputs(source_spec, source, config, source_spec.splits)
         records = describe_inputs(inputs)  # pins Hub splits before the pool reads train
-        output_config = source.output_config(config)
+        output_config = check_name("config", source.output_config(config))  # a plugin's too
         if output_config in seen:
             raise PairgenError(f"config {output_config!r} is listed twice in this build")
         seen.add(output_config)

@@ -16,7 +16,6 @@ happens in the workers.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from pairgen.errors import PairgenError
-from pairgen.output.files import file_sha256
+from pairgen.output.files import check_name, file_sha256
 from pairgen.sources import BACKENDS
 from pairgen.sources.base import Source
 from pairgen.sources.datafiles import resolve_data_files
@@ -111,9 +110,6 @@ def sample_splits(source: Source, config: str) -> list[str]:
     return [s for s in source.splits if sample_path(source, config, s).is_file()]
 
 
-CONFIG_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-
-
 def resolve_inputs(
     source: Source,
     config: str,
@@ -135,16 +131,11 @@ def resolve_inputs(
         raise PairgenError(
             f"source {source.name!r} has no config {config!r}; configs: {', '.join(source.configs)}"
         )
-    if not CONFIG_NAME.fullmatch(config):
-        # it names a folder under OUT/data/: never a path
-        raise PairgenError(
-            f"config {config!r}: a config name is letters, digits, '_', '-' and '.' "
-            "(as on the Hub), starting with a letter or digit"
-        )
+    check_name("config", config)  # it names a folder under OUT/data/: never a path
     if backend == "files":
         if not data_files:
             raise PairgenError("--from files needs at least one --data-files SPLIT=PATH")
-        chosen = list(dict.fromkeys(splits)) if splits else list(data_files)
+        chosen = _split_names(splits or list(data_files))
         files = resolve_data_files(data_files, chosen)
         return [SplitInput(split, backend, paths=paths) for split, paths in files.items()]
     if backend == "sample":
@@ -153,7 +144,7 @@ def resolve_inputs(
             raise PairgenError(
                 f"no bundled sample for {source.name}/{config}; use --from hub or --from files"
             )
-        chosen = list(dict.fromkeys(splits)) if splits else available
+        chosen = _split_names(splits or available)
         for split in chosen:
             if split not in available:
                 raise PairgenError(
@@ -169,11 +160,16 @@ def resolve_inputs(
             )
             for s in chosen
         ]
-    chosen = list(dict.fromkeys(splits)) if splits else list(source.splits)
+    chosen = _split_names(splits or list(source.splits))
     repo = hub_repo or source.hub_repo
     return [
         SplitInput(s, backend, hub_repo=repo, hub_config=config, revision=revision) for s in chosen
     ]
+
+
+def _split_names(splits: Sequence[str]) -> list[str]:
+    """The splits to build, once each, every name checked (a split names shard files)."""
+    return [check_name("split", split) for split in dict.fromkeys(splits)]
 
 
 def describe_inputs(split_inputs: Sequence[SplitInput]) -> list[InputRecord]:

@@ -19,6 +19,7 @@ line are printed, with the ratio of this tree's peak to the baseline's.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import os
 import subprocess
@@ -75,10 +76,8 @@ def run_build(tree: Path, data: Path, out: Path, timeout: float) -> dict[str, ob
     peak = 0
     status: int | str
     while True:
-        try:
+        with contextlib.suppress(psutil.Error):
             peak = max(peak, _tree_rss(watched))
-        except psutil.Error:
-            pass
         if process.poll() is not None:
             status = process.returncode
             break

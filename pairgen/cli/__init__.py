@@ -14,9 +14,10 @@ import os
 import signal
 import sys
 from types import FrameType
+from typing import NoReturn
 
 from pairgen.cli.commands import DEBUG_ENV, cli
-from pairgen.cli.console import error
+from pairgen.cli.console import error, print_traceback
 from pairgen.errors import PairgenError
 
 # Optional dependencies -> the extra that installs them (pyproject.toml): the core install
@@ -44,15 +45,25 @@ def main(argv: list[str] | None = None) -> None:
             raise
     except PairgenError as exc:
         if debug:
-            raise
+            _traceback(exc)
         error(str(exc))
         raise SystemExit(2) from None
     except ModuleNotFoundError as exc:
         extra = EXTRAS.get((exc.name or "").partition(".")[0])
         if debug or extra is None:
-            raise
+            _traceback(exc)
         error(f"{exc.name} is not installed; pip install 'pairgen[{extra}]' adds it")
         raise SystemExit(2) from None
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # a bug: its traceback, as Python would print it, token masked
+        _traceback(exc)
+
+
+def _traceback(exc: BaseException) -> NoReturn:
+    """Print ``exc``'s traceback with every token masked, and exit 1 as Python would."""
+    print_traceback(exc)
+    raise SystemExit(1) from None
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:

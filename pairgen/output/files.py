@@ -144,11 +144,12 @@ def real_directory(root: Path, relative: str, *, create: bool = False) -> Path:
     ``create``); a symlink or a file on the way is one clear error and nothing is created
     through it.  ``OUT/.pairgen``, ``OUT/data`` and ``OUT/plots`` are reached this way."""
     if create:
-        current = root
+        done = PurePosixPath()
         for part in PurePosixPath(relative).parts:
-            current = current / part
+            done = done / part
             with suppress(FileExistsError):
-                os.mkdir(current)  # never follows a link: an existing one is checked below
+                os.mkdir(root / done)  # its parent was checked just before: a real folder
+            directory_inside(root, done.as_posix())
     return directory_inside(root, relative)
 
 

@@ -120,6 +120,7 @@ class InputEntry:
     location: str
     sha256: str | None
     revision: str | None
+    bytes: int | None = None  # a file's size (builds before it: absent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +218,9 @@ class Manifest:
         for entry in data["configs"].values():
             if entry["source_settings"] is None:  # builds of fixed-schema sources: as before
                 del entry["source_settings"]
+            for record in entry["inputs"]:
+                if record["bytes"] is None:  # Hub inputs: as before
+                    del record["bytes"]
         return json_text(data)
 
     def splits(self) -> Iterator[tuple[str, str, SplitEntry]]:

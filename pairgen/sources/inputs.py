@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
+from pairgen.config.source_settings import DEFAULT_MAX_FIELD_CHARS
 from pairgen.errors import PairgenError
 from pairgen.output.files import check_name, file_sha256
 from pairgen.sources import BACKENDS
@@ -80,6 +81,7 @@ class InputRecord:
     location: str
     sha256: str | None = None
     revision: str | None = None
+    bytes: int | None = None  # a file's size: validate --rebuild hashes only a same-size file
 
 
 @dataclass(slots=True)
@@ -185,7 +187,9 @@ def describe_inputs(split_inputs: Sequence[SplitInput]) -> list[InputRecord]:
     for split_input in split_inputs:
         if split_input.backend != "hub":
             records += [
-                InputRecord(split_input.split, name, sha256=file_sha256(path))
+                InputRecord(
+                    split_input.split, name, sha256=file_sha256(path), bytes=path.stat().st_size
+                )
                 for path, name in zip(split_input.paths, split_input.names, strict=True)
             ]
             continue
@@ -250,16 +254,20 @@ def expected_rows(split_input: SplitInput) -> int | None:
 
 
 def iter_split(
-    split_input: SplitInput, source: Source, batch_rows: int = DEFAULT_BATCH_ROWS
+    split_input: SplitInput,
+    source: Source,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
 ) -> Iterator[RawBatch]:
-    """All raw rows of one split, in order, as batches of at most ``batch_rows`` rows."""
+    """All raw rows of one split, in order, as batches of at most ``batch_rows`` rows
+    (a line too long for ``max_field_chars`` is skipped unread: a ``too_long`` reject)."""
     next_row = 0
     ids = DuplicateIds(source)
     if split_input.backend == "hub":
         yield from _iter_hub(split_input, source, batch_rows, ids)
         return
     for path, name in zip(split_input.paths, split_input.names, strict=True):
-        for rows in read_file(path, source, batch_rows):
+        for rows in read_file(path, source, batch_rows, max_field_chars):
             batch = RawBatch(split_input.split, name, next_row, rows, ids.repeats(rows, next_row))
             next_row += len(batch)
             yield batch

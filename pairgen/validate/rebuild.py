@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
@@ -76,14 +77,19 @@ def rebuild_and_compare(
     """Rebuild every split of ``out`` whose inputs are reachable and compare the bytes.
 
     Input files are recorded by name and sha256 (never a path on the building machine):
-    they are looked for in ``input_dirs`` (default: the current directory) and below.  A
+    they are looked for in ``input_dirs`` and below (default: directly in the current
+    directory, not below it), and hashed only when a regular file of the recorded size.  A
     local tokenizer is recorded by name and content hash: it must be handed back in
     ``tokens`` (``validate --tokenizer PATH``, hash already checked), else nothing is
     rebuilt.
     """
     out = Path(out)
     manifest = read_manifest(out)
-    finder = _InputFinder(tuple(Path(d) for d in input_dirs) or (Path.cwd(),))
+    finder = (
+        _InputFinder(tuple(Path(d) for d in input_dirs))
+        if input_dirs
+        else _InputFinder((Path.cwd(),), search_below=False)
+    )
     results: list[SplitRebuild] = []
     violations: list[Violation] = []
     with tempfile.TemporaryDirectory(prefix="pairgen-rebuild-") as scratch:
@@ -155,6 +161,7 @@ class _InputFinder:
     """Finds recorded inputs again: by name under the search folders, proved by checksum."""
 
     dirs: tuple[Path, ...]
+    search_below: bool = True  # only in folders the user named, never the whole cwd
 
     def locate(self, entry: ConfigEntry, split: str) -> tuple[list[Path], str | None]:
         """The paths of one split's inputs (files and Hub mirrors), or why they are not here."""
@@ -182,21 +189,37 @@ class _InputFinder:
         for candidate in self._candidates(record.location):
             if mirror and candidate.is_dir() and directory_revision(candidate) == record.revision:
                 return candidate, None
-            if not mirror and candidate.is_file() and file_sha256(candidate) == record.sha256:
+            if not mirror and _same_file(candidate, record):
                 return candidate, None
         where = ", ".join(str(d) for d in self.dirs)
         what = f"the Hub mirror {record.location}" if mirror else f"input {record.location}"
         return None, f"{what} with the recorded checksum is not under {where} (--inputs DIR)"
 
     def _candidates(self, name: str) -> Iterator[Path]:
-        """Where a file of that name may be: as recorded, in each folder, then below it
-        (lazily: the search stops at the first one with the right checksum)."""
-        if Path(name).is_absolute():
-            yield Path(name)
+        """Where a file of that name may be: directly in each folder, then, in folders the
+        user named (``--inputs DIR``), below it (lazily: the search stops at the first one
+        with the right checksum).  A build records a file by its name alone, so a recorded
+        name that is a path (``../x``, ``/dev/zero``) is nowhere to look."""
+        if "\0" in name or "/" in name or name in ("", ".", ".."):
+            return
         yield from (d / name for d in self.dirs)
-        for folder in self.dirs:
+        for folder in self.dirs if self.search_below else ():
             if folder.is_dir():
-                yield from folder.rglob(Path(name).name)
+                yield from folder.rglob(name)
+
+
+def _same_file(candidate: Path, record: InputEntry) -> bool:
+    """Whether ``candidate`` is the recorded input: a regular file (never a FIFO or a
+    device) of the recorded size, hashed only then, with the recorded sha256."""
+    try:
+        info = candidate.stat()
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    if record.bytes is not None and info.st_size != record.bytes:
+        return False
+    return file_sha256(candidate) == record.sha256
 
 
 def _tokenizer(

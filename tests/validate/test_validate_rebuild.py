@@ -13,6 +13,7 @@ from tamper import edit_manifest, rewrite_shard, set_cell, with_recomputed_char_
 
 from pairgen.cli import main
 from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.errors import PairgenError
 from pairgen.hub.reproduce import reproduce
 from pairgen.output.manifest import read_manifest
 from pairgen.pipeline import build
@@ -70,7 +71,10 @@ def test_a_clean_build_rebuilds_byte_for_byte(
             ("gsm8k", "train"),
         ]
     ]
-    monkeypatch.chdir(built.parent)  # found below the current directory by default
+    monkeypatch.chdir(built.parent)  # not searched below the current directory ...
+    assert run("validate", str(built), "--rebuild") == 1
+    assert "(--inputs DIR)" in capsys.readouterr().out
+    monkeypatch.chdir(inputs(built))  # ... only in it, unless --inputs names a folder
     assert run("validate", str(built), "--rebuild") == 0
     printed = capsys.readouterr().out
     assert "rebuild: gsm8k/test: identical" in printed and "valid" in printed
@@ -203,10 +207,10 @@ def test_a_config_name_in_the_manifest_never_chooses_where_the_rebuild_writes(
     out: Path, tmp_path: Path
 ) -> None:
     """A manifest is anyone's: its config names are not paths (an absolute one would
-    replace the scratch folder), and the rebuild compares the one config it made."""
+    replace the scratch folder): the manifest reader refuses it, naming the field, before
+    anything is rebuilt."""
     escaped = tmp_path / "escaped"
     edit_manifest(out, lambda m: m.update(configs={str(escaped): m["configs"]["arc-easy"]}))
-    report = validate_output(out, rebuild=True)
+    with pytest.raises(PairgenError, match="a config name is letters"):
+        validate_output(out, rebuild=True)
     assert not escaped.exists()
-    assert {r.status for r in report.rebuilt} == {"identical"}
-    assert "provenance" in {v.check for v in report.violations}  # the shards say arc-easy

@@ -22,8 +22,7 @@ from pairgen.cli.console import cell, console, say
 from pairgen.cli.fields import Flag, default_text, field_options, given
 from pairgen.cli.progress import RowProgress
 from pairgen.config.merge import BuildFlags, available_cpus, build_spec
-from pairgen.config.spec import EXECUTORS, FORMATS, BuildSpec
-from pairgen.output.files import output_folder
+from pairgen.config.spec import EXECUTORS, FORMATS, BuildSpec, output_folder
 from pairgen.strategies import StrategyOptions
 
 

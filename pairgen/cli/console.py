@@ -59,8 +59,7 @@ def note(line: str) -> None:
 def error(message: str) -> None:
     """``error: <message>`` on stderr, whole and literal (red only on a terminal), any
     token in it masked: a server that echoes the request must not make pairgen print it."""
-    one_line = "; ".join(line.strip() for line in message.splitlines() if line.strip())
-    click.echo(click.style("error:", fg="red", bold=True) + " " + redact(one_line), err=True)
+    click.echo(click.style("error:", fg="red", bold=True) + " " + redact(message), err=True)
 
 
 def print_traceback(exc: BaseException) -> None:

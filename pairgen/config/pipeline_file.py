@@ -27,10 +27,9 @@ import yaml
 
 from pairgen.config.shipped import locate_pipeline
 from pairgen.config.source_settings import SourceSettings, read_citation, settings_or_none
-from pairgen.config.spec import IMPLIES, BuildSpec, SourceSpec, implied_backend
+from pairgen.config.spec import IMPLIES, BuildSpec, SourceSpec, implied_backend, output_folder
 from pairgen.config.strategy_options import StrategyOptions
 from pairgen.errors import PairgenError
-from pairgen.output.files import output_folder
 
 BUILD_KEYS = {
     "out",

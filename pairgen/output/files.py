@@ -48,16 +48,6 @@ def check_name(kind: str, name: object) -> str:
     )
 
 
-def output_folder(text: str) -> Path:
-    """The output folder a user typed (``--out``, a pipeline file's ``out:``); an empty or
-    blank one is refused, not read as the current folder."""
-    if not isinstance(text, str) or not text.strip() or "\0" in text:
-        raise PairgenError(
-            f"output folder {text!a}: give a folder name (--out DIR; '.' for the current folder)"
-        )
-    return Path(text)
-
-
 def file_sha256(path: Path) -> str:
     """Hex sha256 of a file, read in 1 MiB blocks (shards can be hundreds of MB)."""
     digest = hashlib.sha256()
@@ -192,7 +182,6 @@ __all__ = [
     "file_sha256",
     "json_text",
     "listed_file",
-    "output_folder",
     "real_directory",
     "regular_file_inside",
     "write_bytes_atomically",

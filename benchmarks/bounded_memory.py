@@ -7,7 +7,8 @@ Generated in a temporary folder (nothing is downloaded):
 
 - ``bomb.jsonl.gz``: ``--bomb-gib`` GiB of ``a`` with no line break, gzip'd (a few MB:
   one compressed 64 MiB member repeated, which gzip readers read as one stream);
-- ``line.jsonl``: one JSON Lines row whose ``question`` is ``--line-mb`` MB long.
+- ``line.jsonl``: three GSM8K-shaped JSON Lines rows, the middle one with a ``question``
+  ``--line-mb`` MB long (a ``too_long`` reject; the other two are paired).
 
 Each is built with ``python -m pairgen build --source gsm8k --from files`` in a fresh
 process, under this tree (``PYTHONPATH`` = this checkout) and, with ``--baseline``, under
@@ -45,13 +46,17 @@ def make_bomb(path: Path, gib: float) -> Path:
 
 
 def make_line(path: Path, megabytes: int) -> Path:
-    """One JSON Lines row whose ``question`` holds ``megabytes`` MB of text."""
+    """A JSON Lines row whose ``question`` holds ``megabytes`` MB of text, between two
+    ordinary rows."""
+    ordinary = b'{"question": "What is 2 + 3?", "answer": "2 + 3 = <<2+3=5>>5\\n#### 5"}\n'
     with path.open("wb") as handle:
+        handle.write(ordinary)
         handle.write(b'{"question": "')
         block = b"x" * (1 << 20)
         for _ in range(megabytes):
             handle.write(block)
         handle.write(b'", "answer": "#### 1"}\n')
+        handle.write(ordinary)
     return path
 
 
@@ -71,7 +76,9 @@ def run_build(tree: Path, data: Path, out: Path, timeout: float) -> dict[str, ob
     command = [sys.executable, "-m", "pairgen", "build", "--source", "gsm8k", "--from", "files"]
     command += ["--data-files", f"train={data}", "--out", str(out), "--workers", "1"]
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(  # cwd: never import the pairgen of the current folder
+        command, env=env, cwd=out.parent, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL
+    )
     watched = psutil.Process(process.pid)
     peak = 0
     status: int | str

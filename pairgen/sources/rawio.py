@@ -23,6 +23,9 @@ READ_ERRORS = (OSError, pa.ArrowException)
 # skipped while it streams by and rejected as ``too_long``, never held.
 LINE_BYTES_PER_FIELD_CHAR = 64
 READ_BYTES = 1 << 20  # how much of a (decompressed) stream is read at a time
+# A line this long is no row that was cut short but a damaged or hostile file (a gzip
+# bomb expanding to gigabytes without a line break): the reader stops there, with an error.
+MAX_SKIPPED_LINE_BYTES = 256 << 20
 # A JSON array is parsed whole: past this it must be JSON Lines (or Parquet) instead.
 MAX_JSON_ARRAY_BYTES = 512 << 20
 
@@ -32,18 +35,31 @@ def max_line_bytes(max_field_chars: int = DEFAULT_MAX_FIELD_CHARS) -> int:
     return LINE_BYTES_PER_FIELD_CHAR * max_field_chars
 
 
-def bounded_lines(handle: pa.NativeFile, limit: int) -> Iterator[bytes | int]:
+class LineTooLong(Exception):
+    """A line ran past ``give_up`` bytes (:func:`bounded_lines`); ``line`` is its number."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line}")
+        self.line = line
+
+
+def bounded_lines(
+    handle: pa.NativeFile, limit: int, give_up: int | None = None
+) -> Iterator[bytes | int]:
     """The lines of a byte stream (without their line break), each at most ``limit``
     bytes; a longer line comes as its length (an ``int``), counted while it is skipped,
-    so memory stays under ``limit`` plus one read whatever the stream holds."""
+    so memory stays under ``limit`` plus one read whatever the stream holds.  A line
+    still running at ``give_up`` bytes raises :class:`LineTooLong` at once."""
     buffer = bytearray()
     skipping = 0  # bytes of an over-long line seen so far (0: not skipping)
+    number = 1  # of the line being read
     while chunk := handle.read(READ_BYTES):
         start = 0
         while True:
             end = chunk.find(b"\n", start)
             if end < 0:
                 break
+            number += 1
             if skipping:
                 yield skipping + end - start
                 skipping = 0
@@ -63,6 +79,8 @@ def bounded_lines(handle: pa.NativeFile, limit: int) -> Iterator[bytes | int]:
             buffer.clear()
         else:
             buffer += chunk[start:]
+        if give_up is not None and skipping > give_up:
+            raise LineTooLong(number)
     if skipping:
         yield skipping
     elif buffer:
@@ -142,8 +160,10 @@ def pieces(batch: pa.RecordBatch, batch_rows: int) -> list[pa.RecordBatch]:
 __all__ = [
     "LINE_BYTES_PER_FIELD_CHAR",
     "MAX_JSON_ARRAY_BYTES",
+    "MAX_SKIPPED_LINE_BYTES",
     "READ_BYTES",
     "READ_ERRORS",
+    "LineTooLong",
     "OversizedLine",
     "RawRows",
     "bounded_lines",

@@ -45,7 +45,9 @@ from pairgen.sources.fields import OversizedLine
 from pairgen.sources.nesting import MAX_NESTING, arrow_safe, check_nesting, type_depth
 from pairgen.sources.rawio import (
     MAX_JSON_ARRAY_BYTES,
+    MAX_SKIPPED_LINE_BYTES,
     READ_ERRORS,
+    LineTooLong,
     RawRows,
     bounded_lines,
     check_columns,
@@ -265,9 +267,11 @@ def _read_jsonl_python(
     rows_seen = 0
     seen_columns: set[str] = set()
     checked = False
+    oversized = 0
     for line_number, line in _numbered_lines(path, fmt, limit):
         if isinstance(line, int):
             row: dict[str, Any] = OversizedLine(line, limit)  # skipped unread: too_long
+            oversized += 1
         elif not line.strip():
             continue
         else:
@@ -285,14 +289,27 @@ def _read_jsonl_python(
         rows.append(row)
         if len(rows) == batch_rows:
             if not checked:
+                _refuse_all_oversized(oversized, rows_seen, limit, location)
                 check_columns(sorted(seen_columns), source, location)
                 checked = True
             yield rows
             rows = []
     if rows or (rows_seen and not checked):  # an empty file is in every schema: no rows
+        _refuse_all_oversized(oversized, rows_seen, limit, location)
         check_columns(sorted(seen_columns), source, location)
     if rows:
         yield rows
+
+
+def _refuse_all_oversized(oversized: int, rows_seen: int, limit: int, location: str) -> None:
+    """A file whose every line is too long holds no row at all (a bomb, a binary file):
+    one line saying so, rather than "missing column" or a build of nothing but rejects."""
+    if rows_seen and oversized == rows_seen:
+        raise PairgenError(
+            f"every line is over {limit:,} bytes, longer than any row this build keeps "
+            "(--max-field-chars): not a JSON Lines file of rows",
+            file=location,
+        )
 
 
 def _numbered_lines(path: Path, fmt: DataFormat, limit: int) -> Iterator[tuple[int, str | int]]:
@@ -303,13 +320,20 @@ def _numbered_lines(path: Path, fmt: DataFormat, limit: int) -> Iterator[tuple[i
     """
     try:
         with open_stream(path, fmt) as raw:
-            for number, line in enumerate(bounded_lines(raw, limit), start=1):
+            for number, line in enumerate(bounded_lines(raw, limit, MAX_SKIPPED_LINE_BYTES), 1):
                 if isinstance(line, int):
                     yield number, line
                     continue
                 if number == 1:
                     line = line.removeprefix(b"\xef\xbb\xbf")
                 yield number, line.decode("utf-8", errors="surrogateescape")
+    except LineTooLong as exc:
+        raise PairgenError(
+            f"a line runs past {MAX_SKIPPED_LINE_BYTES >> 20} MiB without a line break: not a "
+            "file of rows (a damaged or hostile file?); nothing was built",
+            file=str(path),
+            row=exc.line,
+        ) from None
     except READ_ERRORS as exc:
         raise PairgenError(f"cannot read the file: {exc}", file=str(path)) from exc
 

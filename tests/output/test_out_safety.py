@@ -280,3 +280,43 @@ def test_validate_and_publish_refuse_an_empty_or_broken_plot(
     assert status == 1 and "plots" in stdout
     status, _, err = pairgen("publish", str(out), "--repo", "me/x", "--dry-run")
     assert status == 2 and "edit_distance.png" in one_error(err)
+
+
+def test_card_refuses_a_shard_linked_outside_and_writes_no_card(
+    built: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(built, out, symlinks=True)
+    shard = next((out / "data" / "gsm8k").glob("*.parquet"))
+    outside = tmp_path / "outside.parquet"
+    shutil.move(shard, outside)
+    shard.symlink_to(outside)
+    status, _, err = pairgen("card", str(out))
+    assert status == 2 and "is a symlink" in one_error(err)
+    assert not (out / "README.md").exists()
+    assert pairgen("validate", str(out))[0] == 1  # the same folder fails validate too
+
+
+def test_a_linked_staging_area_is_removed_not_followed(
+    built: Path, tmp_path: Path, data: Path
+) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(built, out, symlinks=True)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "data").mkdir(parents=True)
+    (elsewhere / "data" / "important.txt").write_text("keep me")
+    (elsewhere / "journal.json").write_text("{}")
+    (out / STATE_DIR / "staging").symlink_to(elsewhere)
+    status, _, err = pairgen(
+        "build",
+        "--source",
+        "gsm8k",
+        "--data-files",
+        f"train={data}",
+        "--seed",
+        "4",
+        "--out",
+        str(out),
+    )
+    assert status == 0, err
+    assert (elsewhere / "data" / "important.txt").read_text() == "keep me"

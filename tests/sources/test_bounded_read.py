@@ -92,3 +92,23 @@ def test_a_csv_header_that_never_ends_is_refused(tmp_path: Path) -> None:
     spec = SourceSpec("gsm8k", backend="files", data_files={"train": [str(path)]})
     with pytest.raises(PairgenError, match="no header line"):
         build(BuildSpec(out=tmp_path / "out", sources=(spec,), max_field_chars=1000))
+
+
+def test_a_line_that_never_ends_stops_the_reader() -> None:
+    from pairgen.sources.rawio import LineTooLong
+
+    stream = pa.BufferReader(b"ok\n" + b"x" * 5000)
+    lines = bounded_lines(stream, 10, give_up=100)
+    assert next(lines) == b"ok"
+    with pytest.raises(LineTooLong) as raised:
+        next(lines)
+    assert raised.value.line == 2
+
+
+def test_a_gzip_bomb_is_one_error_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pairgen.sources.readers.MAX_SKIPPED_LINE_BYTES", 4 << 20)
+    path = tmp_path / "bomb.jsonl.gz"
+    path.write_bytes(gzip.compress(b"a" * (16 << 20)))
+    spec = SourceSpec("gsm8k", backend="files", data_files={"train": [str(path)]})
+    with pytest.raises(PairgenError, match="without a line break"):
+        build(BuildSpec(out=tmp_path / "out", sources=(spec,), max_field_chars=1000))

@@ -9,6 +9,8 @@ else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import difflib
+import os
+import re
 from collections.abc import Iterable
 
 
@@ -80,4 +82,57 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
 
 
-__all__ = ["MESSAGE_CAP", "PairgenError", "RowRejected", "did_you_mean", "whole_message"]
+# Where a Hugging Face token can come from (huggingface_hub reads the same variables).
+TOKEN_VARIABLES = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_API_TOKEN")
+REDACTED = "hf_***"
+# Anything shaped like a token or a credential header, whatever its source: a server
+# that echoes the request (``"authorization": "Bearer hf_..."``), a URL with a password.
+_SECRET_SHAPES = re.compile(
+    r"(?P<token>\bhf_[A-Za-z0-9]{8,})"
+    r"|(?P<bearer>\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]{8,}"
+    r"|(?P<userinfo>://[^/\s:@]+:)[^/\s@]+@",
+    re.IGNORECASE,
+)
+
+
+def known_secrets() -> list[str]:
+    """The Hub tokens this process could send: the variables', and the stored login's."""
+    found = [os.environ.get(name, "") for name in TOKEN_VARIABLES]
+    try:  # the token `hf auth login` stored (huggingface_hub only if already imported)
+        import sys
+
+        hub = sys.modules.get("huggingface_hub")
+        if hub is not None:
+            found.append(hub.get_token() or "")
+    except Exception:
+        pass
+    return sorted({s for s in found if len(s) >= 4}, key=len, reverse=True)
+
+
+def redact(text: str, secrets: list[str] | None = None) -> str:
+    """``text`` with every known token, and anything shaped like one, replaced by
+    ``hf_***``: applied to every message and traceback pairgen prints."""
+    for secret in known_secrets() if secrets is None else secrets:
+        text = text.replace(secret, REDACTED)
+
+    def mask(match: re.Match[str]) -> str:
+        if match["token"]:
+            return REDACTED
+        if match["bearer"]:
+            return f"{match['bearer']}{REDACTED}"
+        return f"{match['userinfo']}***@"
+
+    return _SECRET_SHAPES.sub(mask, text)
+
+
+__all__ = [
+    "MESSAGE_CAP",
+    "REDACTED",
+    "TOKEN_VARIABLES",
+    "PairgenError",
+    "RowRejected",
+    "did_you_mean",
+    "known_secrets",
+    "redact",
+    "whole_message",
+]

@@ -35,3 +35,21 @@ def two_split_spec(inputs: Path, out: Path, **settings: Any) -> BuildSpec:
     }
     source = SourceSpec(source="gsm8k", backend="files", data_files=files)
     return BuildSpec(out=out, sources=(source,), **settings)
+
+
+def tiny_png(gray: int = 0) -> bytes:
+    """A whole 1x1 grayscale PNG (validate and publish refuse a file that is not one)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes([0, gray])))
+        + chunk(b"IEND", b"")
+    )

@@ -68,6 +68,9 @@ class FakeHub:
     requests: list[Recorded] = field(default_factory=list)
     commits: list[Commit] = field(default_factory=list)
     yaml_errors: list[str] = field(default_factory=list)
+    # answer every request with HTTP 400 quoting the request's headers back (as some
+    # proxies and misconfigured servers do): the token must still never be printed
+    echo: bool = False
     url: str = ""
     _server: ThreadingHTTPServer | None = None
 
@@ -149,6 +152,10 @@ class _Handler(BaseHTTPRequestHandler):
                 body,
             )
         )
+        if self.state.echo:
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            self._error(400, "BadRequest", f"bad request {self.command} {parts.path}: {headers}")
+            return
         route = _route(self.command, parts.path)
         if route is None:
             self._error(404, "NotFound", f"no route for {self.command} {parts.path}")
@@ -156,7 +163,7 @@ class _Handler(BaseHTTPRequestHandler):
         name, args = route
         getattr(self, f"_{name}")(*args, body=body, query=parse_qs(parts.query))
 
-    do_GET = do_POST = do_PUT = _handle
+    do_GET = do_POST = do_PUT = do_HEAD = _handle
 
     # -- endpoints -------------------------------------------------------------------
     def _repo(self, repo_id: str) -> Repo | None:

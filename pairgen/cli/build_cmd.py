@@ -23,7 +23,13 @@ from pairgen.cli.conventions import json_option, number, plural, quiet_option
 from pairgen.cli.fields import Flag, default_text, field_options, given
 from pairgen.cli.progress import RowProgress
 from pairgen.config.merge import BuildFlags, available_cpus, build_spec
-from pairgen.config.spec import DEFAULT_MAX_REJECT_SHARE, EXECUTORS, FORMATS, BuildSpec
+from pairgen.config.spec import (
+    DEFAULT_MAX_REJECT_SHARE,
+    EXECUTORS,
+    FORMATS,
+    BuildSpec,
+    output_folder,
+)
 from pairgen.strategies import StrategyOptions
 
 
@@ -145,7 +151,11 @@ Examples:
     type=click.Path(path_type=Path),
     help="A file holding the dataset's BibTeX citation, for the card.",
 )
-@click.option("--out", type=click.Path(path_type=Path), help="Output directory.")
+@click.option(
+    "--out",
+    callback=lambda _ctx, _param, value: None if value is None else output_folder(value),
+    help="Output directory.",
+)
 @click.option("--seed", type=int, help=f"Global seed {_default('seed')}.")
 @click.option(
     "--workers",

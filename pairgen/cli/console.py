@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from pairgen.errors import redact
+
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
@@ -73,13 +75,22 @@ def say(line: str) -> None:
 
 
 def note(line: str) -> None:
-    """A line for the person at the terminal (not a result): stderr, printed as is."""
-    click.echo(line, err=True)
+    """A line for the person at the terminal (not a result): stderr, printed as is, any
+    token in it masked (:func:`~pairgen.errors.redact`)."""
+    click.echo(redact(line), err=True)
 
 
 def error(message: str) -> None:
-    """``error: <message>`` on stderr, whole and literal (red only on a terminal)."""
-    click.echo(style("error:", fg="red", bold=True) + " " + message, err=True)
+    """``error: <message>`` on stderr, whole and literal (red only on a terminal), any
+    token in it masked: a server that echoes the request must not make pairgen print it."""
+    click.echo(style("error:", fg="red", bold=True) + " " + redact(message), err=True)
+
+
+def print_traceback(exc: BaseException) -> None:
+    """The full traceback of ``exc`` on stderr (``--debug``), every token in it masked."""
+    import traceback
+
+    click.echo(redact("".join(traceback.format_exception(exc))), err=True, nl=False)
 
 
 def cell(value: object) -> Text:
@@ -97,6 +108,7 @@ __all__ = [
     "error",
     "no_color",
     "note",
+    "print_traceback",
     "say",
     "show",
     "style",

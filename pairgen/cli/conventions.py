@@ -6,6 +6,9 @@
 - Errors are one ``error: ...`` line on stderr, exit status 2: pairgen's own errors,
   click's usage errors (whose own rendering is three lines: usage, a hint, the error) and
   a mistyped command, which gets the closest command names (:func:`run`).
+- ``--debug`` (or ``PAIRGEN_DEBUG=1``) prints the traceback instead of the line, and a bug
+  (any other exception) prints its traceback; both exit 1 as Python would, with every Hub
+  token in them masked (:func:`pairgen.errors.redact`).
 - Ctrl-C exits 130 (128 + SIGINT, what shells report); the stages write through staging
   folders and atomic renames, so an interrupted command leaves no half-written file.
 - ``NO_COLOR`` (https://no-color.org) turns colour off everywhere: rich reads it itself,
@@ -23,7 +26,7 @@ from typing import Any
 
 import click
 
-from pairgen.cli.console import error, no_color, style
+from pairgen.cli.console import error, no_color, print_traceback, style
 from pairgen.errors import PairgenError
 
 DEBUG_ENV = "PAIRGEN_DEBUG"
@@ -77,8 +80,8 @@ def usage_line(exc: click.UsageError) -> str:
 def run(main: Callable[[list[str]], Any], args: list[str]) -> int:
     """Run a click entry point (in non-standalone mode) under the conventions; the exit status.
 
-    ``--debug`` (anywhere) or ``PAIRGEN_DEBUG=1`` lets the traceback of an error through
-    instead of the one line.
+    ``--debug`` (anywhere) or ``PAIRGEN_DEBUG=1`` prints the traceback of an error
+    instead of the one line, tokens masked; so does a bug, whatever the flag.
     """
     debug = os.environ.get(DEBUG_ENV) == "1" or "--debug" in args
     args = [arg for arg in args if arg != "--debug"]
@@ -89,12 +92,12 @@ def run(main: Callable[[list[str]], Any], args: list[str]) -> int:
         return exc.exit_code
     except click.UsageError as exc:
         if debug:
-            raise
+            return traceback_status(exc)
         error(usage_line(exc))
         return 2
     except click.ClickException as exc:
         if debug:
-            raise
+            return traceback_status(exc)
         error(" ".join(exc.format_message().split()))
         return exc.exit_code
     except (click.Abort, KeyboardInterrupt):
@@ -103,20 +106,28 @@ def run(main: Callable[[list[str]], Any], args: list[str]) -> int:
         return INTERRUPTED
     except PairgenError as exc:
         if debug:
-            raise
+            return traceback_status(exc)
         error(str(exc))
         return 2
     except ModuleNotFoundError as exc:
         extra = EXTRAS.get((exc.name or "").partition(".")[0])
         if debug or extra is None:
-            raise
+            return traceback_status(exc)
         error(f"{exc.name} is not installed; pip install 'pairgen[{extra}]' adds it")
         return 2
     except BrokenPipeError:  # `pairgen query ... | head`: the reader left, not an error
         # what is still buffered for stdout goes nowhere (Python's documented recipe)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # a bug: its traceback, as Python would print it, token masked
+        return traceback_status(exc)
     return code if isinstance(code, int) else 0
+
+
+def traceback_status(exc: BaseException) -> int:
+    """Print ``exc``'s traceback with every token masked; exit status 1, as Python's own."""
+    print_traceback(exc)
+    return 1
 
 
 __all__ = [
@@ -130,5 +141,6 @@ __all__ = [
     "quiet_option",
     "run",
     "style",
+    "traceback_status",
     "usage_line",
 ]

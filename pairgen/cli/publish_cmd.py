@@ -35,7 +35,7 @@ def card_command(
     """OUT/README.md holds YAML metadata for the Hub and `datasets`, and the documentation."""
     from pairgen.hub.card import write_card
     from pairgen.hub.card_check import check_card, read_card_text
-    from pairgen.output.lock import output_lock
+    from pairgen.output.lock import output_error, output_lock
     from pairgen.output.manifest import CARD_NAME, read_manifest
 
     if check:
@@ -53,7 +53,10 @@ def card_command(
         return
     read_manifest(out)  # no build there: fail before the lock creates OUT/.pairgen
     with output_lock(out, "card"):  # a build swapping shards in must not meet a half card
-        path = write_card(out, templates=templates, repo_id=repo)
+        try:
+            path = write_card(out, templates=templates, repo_id=repo)
+        except OSError as exc:  # a full disk: one line, and no partial card is left
+            raise output_error(exc, out) from exc
     _done(
         as_json,
         quiet,

@@ -36,7 +36,9 @@ CELL_CHARS = 80
 @click.option(
     "--db", type=click.Path(path_type=Path), help="Also keep a DuckDB catalog file with the views."
 )
-@click.option("--max-rows", type=int, default=50, show_default=True, help="Rows of a table.")
+@click.option(
+    "--max-rows", type=click.IntRange(min=0), default=50, show_default=True, help="Rows of a table."
+)
 @click.option(
     "--unrestricted",
     is_flag=True,

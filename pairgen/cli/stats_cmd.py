@@ -38,7 +38,8 @@ def stats_command(
     quiet: bool,
 ) -> None:
     """Per source/config/split: pairs, rejects, edit distance and shared suffix; and plots."""
-    from pairgen.output.lock import output_lock
+    from pairgen.output.lock import output_error, output_lock
+    from pairgen.output.owned import record_written
     from pairgen.query.catalog import SUMMARY_SQL, open_catalog, run_query, to_csv
     from pairgen.query.plots import write_plots
 
@@ -50,7 +51,12 @@ def stats_command(
         with output_lock(out, "stats") if writes_out else nullcontext(out):
             summary = run_query(con, SUMMARY_SQL)
             reasons = run_query(con, REJECTS_SQL)
-            written = [] if no_plots else write_plots(con, target)
+            try:
+                written = [] if no_plots else write_plots(con, target)
+            except OSError as exc:  # a full disk: one line, and no partial plot is left
+                raise output_error(exc, target) from exc
+            if writes_out:
+                record_written(out, written)  # pairgen's plots: a rebuild may replace them
     finally:
         con.close()
     if as_json:

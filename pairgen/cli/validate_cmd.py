@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     multiple=True,
     type=click.Path(path_type=Path, file_okay=False),
     help="Where the input files the manifest names are, found by name and checksum, to "
-    "recheck each pair against its source row and for --rebuild (repeatable; default: the "
-    "current directory and below).",
+    "recheck each pair against its source row and for --rebuild (repeatable; searched in "
+    "and below each; default: the current directory only, not below it).",
 )
 @click.option(
     "--source-rows/--no-source-rows",

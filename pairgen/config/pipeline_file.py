@@ -28,7 +28,7 @@ import yaml
 
 from pairgen.config.shipped import locate_pipeline
 from pairgen.config.source_settings import SourceSettings, read_citation, settings_or_none
-from pairgen.config.spec import IMPLIES, BuildSpec, SourceSpec, implied_backend
+from pairgen.config.spec import IMPLIES, BuildSpec, SourceSpec, implied_backend, output_folder
 from pairgen.config.strategy_options import StrategyOptions
 from pairgen.errors import PairgenError
 
@@ -103,6 +103,7 @@ def load_pipeline(
     out = settings.pop("out", None)
     if out is None:
         raise PairgenError("needs 'out' (or pass --out)", file=str(path), field="out")
+    out = str(output_folder(out)) if isinstance(out, str) else out
     out_path = Path(out) if overrides and overrides.get("out") is not None else _resolve(base, out)
     options = _options(document.get("options") or {}, str(path))
     try:

@@ -102,6 +102,16 @@ class BuildSpec:
         object.__setattr__(self, "out", Path(self.out))
 
 
+def output_folder(text: str) -> Path:
+    """The output folder a user typed (``--out``, a pipeline file's ``out:``); an empty or
+    blank one is refused, not read as the current folder."""
+    if not isinstance(text, str) or not text.strip() or "\0" in text:
+        raise PairgenError(
+            f"output folder {text!a}: give a folder name (--out DIR; '.' for the current folder)"
+        )
+    return Path(text)
+
+
 def check_spec(spec: BuildSpec) -> None:
     """Settings of the wrong type or range, as one clear line (pipeline files are YAML)."""
     minimums = {
@@ -186,4 +196,5 @@ __all__ = [
     "check_spec",
     "config_hash",
     "implied_backend",
+    "output_folder",
 ]

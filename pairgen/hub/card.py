@@ -34,7 +34,9 @@ from pairgen.hub.card_context import (
     pretty_name,
     template_context,
 )
+from pairgen.output.files import listed_file, write_text_atomically
 from pairgen.output.manifest import CARD_NAME, Manifest, read_manifest, shard_glob
+from pairgen.output.owned import record_written
 from pairgen.sources import Source
 
 COMBINED_TEMPLATE = "combined.md"
@@ -98,7 +100,7 @@ def dataset_infos(out: Path, manifest: Manifest) -> dict[str, Any]:
             info = entry.splits[split]
             num_bytes = 0
             for shard in info.shards:
-                footer = pq.read_metadata(out / shard.path)
+                footer = pq.read_metadata(listed_file(out, shard.path))
                 num_bytes += sum(
                     footer.row_group(i).total_byte_size for i in range(footer.num_row_groups)
                 )
@@ -231,9 +233,8 @@ def write_card(
             "the rendered card is not valid: " + "; ".join(problems), file=str(card.template)
         )
     path = out / CARD_NAME
-    partial = path.with_name(f".{CARD_NAME}.partial")
-    partial.write_text(card.text, encoding="utf-8")
-    os.replace(partial, path)
+    write_text_atomically(path, card.text)  # a full disk leaves no partial card behind
+    record_written(out, [path])  # pairgen's card: a rebuild may replace it
     return path
 
 

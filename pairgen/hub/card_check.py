@@ -29,6 +29,7 @@ from huggingface_hub import DatasetCard
 
 from pairgen.errors import PairgenError
 from pairgen.hub.card_context import SIZE_CATEGORIES, loadable_splits
+from pairgen.output.files import listed_file
 from pairgen.output.manifest import Manifest
 
 # https://huggingface.co/docs/hub/repositories-licenses
@@ -257,7 +258,7 @@ def _check_infos(out: Path, data: dict[str, Any], manifest: Manifest) -> list[st
         if declared != built:
             problems.append(f"config {config!r}: num_examples {declared}, the shards hold {built}")
         shard = entry.splits[splits[0]].shards[0].path
-        if info.features != Features.from_arrow_schema(pq.read_schema(out / shard)):
+        if info.features != Features.from_arrow_schema(pq.read_schema(listed_file(out, shard))):
             problems.append(f"config {config!r}: dataset_info features differ from the shards")
     return problems
 

@@ -10,7 +10,6 @@ of the machine that built it: inputs, tokenizers and mirrors appear by file name
 
 from __future__ import annotations
 
-import os
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,8 @@ from pairgen.config.source_settings import SourceSettings
 from pairgen.errors import PairgenError
 from pairgen.hub.card_rows import EXAMPLE_TEXT_CHARS, data_fields, example_rows
 from pairgen.hub.reproduce import ordered_splits, out_name_of, public_name, reproduce
-from pairgen.output.files import directory_inside, regular_file_inside
-from pairgen.output.manifest import PLOTS_DIR, ConfigEntry, Manifest
+from pairgen.output.manifest import ConfigEntry, Manifest
+from pairgen.output.plots import plot_files
 from pairgen.query.summary import SplitSummary, summarize
 from pairgen.registry import BUILT_IN
 from pairgen.sources import SOURCES, Source, get_source
@@ -278,19 +277,6 @@ def _stats(out: Path, manifest: Manifest) -> list[dict[str, Any]]:
     order = [(c, s) for c, e in manifest.configs.items() for s in ordered_splits(e)]
     summaries = sorted(summarize(out, manifest), key=lambda s: order.index((s.config, s.split)))
     return [_stats_row(s) for s in summaries]
-
-
-def plot_files(out: Path) -> list[Path]:
-    """The PNG plots ``pairgen stats`` wrote in ``OUT/plots/``, in name order.
-
-    Only regular files directly in a real ``plots/`` folder: a symlinked folder or plot
-    is an error (the card would show, and publish upload, a file from elsewhere).
-    """
-    if not os.path.lexists(out / PLOTS_DIR):
-        return []
-    folder = directory_inside(out, PLOTS_DIR)
-    names = sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".png"))
-    return [regular_file_inside(out, f"{PLOTS_DIR}/{name}") for name in names]
 
 
 def _stats_row(summary: SplitSummary) -> dict[str, Any]:

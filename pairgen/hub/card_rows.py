@@ -16,6 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pairgen.output.files import listed_file
 from pairgen.output.manifest import Manifest
 from pairgen.record import COLUMN_DESCRIPTIONS, MESSAGE_TYPE
 
@@ -35,7 +36,7 @@ def example_rows(
             continue
         seen.add(entry.source)
         split = splits[0]
-        row = _first_row(out / entry.splits[split].shards[0].path)
+        row = _first_row(listed_file(out, entry.splits[split].shards[0].path))
         text = json.dumps(_shorten(row), ensure_ascii=False, indent=2, default=str)
         examples.append({"source": entry.source, "config": config, "split": split, "json": text})
     return examples
@@ -51,7 +52,8 @@ def data_fields(
     ``values`` adds what a column holds in this build (``source``: the sources' names)."""
     values = values or {}
     config, splits = next(iter(declared.items()))
-    schema = pq.read_schema(out / manifest.configs[config].splits[splits[0]].shards[0].path)
+    shard = manifest.configs[config].splits[splits[0]].shards[0].path
+    schema = pq.read_schema(listed_file(out, shard))
     return [
         {
             "name": field.name,

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from pairgen.errors import PairgenError, whole_message
+from pairgen.errors import REDACTED, PairgenError, whole_message
+from pairgen.errors import redact as redact_secrets
 
 
 def redact(text: str, token: str | None) -> str:
-    return text.replace(token, "hf_***") if token else text
+    """``text`` without ``token`` (the one publish sends) or any other known token."""
+    return redact_secrets(text.replace(token, REDACTED) if token else text)
 
 
 @contextmanager

@@ -31,10 +31,11 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from pairgen.errors import PairgenError
-from pairgen.output.files import json_text
-from pairgen.output.manifest import STATE_DIR
+from pairgen.output.files import json_text, real_directory
+from pairgen.output.manifest import DATA_DIR, MANAGED, PLOTS_DIR, REJECTS_DIR, STATE_DIR
 
 LOCK_NAME = "lock"
+MANAGED_FOLDERS = (STATE_DIR, DATA_DIR, REJECTS_DIR, PLOTS_DIR)
 READ_ONLY = (errno.EROFS, errno.EACCES, errno.EPERM)  # OUT exists but may not be written
 
 
@@ -74,16 +75,47 @@ def output_lock(out: Path, purpose: str, *, writes: bool = True) -> Iterator[Pat
         os.close(fd)  # releases the flock
 
 
+def check_out_path(out: Path) -> None:
+    """Refuse an output path that exists and is not a folder."""
+    if out.exists() and not out.is_dir():
+        raise PairgenError("output path exists and is not a directory", file=str(out))
+
+
+def check_managed(out: Path) -> None:
+    """Every managed path in OUT that exists is a real file or folder, not a symlink.
+
+    A linked ``OUT/.pairgen`` or ``OUT/data`` would make pairgen write, replace or delete
+    files somewhere else (a lock, a staging area, a shard), so a writer stops with one
+    line naming it before touching anything.
+    """
+    for name in (STATE_DIR, *MANAGED):
+        path = out / name
+        if not os.path.lexists(path):
+            continue
+        if path.is_symlink():
+            raise PairgenError(
+                "is a symlink; pairgen writes only real files and folders inside the output "
+                "folder (remove the link, or choose another --out)",
+                file=str(path),
+            )
+        folder = name in MANAGED_FOLDERS
+        if folder != path.is_dir() or not (folder or path.is_file()):
+            kind = "a folder" if folder else "a regular file"
+            raise PairgenError(f"must be {kind} for pairgen to write here", file=str(path))
+
+
 def _open_lock(out: Path, writes: bool) -> int | None:
     """The lock file, opened for writing (created with ``OUT/.pairgen`` if need be), or
     for a reader of an OUT it may not write, read-only (None: there is none)."""
-    if out.exists() and not out.is_dir():
-        raise PairgenError("output path exists and is not a directory", file=str(out))
+    check_out_path(out)
     if not writes and not out.exists():
         return None  # nothing to read: the reader says so; a typo'd path is not created
+    check_managed(out)
     lock = out / STATE_DIR / LOCK_NAME
     try:
-        lock.parent.mkdir(parents=True, exist_ok=True)
+        if writes:
+            out.mkdir(parents=True, exist_ok=True)
+            real_directory(out, STATE_DIR, create=True)
         return os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
     except OSError as exc:
         if writes or exc.errno not in READ_ONLY:
@@ -147,4 +179,11 @@ def output_error(exc: OSError, out: Path) -> PairgenError:
     return PairgenError(f"cannot write the output: {reason} (OUT is unchanged)", file=where)
 
 
-__all__ = ["LOCK_NAME", "describe_holder", "output_error", "output_lock"]
+__all__ = [
+    "LOCK_NAME",
+    "check_managed",
+    "check_out_path",
+    "describe_holder",
+    "output_error",
+    "output_lock",
+]

@@ -28,7 +28,7 @@ import json
 import platform
 import re
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import MISSING, asdict, dataclass, fields, is_dataclass
 from importlib import metadata
 from pathlib import Path
@@ -36,7 +36,7 @@ from typing import Any, Union, cast, get_args, get_origin, get_type_hints
 
 from pairgen.config.source_settings import DEFAULT_MAX_FIELD_CHARS
 from pairgen.errors import PairgenError
-from pairgen.output.files import json_text
+from pairgen.output.files import check_name, json_text, regular_file_inside
 
 MANIFEST_NAME = "manifest.json"
 CARD_NAME = "README.md"
@@ -49,6 +49,7 @@ MANAGED: tuple[str, ...] = (MANIFEST_NAME, CARD_NAME, DATA_DIR, REJECTS_DIR, PLO
 MANAGED_PREFIXES: tuple[str, ...] = (f"{DATA_DIR}/", f"{REJECTS_DIR}/", f"{PLOTS_DIR}/")
 SHARD_NAME = re.compile(r"(?P<split>.+)-(?P<index>\d{5})-of-(?P<total>\d{5})\.parquet")
 MANIFEST_VERSION = 1
+MAX_MANIFEST_BYTES = 64 << 20  # a build of 100,000 splits writes a fraction of it
 VERSIONED_PACKAGES = ("pairgen", "pyarrow", "datasets", "rapidfuzz", "transformers", "tokenizers")
 
 
@@ -122,6 +123,7 @@ class InputEntry:
     location: str
     sha256: str | None
     revision: str | None
+    bytes: int | None = None  # a file's size (builds before it: absent)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,13 +168,49 @@ class Manifest:
         """The manifest in ``data`` (parsed JSON); a PairgenError names a malformed field."""
         manifest = parse_as(cls, data, "", file)
         assert isinstance(manifest, Manifest)
-        if manifest.manifest_version > MANIFEST_VERSION:
+        if manifest.manifest_version != MANIFEST_VERSION:
+            newer = manifest.manifest_version > MANIFEST_VERSION
             raise PairgenError(
-                f"manifest_version {manifest.manifest_version} is newer than this pairgen reads "
-                f"({MANIFEST_VERSION}); upgrade pairgen",
+                f"{manifest.manifest_version} is "
+                f"{'newer than this pairgen reads' if newer else 'not a version pairgen wrote'} "
+                f"({MANIFEST_VERSION}){'; upgrade pairgen' if newer else ''}",
                 file=file,
+                field="manifest_version",
             )
+        check_manifest(manifest, file)
         return manifest
+
+    def settings(self) -> dict[str, Any]:
+        """The build settings the config hash covers, as the build hashed them."""
+        settings = {
+            "seed": self.seed,
+            "format": self.format,
+            "shots": self.shots,
+            "pool_size": self.pool_size,
+            "tokenizer": self.tokenizer,
+            "options": self.options,
+        }
+        if self.max_field_chars != DEFAULT_MAX_FIELD_CHARS:
+            settings["max_field_chars"] = self.max_field_chars
+        return settings
+
+    def computed_config_hash(self) -> str:
+        """The config hash of this manifest's settings and sources (the build's recipe)."""
+        from pairgen.config.spec import config_hash
+
+        headers = {
+            name: {
+                "source": entry.source,
+                "source_config": entry.source_config,
+                "backend": entry.backend,
+                "hub_repo": entry.hub_repo,
+                "strategy": entry.strategy,
+                "source_settings": entry.source_settings,
+                "splits": list(entry.splits),
+            }
+            for name, entry in self.configs.items()
+        }
+        return config_hash(self.settings(), headers)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object (plain dicts and lists), for readers that template or hash it."""
@@ -191,6 +229,9 @@ class Manifest:
             for split in entry["splits"].values():
                 if split["rejects_allowed"] is None:
                     del split["rejects_allowed"]
+            for record in entry["inputs"]:
+                if record["bytes"] is None:  # Hub inputs: as before
+                    del record["bytes"]
         return json_text(data)
 
     def splits(self) -> Iterator[tuple[str, str, SplitEntry]]:
@@ -214,6 +255,80 @@ class Manifest:
         return sum(info.pairs for _, _, info in self.splits())
 
 
+def check_manifest(manifest: Manifest, file: str | None = None) -> None:
+    """What the types alone do not say: names that become paths follow
+    :func:`~pairgen.output.files.check_name`, every file is at the very path the build
+    writes (so no manifest can point outside OUT), counts are not negative, checksums are
+    sha256 hex, and the settings still hash to ``config_hash`` (a hand-changed seed,
+    strategy or format is not the recipe the shards were built with)."""
+    from pairgen.config.spec import FORMATS
+
+    def fail(field: str, message: str) -> PairgenError:
+        return PairgenError(message, file=file, field=field)
+
+    if manifest.format not in FORMATS:
+        raise fail("format", f"must be one of {', '.join(FORMATS)}, got {manifest.format!r}")
+    for field, minimum in (("shots", 0), ("pool_size", 1), ("max_field_chars", 1)):
+        if getattr(manifest, field) < minimum:
+            raise fail(field, f"must be at least {minimum}")
+    if not manifest.configs:
+        raise fail("configs", "lists no configs")
+    for config, entry in manifest.configs.items():
+        try:
+            check_name("config", config)
+        except PairgenError as exc:
+            raise fail(f"configs.{ascii(config)[1:-1]}", str(exc)) from None
+        for split, info in entry.splits.items():
+            where = f"configs.{config}.splits.{ascii(split)[1:-1]}"
+            try:
+                check_name("split", split)
+            except PairgenError as exc:
+                raise fail(where, str(exc)) from None
+            _check_split(info, config, split, where, fail)
+    if not SHA256_HEX.fullmatch(manifest.config_hash):
+        raise fail("config_hash", "must be a sha256 (64 hex digits)")
+    if manifest.computed_config_hash() != manifest.config_hash:
+        raise fail(
+            "config_hash",
+            "does not match the manifest's settings and sources (seed, format, strategy, "
+            "options, splits ...): the manifest was edited after the build",
+        )
+
+
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def _check_split(
+    info: SplitEntry, config: str, split: str, where: str, fail: Callable[[str, str], Exception]
+) -> None:
+    for name in ("rows_in", "rows_paired", "rows_rejected", "pairs"):
+        if getattr(info, name) < 0:
+            raise fail(f"{where}.{name}", "must not be negative")
+    if any(count < 0 for count in info.rejects_by_reason.values()):
+        raise fail(f"{where}.rejects_by_reason", "counts must not be negative")
+    total = len(info.shards)
+    for index, shard in enumerate(info.shards):
+        at = f"{where}.shards[{index}]"
+        expected = shard_path(config, split, index, total)
+        if shard.path != expected:
+            raise fail(f"{at}.path", f"must be {expected!r}, got {shard.path!a}")
+        if shard.rows < 0 or shard.bytes < 0:
+            raise fail(at, "rows and bytes must not be negative")
+        if not SHA256_HEX.fullmatch(shard.sha256):
+            raise fail(f"{at}.sha256", "must be a sha256 (64 hex digits)")
+    expected = rejects_path(config, split)
+    if info.rejects.path != expected:
+        raise fail(f"{where}.rejects.path", f"must be {expected!r}, got {info.rejects.path!a}")
+    if info.rejects.rows < 0:
+        raise fail(f"{where}.rejects.rows", "must not be negative")
+    for name, digest in (
+        ("rejects.sha256", info.rejects.sha256),
+        ("rows_sha256", info.rows_sha256),
+    ):
+        if not SHA256_HEX.fullmatch(digest):
+            raise fail(f"{where}.{name}", "must be a sha256 (64 hex digits)")
+
+
 def library_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for package in VERSIONED_PACKAGES:
@@ -225,18 +340,32 @@ def library_versions() -> dict[str, str]:
 
 
 def read_manifest_json(out: Path) -> Any:
-    """The parsed JSON of ``OUT/manifest.json``, unchecked (validate reports its shape)."""
-    path = Path(out) / MANIFEST_NAME
-    if not path.is_file():
-        if (Path(out) / STATE_DIR).is_dir() and not path.exists():
+    """The parsed JSON of ``OUT/manifest.json``, not yet checked (:func:`read_manifest` checks).
+
+    Only a regular file directly in OUT is read (a linked manifest is not this folder's
+    build), and only up to :data:`MAX_MANIFEST_BYTES`.
+    """
+    out = Path(out)
+    path = out / MANIFEST_NAME
+    try:
+        checked = regular_file_inside(out, MANIFEST_NAME)
+    except FileNotFoundError:
+        if (out / STATE_DIR).is_dir():
             raise PairgenError(
                 "no manifest.json: not a finished pairgen build output (if a build was "
                 "interrupted, run it again: it resumes and finishes the output)",
                 file=str(out),
-            )
-        raise PairgenError("no manifest.json: not a pairgen build output", file=str(out))
+            ) from None
+        raise PairgenError("no manifest.json: not a pairgen build output", file=str(out)) from None
+    except NotADirectoryError:
+        raise PairgenError("not a directory", file=str(out)) from None
+    if checked.stat().st_size > MAX_MANIFEST_BYTES:
+        raise PairgenError(
+            f"manifest is over {MAX_MANIFEST_BYTES >> 20} MiB: not one pairgen writes",
+            file=str(path),
+        )
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(checked.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         line = exc.lineno if isinstance(exc, json.JSONDecodeError) else None
         detail = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
@@ -288,13 +417,21 @@ def parse_as(kind: Any, value: Any, where: str = "", file: str | None = None) ->
         if not isinstance(value, dict):
             raise _malformed(where, "an object", value, file)
         item = get_args(kind)[1]
+        for key in value:
+            if "\0" in key:
+                raise PairgenError(
+                    "holds a name with a NUL character", file=file, field=where or "manifest"
+                )
         return {key: parse_as(item, v, _at(where, key), file) for key, v in value.items()}
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise _malformed(where, _EXPECTED.get(kind, kind.__name__), value, file)
+    if isinstance(value, str) and "\0" in value:
+        raise PairgenError("holds a NUL character", file=file, field=where or "manifest")
     return value
 
 
 def _at(where: str, name: str) -> str:
+    name = ascii(name)[1:-1]  # a field name quoted in an error stays on one line
     return f"{where}.{name}" if where else name
 
 
@@ -320,6 +457,7 @@ __all__ = [
     "RejectsEntry",
     "ShardEntry",
     "SplitEntry",
+    "check_manifest",
     "library_versions",
     "parse_as",
     "read_manifest",

@@ -55,7 +55,7 @@ class Staging:
         remove_discarded(state)
         root = state / STAGING_NAME
         staging = cls(root, key)
-        journal = _read_journal(root / JOURNAL_NAME)
+        journal = None if _holds_links(root) else _read_journal(root / JOURNAL_NAME)
         if resume and journal is not None and journal.get("key") == key:
             staging._keep_verified(journal)
         else:
@@ -102,6 +102,17 @@ class Staging:
         write_text_atomically(
             self.root / JOURNAL_NAME, json_text({"key": self.key, "splits": splits})
         )
+
+
+def _holds_links(root: Path) -> bool:
+    """Whether the staging area is, or holds, a symlink: then it is discarded (the link
+    itself removed), never resumed, so nothing is deleted through it."""
+    if root.is_symlink():
+        return True
+    for directory, subdirs, names in os.walk(root):
+        if any((Path(directory) / name).is_symlink() for name in subdirs + names):
+            return True
+    return False
 
 
 def discard(path: Path) -> None:

@@ -6,12 +6,12 @@ new one lasts milliseconds, whatever the build's size.  Its steps, in this order
 1. write ``swap.json`` in the staging area (fsynced): the commit point.  Before it
    exists, a kill leaves OUT untouched; once it exists, the new build *is* the output
    and whoever takes OUT's lock next rolls the swap forward;
-2. move the old build's managed paths into the staging area's ``trash/``:
-   ``manifest.json`` first (from then on no manifest describes files being replaced,
-   so a reader in the window gets "not a finished build" instead of wrong data), then
-   ``README.md`` and ``plots/`` (they describe the old shards), ``data/`` and
-   ``rejects/``.  The card and plots are retired only when OUT held a pairgen build (a
-   manifest): a README.md of the user's own in a fresh OUT is theirs;
+2. move the old build's files into the staging area's ``trash/``: ``manifest.json``
+   first (from then on no manifest describes files being replaced, so a reader in the
+   window gets "not a finished build" instead of wrong data), then the card and plots
+   pairgen wrote (they describe the old shards; :mod:`pairgen.output.owned`: a README.md
+   or plot of the user's own stays), ``data/`` and ``rejects/`` (refused beforehand when
+   they hold a file pairgen did not write);
 3. move the new ``data/`` and ``rejects/`` in, then ``manifest.json`` last
    (``os.replace``);
 4. rename the staging area aside and delete it (old files included).
@@ -31,13 +31,14 @@ import uuid
 from pathlib import Path
 
 from pairgen.output.files import json_text, write_text_atomically
-from pairgen.output.manifest import CARD_NAME, DATA_DIR, MANIFEST_NAME, PLOTS_DIR, REJECTS_DIR
+from pairgen.output.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR
+from pairgen.output.owned import forget_written, refuse_foreign, retirable, written_extras
 from pairgen.output.staging import discard
 
 SWAP_NAME = "swap.json"
 TRASH_NAME = "trash"
 STAGED = (DATA_DIR, REJECTS_DIR)  # what a build brings, moved in before the manifest
-RETIRED = (MANIFEST_NAME, CARD_NAME, PLOTS_DIR, DATA_DIR, REJECTS_DIR)  # in this order
+RETIRED = (MANIFEST_NAME, DATA_DIR, REJECTS_DIR)  # in this order, the card and plots between
 
 
 def swap_in(out: Path, staging: Path) -> None:
@@ -46,11 +47,12 @@ def swap_in(out: Path, staging: Path) -> None:
         (staging / name).mkdir(exist_ok=True)  # one must still go, so an empty one comes in
     for path in [p for name in STAGED for p in _tree(staging / name)] + [staging / MANIFEST_NAME]:
         _fsync(path)  # the data is on disk before anything points at it
+    refuse_foreign(out)  # before the commit point: OUT is still untouched
     had_build = (out / MANIFEST_NAME).is_file()
-    retired = RETIRED if had_build else STAGED
+    retired = [MANIFEST_NAME, *written_extras(out), *STAGED] if had_build else list(STAGED)
     write_text_atomically(
         staging / SWAP_NAME,
-        json_text({"retire": list(retired), "pid": os.getpid(), "time": time.time()}),
+        json_text({"retire": retired, "pid": os.getpid(), "time": time.time()}),
     )
     _fsync(staging / SWAP_NAME)
     _fsync(staging)
@@ -69,23 +71,29 @@ def finish_swap(out: Path, staging: Path) -> bool:
         for name in retired:
             new_not_in_yet = name not in STAGED or (staging / name).exists()
             if new_not_in_yet and os.path.lexists(out / name):
-                os.rename(out / name, trash / f"{name}.{uuid.uuid4().hex[:8]}")
+                aside = f"{name.replace('/', '__')}.{uuid.uuid4().hex[:8]}"
+                os.rename(out / name, trash / aside)
         for name in STAGED:
             if (staging / name).exists():
                 os.rename(staging / name, out / name)
         os.replace(staging / MANIFEST_NAME, out / MANIFEST_NAME)
         _fsync(out)
+    forget_written(out, list(retired))
     discard(staging)
     return True
 
 
 def _retired(journal: Path) -> tuple[str, ...]:
-    """The names the swap retires, as recorded at its commit point."""
+    """The paths the swap retires, as recorded at its commit point (only OUT's own names:
+    the journal is pairgen's, but nothing read from disk may name a path elsewhere)."""
     try:
         names = json.loads(journal.read_text(encoding="utf-8"))["retire"]
     except (OSError, ValueError, KeyError, TypeError):
-        return RETIRED  # torn journal: cannot be, it was written atomically; be thorough
-    return tuple(name for name in RETIRED if name in names)
+        return RETIRED  # torn journal: cannot be, it was written atomically
+    if not isinstance(names, list):
+        return RETIRED
+    allowed = [n for n in names if isinstance(n, str) and (n in RETIRED or retirable(n))]
+    return tuple(dict.fromkeys(allowed))
 
 
 def _tree(root: Path) -> list[Path]:

@@ -15,6 +15,7 @@ from typing import Any
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError, RowRejected
 from pairgen.metrics.tokenizer_identity import TokenizerRef
+from pairgen.output.files import check_name
 from pairgen.pipeline.batch import BatchPlan, prepared_example
 from pairgen.pipeline.fewshot import ExemplarPool, pool_from
 from pairgen.record import Example
@@ -64,7 +65,7 @@ def resolve_sources(spec: BuildSpec, tokenizer: TokenizerRef | None = None) -> l
             if settings != source_spec.settings:
                 source_spec = dataclasses.replace(source_spec, settings=settings)
                 source = get_source(source_spec.source, settings)
-        output_config = source.output_config(config)
+        output_config = check_name("config", source.output_config(config))  # a plugin's too
         if output_config in seen:
             raise PairgenError(f"config {output_config!r} is listed twice in this build")
         seen.add(output_config)

@@ -245,7 +245,9 @@ def write_split(
     writer = SplitWriter(root, config, split, pair_schema(spec.format == "conversational", kept))
     reject_tables: list[pa.Table] = []
     counts: Counter[str] = Counter()
-    batches: Iterator[RawBatch] = iter_split(split_input, item.source, spec.batch_rows)
+    batches: Iterator[RawBatch] = iter_split(
+        split_input, item.source, spec.batch_rows, spec.max_field_chars
+    )
     warm_up(plan)
     total = expected_rows(split_input) if progress is not None else None
     if progress is not None:

@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,8 +39,8 @@ import pyarrow as pa
 
 from pairgen.config.source_settings import kept_columns
 from pairgen.errors import PairgenError, whole_message
-from pairgen.output.files import regular_file_inside
-from pairgen.output.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR, read_manifest
+from pairgen.output.files import listed_file
+from pairgen.output.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR, STATE_DIR, read_manifest
 from pairgen.query.sandbox import check_statements, explain, is_restricted, restrict
 from pairgen.record import REJECT_SCHEMA, pair_schema
 
@@ -94,6 +95,8 @@ def shard_files(out: Path) -> tuple[list[Path], list[Path]]:
     if not out.is_dir():
         raise PairgenError("not a directory", file=str(out))
     if not (out / MANIFEST_NAME).is_file():
+        if os.path.lexists(out / STATE_DIR):  # pairgen was writing here and did not finish
+            read_manifest(out)  # raises: "not a finished pairgen build output"
         pair_paths = [
             p.relative_to(out).as_posix() for p in sorted(out.glob(f"{DATA_DIR}/*/*.parquet"))
         ]
@@ -109,15 +112,7 @@ def shard_files(out: Path) -> tuple[list[Path], list[Path]]:
 
 
 def _inside(out: Path, paths: list[str]) -> list[Path]:
-    files = []
-    for path in paths:
-        try:
-            files.append(regular_file_inside(out, path))
-        except FileNotFoundError:
-            raise PairgenError(
-                "listed in manifest.json but missing; run `pairgen validate`", file=str(out / path)
-            ) from None
-    return files
+    return [listed_file(out, path) for path in paths]
 
 
 def _sql_string(value: str) -> str:

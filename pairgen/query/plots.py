@@ -9,6 +9,7 @@ that never plot do not pay for the import.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from pairgen.errors import PairgenError
+from pairgen.output.files import write_bytes_atomically
 
 # One row per pair: the three quantities the plots show, each in tokens when the build
 # has token statistics and in characters otherwise (``unit`` says which).
@@ -116,8 +118,10 @@ def _panels(
         plt.close(fig)
         raise PairgenError("the plots path exists and is not a directory", file=str(path.parent))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
+    image = io.BytesIO()
+    fig.savefig(image, dpi=110, format="png")
     plt.close(fig)
+    write_bytes_atomically(path, image.getvalue())  # a full disk leaves no 0-byte plot
     return path
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 
+from pairgen.output.files import listed_file
 from pairgen.output.manifest import Manifest
 
 
@@ -51,7 +52,9 @@ def summarize(out: Path, manifest: Manifest) -> list[SplitSummary]:
 def _read_stats(out: Path, shard_paths: list[str]) -> tuple[np.ndarray, np.ndarray]:
     ned_parts, after_parts = [], []
     for path in shard_paths:
-        table = pq.read_table(out / path, columns=["norm_edit_distance", "tokens_after_first_diff"])
+        table = pq.read_table(
+            listed_file(out, path), columns=["norm_edit_distance", "tokens_after_first_diff"]
+        )
         ned_parts.append(table.column("norm_edit_distance").to_numpy())
         after = table.column("tokens_after_first_diff").drop_null()
         after_parts.append(after.to_numpy())

@@ -29,12 +29,16 @@ _QUOTE_CHARS = 120
 
 
 def iter_csv(
-    path: Path, fmt: DataFormat, source: Source, batch_rows: int
+    path: Path, fmt: DataFormat, source: Source, batch_rows: int, limit: int
 ) -> Iterator[pa.RecordBatch]:
-    """The rows of a CSV (``,``) or TSV (tab) file with a header line."""
+    """The rows of a CSV (``,``) or TSV (tab) file with a header line.
+
+    Arrow reads blocks of :data:`BLOCK_BYTES`: a row longer than a block is an error from
+    Arrow, not a block that grows, and the header is read from the first ``limit`` bytes
+    only, so memory stays bounded whatever the (decompressed) file holds."""
     location = str(path)
     delimiter = "\t" if fmt.kind == "tsv" else ","
-    header = _header(path, fmt, delimiter)
+    header = _header(path, fmt, delimiter, limit)
     if header is None:
         return  # an empty file: no rows, in every schema
     check_columns(header, source, location)
@@ -70,14 +74,20 @@ def iter_csv(
         raise PairgenError(f"cannot read the file: {exc}", file=location) from exc
 
 
-def _header(path: Path, fmt: DataFormat, delimiter: str) -> list[str] | None:
-    """The column names (``None`` for an empty file), read as Python's csv module reads them."""
+def _header(path: Path, fmt: DataFormat, delimiter: str, limit: int) -> list[str] | None:
+    """The column names (``None`` for an empty file), read as Python's csv module reads
+    them, from the first ``limit`` bytes (a header is never longer)."""
     try:
-        with (
-            open_stream(path, fmt) as raw,
-            io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
-        ):
-            return next(csv.reader(text, delimiter=delimiter), None)
+        with open_stream(path, fmt) as raw:
+            head: bytes = raw.read(limit + 1)
+        if len(head) > limit and b"\n" not in head:
+            raise PairgenError(
+                f"no header line in the first {limit:,} bytes", file=str(path), row=1
+            )
+        if b"\n" in head:  # whole lines only: the cut may fall inside a character
+            head = head[: head.rfind(b"\n") + 1]
+        text = io.StringIO(head.decode("utf-8-sig"), newline="")
+        return next(csv.reader(text, delimiter=delimiter), None)
     except (csv.Error, UnicodeDecodeError) as exc:
         raise PairgenError(f"unreadable CSV header: {exc}", file=str(path), row=1) from exc
     except READ_ERRORS as exc:

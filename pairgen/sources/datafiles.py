@@ -22,6 +22,7 @@ from __future__ import annotations
 import glob
 import logging
 import os
+import stat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,7 +92,7 @@ def expand_pattern(pattern: str) -> list[Path]:
         return found
     if _GLOB_MAGIC.isdisjoint(pattern):
         if not path.is_file():
-            raise PairgenError("file not found", file=pattern)
+            raise PairgenError(not_a_file(path), file=pattern)
         if data_format(path) is None:
             raise PairgenError(f"unsupported file type (use {known_formats()})", file=pattern)
         return [path]
@@ -101,6 +102,25 @@ def expand_pattern(pattern: str) -> list[Path]:
             f"no data file matches the pattern (formats: {known_formats()})", file=pattern
         )
     return found
+
+
+def not_a_file(path: Path) -> str:
+    """Why ``path`` is not a data file, in words: missing, or what it is instead (a FIFO or a
+    device would block or never end; pairgen reads regular files only)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "file not found"
+    except OSError as exc:
+        return f"cannot read the file: {exc.strerror or exc}"
+    kinds = {
+        stat.S_ISFIFO: "a FIFO (named pipe)",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+        stat.S_ISSOCK: "a socket",
+    }
+    kind = next((word for test, word in kinds.items() if test(mode)), "not a regular file")
+    return f"is {kind}, not a regular file: pairgen reads data from regular files only"
 
 
 def _globbed(pattern: str) -> list[Path]:
@@ -174,5 +194,6 @@ __all__ = [
     "expand_pattern",
     "file_identity",
     "known_formats",
+    "not_a_file",
     "resolve_data_files",
 ]

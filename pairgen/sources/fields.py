@@ -6,12 +6,13 @@ caught here, once for every source, and the row becomes a reject naming the fiel
 - ``bad_encoding``: text UTF-8 cannot encode.  JSON allows lone UTF-16 surrogates
   (``"\\ud83d"``, half an emoji) and pairgen reads bytes that are not UTF-8 as lone
   surrogates; Python holds them in ``str``, but neither Arrow nor a hash of the id can.
-- ``too_long``: a field over the build's ``max_field_chars`` (default
-  :data:`DEFAULT_MAX_FIELD_CHARS`, ``--max-field-chars``).  Edit distance is quadratic in
-  the length of the texts it compares: one HellaSwag row with four 1 MB endings took two
-  minutes; at the default limit the worst pair takes a fraction of a second.  A list
-  field (ARC ``choices``, HellaSwag ``endings``) counts all its texts together, so the
-  limit also bounds the prompt that lists them.
+- ``too_long``: a line of a text file too long to hold a row the build would keep
+  (:class:`OversizedLine`, never read into memory), or a field over the build's
+  ``max_field_chars`` (default :data:`DEFAULT_MAX_FIELD_CHARS`, ``--max-field-chars``).
+  Edit distance is quadratic in the length of the texts it compares: one HellaSwag row
+  with four 1 MB endings took two minutes; at the default limit the worst pair takes a
+  fraction of a second.  A list field (ARC ``choices``, HellaSwag ``endings``) counts all
+  its texts together, so the limit also bounds the prompt that lists them.
 
 Nested values are walked without recursion (a row may nest up to
 :data:`~pairgen.sources.nesting.MAX_NESTING` levels); dictionary keys are not text a
@@ -26,8 +27,24 @@ from typing import Any
 from pairgen.errors import RowRejected
 
 
+class OversizedLine(dict[str, Any]):
+    """A line longer than :func:`max_line_bytes`, in place of the row it held: no field
+    of it was kept (it was never in memory), and the source rejects it as ``too_long``."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__()
+        self.length = length
+        self.limit = limit
+
+
 def check_fields(row: Mapping[str, Any], columns: Iterable[str], max_chars: int) -> None:
     """Raise ``RowRejected`` when one of ``columns`` of ``row`` is not valid Unicode or too long."""
+    if isinstance(row, OversizedLine):
+        raise RowRejected(
+            "too_long",
+            f"a line of {row.length:,} bytes, over the {row.limit:,} a row may take "
+            "(--max-field-chars); skipped unread",
+        )
     for column in columns:
         value = row.get(column)
         if type(value) is str:  # the common case, without building a stack
@@ -102,4 +119,4 @@ def _too_long(column: str, length: int, limit: int) -> RowRejected:
     )
 
 
-__all__ = ["check_fields"]
+__all__ = ["OversizedLine", "check_fields"]

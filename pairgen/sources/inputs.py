@@ -16,7 +16,6 @@ happens in the workers.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +23,9 @@ from typing import Any, Literal
 
 import pyarrow as pa
 
+from pairgen.config.source_settings import DEFAULT_MAX_FIELD_CHARS
 from pairgen.errors import PairgenError
-from pairgen.output.files import file_sha256
+from pairgen.output.files import check_name, file_sha256
 from pairgen.sources import BACKENDS
 from pairgen.sources.base import Source
 from pairgen.sources.datafiles import resolve_data_files
@@ -81,6 +81,7 @@ class InputRecord:
     location: str
     sha256: str | None = None
     revision: str | None = None
+    bytes: int | None = None  # a file's size: validate --rebuild hashes only a same-size file
 
 
 @dataclass(slots=True)
@@ -111,9 +112,6 @@ def sample_splits(source: Source, config: str) -> list[str]:
     return [s for s in source.splits if sample_path(source, config, s).is_file()]
 
 
-CONFIG_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-
-
 def resolve_inputs(
     source: Source,
     config: str,
@@ -135,16 +133,11 @@ def resolve_inputs(
         raise PairgenError(
             f"source {source.name!r} has no config {config!r}; configs: {', '.join(source.configs)}"
         )
-    if not CONFIG_NAME.fullmatch(config):
-        # it names a folder under OUT/data/: never a path
-        raise PairgenError(
-            f"config {config!r}: a config name is letters, digits, '_', '-' and '.' "
-            "(as on the Hub), starting with a letter or digit"
-        )
+    check_name("config", config)  # it names a folder under OUT/data/: never a path
     if backend == "files":
         if not data_files:
             raise PairgenError("--from files needs at least one --data-files SPLIT=PATH")
-        chosen = list(dict.fromkeys(splits)) if splits else list(data_files)
+        chosen = _split_names(splits or list(data_files))
         files = resolve_data_files(data_files, chosen)
         return [SplitInput(split, backend, paths=paths) for split, paths in files.items()]
     if backend == "sample":
@@ -153,7 +146,7 @@ def resolve_inputs(
             raise PairgenError(
                 f"no bundled sample for {source.name}/{config}; use --from hub or --from files"
             )
-        chosen = list(dict.fromkeys(splits)) if splits else available
+        chosen = _split_names(splits or available)
         for split in chosen:
             if split not in available:
                 raise PairgenError(
@@ -169,11 +162,16 @@ def resolve_inputs(
             )
             for s in chosen
         ]
-    chosen = list(dict.fromkeys(splits)) if splits else list(source.splits)
+    chosen = _split_names(splits or list(source.splits))
     repo = hub_repo or source.hub_repo
     return [
         SplitInput(s, backend, hub_repo=repo, hub_config=config, revision=revision) for s in chosen
     ]
+
+
+def _split_names(splits: Sequence[str]) -> list[str]:
+    """The splits to build, once each, every name checked (a split names shard files)."""
+    return [check_name("split", split) for split in dict.fromkeys(splits)]
 
 
 def describe_inputs(split_inputs: Sequence[SplitInput]) -> list[InputRecord]:
@@ -189,7 +187,9 @@ def describe_inputs(split_inputs: Sequence[SplitInput]) -> list[InputRecord]:
     for split_input in split_inputs:
         if split_input.backend != "hub":
             records += [
-                InputRecord(split_input.split, name, sha256=file_sha256(path))
+                InputRecord(
+                    split_input.split, name, sha256=file_sha256(path), bytes=path.stat().st_size
+                )
                 for path, name in zip(split_input.paths, split_input.names, strict=True)
             ]
             continue
@@ -261,16 +261,20 @@ def expected_rows(split_input: SplitInput) -> int | None:
 
 
 def iter_split(
-    split_input: SplitInput, source: Source, batch_rows: int = DEFAULT_BATCH_ROWS
+    split_input: SplitInput,
+    source: Source,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS,
 ) -> Iterator[RawBatch]:
-    """All raw rows of one split, in order, as batches of at most ``batch_rows`` rows."""
+    """All raw rows of one split, in order, as batches of at most ``batch_rows`` rows
+    (a line too long for ``max_field_chars`` is skipped unread: a ``too_long`` reject)."""
     next_row = 0
     ids = DuplicateIds(source)
     if split_input.backend == "hub":
         yield from _iter_hub(split_input, source, batch_rows, ids)
         return
     for path, name in zip(split_input.paths, split_input.names, strict=True):
-        for rows in read_file(path, source, batch_rows):
+        for rows in read_file(path, source, batch_rows, max_field_chars):
             batch = RawBatch(split_input.split, name, next_row, rows, ids.repeats(rows, next_row))
             next_row += len(batch)
             yield batch

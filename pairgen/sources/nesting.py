@@ -67,9 +67,13 @@ def check_nesting(row: Mapping[str, Any], location: str, where: int | str) -> No
             )
 
 
-def arrow_safe(open_stream: Callable[[], pa.NativeFile], location: str) -> bool:
+def arrow_safe(
+    open_stream: Callable[[], pa.NativeFile], location: str, max_line: int | None = None
+) -> bool:
     """Whether no line of a JSON Lines file has more than :data:`ARROW_SAFE_OPENERS`
-    opening brackets, so Arrow's parser can read it without risk.
+    opening brackets, so Arrow's parser can read it without risk, and none is longer than
+    ``max_line`` bytes (the line reader rejects those; it stops at the first one, so a
+    compressed file that expands without a line break is not read to its end here).
 
     One pass over the (decompressed) bytes that looks only at long lines: a line with
     that many brackets is at least that many bytes long, and real rows rarely are.  A
@@ -93,6 +97,8 @@ def arrow_safe(open_stream: Callable[[], pa.NativeFile], location: str) -> bool:
                 ends = np.append(starts[1:] - 1, len(chunk))
                 lengths = ends - starts
                 lengths[0] += carry_length
+                if max_line is not None and int(lengths.max()) > max_line:
+                    return False
                 for line in np.flatnonzero(lengths > ARROW_SAFE_OPENERS):
                     start, end = int(starts[line]), int(ends[line])
                     openers = chunk.count(b"[", start, end) + chunk.count(b"{", start, end)

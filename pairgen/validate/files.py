@@ -1,7 +1,6 @@
 """``pairgen validate``'s checks of the files themselves, before any row is read.
 
-The manifest's shape (a hand-edited or truncated manifest is a clear violation, not a
-traceback), each listed Parquet file's existence, sha256, readability and row count, the
+Each listed Parquet file's existence, sha256, readability and row count, the
 rejects files' schema, reasons and provenance, and Parquet files the manifest does not
 list.  :mod:`pairgen.validate.run` and :mod:`pairgen.validate.splits` run these and then
 the row checks.
@@ -19,7 +18,8 @@ import pyarrow.parquet as pq
 
 from pairgen.errors import PairgenError, whole_message
 from pairgen.output.files import file_sha256, regular_file_inside
-from pairgen.output.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR
+from pairgen.output.manifest import DATA_DIR, PLOTS_DIR, REJECTS_DIR
+from pairgen.output.plots import plot_files
 from pairgen.record import REJECT_SCHEMA
 from pairgen.validate.rows import Violation
 
@@ -27,41 +27,14 @@ from pairgen.validate.rows import Violation
 READ_ERRORS = (pa.ArrowException, OSError, ValueError, UnicodeDecodeError)
 
 
-def manifest_shape_problems(manifest: Any) -> list[Violation]:
-    """Violations for a manifest whose structure is not what ``pairgen build`` writes.
-
-    A hand-edited or truncated manifest must give a clear ``manifest`` violation, not a
-    traceback from deep inside the shard checks.
-    """
-
-    def problem(where: str, expected: str) -> list[Violation]:
-        return [Violation(MANIFEST_NAME, None, f"{where} is not {expected}", "manifest")]
-
-    if not isinstance(manifest, dict):
-        return problem("the manifest", "a JSON object")
-    configs = manifest.get("configs")
-    if not isinstance(configs, dict):
-        return problem("'configs'", "an object")
-    found: list[Violation] = []
-    for config, entry in configs.items():
-        where = f"configs.{config}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("splits"), dict):
-            found += problem(f"{where}", "an object with a 'splits' object")
-            continue
-        for split, info in entry["splits"].items():
-            at = f"{where}.splits.{split}"
-            if not isinstance(info, dict):
-                found += problem(at, "an object")
-                continue
-            shards = info.get("shards")
-            if not isinstance(shards, list) or not all(
-                isinstance(s, dict) and isinstance(s.get("path"), str) for s in shards
-            ):
-                found += problem(f"{at}.shards", "a list of objects with a 'path'")
-            rejects = info.get("rejects")
-            if not isinstance(rejects, dict) or not isinstance(rejects.get("path"), str):
-                found += problem(f"{at}.rejects", "an object with a 'path'")
-    return found
+def plot_violations(out: Path) -> list[Violation]:
+    """A plot that card would show and publish would upload, but that is not a whole PNG
+    (a 0-byte file left by a full disk, a truncated one)."""
+    try:
+        plot_files(out)
+    except PairgenError as exc:
+        return [Violation(PLOTS_DIR, None, str(exc), "plot")]
+    return []
 
 
 def file_violations(
@@ -207,7 +180,7 @@ __all__ = [
     "READ_ERRORS",
     "brief",
     "file_violations",
-    "manifest_shape_problems",
+    "plot_violations",
     "refused_path",
     "rejects_violations",
     "schema_difference",

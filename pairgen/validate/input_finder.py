@@ -6,10 +6,15 @@ local Hub mirror by its directory name and content hash (never a path of the bui
 machine).  ``validate --rebuild`` (:mod:`pairgen.validate.rebuild`) and the source-row
 recheck (:mod:`pairgen.validate.source_rows`) both find them again here, so the two
 agree on which file is "the build's input": the same name, the same bytes.
+
+Both look only where they are told (docs/safety.md): in each ``--inputs DIR`` and below
+it, or, with none named, directly in the current directory and never below it; a file
+is hashed only when it is a regular file (never a FIFO or a device) of the recorded size.
 """
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +31,15 @@ class InputFinder:
     """Finds recorded inputs again: by name under the search folders, proved by checksum."""
 
     dirs: tuple[Path, ...]
+    search_below: bool = True  # only in folders the user named, never the whole cwd
 
     @classmethod
     def searching(cls, input_dirs: Sequence[Path] = ()) -> InputFinder:
-        """A finder over ``--inputs DIR`` folders (default: the current directory)."""
-        return cls(tuple(Path(d) for d in input_dirs) or (Path.cwd(),))
+        """A finder over ``--inputs DIR`` folders and below them; with none, the top level
+        of the current directory only."""
+        if input_dirs:
+            return cls(tuple(Path(d) for d in input_dirs))
+        return cls((Path.cwd(),), search_below=False)
 
     def locate(self, entry: ConfigEntry, split: str) -> tuple[list[Path], str | None]:
         """The paths of one split's inputs (files and Hub mirrors), or why they are not here."""
@@ -80,7 +89,7 @@ class InputFinder:
         for candidate in self._candidates(record.location):
             if mirror and candidate.is_dir() and directory_revision(candidate) == record.revision:
                 return candidate, None
-            if not mirror and candidate.is_file() and file_sha256(candidate) == record.sha256:
+            if not mirror and _same_file(candidate, record):
                 return candidate, None
         where = ", ".join(str(d) for d in self.dirs)
         what = f"the Hub mirror {record.location}" if mirror else f"input {record.location}"
@@ -98,14 +107,30 @@ class InputFinder:
         return path, None
 
     def _candidates(self, name: str) -> Iterator[Path]:
-        """Where a file of that name may be: as recorded, in each folder, then below it
-        (lazily: the search stops at the first one with the right checksum)."""
-        if Path(name).is_absolute():
-            yield Path(name)
+        """Where a file of that name may be: directly in each folder, then, in folders the
+        user named (``--inputs DIR``), below it (lazily: the search stops at the first one
+        with the right checksum).  A build records a file by its name alone, so a recorded
+        name that is a path (``../x``, ``/dev/zero``) is nowhere to look."""
+        if "\0" in name or "/" in name or name in ("", ".", ".."):
+            return
         yield from (d / name for d in self.dirs)
-        for folder in self.dirs:
+        for folder in self.dirs if self.search_below else ():
             if folder.is_dir():
-                yield from folder.rglob(Path(name).name)
+                yield from folder.rglob(name)
+
+
+def _same_file(candidate: Path, record: InputEntry) -> bool:
+    """Whether ``candidate`` is the recorded input: a regular file (never a FIFO or a
+    device) of the recorded size, hashed only then, with the recorded sha256."""
+    try:
+        info = candidate.stat()
+    except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        return False
+    if record.bytes is not None and info.st_size != record.bytes:
+        return False
+    return file_sha256(candidate) == record.sha256
 
 
 __all__ = ["InputFinder"]

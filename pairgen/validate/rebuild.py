@@ -75,7 +75,8 @@ def rebuild_and_compare(
     """Rebuild every split of ``out`` whose inputs are reachable and compare the bytes.
 
     Input files are recorded by name and sha256 (never a path on the building machine):
-    they are looked for in ``input_dirs`` (default: the current directory) and below.  A
+    they are looked for in ``input_dirs`` and below (default: directly in the current
+    directory, not below it), and hashed only when a regular file of the recorded size.  A
     local tokenizer is recorded by name and content hash: it must be handed back in
     ``tokens`` (``validate --tokenizer PATH``, hash already checked), else nothing is
     rebuilt.

@@ -2,8 +2,10 @@
 
 Three layers, each reported as :class:`~pairgen.validate.rows.Violation` (shard, row, reason):
 
-1. the manifest: every listed shard and rejects file exists, has the recorded sha256 and
-   row count, is named the Hub way, and every split reconciles
+1. the manifest: read by :func:`~pairgen.output.manifest.read_manifest` (a manifest it
+   refuses stops validate with one error line naming the field); every listed shard
+   and rejects file exists, has the recorded sha256 and row count, is named the Hub
+   way, and every split reconciles
    ``rows_in = rows_paired + rows_rejected``; no unlisted Parquet file hides in
    ``data/`` or ``rejects/``;
 2. the files: each one opens as Parquet with the schema pairgen writes (a truncated or
@@ -35,10 +37,10 @@ from typing import Any
 
 from pairgen.config.source_settings import kept_columns
 from pairgen.errors import PairgenError
-from pairgen.output.manifest import MANIFEST_NAME, read_manifest_json
+from pairgen.output.manifest import MANIFEST_NAME, read_manifest
 from pairgen.record import pair_schema
 from pairgen.strategies import StrategyOptions
-from pairgen.validate.files import manifest_shape_problems, refused_path, unlisted_files
+from pairgen.validate.files import plot_violations, refused_path, unlisted_files
 from pairgen.validate.rebuild import rebuild_and_compare
 from pairgen.validate.report import ValidationReport
 from pairgen.validate.rows import StrategyChecks, Violation
@@ -73,11 +75,10 @@ def validate_output(
         report.violations.append(refused)
         report.seconds = time.perf_counter() - started
         return report
-    manifest = read_manifest_json(out)  # raw: a malformed one is reported, not raised
-    report.violations += manifest_shape_problems(manifest)
-    if report.violations:  # nothing below can be trusted to read a malformed manifest
-        report.seconds = time.perf_counter() - started
-        return report
+    # the one typed reader every command uses: a manifest it refuses (a wrong type, a
+    # path that is not the build's, a NUL, an unknown version, edited settings) is one
+    # error line naming the field, here as in query, stats, card and publish
+    manifest = read_manifest(out).to_dict()
     conversational = manifest.get("format") == "conversational"
     shots = manifest.get("shots") if isinstance(manifest.get("shots"), int) else None
     schema = pair_schema(conversational)
@@ -104,6 +105,7 @@ def validate_output(
                 tokens,
             )
     report.violations += unlisted_files(out, listed)
+    report.violations += plot_violations(out)
     if source_rows:
         recheck = recheck_source_rows(out, input_dirs)
         report.violations += recheck.violations

@@ -7,10 +7,10 @@ strategy checks, the digest and the rebuild (the rebuild reads the data the same
 way).  So here each pair is joined to its source row and compared by a path that shares
 nothing with the build's reading: the input files the manifest records (found again by
 name and sha256 with :class:`~pairgen.validate.input_finder.InputFinder`, under
-``--inputs DIR``, default the current directory; bundled samples in the package), read
-by validate's own reader (:mod:`pairgen.validate.source_reader`), with the raw schemas
-written down apart from the source classes (:mod:`pairgen.validate.source_schemas`) and
-the checks of :mod:`pairgen.validate.source_checks`.
+``--inputs DIR`` and below, default the current directory's top level; bundled samples
+in the package), read by validate's own reader (:mod:`pairgen.validate.source_reader`),
+with the raw schemas written down apart from the source classes
+(:mod:`pairgen.validate.source_schemas`) and the checks of :mod:`pairgen.validate.source_checks`.
 
 The join key is the pair's ``source_id``: the row's id column (ARC ``id``, HellaSwag
 ``ind``, a mapped ``id``), else the row's index within its split across the split's

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from build_outputs import tiny_png
 from hub_server import TEST_REPO, TEST_TOKEN, FakeHub
 from huggingface_hub import constants
 
@@ -24,7 +25,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sources = (SourceSpec(source="gsm8k"), SourceSpec(source="arc", config="ARC-Easy"))
     build(BuildSpec(out=out, sources=sources))
     (out / "plots").mkdir()
-    (out / "plots" / "ned.png").write_bytes(b"\x89PNG\r\n\x1a\nnot-really-a-plot")
+    (out / "plots" / "ned.png").write_bytes(tiny_png())
     write_card(out, repo_id=TEST_REPO)
     return out
 

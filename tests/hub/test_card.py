@@ -10,6 +10,7 @@ from pathlib import Path
 import datasets
 import pytest
 import yaml
+from build_outputs import tiny_png
 from huggingface_hub import DatasetCard
 
 from pairgen.cli import main
@@ -166,7 +167,7 @@ def test_plots_are_shown_in_the_card(builds: dict[str, Path], tmp_path: Path) ->
     out = tmp_path / "plots"
     shutil.copytree(builds["metamath"], out)
     (out / "plots").mkdir()
-    (out / "plots" / "ned_histogram.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (out / "plots" / "ned_histogram.png").write_bytes(tiny_png())
     text = render_card(out).text
     assert "![ned histogram](plots/ned_histogram.png)" in text
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from build_outputs import tiny_png
 from hub_server import TEST_REPO, TEST_TOKEN, FakeHub
 
 import pairgen.hub.upload as publish_module
@@ -211,7 +212,7 @@ def test_a_push_after_the_plan_fails_instead_of_overwriting(
     hub: FakeHub, out: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     assert run("publish", str(out), "--repo", REPO) == 0
-    (out / "plots" / "ned.png").write_bytes(b"\x89PNG\r\n\x1a\nanother plot")
+    (out / "plots" / "ned.png").write_bytes(tiny_png(7))
     real_plan = publish_module.plan_publish
 
     def plan_then_someone_pushes(*args: Any) -> Any:

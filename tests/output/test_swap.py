@@ -14,6 +14,7 @@ from build_outputs import Crash, tree, two_split_spec
 
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.output.manifest import STATE_DIR
+from pairgen.output.owned import record_written
 from pairgen.output.staging import STAGING_NAME
 from pairgen.output.swap import SWAP_NAME, swap_in
 from pairgen.pipeline import build
@@ -21,8 +22,10 @@ from pairgen.pipeline import run as build_run
 
 from pairgen_rows import GSM8K_ROWS, write_jsonl
 
-USER_FILES = {"notes.txt": b"mine", "extra/keep.bin": b"\x00\x01"}
-SWAP_RENAMES = 10  # swap.json, 5 old paths out, data and rejects in, manifest, staging aside
+USER_FILES = {"notes.txt": b"mine", "extra/keep.bin": b"\x00\x01", "plots/mine.txt": b"keep"}
+# swap.json, 5 old paths out (manifest, the card and the plot pairgen wrote, data, rejects),
+# data and rejects in, manifest, staging aside
+SWAP_RENAMES = 10
 
 
 def add(out: Path, files: dict[str, bytes]) -> None:
@@ -41,6 +44,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     spec = two_split_spec(root / "in", old, seed=1)
     build(spec)
     add(old, {"README.md": b"old card", "plots/ned.png": b"png", **USER_FILES})
+    record_written(old, [old / "README.md", old / "plots/ned.png"])  # as card and stats do
     patch = pytest.MonkeyPatch()
     patch.setattr(build_run, "swap_in", raise_crash)
     with pytest.raises(Crash):
@@ -90,7 +94,7 @@ def test_a_swap_killed_at_any_step_ends_as_old_or_new_output(
     if call == 1:  # killed before the commit point: OUT untouched, the swap not begun
         assert tree(out) == tree(outputs["old"]) and not (staging / SWAP_NAME).exists()
     rerun = build(two_split_spec(outputs["inputs"], out, seed=2))
-    assert tree(out) == new  # old card and plots retired, the user's files kept
+    assert tree(out) == new  # pairgen's old card and plot retired, the user's files kept
     assert rerun.reused == (() if call > 1 else ("gsm8k/train", "gsm8k/test"))
     assert sorted(os.listdir(out / STATE_DIR)) == ["lock"]
 

@@ -14,6 +14,7 @@ import pytest
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError
 from pairgen.output.manifest import Manifest, read_manifest
+from pairgen.output.owned import record_written
 from pairgen.pipeline import build
 from pairgen.record import PAIR_SCHEMA, REJECT_SCHEMA
 
@@ -151,14 +152,18 @@ def test_config_hash_covers_resolved_settings_only(tmp_path: Path) -> None:
     assert implicit.pool_size == 256
 
 
-def test_rebuilding_removes_the_stale_card_and_plots(tmp_path: Path, gsm8k_file: Path) -> None:
+def test_rebuilding_removes_pairgens_stale_card_and_plots(tmp_path: Path, gsm8k_file: Path) -> None:
+    """Only the card and plots pairgen recorded as written (OUT/.pairgen/written.json) are
+    retired; a README of the user's own stays (tests/output/test_out_safety.py)."""
     out = tmp_path / "out"
     build_files(out, {"train": [str(gsm8k_file)]})
     (out / "README.md").write_text("---\nconfigs: []\n---\nold card\n")
     (out / "plots").mkdir()
     (out / "plots" / "edit_distance.png").write_bytes(b"png")
+    record_written(out, [out / "README.md", out / "plots" / "edit_distance.png"])
     build_files(out, {"train": [str(gsm8k_file)]})
-    assert not (out / "README.md").exists() and not (out / "plots").exists()
+    assert not (out / "README.md").exists()
+    assert not (out / "plots" / "edit_distance.png").exists()  # the folder may stay
 
 
 def test_a_relative_and_an_absolute_tokenizer_path_give_the_same_bytes(

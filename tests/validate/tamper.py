@@ -15,10 +15,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pairgen.errors import PairgenError
 from pairgen.metrics import edit_stats
 from pairgen.output.digest import rows_sha256
 from pairgen.output.files import file_sha256, write_json_atomically
-from pairgen.output.manifest import read_manifest_json
+from pairgen.output.manifest import Manifest, parse_as, read_manifest_json
 from pairgen.pipeline.writer import parquet_writer
 from pairgen.validate.rows import CHAR_COLUMNS
 
@@ -45,9 +46,20 @@ def rewrite_shard(
     write_json_atomically(out / "manifest.json", manifest)
 
 
-def edit_manifest(out: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+def edit_manifest(
+    out: Path, edit: Callable[[dict[str, Any]], None], *, rehash: bool = True
+) -> None:
+    """Apply ``edit`` to the manifest; with ``rehash``, its config_hash is recomputed so the
+    manifest stays self-consistent (a tamper that also covers its tracks) and the checks
+    below the manifest reader are what is tested."""
     manifest = read_manifest_json(out)
     edit(manifest)
+    if rehash:
+        try:
+            typed = parse_as(Manifest, manifest)
+            manifest["config_hash"] = typed.computed_config_hash()
+        except (PairgenError, AttributeError, TypeError, KeyError):
+            pass  # a malformed manifest: the reader's refusal is what is tested
     write_json_atomically(out / "manifest.json", manifest)
 
 

@@ -13,6 +13,7 @@ from tamper import edit_manifest, rewrite_shard, set_cell, with_recomputed_char_
 
 from pairgen.cli import main
 from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.errors import PairgenError
 from pairgen.hub.reproduce import reproduce
 from pairgen.output.manifest import read_manifest
 from pairgen.pipeline import build
@@ -70,11 +71,31 @@ def test_a_clean_build_rebuilds_byte_for_byte(
             ("gsm8k", "train"),
         ]
     ]
-    monkeypatch.chdir(built.parent)  # found below the current directory by default
+    monkeypatch.chdir(built.parent)  # not searched below the current directory ...
+    assert run("validate", str(built), "--rebuild") == 1
+    assert "(--inputs DIR)" in capsys.readouterr().out
+    monkeypatch.chdir(inputs(built))  # ... only in it, unless --inputs names a folder
     assert run("validate", str(built), "--rebuild") == 0
     printed = capsys.readouterr().out
     assert "rebuild: gsm8k/test: identical" in printed and "valid" in printed
     assert "rebuilt 4 of 4 splits" in printed
+
+
+def test_the_source_row_recheck_looks_only_where_the_rebuild_looks(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both find inputs with the one InputFinder: without --inputs, the current directory's
+    top level only (never below it); the files' split is then not rechecked, with a note."""
+    monkeypatch.chdir(built.parent)  # the inputs are one folder below: not looked for
+    report = validate_output(built)
+    assert report.ok
+    assert any("source rows not rechecked" in n and "gsm8k/" in n for n in report.notes)
+    monkeypatch.chdir(inputs(built))
+    rechecked = validate_output(built)
+    assert rechecked.ok and not any("gsm8k/" in n for n in rechecked.notes)
+    assert rechecked.source_pairs_checked > report.source_pairs_checked
+    below = validate_output(built, input_dirs=[built.parent])  # named: searched below it
+    assert below.source_pairs_checked == rechecked.source_pairs_checked
 
 
 def test_a_doctored_shard_that_passes_every_other_check_fails_the_rebuild(
@@ -204,10 +225,10 @@ def test_a_config_name_in_the_manifest_never_chooses_where_the_rebuild_writes(
     out: Path, tmp_path: Path
 ) -> None:
     """A manifest is anyone's: its config names are not paths (an absolute one would
-    replace the scratch folder), and the rebuild compares the one config it made."""
+    replace the scratch folder): the manifest reader refuses it, naming the field, before
+    anything is rebuilt."""
     escaped = tmp_path / "escaped"
     edit_manifest(out, lambda m: m.update(configs={str(escaped): m["configs"]["arc-easy"]}))
-    report = validate_output(out, rebuild=True)
+    with pytest.raises(PairgenError, match="a config name is letters"):
+        validate_output(out, rebuild=True)
     assert not escaped.exists()
-    assert {r.status for r in report.rebuilt} == {"identical"}
-    assert "provenance" in {v.check for v in report.violations}  # the shards say arc-easy

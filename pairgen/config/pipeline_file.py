@@ -7,7 +7,7 @@ workers: 2
 shots: 0
 format: standard         # or conversational
 tokenizer: null          # a Hugging Face tokenizer name or path for token statistics
-options: {strip_annotations: false, choice_template: letter, clean_markup: true}
+options: {strip_annotations: false, choice_template: letter, clean_markup: true, math_tier: strict}
 sources:
   - {source: gsm8k, from: sample}
   - {source: metamath, from: files, data_files: {train: [data/metamath.jsonl]}}

@@ -69,7 +69,7 @@ class ArithmeticStrategy(Strategy):
             rejected += text[end:]
             first = ann_start
         edit_start = first_diff(text, rejected, first)
-        return [PairDraft(text, rejected, self.name, edit_start, old, new)]
+        return [PairDraft(text, rejected, self.name, edit_start, old, new, edit_kind="result")]
 
     def check_pairs(self, rows: PairRows) -> list[str | None]:
         """The verdict of :func:`check_arithmetic_pair` for each row (fast path first),

@@ -91,7 +91,9 @@ import re
 from collections import Counter
 from fractions import Fraction
 
+from pairgen.strategies.math.carried import carried_slots
 from pairgen.strategies.math.groups import group_slots
+from pairgen.strategies.math.precision import Refusals, numeric_computation, side_before
 from pairgen.strategies.math.standalone import standalone_slots
 from pairgen.strategies.math.values import (
     GAP,
@@ -135,12 +137,40 @@ _INEQUALITY_RE = re.compile(
 )
 # The coefficient of a one-term result (``= 5\pi``, ``= 2\sqrt{3}``, ``= 3x``): the value
 # followed by one factor and then the end of the expression.
+# Spaces may stand before ``\pi``, ``\sqrt`` and a ``\mathrm{unit}`` (``= 6 \sqrt{5}``,
+# ``= 25 \pi``, ``= 13.6\,\mathrm{eV}``), not before a letter (``= 3 x`` is rare and
+# ``is 3 a`` is prose).
 _COEFFICIENT_RE = re.compile(
-    r"(?:\\pi(?![A-Za-z])|\\sqrt\s*(?:\[[^\]]*\])?(?:\{[^{}]*\}|[0-9])"
+    r"(?:"
+    + GAP
+    + r"(?:\\pi(?![A-Za-z])|\\sqrt\s*(?:\[[^\]]*\])?(?:\{[^{}]*\}|[0-9])|\\mathrm\s*\{[^{}]*\})"
     r"|(?:[A-Za-z]|\\mathbf\{[A-Za-z]\})(?:\s*[\^_]\s*(?:\{[^{}]*\}|[0-9A-Za-z]))*(?![A-Za-z({]))"
     + TERMINATOR
 )
+# The mantissa of scientific notation (``= 9.94 \times 10^{-19}``, a unit may follow) is
+# the result written in that format: the mantissa (1 <= m < 10) is the value.
+_MANTISSA_RE = re.compile(r"[1-9](?:\.[0-9]+)?")
+_POWER_OF_TEN_RE = re.compile(
+    GAP
+    + r"(?:\\times|\\cdot)"
+    + GAP
+    + r"10\s*\^\s*(?:\{[^{}]*\}|[0-9])(?:"
+    + GAP
+    + r"\\(?:mathrm|text|mbox|textrm)\s*\{[^{}]*\})?"
+    + TERMINATOR
+)
 _PROSE_TERM_RE = re.compile(r"\s*\$?\s*(?:[.,;:]|\n|\Z)")
+
+
+# reject reasons of a row whose every site :class:`Refusals` refused, by refusal
+REFUSED = {
+    "zero_condition": "only_zero_conditions",
+    "chosen_bound": "only_chosen_bounds",
+    "convention_constant": "only_convention_constants",
+    "hypothesis_value": "only_hypothesis_values",
+    "label": "only_labels",
+    "repeating_decimal": "only_repeating_decimals",
+}
 
 
 def _is_zero(token: str) -> bool:
@@ -165,17 +195,29 @@ def analyse(
     answers = set(listed)
     answer = answers if len(listed) == 1 else set()
     seen: dict[int, Candidate] = {}
+    refusals = Refusals(solution)
 
-    def consider(start: int, end: int, tier: int, answer: set[Fraction] = answer) -> None:
+    def consider(
+        start: int,
+        end: int,
+        tier: int,
+        answer: set[Fraction] = answer,
+        group: int = 0,
+        computed: bool = False,
+    ) -> None:
+        """``group``: 1/2 for an element of a tier-1/2 group; ``computed``: the value is
+        the right side of an operation on numbers, so it counts even if the problem has it."""
         vm = VALUE_RE.match(solution, start)
         assert vm is not None and vm.end() == end, (solution[start:end], vm)
         value, kind, usable = match_value(vm)
         if not usable:
             drops["fraction_not_reduced"] += 1
-        elif value in given:
+        elif value in given and not computed:
             drops["in_problem"] += 1
         elif value in answer:
             drops["equals_final_answer"] += 1
+        elif (refused := refusals.reason(start, end, value, group)) is not None:
+            drops[refused] += 1
         elif start not in seen:
             seen[start] = Candidate(start, end, solution[start:end], value, kind, tier)
 
@@ -193,8 +235,8 @@ def analyse(
             drops["in_final_answer"] += 1
         elif inside(start, end, asy):
             drops["in_asy"] += 1
-        elif term.match(solution, m.end()) is None and (
-            term is not _TERM_RE or _COEFFICIENT_RE.match(solution, m.end()) is None
+        elif term.match(solution, m.end()) is None and not (
+            term is _TERM_RE and _ends_as_coefficient(solution, m)
         ):
             drops["operand"] += 1
         elif _is_zero(m.group("v")) and _INEQUALITY_RE.match(
@@ -202,16 +244,32 @@ def analyse(
         ):
             drops["zero_bound"] += 1
         else:
-            consider(start, end, 1)
+            computed = term is _TERM_RE and numeric_computation(side_before(solution, m.start()))
+            consider(start, end, 1, computed=computed)
     groups = group_slots(solution, cut, asy)
     for start, end, tier in sorted(groups, key=lambda g: g[2]):
         if tier <= max_tier and start not in seen:
-            consider(start, end, tier, answers)
+            consider(start, end, tier, answers, group=tier)
     if max_tier >= 2:
         for start, end in standalone_slots(solution, cut, asy):
             if start not in seen:
                 consider(start, end, 2)
+    if max_tier >= 3:
+        for start, end in carried_slots(solution, cut, asy, list(seen.values())):
+            if start not in seen:
+                consider(start, end, 3)
     return [seen[k] for k in sorted(seen)], drops
+
+
+def _ends_as_coefficient(solution: str, m: re.Match[str]) -> bool:
+    """Whether the value of slot ``m`` is the coefficient of a one-term result or the
+    mantissa of a result in scientific notation."""
+    if _COEFFICIENT_RE.match(solution, m.end()) is not None:
+        return True
+    return (
+        _MANTISSA_RE.fullmatch(m.group("v")) is not None
+        and _POWER_OF_TEN_RE.match(solution, m.end()) is not None
+    )
 
 
 def find_candidates(
@@ -239,6 +297,7 @@ def reject_reason(
         "no_final_answer",
         "in_problem",
         "equals_final_answer",
+        *REFUSED,
         "fraction_not_reduced",
         "operand",
         "zero_bound",
@@ -252,6 +311,7 @@ def reject_reason(
                 "in_asy": "only_in_asy",
                 "fraction_not_reduced": "only_unreduced_fractions",
                 "zero_bound": "only_zero_bounds",
+                **REFUSED,
             }.get(reason, reason)
     if drops["in_final_answer"]:
         return "results_only_in_final_answer"

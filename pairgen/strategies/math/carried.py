@@ -41,11 +41,13 @@ from pairgen.strategies.math.values import NUMBER, VALUE_RE, Candidate, inside, 
 # a bare number token: the digits of an integer or decimal, also inside a fraction
 NUMBER_TOKEN_RE = re.compile(r"(?<![0-9.A-Za-z_])(?:" + NUMBER + r")(?![0-9]|\.[0-9])")
 _SMALL_POWER_RE = re.compile(r"(?:[A-Za-z)}\]|]|\\[A-Za-z]+)\s*\^\s*\{?\s*\Z")
-_SUBSCRIPT_RE = re.compile(r"_\s*\{?[^{}]{0,8}\Z")
+_SUBSCRIPT_RE = re.compile(r"_\s*(?:\{[^{}]{0,8})?\Z")
 _ROOT_INDEX_RE = re.compile(r"\\sqrt\s*\[\s*\Z")
 _BEFORE_ROOT_RE = re.compile(r"\s*\\sqrt\s*\[")
 _FACTORIAL_AFTER_RE = re.compile(r"\s*\}?\s*!")
 _BASE_OF_POWER_RE = re.compile(r"\s*\^")
+# what ends the expression a common factor is looked for in
+_EXPRESSION_END_RE = re.compile(r"\$|=|\\\\|\n|\\\[|\\\]|&")
 _FACTOR = r"(?:\s*(?:\\cdot|\\times|\*)\s*)"
 _BINOMIAL_RE = re.compile(
     r"\\[dt]?binom\s*\{[^{}]*\}\s*\{[^{}]*\}|\{[^{}]*\\choose[^{}]*\}|\\binom\s*[0-9]{2}"
@@ -78,8 +80,11 @@ def _chosen_factor(text: str, start: int, end: int) -> bool:
     factor = re.compile(
         r"(?<![0-9.])" + token + _FACTOR + r"|" + _FACTOR + token + r"(?![0-9]|\.[0-9])"
     )
-    here = [m.start() for m in factor.finditer(text, max(0, start - 40), min(len(text), end + 40))]
-    return len(here) >= 2 and any(start - 20 <= at <= end + 20 for at in here)
+    lo = max(0, start - 60)
+    lo = max([m.end() for m in _EXPRESSION_END_RE.finditer(text, lo, start)], default=lo)
+    hi = _EXPRESSION_END_RE.search(text, end, min(len(text), end + 60))
+    found = factor.findall(text, lo, hi.start() if hi else min(len(text), end + 60))
+    return len(found) >= 2
 
 
 def carried_slots(

@@ -93,8 +93,6 @@ def check_math_pair(row: Mapping[str, Any], carried_tier: bool = False) -> str |
     if inside(token.start(), token.end(), asy_spans(chosen)):
         return "edit_in_asy"
     problem = str(row.get("prompt", "")) if not row.get("shots") else ""
-    if problem and value(token) in problem_values(problem):
-        return "edit_on_problem_number"
     max_tier = MAX_TIER["carried"] if carried else MAX_TIER["strict"]
     site = next(
         (
@@ -105,6 +103,9 @@ def check_math_pair(row: Mapping[str, Any], carried_tier: bool = False) -> str |
         None,
     )
     if site is None:
+        # a given value is a site only as the result of an operation on numbers
+        if problem and value(token) in problem_values(problem):
+            return "edit_on_problem_number"
         return "not_intermediate_result"
     if EDIT_KINDS[site.tier] != kind:
         return "edit_kind_mismatch"

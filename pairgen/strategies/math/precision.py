@@ -118,7 +118,7 @@ def side_before(text: str, rel: int) -> str:
 def side_after(text: str, rel_end: int) -> str:
     """The expression right of a relation ending at ``rel_end``."""
     m = _BOUNDARY_RE.search(text, rel_end, min(len(text), rel_end + 240))
-    return text[rel_end : m.start() if m else min(len(text), rel_end + 240)].strip()
+    return text[rel_end : m.start() if m else min(len(text), rel_end + 240)].strip().rstrip(".,;")
 
 
 def has_variable(side: str) -> bool:
@@ -309,7 +309,9 @@ class Refusals:
     def _indexes(self, word: str) -> bool:
         """Whether ``word`` is followed by both 1 and 2 somewhere: an enumeration."""
         if word not in self._indexed:
-            after = re.compile(r"\b" + re.escape(word) + r"s?\s*\$?\s*([0-9]+)(?![0-9.])")
+            after = re.compile(
+                r"\b" + re.escape(word) + r"s?\s*\$?\s*([0-9]+)(?![0-9.])", re.IGNORECASE
+            )
             seen = {m.group(1) for m in after.finditer(self.text)}
             self._indexed[word] = {"1", "2"} <= seen
         return self._indexed[word]

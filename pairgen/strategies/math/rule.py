@@ -244,7 +244,11 @@ def analyse(
         ):
             drops["zero_bound"] += 1
         else:
-            computed = term is _TERM_RE and numeric_computation(side_before(solution, m.start()))
+            computed = (
+                term is _TERM_RE
+                and _INEQUALITY_RE.match(solution, m.start()) is None
+                and numeric_computation(side_before(solution, m.start()))
+            )
             consider(start, end, 1, computed=computed)
     groups = group_slots(solution, cut, asy)
     for start, end, tier in sorted(groups, key=lambda g: g[2]):

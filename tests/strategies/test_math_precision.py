@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pairgen.errors import PairgenError
+from pairgen.errors import PairgenError, RowRejected
 from pairgen.record import Example
 from pairgen.strategies import StrategyOptions, build_strategy
 from pairgen.strategies.math import rule
@@ -52,7 +52,9 @@ def test_zeros_that_are_results_stay():
     assert texts(r"So $4 - 4 = 0$ and $\boxed{5}$.") == ["0"]
     assert texts(r"We get $F_6 \equiv 0 \pmod{4}$, so $\boxed{5}$.") == ["0"]
     assert texts(r"Then $q(2) = 0$, so $\boxed{5}$.") == ["0"]
-    assert texts(r"So $\mathbf{A}^2 = \begin{pmatrix} -1 & 0 \\ 3 & -1 \end{pmatrix}$, $\boxed{5}$.") == [
+    assert texts(
+        r"So $\mathbf{A}^2 = \begin{pmatrix} -1 & 0 \\ 3 & -1 \end{pmatrix}$, $\boxed{5}$."
+    ) == [
         "1",
         "0",
         "3",
@@ -112,7 +114,9 @@ def test_results_after_when_stay():
     ],
 )
 def test_labels_and_range_starts(solution):
-    labels = {"0", "2", "4", "5", "7"} if "ldots" in solution or "dots" in solution else {"1", "2", "3"}
+    labels = (
+        {"0", "2", "4", "5", "7"} if "ldots" in solution or "dots" in solution else {"1", "2", "3"}
+    )
     assert not labels & set(texts(solution))
 
 
@@ -161,7 +165,9 @@ def test_list_siblings_and_avoiding():
 
 
 def _pair_row(strategy, problem: str, sol: str, seed: int) -> dict[str, object]:
-    (pair,) = strategy.make_pairs(Example("math", "d", "train", "0", problem, sol), random.Random(seed))
+    (pair,) = strategy.make_pairs(
+        Example("math", "d", "train", "0", problem, sol), random.Random(seed)
+    )
     return {
         "prompt": f"Question: {problem}\nAnswer:\n",
         "shots": 0,
@@ -191,6 +197,7 @@ def test_pairs_never_make_list_elements_equal_and_validate_says_so():
 
 
 # --- the carried tier --------------------------------------------------------------------
+
 
 def test_carried_sites_only_with_the_option_and_only_without_strict_sites():
     problem = "Find the remainder of 1529 divided by 6."
@@ -254,7 +261,7 @@ def test_property_carried_pairs_always_validate(a, b, c, seed):
     example = Example("math", "d", "train", "0", "Count.", sol)
     try:
         (pair,) = CARRIED.make_pairs(example, random.Random(seed))
-    except Exception:  # noqa: BLE001 - a draw where every site is refused
+    except RowRejected:  # a row where every site is refused
         return
     row = _pair_row(CARRIED, "Count.", sol, seed)
     assert row["rejected"] == pair.rejected

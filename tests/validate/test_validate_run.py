@@ -217,7 +217,8 @@ def test_bit_flipped_shard_fails_its_checksum(out: Path) -> None:
     (out / GSM8K_SHARD).write_bytes(bytes(data))
     found = validate_output(out).violations
     assert next(v.check for v in found if v.shard == GSM8K_SHARD) == "sha256"
-    assert all(v.shard == GSM8K_SHARD for v in found)
+    # the flipped byte may land in text the split's rows digest covers: that split only
+    assert all(v.shard in (GSM8K_SHARD, "manifest.json gsm8k/train") for v in found)
 
 
 def test_wrong_checksum_in_manifest(out: Path) -> None:

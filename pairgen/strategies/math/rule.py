@@ -78,11 +78,20 @@ For every tier:
   Option Choice Number``, in parentheses ``(1)``, or a 4-digit year 1900-2099, is not a
   value.  (Tier 1 never sees them: they do not follow a relation.)
 
+Refused values (:mod:`pairgen.strategies.math.precision`, every tier): a site's value is
+still refused when it is a zero stating a condition (``x^2 - 9 = 0``), a convention
+constant (``180^\circ``, ``24 hours in a day``), a hypothesis value (``If $k = 5$``), a
+label or range start (``0, 1, 2, \dots``), the integer part of a repeating decimal, or a
+bound the solver chose; a tier-1 value the problem states is a site all the same when it
+is the result of an operation on numbers (``3 \times 4 = 12``).  Tier 3, a **carried**
+value (opt-in, :mod:`pairgen.strategies.math.carried`): a value computed earlier, at a
+later use as an operand, exponent or fraction part, for a row without tier-1/2 sites.
+
 Reject reasons for a row without candidates (:func:`reject_reason`), the furthest stage a
 slot reached: ``no_final_answer``, ``results_all_in_problem``,
 ``results_all_equal_final_answer``, ``only_unreduced_fractions``, ``only_operands``,
 ``only_zero_bounds``, ``only_in_asy``, ``results_only_in_final_answer``,
-``no_result_slot``.
+``no_result_slot``, and one per refusal (:data:`REFUSED`).
 """
 
 from __future__ import annotations

@@ -93,17 +93,23 @@ def _edited(chosen: str, start: int) -> tuple[Fraction | None, int, int]:
     return _number(token.group()), token.start(), token.start() + len(token.group().rstrip(".,"))
 
 
-# An operand: an arithmetic operator right after the value (a degree sign excepted) or right
-# before it (a leading minus is a sign).  Spaces allowed.
+# An operand: an arithmetic operator right after the value (a degree sign and the power of
+# ten of a decimal mantissa ``9.94 \times 10^{-19}`` excepted) or right before it (a
+# leading minus is a sign).  Spaces allowed.
 _OPERATOR_AFTER = re.compile(r"\s*(?:[-+*/_!]|\^(?!\s*\{?\s*\\circ)|\\cdot|\\times|\\div)")
+_POWER_OF_TEN_AFTER = re.compile(r"\s*(?:\\cdot|\\times)\s*10\s*\^")
 _OPERATOR_BEFORE = re.compile(r"(?:[+*/^_]|\\cdot|\\times|\\div)\s*\Z")
 
 
 # ``3 \times 4 = 12``, ``\sqrt{0^2 + 3^2} = 3``: a value the problem states may be
 # edited as the result of an operation on numbers (no letter left of ``=``/``\equiv``)
-_EXPRESSION_START = re.compile(r".*(?:\$|\\\[|\\\\|\n|&|=|\\equiv|<|>)", re.DOTALL)
-_RESULT_RELATION = re.compile(r"(?:=|\\equiv|\\approx)\s*-?\s*\Z")
-_NUMERIC_MARKUP = re.compile(r"\\(?:sqrt|[dt]?frac|cdot|times|div|left|right)(?![A-Za-z])")
+_EXPRESSION_START = re.compile(
+    r".*(?:\$|\\\[|\\\\|\n|&(?!\s*\Z)|=|\\equiv|<|>|\\[lg]eq?(?![A-Za-z]))", re.DOTALL
+)
+_RESULT_RELATION = re.compile(r"&?\s*(?:=|\\equiv|\\approx)\s*(?:-|\\pm)?\s*(?:\\\$)?\s*\Z")
+_NUMERIC_MARKUP = re.compile(
+    r"\\(?:sqrt|[dt]?frac|cdot|times|div|left|right|circ|pm|q?quad)(?![A-Za-z])|\\[,;! ]"
+)
 
 
 def _computed_result(chosen: str, value_start: int) -> bool:
@@ -147,6 +153,9 @@ def invariant_problems(
     if (
         not operands_allowed
         and value_end > value_start
+        and not (
+            "." in chosen[value_start:value_end] and _POWER_OF_TEN_AFTER.match(chosen, value_end)
+        )
         and (
             _OPERATOR_AFTER.match(chosen, value_end)
             or _OPERATOR_BEFORE.search(chosen, max(0, value_start - 12), value_start)

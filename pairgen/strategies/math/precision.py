@@ -100,6 +100,7 @@ _NOT_VARIABLES_RE = re.compile(
     r"|\\(?:cdot|times|div|[dt]?frac|left|right|sqrt|pm|mp|circ|[lcv]?dots|q?quad)(?![A-Za-z])"
     r"|\\[,;!: ]"
 )
+_UNIT_MARKUP_RE = re.compile(r"\\(?:text|mbox|textrm|mathrm)(?![A-Za-z])")
 _OPERATOR_RE = re.compile(r"(?<=\S)\s*[-+^/]|\)\s*\(|\\(?:cdot|times|div|[dt]?frac)(?![A-Za-z])")
 
 
@@ -130,9 +131,11 @@ def has_operator(side: str) -> bool:
 
 
 def numeric_computation(side: str) -> bool:
-    """Whether ``side`` is an operation on numbers only (``3 + 4``, ``2\\cdot 12``, ``4!``)."""
+    """Whether ``side`` is an operation on numbers only (``3 + 4``, ``2\\cdot 12``, ``4!``);
+    a unit (``1 \\mbox{ mile}^2``) makes it a stated fact, not a computation."""
     return (
         re.search(r"[0-9]", side) is not None
+        and _UNIT_MARKUP_RE.search(side) is None
         and not has_variable(side)
         and (has_operator(side) or "!" in side or "\\sqrt" in side)
     )

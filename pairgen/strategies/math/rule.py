@@ -157,8 +157,9 @@ _COEFFICIENT_RE = re.compile(
     + TERMINATOR
 )
 # The mantissa of scientific notation (``= 9.94 \times 10^{-19}``, a unit may follow) is
-# the result written in that format: the mantissa (1 <= m < 10) is the value.
-_MANTISSA_RE = re.compile(r"[1-9](?:\.[0-9]+)?")
+# the result written in that format: the mantissa (1 <= m < 10, with decimals) is the
+# value.  An integer factor (``= 8 \cdot 10^4``) is a factorization step, an operand.
+_MANTISSA_RE = re.compile(r"[1-9]\.[0-9]+")
 _POWER_OF_TEN_RE = re.compile(
     GAP
     + r"(?:\\times|\\cdot)"

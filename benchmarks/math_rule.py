@@ -81,10 +81,11 @@ def _fraction(match: re.Match[str]) -> Fraction | None:
     return Fraction(int(top), int(bottom)) if int(bottom) else None
 
 
-def _edited(chosen: str, start: int) -> tuple[Fraction | None, int, int]:
-    """The value the edit at ``start`` changes (a whole fraction, else a number token) and
-    its span; ``(None, start, start)`` when the edit is on no value."""
-    for match in _FRACTION.finditer(chosen, max(0, start - 40), start + 40):
+def _edited(chosen: str, start: int, whole: bool = True) -> tuple[Fraction | None, int, int]:
+    """The value the edit at ``start`` changes (a whole fraction, else a number token; with
+    ``whole=False`` the number token, also inside a fraction) and its span; ``(None, start,
+    start)`` when the edit is on no value."""
+    for match in _FRACTION.finditer(chosen, max(0, start - 40), start + 40) if whole else ():
         if match.start() <= start < match.end():
             return _fraction(match), match.start(), match.end()
     token = next((m for m in _TOKEN.finditer(chosen) if m.start() <= start < m.end()), None)
@@ -147,7 +148,7 @@ def invariant_problems(
         found.append("edit_in_asy")
     given = {_number(t) for t in _TOKEN.findall(problem)}
     given |= {_fraction(m) for m in _FRACTION.finditer(problem)}
-    value, value_start, value_end = _edited(chosen, start)
+    value, value_start, value_end = _edited(chosen, start, whole=not operands_allowed)
     if value in given and not _computed_result(chosen, value_start):
         found.append("edit_on_problem_number")
     if (

@@ -387,7 +387,11 @@ def _assert_invariants(problem: str, sol: str) -> None:
             assert cut is not None and c.end <= cut, "candidate at/after the final answer"
             assert not any(s < c.end and c.start < e for s, e in asy), "candidate in [asy]"
             assert sol[c.start : c.end] == c.text
-            assert c.value not in given_values, "candidate value occurs in the problem"
+            if c.value in given_values:  # only as the result of an operation on numbers
+                before = sol[: c.start].rstrip(" -")
+                assert before.endswith("="), "a given value that is no result"
+                left = re.split(r"[$=]", before[:-1])[-1]
+                assert not re.search(r"[A-Za-z]", left), "a given value after letters"
             assert not _OPERATOR_AFTER.match(sol, c.end), "candidate followed by an operator"
             assert not _OPERATOR_BEFORE.search(sol, 0, c.start), "candidate after an operator"
             m = M.VALUE_RE.fullmatch(c.text)

@@ -50,7 +50,9 @@ class PairDraft:
     ``edit_start`` is the character offset in ``chosen`` where the edit begins;
     ``chosen_value``/``rejected_value`` are the edited spans (a number, a choice label).
     ``pair_index`` numbers the pairs one example gives (0 for arithmetic, one per wrong
-    choice for the choice strategy).
+    choice for the choice strategy).  ``edit_kind`` names the kind of site the edit is on
+    (math: ``result``, ``standalone`` or ``carried``; arithmetic: ``result``; choice:
+    ``choice``), ``None`` for a strategy that does not say.
     """
 
     chosen: str
@@ -60,6 +62,7 @@ class PairDraft:
     chosen_value: str
     rejected_value: str
     pair_index: int = 0
+    edit_kind: str | None = None
 
 
 # Columns of a pair row; ``prompt``/``chosen``/``rejected`` are strings in the default
@@ -78,6 +81,7 @@ PROVENANCE_FIELDS: list[pa.Field] = [
     pa.field("edit_start", pa.int32(), nullable=False),
     pa.field("chosen_value", pa.string(), nullable=False),
     pa.field("rejected_value", pa.string(), nullable=False),
+    pa.field("edit_kind", pa.string()),
 ]
 
 CHAR_STAT_FIELDS: list[pa.Field] = [
@@ -145,6 +149,8 @@ COLUMN_DESCRIPTIONS: dict[str, str] = {
     "edit_start": "character offset in chosen where the edit begins",
     "chosen_value": "the edited span in chosen (a number, a choice label)",
     "rejected_value": "what replaced it in rejected",
+    "edit_kind": "kind of site edited: result, standalone or carried (math), result "
+    "(arithmetic), choice (choice); null when the strategy does not say",
     "chosen_chars": "characters in chosen",
     "rejected_chars": "characters in rejected",
     "levenshtein": "character edit distance between chosen and rejected",

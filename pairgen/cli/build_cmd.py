@@ -62,6 +62,12 @@ def _choice_templates() -> tuple[str, ...]:
     return CHOICE_TEMPLATES
 
 
+def _math_tiers() -> tuple[str, ...]:
+    from pairgen.config.strategy_options import MATH_TIERS
+
+    return MATH_TIERS
+
+
 STRATEGY_FLAGS: dict[str, Flag] = {
     "strip_annotations": Flag("GSM8K: drop the <<a*b=c>> calculator annotations."),
     "choice_template": Flag(
@@ -69,6 +75,11 @@ STRATEGY_FLAGS: dict[str, Flag] = {
         choices=Choices("choice template", _choice_templates),
     ),
     "clean_markup": Flag("HellaSwag: strip the WikiHow [header]/[step] markup."),
+    "math_tier": Flag(
+        "Math strategy: strict (results and standalone values) or carried (also a value "
+        "computed earlier, at a later use, for rows without a strict site).",
+        choices=Choices("math tier", _math_tiers),
+    ),
 }
 
 EPILOG = """\b

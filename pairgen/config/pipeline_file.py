@@ -8,7 +8,7 @@ shots: 0
 format: standard         # or conversational
 allow_rejects: false     # true: keep a split that pairs nothing or that one reject reason rules
 tokenizer: null          # a Hugging Face tokenizer name or path for token statistics
-options: {strip_annotations: false, choice_template: letter, clean_markup: true}
+options: {strip_annotations: false, choice_template: letter, clean_markup: true, math_tier: strict}
 sources:
   - {source: gsm8k, from: sample}
   - {source: metamath, from: files, data_files: {train: [data/metamath.jsonl]}}

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 # the choice strategy's completion forms (``StrategyOptions.choice_template``)
 CHOICE_TEMPLATES: tuple[str, ...] = ("letter", "sentence")
+# how far the math strategy's rule goes (``StrategyOptions.math_tier``)
+MATH_TIERS: tuple[str, ...] = ("strict", "carried")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,11 +24,15 @@ class StrategyOptions:
     ``"sentence"`` (completion is a whole answer sentence, so the pair differs only in
     the choice).
     ``clean_markup``: HellaSwag, strip WikiHow ``[header]``/``[step]`` markup.
+    ``math_tier``: math strategy, ``"strict"`` (edit results and standalone values only)
+    or ``"carried"`` (also a value computed earlier, at a later use, for rows without a
+    strict site; see docs/math-rule.md).
     """
 
     strip_annotations: bool = False
     choice_template: str = "letter"
     clean_markup: bool = True
+    math_tier: str = "strict"
 
 
-__all__ = ["CHOICE_TEMPLATES", "StrategyOptions"]
+__all__ = ["CHOICE_TEMPLATES", "MATH_TIERS", "StrategyOptions"]

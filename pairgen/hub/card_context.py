@@ -54,6 +54,7 @@ OPTION_APPLIES = {
     "strip_annotations": lambda entry: entry.source == "gsm8k",
     "choice_template": lambda entry: entry.strategy == "choice",
     "clean_markup": lambda entry: entry.source == "hellaswag",
+    "math_tier": lambda entry: entry.strategy in ("math", "by_type"),
 }
 
 

@@ -229,6 +229,7 @@ def _pairs_table(plan: BatchPlan, collected: _Collected) -> pa.Table:
         "edit_start": [d.edit_start for d in drafts],
         "chosen_value": [d.chosen_value for d in drafts],
         "rejected_value": [d.rejected_value for d in drafts],
+        "edit_kind": [d.edit_kind for d in drafts],
         "chosen_chars": chars.chosen_len,
         "rejected_chars": chars.rejected_len,
         "levenshtein": chars.levenshtein,

@@ -17,6 +17,7 @@ from pairgen.record import Example
 from pairgen.strategies import StrategyOptions, build_strategy
 from pairgen.strategies.math import rule, values, wrong
 from pairgen.strategies.math.check import check_math_pair
+from pairgen.strategies.math.tiers import EDIT_KINDS
 
 STRATEGY = build_strategy("math", StrategyOptions())
 
@@ -36,6 +37,9 @@ def _check_pair(problem: str, chosen: str, rejected: str) -> str | None:
     new = rejected[token.start() : token.end() + len(rejected) - len(chosen)] if token else ""
     row = {"prompt": f"Question: {problem}\nAnswer:\n", "shots": 0, "chosen": chosen}
     row.update(rejected=rejected, edit_start=at, chosen_value=old, rejected_value=new)
+    sites = rule.analyse(problem, chosen)[0]
+    site = next((c for c in sites if token and c.start == token.start()), None)
+    row["edit_kind"] = EDIT_KINDS[site.tier] if site else "result"
     return STRATEGY.check_pair(row)
 
 
@@ -161,9 +165,9 @@ def test_tier2_standalone_only_when_no_tier1():
     # operands in prose are not standalone: (3+6, 4 + 5), "7 ="
     sol = r"Ways to roll a 9: (3+6, 4 + 5, 5+4), and 7 = 7 + 0 leaves 12 rolls. $\boxed{1}$"
     assert [(c.text, c.tier) for c in M.find_candidates("", sol)] == [("9", 2), ("12", 2)]
-    # a known weakness: a stated fact is a tier-2 value too
+    # a stated unit fact is a convention, no value (issue 20)
     sol = r"There are 24 hours in a day, so $\boxed{15}$."
-    assert [(c.text, c.tier) for c in M.find_candidates("", sol)] == [("24", 2)]
+    assert [(c.text, c.tier) for c in M.find_candidates("", sol)] == []
 
 
 def test_operands_are_never_results():
@@ -182,7 +186,7 @@ def test_coefficient_of_a_one_term_result():
 def test_validator_through_the_registry_hook():
     problem = "A 5 by 7 rectangle."
     sol = "The area is $5\\cdot 7 = 35$, so $\\boxed{35}$ and more."
-    row = {"prompt": problem, "shots": 0, "chosen": sol, "pair_index": 0}
+    row = {"prompt": problem, "shots": 0, "chosen": sol, "pair_index": 0, "edit_kind": "result"}
     row.update(rejected=sol.replace("= 35", "= 38"), edit_start=20)
     row.update(chosen_value="35", rejected_value="38")
     assert check_math_pair(row) == "not_intermediate_result"  # 35 is the final answer
@@ -195,6 +199,12 @@ def test_validator_through_the_registry_hook():
     assert STRATEGY.check_pair({**row, "pair_index": 1}) is not None
     wide = sol.replace("= 36", "= 360")
     assert STRATEGY.check_pair({**row, "rejected": wide}) == "format_changed"
+    # the stored kind must be the site's: 36 is a result, not a standalone value
+    assert STRATEGY.check_pair({**row, "edit_kind": "standalone"}) == "edit_kind_mismatch"
+    assert STRATEGY.check_pair({**row, "edit_kind": None}) == "edit_kind_mismatch"
+    assert STRATEGY.check_pair({**row, "edit_kind": "carried"}) == (
+        "carried_edit_without_carried_tier"
+    )
 
 
 def test_real_metamath_row_without_results():
@@ -377,7 +387,11 @@ def _assert_invariants(problem: str, sol: str) -> None:
             assert cut is not None and c.end <= cut, "candidate at/after the final answer"
             assert not any(s < c.end and c.start < e for s, e in asy), "candidate in [asy]"
             assert sol[c.start : c.end] == c.text
-            assert c.value not in given_values, "candidate value occurs in the problem"
+            if c.value in given_values:  # only as the result of an operation on numbers
+                before = sol[: c.start].rstrip(" -")
+                assert before.endswith("="), "a given value that is no result"
+                left = re.split(r"[$=]", before[:-1])[-1]
+                assert not re.search(r"[A-Za-z]", left), "a given value after letters"
             assert not _OPERATOR_AFTER.match(sol, c.end), "candidate followed by an operator"
             assert not _OPERATOR_BEFORE.search(sol, 0, c.start), "candidate after an operator"
             m = M.VALUE_RE.fullmatch(c.text)

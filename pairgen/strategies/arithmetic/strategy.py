@@ -66,7 +66,7 @@ class ArithmeticStrategy(Strategy):
         new = wrong_value(old, rng)
         rejected = replace_result(text, (start, end, ann_start, ann_end), new)
         edit_start = first_diff(text, rejected, start if ann_start < 0 else ann_start)
-        return [PairDraft(text, rejected, self.name, edit_start, old, new)]
+        return [PairDraft(text, rejected, self.name, edit_start, old, new, edit_kind="result")]
 
     def check_pairs(self, rows: PairRows) -> list[str | None]:
         """The verdict of :func:`check_arithmetic_pair` for each row (fast path first),

@@ -103,6 +103,7 @@ class ChoiceStrategy(Strategy):
                     chosen_value=labels[answer],
                     rejected_value=labels[index],
                     pair_index=pair_index,
+                    edit_kind="choice",
                 )
             )
         return drafts

@@ -1,15 +1,19 @@
 """What a MATH-style pair promises, checked by ``pairgen validate`` with the rule itself.
 
 A pair is valid when the rejected completion is the chosen one with exactly one value
-replaced, that value is an intermediate result of the chosen solution under the rule of
-:mod:`pairgen.strategies.math.rule` (any tier), the new value is written in the same
-format (same digits-and-markup shape) and differs in value, and the stored edit columns
-say so.  The specific violation codes name what went wrong: ``edit_in_asy``,
+replaced, that value is a site of the chosen solution under the rule of
+:mod:`pairgen.strategies.math.rule` of the kind the pair's ``edit_kind`` names (a
+``result``, a ``standalone`` value, or -- only in a build with ``math_tier: carried`` -- a
+``carried`` value, whose token is a bare number, also inside a fraction), the new value is
+written in the same format (same digits-and-markup shape), differs in value and equals no
+other element of the list the value stands in, and the stored edit columns say so.  The
+specific violation codes name what went wrong: ``edit_in_asy``,
 ``edit_at_or_after_final_answer``, ``edit_on_problem_number``, ``not_intermediate_result``
-(an operand, a label, ...), ``format_changed``, ``same_value``, ``value_mismatch``,
-``edit_start_mismatch``, ``identical``, ``not_a_value_edit``, and
-``annotation_inconsistent`` (a GSM8K ``<<..=c>>`` result edited alone, or not together
-with its visible number).
+(an operand, a label, a convention constant, ...), ``edit_kind_mismatch``,
+``carried_edit_without_carried_tier``, ``format_changed``, ``same_value``,
+``made_list_elements_equal``, ``value_mismatch``, ``edit_start_mismatch``, ``identical``,
+``not_a_value_edit``, and ``annotation_inconsistent`` (a GSM8K ``<<..=c>>`` result edited
+alone, or not together with its visible number).
 
 The problem is read from the stored prompt: with no few-shot exemplars the prompt is the
 template around the problem, so a value the prompt states counts as given (a template
@@ -22,11 +26,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import Any
 
 from pairgen.strategies.arithmetic.results import annotation_spans, replace_result
+from pairgen.strategies.math.carried import NUMBER_TOKEN_RE
 from pairgen.strategies.math.given import problem_values
+from pairgen.strategies.math.lists import list_siblings
 from pairgen.strategies.math.rule import analyse
+from pairgen.strategies.math.tiers import EDIT_KINDS, MAX_TIER
 from pairgen.strategies.math.values import (
     VALUE,
     VALUE_RE,
@@ -34,6 +42,7 @@ from pairgen.strategies.math.values import (
     final_answer_start,
     inside,
     match_value,
+    number_value,
 )
 
 _DIGIT_RE = re.compile(r"[0-9]")
@@ -46,11 +55,22 @@ def same_shape(old: str, new: str) -> bool:
     return _DIGIT_RE.sub("0", old) == _DIGIT_RE.sub("0", new)
 
 
-def check_math_pair(row: Mapping[str, Any]) -> str | None:
-    """``None`` when the stored pair keeps the rule (module doc), else a violation code."""
+def check_math_pair(row: Mapping[str, Any], carried_tier: bool = False) -> str | None:
+    """``None`` when the stored pair keeps the rule (module doc), else a violation code.
+
+    ``carried_tier``: the build allowed carried edits (``math_tier: carried``)."""
     chosen, rejected = str(row["chosen"]), str(row["rejected"])
     if chosen == rejected:
         return "identical"
+    kind = row.get("edit_kind")
+    if kind == "carried" and not carried_tier:
+        return "carried_edit_without_carried_tier"
+    carried = kind == "carried"
+    tokens = NUMBER_TOKEN_RE if carried else VALUE_RE
+
+    def value(m: re.Match[str]) -> Fraction:
+        return number_value(m.group()) if carried else match_value(m)[0]
+
     prefix = 0
     limit = min(len(chosen), len(rejected))
     while prefix < limit and chosen[prefix] == rejected[prefix]:
@@ -61,7 +81,7 @@ def check_math_pair(row: Mapping[str, Any]) -> str | None:
     token = next(
         (
             m
-            for m in VALUE_RE.finditer(chosen)
+            for m in tokens.finditer(chosen)
             if m.start() <= prefix and len(chosen) - suffix <= m.end()
         ),
         None,
@@ -76,7 +96,7 @@ def check_math_pair(row: Mapping[str, Any]) -> str | None:
     if linked:  # the rejected value ends where the chosen one's common tail begins
         new = _VALUE_AT_END_RE.search(rejected, 0, end)
     else:
-        new = VALUE_RE.fullmatch(rejected[token.start() : end])
+        new = tokens.fullmatch(rejected[token.start() : end])
     if new is None:
         return "not_a_value_edit"
     new_text = new.group()
@@ -88,21 +108,32 @@ def check_math_pair(row: Mapping[str, Any]) -> str | None:
     if inside(token.start(), token.end(), annotation_spans(chosen)):
         return "annotation_inconsistent"
     problem = str(row.get("prompt", "")) if not row.get("shots") else ""
-    if problem and match_value(token)[0] in problem_values(problem):
-        return "edit_on_problem_number"
-    candidate = next(
-        (c for c in analyse(problem, chosen)[0] if (c.start, c.end) == token.span()), None
+    max_tier = MAX_TIER["carried"] if carried else MAX_TIER["strict"]
+    site = next(
+        (
+            c
+            for c in analyse(problem, chosen, max_tier)[0]
+            if c.start == token.start() and c.end == token.end()
+        ),
+        None,
     )
-    if candidate is None:
+    if site is None:
+        # a given value is a site only as the result of an operation on numbers
+        if problem and value(token) in problem_values(problem):
+            return "edit_on_problem_number"
         return "not_intermediate_result"
-    if linked or candidate.linked:
-        link = candidate.linked or (-1, -1)
+    if EDIT_KINDS[site.tier] != kind:
+        return "edit_kind_mismatch"
+    if linked or site.linked:
+        link = site.linked or (-1, -1)
         if replace_result(chosen, (*token.span(), *link), new_text) != rejected:
             return "annotation_inconsistent"
     if not same_shape(token.group(), new_text):
         return "format_changed"
-    if match_value(new)[0] == match_value(token)[0]:
+    if value(new) == value(token):
         return "same_value"
+    if value(new) in list_siblings(chosen, token.start(), token.end()):
+        return "made_list_elements_equal"
     if row.get("chosen_value") != token.group() or row.get("rejected_value") != new_text:
         return "value_mismatch"
     if row.get("edit_start") != prefix:

@@ -89,11 +89,20 @@ For every tier:
   Option Choice Number``, in parentheses ``(1)``, or a 4-digit year 1900-2099, is not a
   value.  (Tier 1 never sees them: they do not follow a relation.)
 
+Refused values (:mod:`pairgen.strategies.math.precision`, every tier): a site's value is
+still refused when it is a zero stating a condition (``x^2 - 9 = 0``), a convention
+constant (``180^\circ``, ``24 hours in a day``), a hypothesis value (``If $k = 5$``), a
+label or range start (``0, 1, 2, \dots``), the integer part of a repeating decimal, or a
+bound the solver chose; a tier-1 value the problem states is a site all the same when it
+is the result of an operation on numbers (``3 \times 4 = 12``).  Tier 3, a **carried**
+value (opt-in, :mod:`pairgen.strategies.math.carried`): a value computed earlier, at a
+later use as an operand, exponent or fraction part, for a row without tier-1/2 sites.
+
 Reject reasons for a row without candidates (:func:`reject_reason`), the furthest stage a
 slot reached: ``no_final_answer``, ``results_all_in_problem``,
 ``results_all_equal_final_answer``, ``only_unreduced_fractions``, ``only_operands``,
 ``only_zero_bounds``, ``only_in_asy``, ``only_in_annotations``,
-``results_only_in_final_answer``, ``no_result_slot``.
+``results_only_in_final_answer``, ``no_result_slot``, and one per refusal (:data:`REFUSED`).
 """
 
 from __future__ import annotations
@@ -103,8 +112,10 @@ from collections import Counter
 from fractions import Fraction
 
 from pairgen.strategies.arithmetic.results import annotated_results, annotation_spans
+from pairgen.strategies.math.carried import carried_slots
 from pairgen.strategies.math.given import problem_values
 from pairgen.strategies.math.groups import group_slots
+from pairgen.strategies.math.precision import Refusals, numeric_computation, side_before
 from pairgen.strategies.math.standalone import standalone_slots
 from pairgen.strategies.math.values import (
     GAP,
@@ -148,12 +159,41 @@ _INEQUALITY_RE = re.compile(
 )
 # The coefficient of a one-term result (``= 5\pi``, ``= 2\sqrt{3}``, ``= 3x``): the value
 # followed by one factor and then the end of the expression.
+# Spaces may stand before ``\pi``, ``\sqrt`` and a ``\mathrm{unit}`` (``= 6 \sqrt{5}``,
+# ``= 25 \pi``, ``= 13.6\,\mathrm{eV}``), not before a letter (``= 3 x`` is rare and
+# ``is 3 a`` is prose).
 _COEFFICIENT_RE = re.compile(
-    r"(?:\\pi(?![A-Za-z])|\\sqrt\s*(?:\[[^\]]*\])?(?:\{[^{}]*\}|[0-9])"
+    r"(?:"
+    + GAP
+    + r"(?:\\pi(?![A-Za-z])|\\sqrt\s*(?:\[[^\]]*\])?(?:\{[^{}]*\}|[0-9])|\\mathrm\s*\{[^{}]*\})"
     r"|(?:[A-Za-z]|\\mathbf\{[A-Za-z]\})(?:\s*[\^_]\s*(?:\{[^{}]*\}|[0-9A-Za-z]))*(?![A-Za-z({]))"
     + TERMINATOR
 )
+# The mantissa of scientific notation (``= 9.94 \times 10^{-19}``, a unit may follow) is
+# the result written in that format: the mantissa (1 <= m < 10, with decimals) is the
+# value.  An integer factor (``= 8 \cdot 10^4``) is a factorization step, an operand.
+_MANTISSA_RE = re.compile(r"[1-9]\.[0-9]+")
+_POWER_OF_TEN_RE = re.compile(
+    GAP
+    + r"(?:\\times|\\cdot)"
+    + GAP
+    + r"10\s*\^\s*(?:\{[^{}]*\}|[0-9])(?:"
+    + GAP
+    + r"\\(?:mathrm|text|mbox|textrm)\s*\{[^{}]*\})?"
+    + TERMINATOR
+)
 _PROSE_TERM_RE = re.compile(r"\s*\$?\s*(?:[.,;:]|\n|\Z)")
+
+
+# reject reasons of a row whose every site :class:`Refusals` refused, by refusal
+REFUSED = {
+    "zero_condition": "only_zero_conditions",
+    "chosen_bound": "only_chosen_bounds",
+    "convention_constant": "only_convention_constants",
+    "hypothesis_value": "only_hypothesis_values",
+    "label": "only_labels",
+    "repeating_decimal": "only_repeating_decimals",
+}
 
 
 def _is_zero(token: str) -> bool:
@@ -192,8 +232,18 @@ def analyse(
     # with the annotation's (:mod:`pairgen.strategies.arithmetic.results`)
     hidden = annotation_spans(solution)
     linked = {r[0]: r for r in annotated_results(solution, cut)[0] if r[2] >= 0}
+    refusals = Refusals(solution)
 
-    def consider(start: int, end: int, tier: int, excluded: set[Fraction] = answer_set) -> None:
+    def consider(
+        start: int,
+        end: int,
+        tier: int,
+        excluded: set[Fraction] = answer_set,
+        group: int = 0,
+        computed: bool = False,
+    ) -> None:
+        """``group``: 1/2 for an element of a tier-1/2 group; ``computed``: the value is
+        the right side of an operation on numbers, so it counts even if the problem has it."""
         vm = VALUE_RE.match(solution, start)
         assert vm is not None and vm.end() == end, (solution[start:end], vm)
         value, kind, usable = match_value(vm)
@@ -201,10 +251,12 @@ def analyse(
             drops["in_annotation"] += 1
         elif not usable:
             drops["fraction_not_reduced"] += 1
-        elif value in given:
+        elif value in given and not computed:
             drops["in_problem"] += 1
         elif value in excluded:
             drops["equals_final_answer"] += 1
+        elif (refused := refusals.reason(start, end, value, group)) is not None:
+            drops[refused] += 1
         elif start not in seen:
             link = linked.get(start) if linked else None
             ann = (link[2], link[3]) if link and link[1] == end else None
@@ -224,8 +276,8 @@ def analyse(
             drops["in_final_answer"] += 1
         elif inside(start, end, asy):
             drops["in_asy"] += 1
-        elif term.match(solution, m.end()) is None and (
-            term is not _TERM_RE or _COEFFICIENT_RE.match(solution, m.end()) is None
+        elif term.match(solution, m.end()) is None and not (
+            term is _TERM_RE and _ends_as_coefficient(solution, m)
         ):
             drops["operand"] += 1
         elif _is_zero(m.group("v")) and _INEQUALITY_RE.match(
@@ -233,7 +285,12 @@ def analyse(
         ):
             drops["zero_bound"] += 1
         else:
-            consider(start, end, 1)
+            computed = (
+                term is _TERM_RE
+                and _INEQUALITY_RE.match(solution, m.start()) is None
+                and numeric_computation(side_before(solution, m.start()))
+            )
+            consider(start, end, 1, computed=computed)
     for start, end, _, _ in linked.values():
         vm = VALUE_RE.match(solution, start)
         if vm is None or vm.end() != end:
@@ -245,12 +302,27 @@ def analyse(
     groups = group_slots(solution, cut, asy)
     for start, end, tier in sorted(groups, key=lambda g: g[2]):
         if tier <= max_tier and start not in seen:
-            consider(start, end, tier, answers)
+            consider(start, end, tier, answers, group=tier)
     if max_tier >= 2:
         for start, end in standalone_slots(solution, cut, asy):
             if start not in seen:
                 consider(start, end, 2)
+    if max_tier >= 3:
+        for start, end in carried_slots(solution, cut, asy, list(seen.values())):
+            if start not in seen:
+                consider(start, end, 3)
     return [seen[k] for k in sorted(seen)], drops
+
+
+def _ends_as_coefficient(solution: str, m: re.Match[str]) -> bool:
+    """Whether the value of slot ``m`` is the coefficient of a one-term result or the
+    mantissa of a result in scientific notation."""
+    if _COEFFICIENT_RE.match(solution, m.end()) is not None:
+        return True
+    return (
+        _MANTISSA_RE.fullmatch(m.group("v")) is not None
+        and _POWER_OF_TEN_RE.match(solution, m.end()) is not None
+    )
 
 
 def find_candidates(
@@ -286,6 +358,7 @@ def reject_reason(
         "no_final_answer",
         "in_problem",
         "equals_final_answer",
+        *REFUSED,
         "fraction_not_reduced",
         "operand",
         "zero_bound",
@@ -301,6 +374,7 @@ def reject_reason(
                 "fraction_not_reduced": "only_unreduced_fractions",
                 "zero_bound": "only_zero_bounds",
                 "in_annotation": "only_in_annotations",
+                **REFUSED,
             }.get(reason, reason)
     if drops["in_final_answer"]:
         return "results_only_in_final_answer"

@@ -16,7 +16,10 @@ arithmetic strategy's :func:`~pairgen.strategies.arithmetic.results.replace_resu
 ``StrategyOptions.strip_annotations`` removes every annotation first, as it does for the
 arithmetic strategy.  A row's answer stated apart from its solution (``--source math
 --column answer=``, an option's text with ``--column choices=``) reaches the rule as
-``Example.meta[STATED_ANSWER_KEY]``, so its value is never edited.
+``Example.meta[STATED_ANSWER_KEY]``, so its value is never edited.  The pair's
+``edit_kind`` says which tier the edited site is (``result``, ``standalone``, ``carried``;
+:mod:`pairgen.strategies.math.tiers`), and the wrong value never equals another element of
+the list the value stands in (:mod:`pairgen.strategies.math.lists`).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from pairgen.errors import RowRejected
+from pairgen.errors import PairgenError, RowRejected
 from pairgen.record import Example, PairDraft
 from pairgen.sources.generic.maths import STATED_ANSWER_KEY
 from pairgen.sources.generic.template import META_KEY
@@ -34,8 +37,10 @@ from pairgen.strategies import StrategyOptions
 from pairgen.strategies.arithmetic.results import replace_result, strip_annotations
 from pairgen.strategies.base import Strategy
 from pairgen.strategies.math.check import check_math_pair
+from pairgen.strategies.math.lists import list_siblings
 from pairgen.strategies.math.rule import find_candidates, reject_reason
-from pairgen.strategies.math.wrong import wrong_value
+from pairgen.strategies.math.tiers import EDIT_KINDS, MATH_TIERS, MAX_TIER
+from pairgen.strategies.math.wrong import wrong_value_avoiding
 
 NAME = "math"
 
@@ -59,11 +64,16 @@ class MathStrategy(Strategy):
         "edit_start",
         "chosen_value",
         "rejected_value",
+        "edit_kind",
     )
 
     def __init__(self, options: StrategyOptions) -> None:
+        if options.math_tier not in MATH_TIERS:
+            known = ", ".join(MATH_TIERS)
+            raise PairgenError(f"unknown math tier {options.math_tier!r}; known: {known}")
         self.options = options
         self.strip = options.strip_annotations
+        self.max_tier = MAX_TIER[options.math_tier]
 
     def prepare(self, example: Example) -> Example:
         """With ``strip_annotations``, the example without ``<<...>>`` annotations, so
@@ -78,23 +88,36 @@ class MathStrategy(Strategy):
         if self.strip:  # idempotent: a caller that skips prepare() is served too
             solution = strip_annotations(solution)
         answer = example.meta.get(STATED_ANSWER_KEY)
-        candidates = find_candidates(problem, solution, answer=answer)
+        candidates = find_candidates(problem, solution, self.max_tier, answer=answer)
         if not candidates:
-            reason = reject_reason(problem, solution, answer=answer) or "no_intermediate_result"
+            reason = (
+                reject_reason(problem, solution, self.max_tier, answer=answer)
+                or "no_intermediate_result"
+            )
             raise RowRejected(reason, "no intermediate result before the final answer")
-        picked = candidates[rng.randrange(len(candidates))]
-        new = wrong_value(picked.text, rng)
+        while candidates:
+            picked = candidates[rng.randrange(len(candidates))]
+            siblings = list_siblings(solution, picked.start, picked.end)
+            new = wrong_value_avoiding(picked.text, rng, siblings)
+            if new is not None:
+                break
+            candidates = [c for c in candidates if c is not picked]
+        else:
+            raise RowRejected(
+                "only_list_duplicates", "every wrong value would repeat another list element"
+            )
         link = picked.linked or (-1, -1)
         rejected = replace_result(solution, (picked.start, picked.end, *link), new)
         edit_start = picked.start if picked.linked is None else picked.linked[0]
         while solution[edit_start] == rejected[edit_start]:
             edit_start += 1
-        return [PairDraft(solution, rejected, self.name, edit_start, picked.text, new)]
+        kind = EDIT_KINDS[picked.tier]
+        return [PairDraft(solution, rejected, self.name, edit_start, picked.text, new, 0, kind)]
 
     def check_pair(self, row: Mapping[str, Any]) -> str | None:
         if row.get("pair_index", 0) != 0:
             return f"pair_index is {row['pair_index']}, one pair per row has pair_index 0"
-        return check_math_pair(row)
+        return check_math_pair(row, carried_tier=self.max_tier >= MAX_TIER["carried"])
 
 
 __all__ = ["NAME", "MathStrategy", "problem_text"]

@@ -7,7 +7,7 @@ import re
 from fractions import Fraction
 from math import gcd
 
-from pairgen.strategies.math.values import SEP, VALUE_RE
+from pairgen.strategies.math.values import SEP, VALUE_RE, match_value
 
 
 def _alternatives(digits: str) -> list[str]:
@@ -47,6 +47,13 @@ def _number_alternatives(token: str) -> list[str]:
 
 
 def wrong_value(text: str, rng: random.Random) -> str:
+    """A wrong value in the same format as ``text`` (:func:`wrong_value_avoiding`)."""
+    new = wrong_value_avoiding(text, rng, frozenset())
+    assert new is not None  # every value has an alternative
+    return new
+
+
+def wrong_value_avoiding(text: str, rng: random.Random, avoid: frozenset[Fraction]) -> str | None:
     """A wrong value in the same format as ``text`` (a candidate's text), never equal.
 
     Number: one digit other than the leading one changes (a single-digit number changes
@@ -57,13 +64,17 @@ def wrong_value(text: str, rng: random.Random) -> str:
     allows that, the denominator changes instead under the same conditions
     (``\\frac{1}{2}`` -> ``\\frac{1}{3}``); failing both, any numerator change.
     The markup stays.  Deterministic given ``rng``: the alternatives are enumerated in
-    a fixed order and one is drawn with ``rng.randrange``."""
+    a fixed order and one is drawn with ``rng.randrange``.
+
+    ``avoid``: values the new one must not take (the other elements of the list the value
+    stands in, so an edit never makes two elements equal); the draw is the same, and a
+    drawn value in ``avoid`` gives way to the next alternative in order.  ``None`` when
+    every alternative is avoided."""
     m = VALUE_RE.fullmatch(text)
     if m is None:
         raise ValueError(f"not a value: {text!r}")
     if m.group("num") is not None:
-        alts = _number_alternatives(text)
-        return alts[rng.randrange(len(alts))]
+        return _draw(_number_alternatives(text), rng, avoid)
     ng = next(g for g in ("fn", "fn1", "sn") if m.group(g) is not None)
     dg = next(g for g in ("fd", "fd1", "sd") if m.group(g) is not None)
     n, d = int(m.group(ng)), int(m.group(dg))
@@ -77,8 +88,24 @@ def wrong_value(text: str, rng: random.Random) -> str:
         options = [(dg, a) for a in _number_alternatives(m.group(dg)) if ok(n, int(a))]
     if not options:
         options = [(ng, a) for a in _number_alternatives(m.group(ng))]
-    group, new = options[rng.randrange(len(options))]
-    return text[: m.start(group)] + new + text[m.end(group) :]
+    texts = [text[: m.start(g)] + new + text[m.end(g) :] for g, new in options]
+    return _draw(texts, rng, avoid)
 
 
-__all__ = ["wrong_value"]
+def _draw(alternatives: list[str], rng: random.Random, avoid: frozenset[Fraction]) -> str | None:
+    """One alternative drawn with ``rng``; past those whose value is in ``avoid``."""
+    at = rng.randrange(len(alternatives))
+    for step in range(len(alternatives)):
+        new = alternatives[(at + step) % len(alternatives)]
+        if not avoid or _value(new) not in avoid:
+            return new
+    return None
+
+
+def _value(text: str) -> Fraction:
+    m = VALUE_RE.fullmatch(text)
+    assert m is not None, text
+    return match_value(m)[0]
+
+
+__all__ = ["wrong_value", "wrong_value_avoiding"]

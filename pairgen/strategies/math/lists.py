@@ -1,0 +1,90 @@
+r"""Lists of values in a competition-maths solution: the run a value belongs to.
+
+Solutions state several derived values together in prose or maths -- ``the primes are
+$2,$ $3,$ and $5$``, ``$(2, 3, 5)$``, ``0, 13 and 26``.  Two uses need the run a value
+stands in:
+
+* an edit must not make one element of a list equal another (``(2, 3, and 5)`` ->
+  ``(2, 3, and 2)``): a wrong value that duplicates a sibling reads as a typo, not as a
+  computation error (:func:`list_siblings`, used by the strategy and by the check);
+* the elements before an ellipsis (``1, 3, \dots, 2N - 1``, ``0, 1, 2, \ldots, 7``) show
+  the pattern of a range, they are not results (:func:`before_ellipsis`).
+
+A run is a sequence of values joined by commas or ``and``/``or`` (maths markup, ``$``,
+``\text{ and }``, a sign after the comma, ``^\circ`` and ``%`` allowed around them).
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from pairgen.strategies.math.values import VALUE_RE, match_value
+
+# what may stand between two elements of a run: suffix, closing/opening ``$``, a comma
+# or ``and``/``or`` (with an optional comma), a sign or ``\$`` of the next element
+_AROUND = r"(?:\s|\$|\\[,;!: ]|~)*"
+_SUFFIX = r"(?:\^\s*\{?\s*\\circ\s*\}?|\\?%)?"
+_JOIN_RE = re.compile(
+    _SUFFIX
+    + _AROUND
+    + r"(?:,"
+    + _AROUND
+    + r"(?:(?:and|or)\b)?|(?:and|or)\b|\\text\s*\{\s*,?\s*(?:and|or)\s*\})"
+    + _AROUND
+    + r"(?:-|\\\$)?"
+    + _AROUND
+    + r"\Z"
+)
+_WINDOW = 240
+# ``v, item, item, \dots``: the items before an ellipsis (numbers or symbols: ``p^2``)
+_SEP = r"\s*\$?\s*,\s*\$?\s*"
+_ITEM = r"-?[0-9A-Za-z][\w^{}-]{0,12}"
+_ELLIPSIS_AFTER_RE = re.compile(
+    r"(?:" + _SEP + _ITEM + r")*" + _SEP + r"(?:\\[lcv]?dots(?![A-Za-z])|\.\.\.|\u2026)"
+)
+
+
+def _run(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the values in the run holding ``text[start:end]`` (itself included)."""
+    lo = max(0, start - _WINDOW)
+    tokens = [m for m in VALUE_RE.finditer(text, lo, min(len(text), end + _WINDOW))]
+    at = next((i for i, m in enumerate(tokens) if m.start() == start), None)
+    if at is None:
+        return [(start, end)]
+    first = last = at
+    while first > 0 and _JOIN_RE.match(text[tokens[first - 1].end() : tokens[first].start()]):
+        first -= 1
+    while last + 1 < len(tokens) and _JOIN_RE.match(
+        text[tokens[last].end() : tokens[last + 1].start()]
+    ):
+        last += 1
+    return [tokens[i].span() for i in range(first, last + 1)]
+
+
+def list_siblings(text: str, start: int, end: int) -> frozenset[Fraction]:
+    """Values of the other elements of the list ``text[start:end]`` stands in (unsigned)."""
+    values = set()
+    for s, _ in _run(text, start, end):
+        m = VALUE_RE.match(text, s)
+        if s != start and m is not None:
+            values.add(match_value(m)[0])
+    return frozenset(values)
+
+
+def list_values(text: str, start: int, end: int) -> list[Fraction]:
+    """Values of the whole run, in order (the value itself included)."""
+    out = []
+    for s, _ in _run(text, start, end):
+        m = VALUE_RE.match(text, s)
+        if m is not None:
+            out.append(match_value(m)[0])
+    return out
+
+
+def before_ellipsis(text: str, end: int) -> bool:
+    """Whether the value ending at ``end`` is followed by list items and an ellipsis."""
+    return _ELLIPSIS_AFTER_RE.match(text, end) is not None
+
+
+__all__ = ["before_ellipsis", "list_siblings", "list_values"]

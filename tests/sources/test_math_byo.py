@@ -229,7 +229,8 @@ def test_an_annotation_edited_alone_fails_the_check() -> None:
     from pairgen.strategies.math.check import check_math_pair
 
     chosen = str(GSM8K[0]["answer"])
-    row = {"prompt": "Question: " + str(GSM8K[0]["question"]) + "\nAnswer:\n", "shots": 0}
+    question = "Question: " + str(GSM8K[0]["question"]) + "\nAnswer:\n"
+    row = {"prompt": question, "shots": 0, "edit_kind": "result"}  # the kind every build writes
     alone = chosen.replace("<<48/2=24>>", "<<48/2=27>>")
     assert (
         check_math_pair({**row, "chosen": chosen, "rejected": alone}) == "annotation_inconsistent"

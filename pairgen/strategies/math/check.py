@@ -122,12 +122,12 @@ def check_math_pair(row: Mapping[str, Any], carried_tier: bool = False) -> str |
         if problem and value(token) in problem_values(problem):
             return "edit_on_problem_number"
         return "not_intermediate_result"
-    if EDIT_KINDS[site.tier] != kind:
-        return "edit_kind_mismatch"
     if linked or site.linked:
         link = site.linked or (-1, -1)
         if replace_result(chosen, (*token.span(), *link), new_text) != rejected:
             return "annotation_inconsistent"
+    if EDIT_KINDS[site.tier] != kind:
+        return "edit_kind_mismatch"
     if not same_shape(token.group(), new_text):
         return "format_changed"
     if value(new) == value(token):

@@ -92,9 +92,9 @@ def _mapping_detail(value: Mapping[object, object]) -> str:
     keys = [str(key) for key in value]
     if keys and "text" not in keys and all(isinstance(v, str | None) for v in value.values()):
         return (
-            f"choices is a label->text mapping ({', '.join(keys[:6])}), which is not read: "
+            f"choices is a label->text mapping ({', '.join(keys)}), which is not read: "
             "flatten it into one column per choice and pass --column "
-            f"choices={','.join(keys[:6])}"
+            f"choices={','.join(keys)}"
         )
     return "choices needs a 'text' and a 'label' list"
 

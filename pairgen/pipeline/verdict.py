@@ -63,6 +63,7 @@ MAPPING_FIXES: dict[str, str] = {
     "--answer-base 0|1",
     "unlabeled": "check --column answer=COLUMN, or leave this split out (--split)",
     "duplicate_id": "check --column id=COLUMN (ids must be unique within a split)",
+    "no_final_answer": "map --column answer=COLUMN to the column holding each row's final answer",
 }
 # reason -> what to check, whatever the source
 FIXES: dict[str, str] = {

@@ -85,6 +85,20 @@ def _python_list(text: str) -> list[object] | None:
         return None
 
 
+def _mapping_detail(value: Mapping[object, object]) -> str:
+    """Why a mapping is no choices: a label->text mapping (``{"A": "6", "B": "7"}``) is
+    not read, since a struct column's keys are the union over all rows (a row without
+    option E reads ``E: None``); one column per choice says the order and the count."""
+    keys = [str(key) for key in value]
+    if keys and "text" not in keys and all(isinstance(v, str | None) for v in value.values()):
+        return (
+            f"choices is a label->text mapping ({', '.join(keys)}), which is not read: "
+            "flatten it into one column per choice and pass --column "
+            f"choices={','.join(keys)}"
+        )
+    return "choices needs a 'text' and a 'label' list"
+
+
 def read_choices(value: object) -> tuple[list[str], list[str]]:
     """The texts and labels of a row's choices (module doc), or the reject why not."""
     labels: Sequence[object] | None = None
@@ -96,7 +110,7 @@ def read_choices(value: object) -> tuple[list[str], list[str]]:
     if isinstance(value, Mapping):
         texts, labels = value.get("text"), value.get("label")
         if not isinstance(texts, list | tuple) or not isinstance(labels, list | tuple):
-            raise RowRejected("malformed_choices", "choices needs a 'text' and a 'label' list")
+            raise RowRejected("malformed_choices", _mapping_detail(value))
         if len(texts) != len(labels):
             raise RowRejected("malformed_choices", f"{len(texts)} texts but {len(labels)} labels")
     elif isinstance(value, list | tuple):

@@ -7,8 +7,8 @@ after it (nor a value equal to the answer, :mod:`pairgen.strategies.math.values`
 
 The rule: the final answer starts at the **first** of these, in text order.
 
-1. ``\boxed``, ``\fbox``, ``####`` or ``The answer is`` anywhere (MATH, GSM8K,
-   MetaMathQA; as before, so their pairs do not move).
+1. ``\boxed``, ``\fbox``, ``\framebox``, ``####`` or ``The answer is`` anywhere (MATH,
+   GSM8K, MetaMathQA; AIME solutions box theirs with ``$\framebox{204}$``).
 2. An *answer line*: a marker word -- ``answer``, ``ans``, ``the answer is``, ``answer
    will be``, ``correct answer``, ``final answer``, ``correct option``, ``correct
    choice``... in any case -- then an optional separator (``:``, ``-``, ``=``, ``.``),
@@ -24,8 +24,9 @@ The rule: the final answer starts at the **first** of these, in text order.
    read as discussion ("option A gives 12, option B ..."), so they count only last.
 
 An option letter is upper case (``a`` is an article); marker words are any case.
-:func:`final_answer_text` is what the marker says: the first ``\boxed{..}`` content, else
-the rest of the marker's line (a leading ``:`` dropped).
+:func:`final_answer_text` is what the marker says: the first ``\boxed{..}`` (``\fbox``,
+``\framebox``) content, ``\boxed {5}`` and ``\boxed 5`` too, else the rest of the marker's
+line (a leading ``:`` dropped).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 MAX_ANSWER_CHARS = 80
-_STRONG_RE = re.compile(r"\\boxed|\\fbox|The answer is|####")
+_BOX_RE = re.compile(r"\\(?:boxed|fbox|framebox)")
+_STRONG_RE = re.compile(_BOX_RE.pattern + r"|The answer is|####")
 _LETTER = r"\(?[A-J]\)?(?![A-Za-z0-9])"
 _MARKER_WORDS = (
     r"(?i:\b(?:the\s+)?(?:(?:correct|final|right)\s+)?(?:answer|ans)\b"
@@ -123,20 +125,23 @@ def _braced(text: str, i: int) -> str:
 
 
 def final_answer_text(solution: str) -> str | None:
-    """What the final answer says: the first ``\\boxed{..}``/``\\fbox{..}`` content (braces
-    matched; ``\\boxed 5`` form too), else the rest of the marker's line (a leading ``:``
-    dropped; a ``\\boxed`` in it wins); ``None`` without a final answer."""
+    """What the final answer says: the first ``\\boxed{..}``/``\\fbox{..}``/``\\framebox{..}``
+    content (braces matched; ``\\boxed {5}`` and ``\\boxed 5`` too), else the rest of the
+    marker's line (a leading ``:`` dropped; a box in it wins); ``None`` without one."""
     found = find_final_answer(solution)
     if found is None:
         return None
     i = found.answer_start
     if found.kind == "boxed":
+        while solution[i : i + 1] == " ":
+            i += 1
         if solution[i : i + 1] == "{":
             return _braced(solution, i)
-        return solution[i:].lstrip(" ").split(" ", 1)[0].split("$", 1)[0].strip()
+        return solution[i:].split(" ", 1)[0].split("$", 1)[0].strip()
     rest = solution[i:].split("\n", 1)[0]
-    if "\\boxed" in rest:  # "The answer is $k = \\boxed{22}$": the boxed content
-        return final_answer_text(rest[rest.index("\\boxed") :])
+    box = _BOX_RE.search(rest)
+    if box is not None:  # "The answer is $k = \\boxed{22}$": the boxed content
+        return final_answer_text(rest[box.start() :])
     return rest.lstrip(":").strip()
 
 

@@ -13,9 +13,11 @@ none at all, so ``--source math`` rejects such a row as ``not_a_worked_solution`
   docstring text, never a computed result.  (A plain ``n = 30`` line is no such sign:
   worked solutions write equations that way too.)
 * **only an expression or one equation** (SVAMP's ``( 76.0 - 25.0 )``, MAWPS's ``x = 5
-  + 3``): no word of two or more letters outside LaTeX commands (``\frac``, ``\cdot``)
-  and at most one relation (``=``, ``\equiv``, ``\approx``, ``<``, ``>``, ``\le``,
-  ``\ge``, ``\Rightarrow``), so no prose and no chain of stated steps; a bare final
+  + 3``, ASDiv's ``LCM[6,4,16]=48``): no word of two or more letters outside LaTeX
+  commands (``\frac``, ``\cdot``) and function names (a word right before ``(`` or
+  ``[``: ``LCM[``, ``GCD(``, ``sqrt(``), and at most one relation (``=``, ``\equiv``,
+  ``\approx``, ``<``, ``>``, ``\le``, ``\ge``, ``\Rightarrow``), so no prose sentence
+  and no chain of stated steps; a bare final
   answer (``#### 72``, ``\boxed{5}``) is one too.  A chain such as MATH's ``$54 = 9
   \cdot 6 + 0 \Rightarrow 54 \equiv \boxed{0} \pmod{6}$`` is a worked solution.
 
@@ -37,7 +39,8 @@ _ASY_RE = re.compile(r"\[asy\].*?(?:\[/asy\]|\Z)", re.DOTALL)
 _RELATION_RE = re.compile(
     r"(?:(?<![=<>!])|(?<=[0-9)}]!))=(?!=)|[<>]|\\(?:equiv|approx|[lg]eq?|Rightarrow|implies)\b"
 )
-_LATEX_COMMAND_RE = re.compile(r"\\[A-Za-z]+")
+# a LaTeX command or a function name: neither is a word of prose
+_NOT_PROSE_RE = re.compile(r"\\[A-Za-z]+|[A-Za-z]+(?=[(\[])")
 _WORD_RE = re.compile(r"[A-Za-z]{2,}")
 SHOWN_CHARS = 40
 
@@ -58,7 +61,7 @@ def not_worked(solution: str) -> str | None:
         line_end = text.find("\n", program.start())
         line = text[program.start() : line_end if line_end >= 0 else len(text)]
         return f"a Python program ({_shown(line)!r})"
-    prose = _WORD_RE.search(_LATEX_COMMAND_RE.sub(" ", text)) is not None
+    prose = _WORD_RE.search(_NOT_PROSE_RE.sub(" ", text)) is not None
     if not prose and len(_RELATION_RE.findall(text)) <= 1:
         return f"only an expression, no worked steps ({_shown(solution)!r})"
     return None

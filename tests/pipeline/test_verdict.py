@@ -184,3 +184,34 @@ def test_the_pipeline_key_allows_and_must_be_a_boolean(tmp_path: Path) -> None:
         result = pairgen("build", str(pipeline), "-q")
         assert result.returncode == code, result.stderr
     assert "allow_rejects must be true or false" in result.stderr
+
+
+# CARP-en's shape: worked steps that state the result in prose, the answer in its own column
+CARP_ROWS = [
+    {"content": f"Calculate $( {n} a - b ) ( - {n} a - b )$ equals to ____?",
+     "steps": f"$- b$ is the same term, and its opposite is ${n} a$ and $- {n} a$. Therefore, "
+     f"the result is $( - b ) ^ {{ 2 }} - {n * n} a ^ {{ 2 }} = b ^ {{ 2 }} - {n * n} a ^ {{ 2 }}$.",
+     "answer": f"b ^ {{ 2 }} - {n * n} a ^ {{ 2 }}"}
+    for n in range(2, 8)
+]  # fmt: skip
+
+
+def test_solutions_without_a_final_answer_name_the_answer_column(tmp_path: Path) -> None:
+    data = write_jsonl(tmp_path / "carp.jsonl", CARP_ROWS)
+    mapping = ["--column", "prompt=content", "--column", "solution=steps"]
+    out = str(tmp_path / "out")
+    result = pairgen(
+        "build", "--source", "math", *mapping, "--data-files", f"test={data}", "--out", out
+    )
+    assert result.returncode == 2, result.stderr
+    line = result.stderr.strip()
+    assert line.startswith("error: math/test: 6 of 6 rows (100%) rejected as no_final_answer")
+    for fragment in ("states no final answer", "\\boxed{X}", "'#### X'", "'Answer: X'",
+                     "--column answer=COLUMN", "'The answer is: X'"):  # fmt: skip
+        assert fragment in line
+    assert "--column solution=COLUMN" not in line and "intermediate result" not in line
+    mapped = pairgen(
+        "build", "--source", "math", *mapping, "--column", "answer=answer",
+        "--data-files", f"test={data}", "--out", out, "--allow-rejects",
+    )  # fmt: skip
+    assert mapped.returncode == 0, mapped.stderr

@@ -16,6 +16,11 @@ WORKING = "Total cost = 12 * 5 = 60\nDiscount = 60 - 15 = 45\n"
 # (final-answer line as written, what it says)
 FORMS = [
     ("\\boxed{45}", "45"),
+    ("\\boxed {45}", "45"),
+    ("so \\boxed 45.", "45."),
+    ("\\fbox{45}", "45"),
+    ("$\\framebox{45}$ minutes", "45"),  # AIME 2024's AoPS solutions
+    ("The answer is $k = \\framebox{45}$", "45"),
     ("#### 45", "45"),
     ("The answer is 45", "45"),
     ("The answer is: 45", "45"),
@@ -126,7 +131,9 @@ def test_marker_start_is_where_the_answer_line_begins(prefix: str, line: str, ta
 @settings(max_examples=200, deadline=None)
 @given(
     st.integers(min_value=0, max_value=10**6),
-    st.sampled_from(["Answer: {}", "#### {}", "The answer is: {}", "ANSWER: {}"]),
+    st.sampled_from(
+        ["Answer: {}", "#### {}", "The answer is: {}", "ANSWER: {}", "$\\framebox{{{}}}$"]
+    ),
 )
 def test_the_answer_text_is_the_value_written(value: int, form: str) -> None:
     assert final_answer_text(WORKING + form.format(value)) == str(value)

@@ -68,6 +68,22 @@ def readings(value: object, texts: Sequence[str], labels: Sequence[str]) -> dict
     return found
 
 
+def _case_hint(value: object, texts: Sequence[str]) -> str:
+    """`` (matches choice 'no' ignoring case: ...)`` when ``value`` equals exactly one
+    choice's text but for case; pairgen still refuses it ("No" may be a different option
+    from "no" in some dataset), the hint says what to fix."""
+    if not isinstance(value, str):
+        return ""
+    folded = " ".join(value.split()).casefold()
+    same = [text for text in texts if " ".join(text.split()).casefold() == folded]
+    if len(same) != 1:
+        return ""
+    return (
+        f" (matches choice {same[0]!r} ignoring case: fix the case in the answer or choices "
+        "column, e.g. lower-case both, so that they match exactly)"
+    )
+
+
 def _index_readings(number: int, count: int) -> dict[str, int]:
     found = {}
     if number < count:
@@ -86,14 +102,17 @@ def kind_names(kind: str | None, base: int | None) -> tuple[str, ...]:
     return _KINDS if kind is None else (kind,)
 
 
-def pick(found: Mapping[str, int], allowed: Sequence[str], value: object) -> int:
+def pick(
+    found: Mapping[str, int], allowed: Sequence[str], value: object, texts: Sequence[str] = ()
+) -> int:
     """The one choice the allowed readings of a value name, or the reject why not."""
     chosen = {found[kind] for kind in allowed if kind in found}
     if len(chosen) == 1:
         return chosen.pop()
     if not chosen:
         raise RowRejected(
-            "unknown_answer_key", f"answer {value!r} is no label, index or choice text"
+            "unknown_answer_key",
+            f"answer {value!r} is no label, index or choice text{_case_hint(value, texts)}",
         )
     raise RowRejected(
         "ambiguous_answer", f"answer {value!r} names choices {sorted(chosen)} by different readings"

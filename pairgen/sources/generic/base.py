@@ -89,8 +89,11 @@ class GenericSource(Source):
         if settings.keep_columns:
             taken = set(pair_schema().names) & set(settings.keep_columns)
             if taken:
+                name = sorted(taken)[0]
                 raise PairgenError(
-                    f"--keep-column {sorted(taken)[0]}: a pair column has that name already"
+                    f"--keep-column {name}: a pair column has that name already; put the "
+                    f"column in the prompt with a template field ({{{name}}} in --template) "
+                    "or rename it in the input"
                 )
             attrs["keep_columns"] = settings.keep_columns
         card = {

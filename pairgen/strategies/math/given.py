@@ -27,7 +27,13 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from pairgen.strategies.math.values import NUMBER, VALUE_RE, match_value, number_value
+from pairgen.strategies.math.values import (
+    NUMBER,
+    VALUE_RE,
+    match_value,
+    number_value,
+    percentages,
+)
 
 _UNITS = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -51,7 +57,6 @@ _ANY_SLASH_RE = re.compile(r"([0-9]+)/([0-9]+)")
 _MIXED_RE = re.compile(r"(?<![0-9./])([0-9]+)\s+([0-9]+)/([0-9]+)(?![0-9])")
 _ABBREVIATION_RE = re.compile(r"(?<=[A-Za-z]\.)[0-9]+")
 _ANY_GROUPS_RE = re.compile(r"[0-9]{1,3}(?:,[0-9]{2,3})+(?![0-9])")
-_PERCENT_RE = re.compile(r"(" + NUMBER + r")\s*(?:\\?%|percent\b)", re.IGNORECASE)
 
 
 def _word_values(problem: str) -> set[Fraction]:
@@ -101,8 +106,7 @@ def problem_values(problem: str) -> set[Fraction]:
     for m in _MIXED_RE.finditer(problem):
         if int(m.group(3)):
             values.add(int(m.group(1)) + Fraction(int(m.group(2)), int(m.group(3))))
-    for m in _PERCENT_RE.finditer(problem):
-        values.add(number_value(m.group(1)) / 100)
+    values.update(share for _, share in percentages(problem))
     values |= _word_values(problem)
     return values
 

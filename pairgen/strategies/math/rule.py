@@ -131,6 +131,7 @@ from pairgen.strategies.math.values import (
     inside,
     match_value,
     math_spans,
+    percent_forms,
 )
 
 _EQ_SLOT_RE = re.compile(RELATION + GAP + MARKED_VALUE)
@@ -226,6 +227,7 @@ def analyse(
     answers = set(listed) | set(stated)
     answer_set = set(listed) if len(listed) == 1 else set()
     answer_set |= set(stated) if len(stated) == 1 else set()
+    answer_set |= percent_forms(answer_set, solution, answer)  # 0.192 is also 19.2%
     seen: dict[int, Candidate] = {}
     # GSM8K calculator annotations: a value inside ``<<..>>`` is never edited alone; the
     # visible number an annotation states (``<<48/2=24>>24``) is a result, edited together

@@ -43,6 +43,27 @@ from pairgen.strategies.math.tiers import EDIT_KINDS, MATH_TIERS, MAX_TIER
 from pairgen.strategies.math.wrong import wrong_value_avoiding
 
 NAME = "math"
+# reject reason (:func:`pairgen.strategies.math.rule.reject_reason`) -> the reject's detail:
+# what the solution lacks, in the user's terms, and for a fixable one the option that fixes it
+REJECT_DETAILS: dict[str, str] = {
+    "no_final_answer": (
+        "the solution states no final answer in a form pairgen reads (\\boxed{X}, "
+        "\\fbox{X}, \\framebox{X}, '#### X', 'The answer is X', 'Answer: X', an option "
+        "letter alone on the last line), so nothing marks where edits must stop: map "
+        "--column answer=COLUMN to the column holding each row's final answer (it is "
+        "appended as 'The answer is: X')"
+    ),
+    "results_all_in_problem": "every intermediate result is a number the problem states",
+    "results_all_equal_final_answer": "every intermediate result equals the final answer",
+    "only_unreduced_fractions": "the only results are fractions not in lowest terms",
+    "only_operands": "every number is an operand, none a result after a relation",
+    "only_zero_bounds": "the only results are zero bounds (x > 0)",
+    "only_in_asy": "the only results are inside [asy] drawings",
+    "only_in_annotations": "the only results are inside <<...>> calculator annotations",
+    "results_only_in_final_answer": "the only results are in the final answer, never edited",
+    "no_result_slot": "no result after a relation or standing alone before the final answer",
+}
+DEFAULT_DETAIL = "no intermediate result before the final answer"
 
 
 def problem_text(example: Example) -> str:
@@ -94,7 +115,7 @@ class MathStrategy(Strategy):
                 reject_reason(problem, solution, self.max_tier, answer=answer)
                 or "no_intermediate_result"
             )
-            raise RowRejected(reason, "no intermediate result before the final answer")
+            raise RowRejected(reason, REJECT_DETAILS.get(reason, DEFAULT_DETAIL))
         while candidates:
             picked = candidates[rng.randrange(len(candidates))]
             siblings = list_siblings(solution, picked.start, picked.end)
@@ -120,4 +141,4 @@ class MathStrategy(Strategy):
         return check_math_pair(row, carried_tier=self.max_tier >= MAX_TIER["carried"])
 
 
-__all__ = ["NAME", "MathStrategy", "problem_text"]
+__all__ = ["DEFAULT_DETAIL", "NAME", "REJECT_DETAILS", "MathStrategy", "problem_text"]

@@ -119,13 +119,21 @@ _ANSWER_NOISE_RE = re.compile(
 _OPTION_LABEL_RE = re.compile(
     r"\s*(?:(?i:option|choice)\s*[:\-]?\s*)?(?:\(?[A-J]\)[.:]?|[A-J](?=\s+[-+$0-9])|[A-J][.:]\s*(?=[-+$0-9]))\s*"
 )
-# One value with a currency before it and unit words after it: ``Rs.6000``, ``42 rolls``,
-# ``1 step/minute``, ``3% Profit``, ``10 o'clock``.
+# One value with a currency before it and unit words after it, bare or in brackets:
+# ``Rs.6000``, ``$5``, ``42 rolls``, ``5 cm``, ``1 step/minute``, ``3% Profit``, ``10
+# o'clock``, ASDiv's ``48 (days)``, ``9 (apples)``, ``7 (t-shirts)``.
+_UNIT = r"[A-Za-z][A-Za-z ./'\-]*"
 _VALUE_WITH_UNIT_RE = re.compile(
     r"\s*(?:Rs\.?|INR|USD|\\?\$)?\s*[-+]?(?P<value>"
     + NUMBER
-    + r"|[0-9]+/[0-9]+)(?![0-9])\s*(?:\\?%)?\s*(?:[A-Za-z][A-Za-z ./']*)?\s*"
+    + r"|[0-9]+/[0-9]+)(?![0-9])\s*(?:\\?%)?\s*(?:\(\s*"
+    + _UNIT
+    + r"\)|"
+    + _UNIT
+    + r")?\s*\.?\s*"
 )
+# A percentage: ``5%``, ``19.2 \%``, ``5 percent`` (the number, group 1)
+PERCENT_RE = re.compile(r"(" + NUMBER + r")\s*(?:\\?%|percent\b)", re.IGNORECASE)
 
 
 def answer_values(text: str) -> list[Fraction]:
@@ -158,6 +166,30 @@ def final_answer_values(solution: str) -> list[Fraction]:
     return [] if text is None else answer_values(text)
 
 
+def percentages(text: str) -> list[tuple[Fraction, Fraction]]:
+    """``(p, p/100)`` for every percentage ``text`` writes (``5%``: 5 and 1/20)."""
+    if "%" not in text and "ercent" not in text.lower():
+        return []
+    found = []
+    for m in PERCENT_RE.finditer(text):
+        number = number_value(m.group(1))
+        found.append((number, number / 100))
+    return found
+
+
+def percent_forms(values: set[Fraction], solution: str, answer: str | None) -> set[Fraction]:
+    """The percent equivalents of a final answer's ``values``: Minerva's ``=19.2 \\%``
+    before ``\\boxed{0.192}`` states the answer, as ``0.192`` does before ``\\boxed{19.2\\%}``.
+    So ``p`` for a percentage ``p%`` of ``solution`` whose ``p/100`` is a value, and
+    ``p/100`` for a percentage the final answer (or the stated ``answer``) writes."""
+    if not values:
+        return set()
+    forms = {number for number, share in percentages(solution) if share in values}
+    said = f"{final_answer_text(solution) or ''} {answer or ''}"
+    forms |= {share for number, share in percentages(said) if number in values}
+    return forms
+
+
 def asy_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _ASY_RE.finditer(text)]
 
@@ -187,6 +219,7 @@ __all__ = [
     "GAP",
     "MARKED_VALUE",
     "NUMBER",
+    "PERCENT_RE",
     "RELATION",
     "SEP",
     "SIGN",
@@ -204,4 +237,6 @@ __all__ = [
     "match_value",
     "math_spans",
     "number_value",
+    "percent_forms",
+    "percentages",
 ]

@@ -1,0 +1,64 @@
+"""What ``--source choice`` says when a user's rows are nearly right (issue 19, a new
+user's datasets): an answer that differs from a choice only by case (Coin Flip's ``"No"``
+of ``["yes", "no"]``), options stored as a ``{"A": text, ...}`` mapping (SAT-math style),
+and ``--keep-column`` naming a pair column.  Each stays a refusal -- pairgen does not
+guess -- with a message that says what to change.  Built by the real command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pairgen_rows import write_jsonl
+
+COIN = [
+    {"question": f"A coin is heads up. {name} flips the coin. Is the coin still heads up?",
+     "options": ["yes", "no"], "answer": "No"}
+    for name in ("Cheri", "Rico", "Teo", "Jesus")
+]  # fmt: skip
+SAT = [
+    {"question": f"If $3x + {n} = {3 * n + n}$, what is $x$?",
+     "options": {"A": str(n - 1), "B": str(n), "C": str(n + 1), "D": str(2 * n)}, "answer": "B"}
+    for n in range(2, 6)
+]  # fmt: skip
+
+
+def build(tmp_path: Path, rows: list[dict[str, object]], *args: str) -> str:
+    data = write_jsonl(tmp_path / "rows.jsonl", rows)
+    result = subprocess.run(
+        [sys.executable, "-m", "pairgen", "build", "--source", "choice",
+         "--data-files", f"test={data}", *args, "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    return lines[0]
+
+
+def test_an_answer_that_differs_only_by_case_is_refused_with_the_choice_named(
+    tmp_path: Path,
+) -> None:
+    line = build(tmp_path, COIN, "--column", "choices=options", "--answer-kind", "text")
+    assert "rejected as unknown_answer_key" in line
+    assert (
+        "answer 'No' is no label, index or choice text (matches choice 'no' ignoring case" in line
+    )
+    assert "fix the case" in line
+
+
+def test_a_label_to_text_mapping_of_options_says_to_flatten_it(tmp_path: Path) -> None:
+    line = build(tmp_path, SAT, "--column", "choices=options")
+    assert "rejected as malformed_choices" in line
+    assert "label->text mapping (A, B, C, D), which is not read" in line
+    assert "--column choices=A,B,C,D" in line
+
+
+def test_keeping_a_column_named_like_a_pair_column_suggests_a_template_field(
+    tmp_path: Path,
+) -> None:
+    rows = [{**row, "source": "coin_flip"} for row in COIN]
+    line = build(tmp_path, rows, "--column", "choices=options", "--keep-column", "source")
+    assert line.startswith("error: --keep-column source: a pair column has that name already")
+    assert "{source} in --template" in line and "rename" in line

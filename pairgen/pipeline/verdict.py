@@ -93,7 +93,9 @@ class Refusal:
         """``3,018 of 3,018 rows (100%) rejected as malformed_choices, none paired``."""
         if self.rows_in == 0:
             return "the input has no rows, so no pair"
-        share = f"{self.count / self.rows_in:.1%}".replace(".0%", "%")  # 50.4%, never "50%"
+        share = f"{self.count / self.rows_in:.1%}".replace(".0%", "%")  # 50.4%, 100%
+        if share == f"{DEFAULT_MAX_REJECT_SHARE:.0%}":  # 5,001 of 10,000: above it, say so
+            share = f"{self.count / self.rows_in:.3%}"
         tail = ", none paired" if self.paired == 0 else ""
         return f"{self.count:,} of {self.rows_in:,} rows ({share}) rejected as {self.reason}{tail}"
 

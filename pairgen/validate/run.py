@@ -22,8 +22,11 @@ Three layers, each reported as :class:`~pairgen.validate.rows.Violation` (shard,
    the recorded inputs, read by validate's own reader, so a wrong reading of the data
    (an answer index counted from the wrong base, choices columns swapped) fails here.
 
-:func:`validate_output` never raises for a broken output (it reports); it raises
-:class:`~pairgen.errors.PairgenError` only when it cannot even start (no manifest) or
+:func:`validate_output` reports what is wrong with the shards, rejects and rows; it raises
+:class:`~pairgen.errors.PairgenError` (one ``error:`` line on the command line) when it
+cannot even start: no manifest, or a manifest the typed reader refuses
+(:func:`pairgen.output.manifest.read_manifest`: a misnamed shard, a missing
+``rows_sha256``, a changed seed whose ``config_hash`` no longer matches, ...), or when it
 cannot finish honestly (a tokenizer named in the shards cannot be loaded, or the
 ``tokenizer`` handed back is not the build's).
 """

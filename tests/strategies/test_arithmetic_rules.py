@@ -22,8 +22,10 @@ from pairgen.strategies.arithmetic.results import (
     check_arithmetic_pair,
     final_value,
     find_results,
+    first_diff,
 )
 from pairgen.strategies.arithmetic.strategy import ArithmeticStrategy
+from pairgen.strategies.base import PairRows
 
 DEFAULT = ArithmeticStrategy(StrategyOptions())
 
@@ -239,3 +241,43 @@ def test_a_restated_value_computed_from_numbers_alone_stays_a_result() -> None:
     }
     # "X * 1 = 3" (not numbers alone) restating the given 3 is not edited
     assert edited_values("2X = 6, so X * 1 = 3 boxes, 3 + 4 = 7.\n#### 99", "Q 3?") == {"6", "7"}
+
+
+def test_a_users_answer_line_ends_the_solution_for_the_arithmetic_rule() -> None:
+    """``Answer: 10`` (no ``####``): the step computing 10 is the final answer's, never edited
+    (review finding: the arithmetic rule used to know only ``####``/``The answer is``)."""
+    text = "Tom had 12 apples and 3 more: 12 + 3 = 15.\n15 - 5 = 10 apples are left.\nAnswer: 10"
+    assert [text[a:b] for a, b, _, _ in find_results(text)] == ["15"]
+    assert final_value(text) == "10"
+    strategy = ArithmeticStrategy(StrategyOptions())
+    for seed in range(20):
+        [draft] = strategy.make_pairs(
+            Example("math", "default", "test", "0", "Tom had 12 apples.", solution=text),
+            random.Random(seed),
+        )
+        assert draft.chosen_value == "15"
+
+
+def test_a_tampered_edit_kind_fails_the_arithmetic_check() -> None:
+    text = "It is 48/2 = <<48/2=24>>24 clips, 24+48 = <<24+48=72>>72 in all.\n#### 99"
+    [draft] = ArithmeticStrategy(StrategyOptions()).make_pairs(
+        Example("gsm8k", "main", "train", "0", "q?", solution=text), random.Random(0)
+    )
+    assert draft.edit_kind == "result"
+    prefix = first_diff(draft.chosen, draft.rejected, 0)
+    rows = PairRows(
+        chosen=[draft.chosen] * 2,
+        rejected=[draft.rejected] * 2,
+        common_prefix=[prefix] * 2,
+        common_suffix=[first_diff(draft.chosen[::-1], draft.rejected[::-1], 0)] * 2,
+        columns={
+            "pair_index": [0, 0],
+            "edit_start": [draft.edit_start] * 2,
+            "chosen_value": [draft.chosen_value] * 2,
+            "rejected_value": [draft.rejected_value] * 2,
+            "edit_kind": ["result", "carried"],
+        },
+    )
+    verdicts = ArithmeticStrategy(StrategyOptions()).check_pairs(rows)
+    assert verdicts[0] is None
+    assert verdicts[1] is not None and "edit_kind" in verdicts[1]

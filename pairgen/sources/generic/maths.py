@@ -41,7 +41,9 @@ from pairgen.sources.worked_solution import not_worked
 
 ANSWER_LINE = "\nThe answer is: {answer}"
 STATED_ANSWER_KEY = "stated_answer"
-_OPTION_LETTER_RE = re.compile(r"\s*\(?([A-Za-z])\)?\s*")
+# an option letter as an answer column writes it: "C", "(C)", "C)"; upper case, A to J (a
+# lone "x" is a value, not an option)
+_OPTION_LETTER_RE = re.compile(r"\s*\(?([A-J])\)?\s*")
 _OPTION_LABEL_RE = re.compile(r"\s*\(?([A-Za-z])\s*\)\s*")
 
 
@@ -133,7 +135,7 @@ class GenericMath(GenericSource):
         letter = _OPTION_LETTER_RE.fullmatch(answer)
         if letter is None or self.columns.get("choices") is not None:
             return False
-        listed = re.compile(r"(?<![A-Za-z])\(?" + letter.group(1) + r"\)", re.IGNORECASE)
+        listed = re.compile(rf"\({letter.group(1)}\)|(?m:^[ \t]*{letter.group(1)}\))")
         return listed.search(question) is None
 
     def answer_text(self, row: Mapping[str, Any], answer: str) -> str:

@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import re
 
+from pairgen.sources.final_answer import final_answer_start, final_answer_text
 from pairgen.strategies.arithmetic.calculator import check_annotation_claim
 from pairgen.strategies.numbers import (
     MAX_NUMBER_CHARS,
@@ -101,12 +102,20 @@ def strip_annotations(text: str) -> str:
 
 
 def final_start(text: str) -> int:
-    """Offset where the final-answer tail starts (``len(text)`` when there is none)."""
+    """Offset where the final-answer tail starts (``len(text)`` when there is none).
+
+    GSM8K's ``####`` and MetaMathQA's ``The answer is`` (the last of each, the earlier of
+    the two) as before; a solution with neither is cut where the shared final-answer finder
+    (:mod:`pairgen.sources.final_answer`: ``Answer: X``, ``ANSWER:A``, ``\\boxed``, ...)
+    finds its answer, so the arithmetic rule on a user's solutions never edits after it."""
     cut = len(text)
     for marker in _FINAL_MARKERS:
         at = text.rfind(marker)
         if 0 <= at < cut:
             cut = at
+    if cut == len(text):
+        shared = final_answer_start(text)
+        cut = cut if shared is None else shared
     return cut
 
 
@@ -235,7 +244,8 @@ def first_diff(a: str, b: str, start: int) -> int:
 
 def final_answer(text: str) -> str | None:
     """The final answer of a solution: after ``The answer is``, else ``####``, else the last
-    ``\\boxed{}``; ``None`` when the solution states none."""
+    ``\\boxed{}``, else what the shared finder reads (``Answer: 10``); ``None`` when the
+    solution states none."""
     at = text.rfind("The answer is")
     if at >= 0:
         return text[at + len("The answer is") :].lstrip(":").strip()
@@ -246,7 +256,7 @@ def final_answer(text: str) -> str | None:
     if spans:
         start, end = spans[-1]
         return text[start + len(_BOXED) : end - 1].strip()
-    return None
+    return final_answer_text(text)  # ``Answer: 10``, ``ANSWER:A``, ... (the shared finder)
 
 
 def check_arithmetic_pair(

@@ -43,7 +43,7 @@ class ArithmeticStrategy(Strategy):
 
     name = "arithmetic"
     example_kind = "solution"
-    check_columns = ("pair_index", "edit_start", "chosen_value", "rejected_value")
+    check_columns = ("pair_index", "edit_start", "chosen_value", "rejected_value", "edit_kind")
 
     def __init__(self, options: StrategyOptions) -> None:
         self.strip = options.strip_annotations
@@ -81,8 +81,16 @@ class ArithmeticStrategy(Strategy):
             rows.columns["rejected_value"],
         )
         return [
-            verdict if index == 0 else f"pair_index is {index}, one pair per row has pair_index 0"
-            for verdict, index in zip(verdicts, rows.columns["pair_index"], strict=True)
+            f"pair_index is {index}, one pair per row has pair_index 0"
+            if index != 0
+            else (
+                f"edit_kind is {kind!r}, an arithmetic pair edits a 'result'"
+                if kind != "result"
+                else verdict
+            )
+            for verdict, index, kind in zip(
+                verdicts, rows.columns["pair_index"], rows.columns["edit_kind"], strict=True
+            )
         ]
 
 

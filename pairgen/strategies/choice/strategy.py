@@ -51,7 +51,7 @@ class ChoiceStrategy(Strategy):
     name = NAME
     example_kind = "choices"
     # the prompt too: a labelled completion must be a choice the prompt lists
-    check_columns = ("prompt", *Strategy.check_columns)
+    check_columns = ("prompt", "edit_kind", *Strategy.check_columns)
 
     def __init__(self, options: StrategyOptions) -> None:
         if options.choice_template not in CHOICE_TEMPLATES:
@@ -109,7 +109,10 @@ class ChoiceStrategy(Strategy):
         return drafts
 
     def check_pair(self, row: Mapping[str, Any]) -> str | None:
-        """:func:`~pairgen.strategies.choice.check.check_choice_pair`."""
+        """:func:`~pairgen.strategies.choice.check.check_choice_pair`; ``edit_kind``
+        ``choice`` (the column is outside the rows digest, so it is checked here)."""
+        if row.get("edit_kind") != "choice":
+            return f"edit_kind is {row.get('edit_kind')!r}, a choice pair edits a 'choice'"
         return check_choice_pair(row)
 
     def group_summary(self, row: Mapping[str, Any]) -> Mapping[str, Any]:

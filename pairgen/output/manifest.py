@@ -48,7 +48,8 @@ STATE_DIR = ".pairgen"  # pairgen's own bookkeeping inside OUT (lock, staging ar
 MANAGED: tuple[str, ...] = (MANIFEST_NAME, CARD_NAME, DATA_DIR, REJECTS_DIR, PLOTS_DIR)
 MANAGED_PREFIXES: tuple[str, ...] = (f"{DATA_DIR}/", f"{REJECTS_DIR}/", f"{PLOTS_DIR}/")
 SHARD_NAME = re.compile(r"(?P<split>.+)-(?P<index>\d{5})-of-(?P<total>\d{5})\.parquet")
-MANIFEST_VERSION = 1
+# 2: pairgen 0.3 (edit_kind column, math_tier option, input bytes, refused/unlabeled splits)
+MANIFEST_VERSION = 2
 MAX_MANIFEST_BYTES = 64 << 20  # a build of 100,000 splits writes a fraction of it
 VERSIONED_PACKAGES = ("pairgen", "pyarrow", "datasets", "rapidfuzz", "transformers", "tokenizers")
 
@@ -170,10 +171,13 @@ class Manifest:
         assert isinstance(manifest, Manifest)
         if manifest.manifest_version != MANIFEST_VERSION:
             newer = manifest.manifest_version > MANIFEST_VERSION
+            hint = (
+                "newer than this pairgen reads; upgrade pairgen"
+                if newer
+                else "written by an older pairgen; rebuild the output with this version"
+            )
             raise PairgenError(
-                f"{manifest.manifest_version} is "
-                f"{'newer than this pairgen reads' if newer else 'not a version pairgen wrote'} "
-                f"({MANIFEST_VERSION}){'; upgrade pairgen' if newer else ''}",
+                f"{manifest.manifest_version} is {hint} (it reads {MANIFEST_VERSION})",
                 file=file,
                 field="manifest_version",
             )

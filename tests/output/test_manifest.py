@@ -100,3 +100,10 @@ def test_shard_names_match_the_pattern_validate_and_cards_use(
     assert match is not None
     assert (match["split"], int(match["index"]), int(match["total"])) == (split, index, total)
     assert fnmatch.fnmatch(path, shard_glob("cfg", split))
+
+
+def test_a_manifest_of_an_older_pairgen_asks_for_a_rebuild(sample_build: Path) -> None:
+    """0.2's manifests (version 1) lack the edit_kind column and the math tier: one line."""
+    raw = json.loads((sample_build / "manifest.json").read_text(encoding="utf-8"))
+    with pytest.raises(PairgenError, match="written by an older pairgen; rebuild"):
+        Manifest.from_json({**raw, "manifest_version": 1})

@@ -239,7 +239,11 @@ def _member(value: float | None, values: set[float]) -> bool:
     return value is not None and any(abs(value - v) <= 1e-9 * max(1.0, abs(v)) for v in values)
 
 
-_OPERATION = re.compile(r"[0-9.)%]\s*(?:[-+*/×÷^]|\\times|\\cdot|\\div)\s*[-($\\0-9.]")
+_OPERATION = re.compile(
+    r"[0-9.)%]\s*(?:[-+*/×÷^]|\\times|\\cdot|\\div)\s*[-($\\0-9.]"
+    r"|[0-9)}]\s*\(\s*-?[0-9]"  # implicit products: "(4)(4)", "\\frac{1}{2}(4)"
+    r"|\\sqrt\{?\s*[0-9]"  # a root of a number: "\\sqrt{25}"
+)
 
 
 def computed_rhs(text: str, at: int) -> bool:
@@ -251,9 +255,10 @@ def computed_rhs(text: str, at: int) -> bool:
         inner = before[before.rfind("<<") + 2 : before.rfind(">>")]
         return bool(_OPERATION.search(inner.split("=")[0]))
     stripped = re.sub(r"[\s$\\]*-?$", "", before)
-    if not stripped.endswith("="):
+    relation = re.search(r"(?:=|\\equiv)$", stripped)  # "= 8", "\\equiv 1 \\pmod{n}"
+    if relation is None:
         return False
-    lhs = re.split(r"=|\n|<<|>>", stripped[:-1])[-1]
+    lhs = re.split(r"=|\\equiv|\n|<<|>>", stripped[: relation.start()])[-1]
     return bool(_OPERATION.search(lhs))
 
 

@@ -122,3 +122,15 @@ def test_each_reject_reason_has_its_own_detail() -> None:
     assert len(set(REJECT_DETAILS.values())) == len(reasons)
     assert reject_reason("", "Total = 12 * 5 = 60") == "no_final_answer"
     assert "--column answer=COLUMN" in REJECT_DETAILS["no_final_answer"]
+
+
+def test_a_stated_answer_written_as_an_expression_protects_its_numbers() -> None:
+    """AQuA's option ``(M + N) / 8``: the step ``4 + 4 = 8`` computes the answer's 8, so it
+    is never edited (conformance finding); ``answer_values`` reads no value from it."""
+    from pairgen.strategies.math.rule import find_candidates
+
+    problem = "An athlete runs M miles in 4 hours, then bikes N miles in 4 hours. Average speed?"
+    solution = "Total time is 4 + 4 = 8 hours and the distance is M + N = 3 steps.\nAnswer: A"
+    values = {c.text for c in find_candidates(problem, solution)}
+    assert "8" in values  # without the stated answer, 8 is a result like any other
+    assert "8" not in {c.text for c in find_candidates(problem, solution, answer="(M + N) / 8")}

@@ -126,6 +126,7 @@ from pairgen.strategies.math.values import (
     Candidate,
     answer_values,
     asy_spans,
+    expression_values,
     final_answer_start,
     final_answer_values,
     inside,
@@ -227,6 +228,8 @@ def analyse(
     answers = set(listed) | set(stated)
     answer_set = set(listed) if len(listed) == 1 else set()
     answer_set |= set(stated) if len(stated) == 1 else set()
+    if answer and not stated and not answer_value_ok:  # a stated expression: "(M+N)/8"
+        answer_set |= expression_values(answer)
     answer_set |= percent_forms(answer_set, solution, answer)  # 0.192 is also 19.2%
     seen: dict[int, Candidate] = {}
     # GSM8K calculator annotations: a value inside ``<<..>>`` is never edited alone; the

@@ -160,6 +160,16 @@ def answer_values(text: str) -> list[Fraction]:
     return values
 
 
+def expression_values(text: str) -> set[Fraction]:
+    """Every number an answer written as an expression holds (``(M+N)/8``: 8; ``6:\\pi``:
+    6), for an answer :func:`answer_values` cannot read as values: none is edited, since
+    the solution's step that computes it is the final answer's."""
+    label = _OPTION_LABEL_RE.match(text)
+    if label is not None and label.end() > 0:
+        text = text[label.end() :]
+    return {number_value(token) for token in re.findall(NUMBER, text)}
+
+
 def final_answer_values(solution: str) -> list[Fraction]:
     """The final answer's values (:func:`answer_values` of what the final answer says)."""
     text = final_answer_text(solution)

@@ -1,4 +1,4 @@
-"""Model inputs for a batch of pairs: two rows per pair, or one packed row per pair.
+"""Model inputs for a batch of pairs: two rows per pair, or packed rows of whole pairs.
 
 A minimal pair shares the prompt *and* its completions up to the first differing token
 ``k`` (``TokenizedPair.first_diff``).  :func:`pack_unshared` is the usual layout (``2B``
@@ -18,6 +18,12 @@ twice); rejected token ``k`` from column ``P+k-1`` (the last shared token, or th
 prompt token when ``k == 0``) and rejected token ``k+j`` from the ``j``-th token of the
 rejected suffix.  Both layouts list the scored positions the same way (``pred_rows``,
 ``pred_cols``, ``targets``), so the forward pass does not care which one it got.
+
+Several pairs share a row when they fit in the width of the batch's longest pair
+(:func:`rows_for`, first-fit decreasing): each keeps its own positions from 0 and the
+mask is block-diagonal over them (``Packed.blocks``), so no pair sees another; padding
+is what the rows leave over.  With batches grouped by length (``batches.py``), padded
+slots are a few percent of the real tokens (:func:`padding_ratio`).
 """
 
 from __future__ import annotations
@@ -77,8 +83,9 @@ class Packed:
     and ``rejected_index`` ``(B, Cl)`` map each completion token to one of those ``N``
     (0 on padding, see the masks).
 
-    Shared: ``B`` rows with ``position_ids`` and ``segments`` (the 4D mask is built from
-    them).  Unshared: ``2B`` rows, chosen first, ``padding_mask`` as the 2D mask.
+    Shared: ``R <= B`` rows with ``position_ids``, ``segments`` and ``blocks`` (the 4D
+    mask is built from them).  Unshared: ``2B`` rows, chosen first, ``padding_mask`` as
+    the 2D mask.
     """
 
     shared: bool
@@ -86,6 +93,7 @@ class Packed:
     padding_mask: Tensor
     position_ids: Tensor | None
     segments: Tensor | None
+    blocks: Tensor | None
     layouts: tuple[Layout, ...]
     pred_rows: Tensor
     pred_cols: Tensor
@@ -99,6 +107,15 @@ class Packed:
     @property
     def pairs(self) -> int:
         return len(self.layouts)
+
+    @property
+    def slots(self) -> int:
+        """Token slots forwarded, padding included."""
+        return int(self.input_ids.numel())
+
+    @property
+    def real_tokens(self) -> int:
+        return int(self.padding_mask.sum())
 
     def to(self, device: torch.device) -> Packed:
         """The same batch with every tensor on ``device``."""
@@ -139,54 +156,95 @@ def _completion_tables(
     }
 
 
+def rows_for(lengths: Sequence[int]) -> list[list[int]]:
+    """Pairs (by index) per packed row: first-fit decreasing into rows as wide as the
+    longest pair, so no pair is split and the attention cost per row stays that of one
+    pair of that length, while short pairs share a row instead of padding it."""
+    width = max(lengths)
+    rows: list[list[int]] = []
+    room: list[int] = []
+    for index in sorted(range(len(lengths)), key=lambda i: (-lengths[i], i)):
+        for row, left in enumerate(room):
+            if lengths[index] <= left:
+                rows[row].append(index)
+                room[row] -= lengths[index]
+                break
+        else:
+            rows.append([index])
+            room.append(width - lengths[index])
+    return rows
+
+
 def pack_shared(pairs: Sequence[TokenizedPair], pad_id: int) -> Packed:
-    """One right-padded row per pair: prompt, shared prefix, chosen and rejected suffixes."""
+    """Packed rows: each pair as prompt, shared prefix, chosen and rejected suffixes, and
+    as many pairs per row as fit in the longest pair's width (:func:`rows_for`).
+
+    ``blocks`` numbers the pairs of a row (1, 2, ...; 0 on padding): the attention mask
+    is block-diagonal over them, so a pair never sees its row neighbour, and each pair's
+    positions start at 0, as if it were alone.
+    """
     layouts = tuple(Layout.of(p) for p in pairs)
+    placement = rows_for([lay.packed for lay in layouts])
     width = max(lay.packed for lay in layouts)
-    n = len(pairs)
+    n = len(placement)
     input_ids = torch.full((n, width), pad_id, dtype=torch.long)
     segments = torch.zeros((n, width), dtype=torch.int8)
+    blocks = torch.zeros((n, width), dtype=torch.int16)
     # Padding continues the positions of the row; it is never attended to.
     position_ids = torch.arange(width, dtype=torch.long).repeat(n, 1)
+    where: dict[int, tuple[int, int]] = {}  # pair -> (row, first column)
+    for r, members in enumerate(placement):
+        offset = 0
+        for slot, b in enumerate(members, start=1):
+            where[b] = (r, offset)
+            blocks[r, offset : offset + layouts[b].packed] = slot
+            offset += layouts[b].packed
     rows: list[int] = []
     cols: list[int] = []
     targets: list[int] = []
     chosen_ids: list[list[int]] = []
     rejected_ids: list[list[int]] = []
     for b, (pair, lay) in enumerate(zip(pairs, layouts, strict=True)):
+        r, o = where[b]
         p, k = lay.prompt, lay.shared
         rejected_suffix = list(pair.rejected[k:])
         tokens = [*pair.prompt, *pair.chosen, *rejected_suffix]
-        input_ids[b, : len(tokens)] = torch.tensor(tokens, dtype=torch.long)
-        start_l = p + lay.chosen  # first column of the rejected suffix
-        segments[b, : p + k] = COMMON
-        segments[b, p + k : start_l] = CHOSEN
-        segments[b, start_l : lay.packed] = REJECTED
-        position_ids[b, start_l : lay.packed] = torch.arange(p + k, p + lay.rejected)
-        if lay.packed < width:  # padding: keep counting after the last real position
-            last = p + max(lay.chosen, lay.rejected)
-            position_ids[b, lay.packed :] = torch.arange(last, last + width - lay.packed)
+        input_ids[r, o : o + len(tokens)] = torch.tensor(tokens, dtype=torch.long)
+        start_l = o + p + lay.chosen  # first column of the rejected suffix
+        segments[r, o : o + p + k] = COMMON
+        segments[r, o + p + k : start_l] = CHOSEN
+        segments[r, start_l : o + lay.packed] = REJECTED
+        position_ids[r, o:start_l] = torch.arange(p + lay.chosen)
+        position_ids[r, start_l : o + lay.packed] = torch.arange(p + k, p + lay.rejected)
         # Chosen tokens (shared prefix included): column p+i-1 predicts chosen[i].
         base = len(targets)
-        rows.extend([b] * lay.chosen)
-        cols.extend(range(p - 1, p + lay.chosen - 1))
+        rows.extend([r] * lay.chosen)
+        cols.extend(range(o + p - 1, o + p + lay.chosen - 1))
         targets.extend(pair.chosen)
         chosen_ids.append(list(range(base, base + lay.chosen)))
         # Rejected: the shared prefix reuses chosen's entries; the first suffix token is
         # predicted from column p+k-1, the next ones from the rejected suffix itself.
         suffix_base = len(targets)
-        rows.extend([b] * lay.rejected_suffix)
+        rows.extend([r] * lay.rejected_suffix)
         cols.extend(
-            [p + k - 1, *range(start_l, start_l + lay.rejected_suffix - 1)][: lay.rejected_suffix]
+            [o + p + k - 1, *range(start_l, start_l + lay.rejected_suffix - 1)][
+                : lay.rejected_suffix
+            ]
         )
         targets.extend(rejected_suffix)
         rejected_ids.append(list(range(base, base + k)) + list(range(suffix_base, len(targets))))
+    for r in range(n):  # padding: keep counting after the row's last real position
+        used = int((blocks[r] > 0).sum())
+        if used < width:
+            last = int(position_ids[r, :used].max()) + 1 if used else 0
+            position_ids[r, used:] = torch.arange(last, last + width - used)
     return Packed(
         shared=True,
         input_ids=input_ids,
         padding_mask=(segments != PAD).long(),
         position_ids=position_ids,
         segments=segments,
+        blocks=blocks,
         layouts=layouts,
         **_completion_tables(layouts, chosen_ids, rejected_ids, rows, cols, targets),
     )
@@ -218,9 +276,33 @@ def pack_unshared(pairs: Sequence[TokenizedPair], pad_id: int) -> Packed:
         padding_mask=padding,
         position_ids=None,
         segments=None,
+        blocks=None,
         layouts=layouts,
         **_completion_tables(layouts, ids[:n], ids[n:], rows, cols, targets),
     )
+
+
+def batch_slots(layouts: Sequence[Layout], shared: bool) -> tuple[int, int]:
+    """Token slots a batch forwards (padding included) and its real tokens, per layout:
+    the shared rows of :func:`pack_shared` or the ``2B`` rows of :func:`pack_unshared`."""
+    if shared:
+        lengths = [lay.packed for lay in layouts]
+        return len(rows_for(lengths)) * max(lengths), sum(lengths)
+    rows = [lay.prompt + lay.chosen for lay in layouts] + [
+        lay.prompt + lay.rejected for lay in layouts
+    ]
+    return len(rows) * max(rows), sum(rows)
+
+
+def padding_ratio(
+    pairs: Sequence[TokenizedPair], batches: Sequence[Sequence[int]], shared: bool
+) -> float:
+    """Padded slots per real token over ``batches`` (indices into ``pairs``)."""
+    slots = real = 0
+    for batch in batches:
+        got = batch_slots([Layout.of(pairs[i]) for i in batch], shared)
+        slots, real = slots + got[0], real + got[1]
+    return (slots - real) / real if real else 0.0
 
 
 def token_counts(pairs: Sequence[TokenizedPair]) -> dict[str, int]:
@@ -242,7 +324,10 @@ __all__ = [
     "REJECTED",
     "Layout",
     "Packed",
+    "batch_slots",
     "pack_shared",
     "pack_unshared",
+    "padding_ratio",
+    "rows_for",
     "token_counts",
 ]

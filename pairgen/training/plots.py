@@ -22,10 +22,12 @@ REGIONS = ("before", "at", "after")
 
 
 def eval_points(metrics: list[dict[str, Any]], loss: str) -> dict[int, list[dict[str, Any]]]:
-    """The held-out metrics of one loss, per seed, in step order."""
+    """The held-out curve of one loss, per seed, in step order: the ``curve`` points (the
+    curve pairs at every evaluation) when the run measured them, else the ``eval`` ones."""
+    split = "curve" if any(m["split"] == "curve" for m in metrics) else "eval"
     out: dict[int, list[dict[str, Any]]] = {}
     for m in metrics:
-        if m["objective"] == loss and m["split"] == "eval":
+        if m["objective"] == loss and m["split"] == split:
             out.setdefault(int(m.get("seed", 0)), []).append(m)
     return {seed: sorted(points, key=lambda m: m["step"]) for seed, points in out.items()}
 
@@ -39,6 +41,7 @@ def write_plots(run_dir: Path, report: dict[str, Any], metrics: list[dict[str, A
     written: list[Path] = []
     losses = list(report["losses"])
     ref = report["reference"]["eval"]
+    curve_ref = report["reference"].get("curve") or ref  # the curves' own pairs
     if losses:
         fig, axes = plt.subplots(
             1, len(losses), figsize=(4 * len(losses), 3.2), squeeze=False, sharey=True
@@ -50,8 +53,8 @@ def write_plots(run_dir: Path, report: dict[str, Any], metrics: list[dict[str, A
                     label = key.split("_")[0] if i == 0 else None
                     ax.plot(steps, [m[key] for m in points], marker="o", color=colour, label=label)
             for key, colour in (("chosen_logp", "C0"), ("rejected_logp", "C1")):
-                if key in ref:
-                    ax.axhline(ref[key], color=colour, linestyle="--", linewidth=1)
+                if key in curve_ref:
+                    ax.axhline(curve_ref[key], color=colour, linestyle="--", linewidth=1)
             ax.set_title(name)
             ax.set_xlabel("step")
         axes[0][0].set_ylabel("held-out log π(y); dashed: reference")
@@ -70,8 +73,10 @@ def write_plots(run_dir: Path, report: dict[str, Any], metrics: list[dict[str, A
                     color=f"C{j}",
                     label=name if i == 0 else None,
                 )
-        if "after" in ref:
-            ax.axhline(ref["after"], color="black", linestyle="--", linewidth=1, label="reference")
+        if "after" in curve_ref:
+            ax.axhline(
+                curve_ref["after"], color="black", linestyle="--", linewidth=1, label="reference"
+            )
         ax.set_xlabel("step")
         ax.set_ylabel("chosen log-prob per token after the edit")
         ax.legend()

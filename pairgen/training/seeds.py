@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from pairgen.training.config import TrainConfig
+from pairgen.training.reference import ReferenceCache
 from pairgen.training.report import read_metrics, write_outputs
 from pairgen.training.trainer import train
 
@@ -38,6 +39,7 @@ def train_seeds(cfg: TrainConfig) -> dict[str, Any]:
         return train(cfg)
     started = time.perf_counter()
     reports, metrics = [], []
+    cache = ReferenceCache()  # the seeds share reference log-probs when their start does
     for seed in range(cfg.seed, cfg.seed + cfg.seeds):
         one = replace(
             cfg,
@@ -46,7 +48,7 @@ def train_seeds(cfg: TrainConfig) -> dict[str, Any]:
             run_dir=cfg.run_dir / f"seed-{seed}",
             save_model=None if cfg.save_model is None else cfg.save_model / f"seed-{seed}",
         )
-        reports.append(train(one))
+        reports.append(train(one, cache))
         metrics += [{**m, "seed": seed} for m in read_metrics(one.run_dir)]
     first = reports[0]
     report: dict[str, Any] = {
@@ -56,7 +58,11 @@ def train_seeds(cfg: TrainConfig) -> dict[str, Any]:
             {"seed": cfg.seed + i, "reference": r["reference"], "losses": r["losses"]}
             for i, r in enumerate(reports)
         ],
-        "reference": {"eval": mean_of([r["reference"]["eval"] for r in reports])},
+        "reference": {
+            key: mean_of([r["reference"][key] for r in reports])
+            for key in first["reference"]
+            if all(r["reference"].get(key) for r in reports)
+        },
         "losses": {
             name: {**result, "eval": mean_of([r["losses"][name]["eval"] for r in reports])}
             for name, result in first["losses"].items()

@@ -59,6 +59,8 @@ def spearman(x: list[float], y: list[float], seed: int = 0) -> tuple[float, floa
     """Spearman's rho, its two-sided p-value, and how the p-value was computed."""
     if len(x) < 3:
         return math.nan, math.nan, "too few pairs"
+    if len(set(x)) < 2 or len(set(y)) < 2:  # every pair alike: no rank order to correlate
+        return math.nan, math.nan, "constant input"
     try:
         from scipy.stats import spearmanr  # type: ignore[import-untyped]
     except ImportError:

@@ -282,6 +282,12 @@ def pack_unshared(pairs: Sequence[TokenizedPair], pad_id: int) -> Packed:
     )
 
 
+def pair_lengths(pairs: Sequence[TokenizedPair]) -> list[int]:
+    """Each pair's packed length: what batches are grouped by, whichever layout the run
+    forwards, so that sharing on and off train on the same batches."""
+    return [Layout.of(p).packed for p in pairs]
+
+
 def batch_slots(layouts: Sequence[Layout], shared: bool) -> tuple[int, int]:
     """Token slots a batch forwards (padding included) and its real tokens, per layout:
     the shared rows of :func:`pack_shared` or the ``2B`` rows of :func:`pack_unshared`."""
@@ -328,6 +334,7 @@ __all__ = [
     "pack_shared",
     "pack_unshared",
     "padding_ratio",
+    "pair_lengths",
     "rows_for",
     "token_counts",
 ]

@@ -47,7 +47,7 @@ from pairgen.training.lengths import resolve_max_length
 from pairgen.training.losses import Hyper, MarginLoss, get_loss
 from pairgen.training.measure import evaluate, measure, reference_measurement, summarize
 from pairgen.training.models import LoadedModel, load_model
-from pairgen.training.packing import Layout, padding_ratio, token_counts
+from pairgen.training.packing import Layout, padding_ratio, pair_lengths, token_counts
 from pairgen.training.progress import Phases, clock
 from pairgen.training.reference import ReferenceCache, compute_reference
 from pairgen.training.sharing import check_sharing
@@ -175,7 +175,7 @@ def _train(cfg: TrainConfig, precision: Precision, cache: ReferenceCache) -> dic
 
         # 3. The batches every loss trains on, and reference log-probs for those pairs only.
         plan = schedule(
-            run.lengths(train_pairs),
+            pair_lengths(train_pairs),
             cfg.batch_size,
             cfg.micro_batches,
             cfg.seed,
@@ -393,8 +393,10 @@ def sft_warmup(run: Run, pairs: list[TokenizedPair], cfg: TrainConfig, phases: P
     """
     chosen = [replace(p, rejected=p.chosen, first_diff=len(p.chosen)) for p in pairs]
     optimizer = torch.optim.AdamW(trainable(run.model).values(), lr=cfg.sft_lr or cfg.learning_rate)
+    plan = schedule(
+        pair_lengths(chosen), cfg.batch_size, cfg.warmup_steps, cfg.seed + 1, cfg.group_by_length
+    )
     lengths = run.lengths(chosen)
-    plan = schedule(lengths, cfg.batch_size, cfg.warmup_steps, cfg.seed + 1, cfg.group_by_length)
     run.precision.restart()
     run.model.train()
     tokens = sum(lengths[i] for batch in plan for i in batch)

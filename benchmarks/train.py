@@ -95,11 +95,12 @@ def run_pairgen(data: Path, args: argparse.Namespace, shared: bool) -> dict[str,
             )
         )
         lines = (Path(run_dir) / "metrics.jsonl").read_text().splitlines()
-    tokens = report["data"]["tokens"]
-    kind = "shared" if report["prefix_sharing"] else "unshared"
+    tokens = report.data.tokens
+    kind = "shared" if report.prefix_sharing else "unshared"
+    assert report.cost is not None
     return {
-        "padded_slots_per_token": report["cost"]["padded_slots_per_token"],
-        "loop_s": report["losses"]["dpo"]["seconds"],
+        "padded_slots_per_token": report.cost.padded_slots_per_token,
+        "loop_s": report.losses["dpo"].seconds,
         "losses": [m["loss"] for m in map(json.loads, lines) if m["split"] == "train"],
         "tokens_per_pair": tokens[f"{kind}_tokens"] / tokens["pairs"],
     }

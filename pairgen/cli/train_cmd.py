@@ -9,14 +9,13 @@ command is built; this module adds only each option's name and help text
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from pairgen.cli.choices import fixed
 from pairgen.cli.console import cell, console, say
 from pairgen.cli.fields import Flag, field_options, given
-from pairgen.errors import PairgenError
 from pairgen.training.config import (
     DEFAULT_LR,
     DEFAULT_SFT_STEPS,
@@ -25,8 +24,12 @@ from pairgen.training.config import (
     DTYPES,
     FALLBACK_LR,
     LOSS_NAMES,
+    SFT_STEPS_PER_STEP,
     TrainConfig,
 )
+
+if TYPE_CHECKING:
+    from pairgen.training.results import TrainResult
 
 
 def _by_model(defaults: dict[str, Any], otherwise: str) -> str:
@@ -59,13 +62,19 @@ TRAIN_FLAGS: dict[str, Flag] = {
     "max_pairs": Flag("Use the first N pairs only."),
     "split": Flag("Shards of this split (default: train if built, else all)."),
     "eval_fraction": Flag("Share of pairs held out."),
+    "max_eval_pairs": Flag("At most this many held-out pairs (whole questions)."),
+    "curve_pairs": Flag(
+        "Held-out pairs measured between the first and the last step (the plots' curves); "
+        "the table uses every held-out pair."
+    ),
     "eval_every": Flag(
         "Held-out evaluation every N steps (default: steps // 8; 0: at the start and end)."
     ),
     "log_every": Flag("A metrics.jsonl line every N steps."),
     "sft_steps": Flag(
         f"SFT warm-up steps on chosen before the reference "
-        f"({_by_model(DEFAULT_SFT_STEPS, 'else 0')})."
+        f"({_by_model(DEFAULT_SFT_STEPS, 'else 0')}, the default at most "
+        f"{SFT_STEPS_PER_STEP} x --steps)."
     ),
     "sft_lr": Flag("Learning rate of the SFT warm-up (default: --lr)."),
     "grad_cosine": Flag("Report cos(∇log π_w, ∇log π_l) and the Table 1 cases."),
@@ -85,6 +94,14 @@ TRAIN_FLAGS: dict[str, Flag] = {
     "prefix_sharing": Flag(
         "Forward the prompt and the shared prefix of chosen and rejected once per pair "
         "(off: two sequences)."
+    ),
+    "group_by_length": Flag(
+        "Batch pairs of similar length together (less padding).",
+        ("--group-by-length/--no-group-by-length",),
+    ),
+    "forward_tokens": Flag(
+        "Tokens per forward-only batch: reference and evaluation (default: what free "
+        "memory allows, within a per-device limit)."
     ),
     "logit_chunk": Flag("Completion positions projected onto the vocabulary at a time."),
     "lora_r": Flag("Train LoRA adapters of this rank (needs peft: pairgen[lora])."),
@@ -121,16 +138,12 @@ def report_command(run_dir: Path) -> None:
     """Rewrites report.md and the plots of RUN_DIR (a --run-dir of `pairgen train`)."""
     from pairgen.training.report import read_report, write_outputs
 
-    report = read_report(run_dir)
-    if "losses" not in report or "reference" not in report:
-        raise PairgenError(
-            "report.json lacks 'losses'/'reference'", file=str(run_dir / "report.json")
-        )
+    report = read_report(run_dir)  # one clear error for a missing or foreign report.json
     write_outputs(run_dir, report)
     print_report(report)
 
 
-def print_report(report: dict[str, object]) -> None:
+def print_report(report: TrainResult) -> None:
     from rich.table import Table
 
     from pairgen.training.report import COLUMNS, fmt, rows, tokenize_warning
@@ -139,14 +152,13 @@ def print_report(report: dict[str, object]) -> None:
     table.add_column("model", no_wrap=True)
     for _, title in COLUMNS:
         table.add_column(title, justify="right")
-    for name, values in rows(report):  # type: ignore[arg-type]
+    for name, values in rows(report):
         table.add_row(cell(name), *(fmt(values.get(key)) for key, _ in COLUMNS))
     console().print(table)
     warning = tokenize_warning(report)
     if warning:
         say(warning)
-    verdict = report["verdict"]
-    assert isinstance(verdict, dict)
+    verdict = report.verdict
     if verdict["validated"] is None:
         say(f"verdict: not evaluated ({verdict['reason']})")
     else:

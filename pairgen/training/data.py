@@ -39,7 +39,7 @@ class TokenizedPair:
     """Token ids of one pair; completions end with EOS unless truncated.
 
     ``first_diff`` indexes ``chosen`` (and ``rejected``): tokens before it are shared,
-    the token at it is the edit, tokens after it are the "shared suffix" of seed 000.
+    the token at it is the edit, tokens after it are the "shared suffix" of the Smaug paper.
     """
 
     id: str

@@ -19,11 +19,12 @@ prompt token when ``k == 0``) and rejected token ``k+j`` from the ``j``-th token
 rejected suffix.  Both layouts list the scored positions the same way (``pred_rows``,
 ``pred_cols``, ``targets``), so the forward pass does not care which one it got.
 
-Several pairs share a row when they fit in the width of the batch's longest pair
-(:func:`rows_for`, first-fit decreasing): each keeps its own positions from 0 and the
-mask is block-diagonal over them (``Packed.blocks``), so no pair sees another; padding
-is what the rows leave over.  With batches grouped by length (``batches.py``), padded
-slots are a few percent of the real tokens (:func:`padding_ratio`).
+Several pairs share a row when they fit (:func:`rows_for`: first-fit decreasing into
+rows between the longest pair's length and twice it, whichever costs least): each keeps
+its own positions from 0 and the mask is block-diagonal over them (``Packed.blocks``),
+so no pair sees another; padding is what the rows leave over.  With batches grouped by
+length (``batches.py``), padded slots are a few percent of the real tokens
+(:func:`padding_ratio`).
 """
 
 from __future__ import annotations
@@ -156,11 +157,16 @@ def _completion_tables(
     }
 
 
-def rows_for(lengths: Sequence[int]) -> list[list[int]]:
-    """Pairs (by index) per packed row: first-fit decreasing into rows as wide as the
-    longest pair, so no pair is split and the attention cost per row stays that of one
-    pair of that length, while short pairs share a row instead of padding it."""
-    width = max(lengths)
+# Per token, attention over a row of W tokens costs about 4·W·hidden multiply-adds and the
+# rest of a layer about 2·(4·hidden² + 3·hidden·inner): for SmolLM2-135M (hidden 576,
+# inner 1536) the two are equal near W = 4096.  A wider row holds more pairs (fewer
+# padded slots) but pays more attention per token; :func:`rows_for` weighs the two.
+ATTENTION_TOKENS = 4096
+WIDTH_STEP = 8  # candidate row widths: the longest pair, then every 8 tokens to twice it
+
+
+def first_fit(lengths: Sequence[int], width: int) -> list[list[int]]:
+    """Pairs (by index) per row of ``width``: first-fit decreasing."""
     rows: list[list[int]] = []
     room: list[int] = []
     for index in sorted(range(len(lengths)), key=lambda i: (-lengths[i], i)):
@@ -175,17 +181,37 @@ def rows_for(lengths: Sequence[int]) -> list[list[int]]:
     return rows
 
 
+def rows_for(lengths: Sequence[int]) -> tuple[list[list[int]], int]:
+    """Pairs (by index) per packed row, and the row width.
+
+    No pair is split.  The width is the one, from the longest pair to twice it, whose
+    first-fit packing costs least: ``rows x width x (1 + width / ATTENTION_TOKENS)``
+    (linear layers per slot, attention per slot growing with the width); the narrowest
+    wins a tie.
+    """
+    longest = max(lengths)
+    best: tuple[float, int, list[list[int]]] | None = None
+    for width in range(longest, 2 * longest + 1, WIDTH_STEP):
+        rows = first_fit(lengths, width)
+        cost = len(rows) * width * (1 + width / ATTENTION_TOKENS)
+        if best is None or cost < best[0]:
+            best = (cost, width, rows)
+        if len(rows) == 1:
+            break  # wider rows cannot hold fewer
+    assert best is not None
+    return best[2], best[1]
+
+
 def pack_shared(pairs: Sequence[TokenizedPair], pad_id: int) -> Packed:
     """Packed rows: each pair as prompt, shared prefix, chosen and rejected suffixes, and
-    as many pairs per row as fit in the longest pair's width (:func:`rows_for`).
+    as many whole pairs per row as fit (:func:`rows_for` chooses the rows and width).
 
     ``blocks`` numbers the pairs of a row (1, 2, ...; 0 on padding): the attention mask
     is block-diagonal over them, so a pair never sees its row neighbour, and each pair's
     positions start at 0, as if it were alone.
     """
     layouts = tuple(Layout.of(p) for p in pairs)
-    placement = rows_for([lay.packed for lay in layouts])
-    width = max(lay.packed for lay in layouts)
+    placement, width = rows_for([lay.packed for lay in layouts])
     n = len(placement)
     input_ids = torch.full((n, width), pad_id, dtype=torch.long)
     segments = torch.zeros((n, width), dtype=torch.int8)
@@ -293,11 +319,12 @@ def batch_slots(layouts: Sequence[Layout], shared: bool) -> tuple[int, int]:
     the shared rows of :func:`pack_shared` or the ``2B`` rows of :func:`pack_unshared`."""
     if shared:
         lengths = [lay.packed for lay in layouts]
-        return len(rows_for(lengths)) * max(lengths), sum(lengths)
-    rows = [lay.prompt + lay.chosen for lay in layouts] + [
+        rows, width = rows_for(lengths)
+        return len(rows) * width, sum(lengths)
+    sequences = [lay.prompt + lay.chosen for lay in layouts] + [
         lay.prompt + lay.rejected for lay in layouts
     ]
-    return len(rows) * max(rows), sum(rows)
+    return len(sequences) * max(sequences), sum(sequences)
 
 
 def padding_ratio(
@@ -324,6 +351,7 @@ def token_counts(pairs: Sequence[TokenizedPair]) -> dict[str, int]:
 
 
 __all__ = [
+    "ATTENTION_TOKENS",
     "CHOSEN",
     "COMMON",
     "PAD",
@@ -331,6 +359,7 @@ __all__ = [
     "Layout",
     "Packed",
     "batch_slots",
+    "first_fit",
     "pack_shared",
     "pack_unshared",
     "padding_ratio",

@@ -18,6 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pairgen.training.results import TrainResult
+
 REGIONS = ("before", "at", "after")
 
 
@@ -32,16 +34,16 @@ def eval_points(metrics: list[dict[str, Any]], loss: str) -> dict[int, list[dict
     return {seed: sorted(points, key=lambda m: m["step"]) for seed, points in out.items()}
 
 
-def write_plots(run_dir: Path, report: dict[str, Any], metrics: list[dict[str, Any]]) -> list[Path]:
+def write_plots(run_dir: Path, report: TrainResult, metrics: list[dict[str, Any]]) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     written: list[Path] = []
-    losses = list(report["losses"])
-    ref = report["reference"]["eval"]
-    curve_ref = report["reference"].get("curve") or ref  # the curves' own pairs
+    losses = list(report.losses)
+    ref = report.reference["eval"]
+    curve_ref = report.reference.get("curve") or ref  # the curves' own pairs
     if losses:
         fig, axes = plt.subplots(
             1, len(losses), figsize=(4 * len(losses), 3.2), squeeze=False, sharey=True
@@ -85,7 +87,7 @@ def write_plots(run_dir: Path, report: dict[str, Any], metrics: list[dict[str, A
         plt.close(fig)
 
     names = ["reference", *losses]
-    values = [ref] + [report["losses"][n]["eval"] for n in losses]
+    values = [ref] + [report.losses[n].eval for n in losses]
     fig, ax = plt.subplots(figsize=(1.5 + 1.3 * len(names), 3.2))
     width = 0.8 / len(REGIONS)
     for offset, region in enumerate(REGIONS):

@@ -50,6 +50,7 @@ from pairgen.training.models import LoadedModel, load_model
 from pairgen.training.packing import Layout, padding_ratio, pair_lengths, token_counts
 from pairgen.training.progress import Phases, clock
 from pairgen.training.reference import ReferenceCache, compute_reference
+from pairgen.training.results import DataInfo, LossResult, ModelInfo, RunCost, TrainResult
 from pairgen.training.sharing import check_sharing
 from pairgen.training.weights import add_lora, restore, save_model, snapshot, trainable
 
@@ -62,8 +63,9 @@ class Split:
     ref: Reference
 
 
-def train(cfg: TrainConfig, cache: ReferenceCache | None = None) -> dict[str, Any]:
-    """Run every loss of ``cfg`` and write metrics.jsonl and report.json; return the report.
+def train(cfg: TrainConfig, cache: ReferenceCache | None = None) -> TrainResult:
+    """Run every loss of ``cfg``, write metrics.jsonl, report.json and report.md; return
+    the run's :class:`~pairgen.training.results.TrainResult`.
 
     ``cache``: reference log-probs kept from an earlier run with the same start weights
     (``--seeds``); by default a fresh one.  On the CPU the run is deterministic (same
@@ -142,7 +144,7 @@ class Session:
     log: TextIO
 
 
-def _train(cfg: TrainConfig, precision: Precision, cache: ReferenceCache) -> dict[str, Any]:
+def _train(cfg: TrainConfig, precision: Precision, cache: ReferenceCache) -> TrainResult:
     from pairgen.training.report import write_outputs  # report imports plots (matplotlib)
 
     started = time.perf_counter()
@@ -213,45 +215,46 @@ def _train(cfg: TrainConfig, precision: Precision, cache: ReferenceCache) -> dic
                 phases,
                 log,
             )
-        report: dict[str, Any] = {
-            "config": cfg.as_dict(),
-            "model": {
-                "name": loaded.name,
-                "source": loaded.source,
-                "parameters": sum(p.numel() for p in run.model.parameters()),
-                "trained_parameters": sum(p.numel() for p in trainable(run.model).values()),
-                "device": str(precision.device),
-                "dtype": cfg.dtype,
-            },
-            "data": {
-                "tokenize": tokenized.as_dict(),
-                "train_pairs": len(train_pairs),
-                "eval_pairs": len(eval_pairs),
-                "tokens": token_counts(pairs),
-            },
-            "cost": {
-                "trained_pairs": len(seen_pairs),
-                "reference_pairs_computed": cache.computed - computed_before,
-                "reference_pairs_reused": len(lengths) - (cache.computed - computed_before),
-                "padded_slots_per_token": padding_ratio(seen_pairs, batches, run.shared),
-                "forward_tokens": run.forward_tokens,
-                "curve_pairs": len(session.curve),
-            },
-            "prefix_sharing": run.shared,
-            "max_length": {"tokens": max_length, "how": how},
-            "reference": reference_rows(session),
-            "losses": {},
-        }
+        computed = cache.computed - computed_before
+        report = TrainResult(
+            config=cfg.as_dict(),
+            model=ModelInfo(
+                name=loaded.name,
+                source=loaded.source,
+                parameters=sum(p.numel() for p in run.model.parameters()),
+                trained_parameters=sum(p.numel() for p in trainable(run.model).values()),
+                device=str(precision.device),
+                dtype=cfg.dtype,
+            ),
+            data=DataInfo(
+                tokenize=tokenized.as_dict(),
+                train_pairs=len(train_pairs),
+                eval_pairs=len(eval_pairs),
+                tokens=token_counts(pairs),
+            ),
+            cost=RunCost(
+                trained_pairs=len(seen_pairs),
+                reference_pairs_computed=computed,
+                reference_pairs_reused=len(lengths) - computed,
+                padded_slots_per_token=padding_ratio(seen_pairs, batches, run.shared),
+                forward_tokens=run.forward_tokens,
+                curve_pairs=len(session.curve),
+            ),
+            prefix_sharing=run.shared,
+            max_length={"tokens": max_length, "how": how},
+            reference=reference_rows(session),
+            losses={},
+        )
 
         # 4. Each loss from the same start, on the same batches.
         for loss in losses:
             if start_state is not None:
                 restore(run.model, start_state)
-            report["losses"][loss.name] = train_one(session, loss)
+            result = report.losses[loss.name] = train_one(session, loss)
             if cfg.save_model is not None:
                 target = save_model(run.model, loaded.tokenizer, cfg.save_model / loss.name)
-                report["losses"][loss.name]["saved_to"] = str(target)
-    report["seconds"] = time.perf_counter() - started
+                result.saved_to = str(target)
+    report.seconds = time.perf_counter() - started
     write_outputs(cfg.run_dir, report)
     return report
 
@@ -273,7 +276,7 @@ def curving(session: Session) -> bool:
     return len(session.curve) < len(session.held_out.pairs)
 
 
-def train_one(session: Session, loss: MarginLoss) -> dict[str, Any]:
+def train_one(session: Session, loss: MarginLoss) -> LossResult:
     """Train one loss for ``cfg.steps`` optimizer steps; measure on held-out pairs."""
     cfg, run, held_out = session.cfg, session.run, session.held_out
     started = time.perf_counter()
@@ -283,12 +286,9 @@ def train_one(session: Session, loss: MarginLoss) -> dict[str, Any]:
     optimizer = torch.optim.AdamW(
         trainable(run.model).values(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay
     )
-    result: dict[str, Any] = {
-        "hyper": {k: getattr(hp, k) for k in loss.defaults},
-        "lr": cfg.learning_rate,
-    }
+    result = LossResult(hyper={k: getattr(hp, k) for k in loss.defaults}, lr=cfg.learning_rate)
     if cfg.grad_cosine and held_out.pairs:
-        result["grad_cosine_start"] = gradient_cosine(session, loss, hp, "start")
+        result.grad_cosine_start = gradient_cosine(session, loss, hp, "start")
     if held_out.pairs:  # at step 0 the policy is the reference: no forward pass needed
         log_eval(session, loss, hp, 0, held_out.ref)
 
@@ -318,13 +318,14 @@ def train_one(session: Session, loss: MarginLoss) -> dict[str, Any]:
             if held_out.pairs and due:
                 final, trained = evaluate_now(session, loss, hp, step)
             phase.advance(note=f"loss {logged[-1]['loss']:.3f}")
-    result["eval"] = final
+    result.eval = final
     if held_out.pairs and trained is not None:
-        result.update(held_out_effects(session.texts, held_out.pairs, held_out.ref, trained))
+        effects = held_out_effects(session.texts, held_out.pairs, held_out.ref, trained)
+        result.suffix, result.choice = effects["suffix"], effects.get("choice")
     if cfg.grad_cosine and held_out.pairs:
-        result["grad_cosine_end"] = gradient_cosine(session, loss, hp, "end")
-    result["seconds"] = time.perf_counter() - started
-    result["pairs_per_second"] = cfg.steps * cfg.batch_size * cfg.grad_accum / result["seconds"]
+        result.grad_cosine_end = gradient_cosine(session, loss, hp, "end")
+    result.seconds = time.perf_counter() - started
+    result.pairs_per_second = cfg.micro_batches * cfg.batch_size / result.seconds
     return result
 
 

@@ -42,8 +42,9 @@ def test_each_phase_reports_count_elapsed_and_eta(
     }
     assert "tokenizing: 12/12 pairs, done in" in captured.err
     # the reference covers the pairs the run uses, and says so before it starts
-    used = report["cost"]["trained_pairs"]
-    assert used == 8 < report["data"]["train_pairs"]  # 2 steps of 4 pairs
+    assert report.cost is not None
+    used = report.cost.trained_pairs
+    assert used == 8 < report.data.train_pairs  # 2 steps of 4 pairs
     announced = f"reference log-probs: {used + 3} pairs (8 of 9 training pairs, those 2 steps"
     assert announced in captured.err
     assert f"reference log-probs: {used + 3}/{used + 3} pairs, done in" in captured.err

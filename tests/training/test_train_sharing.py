@@ -182,18 +182,19 @@ def test_layout_positions_and_targets() -> None:
 
 
 def test_mask_keeps_rejected_from_seeing_chosen() -> None:
-    pairs = [
-        TokenizedPair("a", [5, 6, 7], [10, 11, 12, 2], [20, 21, 2], 0),
-        TokenizedPair("b", [9], [90, 91, 2], [92, 2], 0),
-    ]
-    mask = masks.shared_attention_mask(pack_shared(pairs, 0), object(), torch.float32)
-    assert isinstance(mask, torch.Tensor) and mask.shape == (2, 1, 10, 10)
+    a = TokenizedPair("a", [5, 6, 7], [10, 11, 12, 2], [20, 21, 2], 0)
+    b = TokenizedPair("b", [9], [90, 91, 2], [92, 2], 0)
+    # two pairs of 10 tokens and one of 6: three rows of 10 (the last one padded) cost
+    # less than any wider packing
+    packed = pack_shared([a, dataclasses.replace(a, id="a2"), b], 0)
+    mask = masks.shared_attention_mask(packed, object(), torch.float32)
+    assert isinstance(mask, torch.Tensor) and mask.shape == (3, 1, 10, 10)
     allowed = mask[:, 0] == 0
     for q in range(10):  # row 0: prompt 0-2, chosen suffix 3-6, rejected suffix 7-9
         for k in range(10):
             assert bool(allowed[0, q, k]) == (k <= q and not (q >= 7 and 3 <= k <= 6)), (q, k)
-    assert not allowed[1, :6, 6:].any()  # no real query sees padding
-    assert allowed[1, 6:].any(dim=1).all()  # a padding query sees itself: no NaN
+    assert not allowed[2, :6, 6:].any()  # no real query sees padding
+    assert allowed[2, 6:].any(dim=1).all()  # a padding query sees itself: no NaN
 
 
 @pytest.mark.parametrize(("name", "impl"), MODELS, ids=[f"{n}-{i}" for n, i in MODELS])

@@ -15,8 +15,8 @@ from outside.  Printed per trainer: pairs/s over the whole run and over the trai
 loop, peak RSS, tokens forwarded per pair in training (without and with padding) and
 the loss of each step; then how far the loss trajectories of sharing on and off differ,
 the token reduction of prefix sharing and the padded slots per real token of each
-batching (pairgen: packed rows, length-grouped batches; pairgen before: one row per
-pair, random batches; TRL: two rows per pair padded to the batch's longest) on the
+batching (pairgen: packed rows, length-grouped batches; packed rows in random batches;
+TRL: two rows per pair padded to the batch's longest) on the
 datasets given (default: the GSM8K, ARC and HellaSwag samples), and one JSON line per
 trainer (``{"trainer": ..., ...}``).
 
@@ -233,7 +233,7 @@ def token_reduction(
         "head_positions_saved": 1
         - counts["shared_head_positions"] / counts["unshared_head_positions"],
         "padded_per_token_pairgen": padding_ratio(pairs, grouped, shared=True),
-        "padded_per_token_one_row_per_pair": padding_ratio(pairs, mixed, shared=True),
+        "padded_per_token_packed_ungrouped": padding_ratio(pairs, mixed, shared=True),
         "padded_per_token_two_rows_per_pair": padding_ratio(pairs, mixed, shared=False),
     }
 
@@ -358,7 +358,7 @@ def report(
             f"{red['unshared_tokens_per_pair']:7.1f} -> {red['shared_tokens_per_pair']:7.1f} "
             f"tokens/pair ({red['tokens_saved']:.0%} fewer), "
             f"LM-head positions {red['head_positions_saved']:.0%} fewer; padded slots per "
-            f"real token: pairgen {red['padded_per_token_pairgen']:.1%}, one row per pair "
+            f"real token: pairgen {red['padded_per_token_pairgen']:.1%}, packed in random batches "
             f"{red['padded_per_token_one_row_per_pair']:.1%}, two rows per pair (TRL) "
             f"{red['padded_per_token_two_rows_per_pair']:.1%}"
         )

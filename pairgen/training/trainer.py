@@ -46,6 +46,7 @@ from pairgen.training.gradients import grad_report
 from pairgen.training.lengths import resolve_max_length
 from pairgen.training.losses import Hyper, MarginLoss, get_loss
 from pairgen.training.measure import evaluate, measure, reference_measurement, summarize
+from pairgen.training.memory import return_freed_memory
 from pairgen.training.models import LoadedModel, load_model
 from pairgen.training.packing import Layout, padding_ratio, pair_lengths, token_counts
 from pairgen.training.progress import Phases, clock
@@ -79,6 +80,7 @@ def train(cfg: TrainConfig, cache: ReferenceCache | None = None) -> TrainResult:
     )
     if precision.device.type == "cpu":
         torch.use_deterministic_algorithms(True)
+        return_freed_memory()  # activations of one batch shape are not kept for the next
     threads = cfg.threads or DEFAULT_THREADS.get(cfg.model)
     if threads:
         torch.set_num_threads(threads)

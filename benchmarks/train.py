@@ -359,7 +359,7 @@ def report(
             f"tokens/pair ({red['tokens_saved']:.0%} fewer), "
             f"LM-head positions {red['head_positions_saved']:.0%} fewer; padded slots per "
             f"real token: pairgen {red['padded_per_token_pairgen']:.1%}, packed in random batches "
-            f"{red['padded_per_token_one_row_per_pair']:.1%}, two rows per pair (TRL) "
+            f"{red['padded_per_token_packed_ungrouped']:.1%}, two rows per pair (TRL) "
             f"{red['padded_per_token_two_rows_per_pair']:.1%}"
         )
     print(json.dumps({"token_reduction": reductions}))

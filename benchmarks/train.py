@@ -1,13 +1,23 @@
 """pairgen's trainer (prefix sharing on and off) against TRL's DPOTrainer, in one run.
 
-All three train DPO (β 0.1, AdamW, constant learning rate, start model as reference) on
+TRL runs twice: ``trl`` with its defaults (float32, as pairgen) and ``trl-fast`` with its
+own speed options: ``precompute_ref_log_probs`` (no reference model in memory during
+training), ``padding_free`` and ``use_liger_kernel`` where they run (TRL 1.16 warns and
+falls back to padding for ``padding_free``; Liger needs its package and a GPU): each
+JSON line says which options TRL really used.  pairgen's ratios are against the fastest
+TRL configuration of the same run.
+
+All of them train DPO (β 0.1, AdamW, constant learning rate, start model as reference) on
 the same model, the same pairs, the same batch size and number of steps.  Each runs in
 its own process, so its peak RSS is its own and the whole-run time (process start to
 exit: imports, model loading, tokenization, reference log-probs, the loop) is measured
 from outside.  Printed per trainer: pairs/s over the whole run and over the training
 loop, peak RSS, tokens forwarded per pair in training (without and with padding) and
 the loss of each step; then how far the loss trajectories of sharing on and off differ,
-the token reduction of prefix sharing on the datasets given, and one JSON line per
+the token reduction of prefix sharing and the padded slots per real token of each
+batching (pairgen: packed rows, length-grouped batches; packed rows in random batches;
+TRL: two rows per pair padded to the batch's longest) on the
+datasets given (default: the GSM8K, ARC and HellaSwag samples), and one JSON line per
 trainer (``{"trainer": ..., ...}``).
 
     python benchmarks/train.py                       # tiny model, the GSM8K samples
@@ -33,7 +43,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-TRAINERS = ("pairgen-shared", "pairgen-unshared", "trl")
+TRAINERS = ("pairgen-shared", "pairgen-unshared", "trl", "trl-fast")
+DEFAULT_DATASETS = ("gsm8k=sample:gsm8k", "arc=sample:arc", "hellaswag=sample:hellaswag")
 
 
 def subset(out: Path, pairs: int, dest: Path) -> Path:
@@ -84,16 +95,27 @@ def run_pairgen(data: Path, args: argparse.Namespace, shared: bool) -> dict[str,
             )
         )
         lines = (Path(run_dir) / "metrics.jsonl").read_text().splitlines()
-    tokens = report["data"]["tokens"]
-    kind = "shared" if report["prefix_sharing"] else "unshared"
+    tokens = report.data.tokens
+    kind = "shared" if report.prefix_sharing else "unshared"
+    assert report.cost is not None
     return {
-        "loop_s": report["losses"]["dpo"]["seconds"],
+        "padded_slots_per_token": report.cost.padded_slots_per_token,
+        "loop_s": report.losses["dpo"].seconds,
         "losses": [m["loss"] for m in map(json.loads, lines) if m["split"] == "train"],
         "tokens_per_pair": tokens[f"{kind}_tokens"] / tokens["pairs"],
     }
 
 
-def run_trl(data: Path, args: argparse.Namespace) -> dict[str, Any]:
+def liger_runs() -> bool:
+    """Liger's kernels are Triton kernels: they need the package and a CUDA device."""
+    import importlib.util
+
+    import torch
+
+    return importlib.util.find_spec("liger_kernel") is not None and torch.cuda.is_available()
+
+
+def run_trl(data: Path, args: argparse.Namespace, fast: bool) -> dict[str, Any]:
     import copy
 
     import datasets
@@ -108,6 +130,14 @@ def run_trl(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     dataset = datasets.load_dataset("parquet", data_files={"train": str(shard)}, split="train")
     loaded = load_model(args.model, seed=0)
     model, tokenizer = loaded.model, loaded.tokenizer
+    speed: dict[str, Any] = {}
+    if fast:
+        speed = {
+            "precompute_ref_log_probs": True,
+            "precompute_ref_batch_size": args.pairs,
+            "padding_free": True,
+            "use_liger_kernel": liger_runs(),
+        }
     config = trl.DPOConfig(
         output_dir=tempfile.mkdtemp(),
         per_device_train_batch_size=args.batch_size,
@@ -119,16 +149,19 @@ def run_trl(data: Path, args: argparse.Namespace) -> dict[str, Any]:
         logging_steps=1,
         save_strategy="no",
         report_to=[],
-        use_cpu=True,
+        use_cpu=not torch.cuda.is_available(),
         # DPOConfig defaults to bf16=True: on a CPU without native bfloat16 that is an
         # emulated matmul many times slower than float32.  Same arithmetic as pairgen's.
         bf16=args.dtype == "bfloat16",
         seed=0,
         disable_tqdm=True,
+        **speed,
     )
     trainer = trl.DPOTrainer(
         model=model,
-        ref_model=copy.deepcopy(model),  # a model built in code: TRL cannot reload it by name
+        # a model built in code: TRL cannot reload it by name; with precomputed
+        # reference log-probs it needs none
+        ref_model=None if fast else copy.deepcopy(model),
         args=config,
         train_dataset=dataset,
         processing_class=tokenizer,
@@ -137,7 +170,7 @@ def run_trl(data: Path, args: argparse.Namespace) -> dict[str, Any]:
 
     def count(module: Any, positional: Any, kwargs: dict[str, Any]) -> None:
         mask = kwargs.get("attention_mask")
-        if mask is not None and mask.dim() == 2:
+        if module.training and mask is not None and mask.dim() == 2:
             counted["tokens"] += int(mask.sum())
             counted["padded"] += int(mask.numel())
 
@@ -145,11 +178,19 @@ def run_trl(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     result = trainer.train()
     hook.remove()
     pairs = args.steps * args.batch_size
+    used = {
+        "precompute_ref_log_probs": bool(getattr(trainer, "precompute_ref_logps", False)),
+        "padding_free": bool(getattr(trainer, "padding_free", False)),
+        "use_liger_kernel": bool(config.use_liger_kernel),
+    }
     return {
         "loop_s": result.metrics["train_runtime"],
         "losses": [row["loss"] for row in trainer.state.log_history if "loss" in row],
         "tokens_per_pair": counted["tokens"] / pairs,
         "padded_tokens_per_pair": counted["padded"] / pairs,
+        "trl_options_asked": {k: v for k, v in speed.items() if isinstance(v, bool)},
+        "trl_options_used": used,
+        "trl_version": trl.__version__,
     }
 
 
@@ -157,24 +198,32 @@ def worker(which: str, data: Path, args: argparse.Namespace) -> None:
     import warnings
 
     warnings.filterwarnings("ignore")
-    if which == "trl":
-        result = run_trl(data, args)
+    if which.startswith("trl"):
+        result = run_trl(data, args, fast=which == "trl-fast")
     else:
         result = run_pairgen(data, args, shared=which == "pairgen-shared")
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("RESULT " + json.dumps(result))
 
 
-def token_reduction(name: str, where: str, model: str, tmp: Path, limit: int) -> dict[str, Any]:
-    """Tokens forwarded and LM-head positions per pair, shared vs unshared."""
+def token_reduction(
+    name: str, where: str, model: str, tmp: Path, limit: int, batch_size: int
+) -> dict[str, Any]:
+    """Tokens forwarded and LM-head positions per pair, shared vs unshared, and padded
+    slots per real token of each batching, in batches of ``batch_size``."""
+    from pairgen.training.batches import schedule
     from pairgen.training.data import read_pairs, tokenize_pairs
-    from pairgen.training.packing import token_counts
+    from pairgen.training.packing import Layout, padding_ratio, token_counts
 
     out = build_sample(where[7:], tmp / name) if where.startswith("sample:") else Path(where)
     tokenizer = tokenizer_of(model)
     pairs, _ = tokenize_pairs(read_pairs(out)[:limit], tokenizer, max_length=100_000)
     counts = token_counts(pairs)
     n = counts["pairs"]
+    lengths = [Layout.of(p).packed for p in pairs]
+    epoch = -(-n // batch_size)
+    grouped = schedule(lengths, batch_size, epoch, seed=0, group=True)
+    mixed = schedule(lengths, batch_size, epoch, seed=0, group=False)
     return {
         "dataset": name,
         "pairs": n,
@@ -183,6 +232,9 @@ def token_reduction(name: str, where: str, model: str, tmp: Path, limit: int) ->
         "tokens_saved": 1 - counts["shared_tokens"] / counts["unshared_tokens"],
         "head_positions_saved": 1
         - counts["shared_head_positions"] / counts["unshared_head_positions"],
+        "padded_per_token_pairgen": padding_ratio(pairs, grouped, shared=True),
+        "padded_per_token_packed_ungrouped": padding_ratio(pairs, mixed, shared=True),
+        "padded_per_token_two_rows_per_pair": padding_ratio(pairs, mixed, shared=False),
     }
 
 
@@ -239,6 +291,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--dtype", choices=["float32", "bfloat16"], default="float32")
     parser.add_argument("--reduction", action="append", default=[], metavar="NAME=DIR")
+    parser.add_argument(
+        "--trainers",
+        default=",".join(TRAINERS),
+        help=f"comma-separated, of {', '.join(TRAINERS)}",
+    )
     parser.add_argument("--reduction-pairs", type=int, default=2000)
     parser.add_argument("--worker", choices=TRAINERS, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -246,14 +303,26 @@ def main() -> None:
     if args.worker:
         worker(args.worker, args.data, args)
         return
+    trainers = [t for t in args.trainers.split(",") if t]
+    unknown = set(trainers) - set(TRAINERS)
+    if unknown:
+        sys.exit(f"unknown trainers {sorted(unknown)}; choose from {', '.join(TRAINERS)}")
     with tempfile.TemporaryDirectory() as tmp:
         source = args.out or build_sample("gsm8k", Path(tmp) / "built")
         data = subset(source, args.pairs, Path(tmp) / "bench")
-        results = [spawn(which, data, args) for which in TRAINERS]
+        results = {which: spawn(which, data, args) for which in trainers}
         reductions = [
-            token_reduction(*spec.split("=", 1), args.model, Path(tmp), args.reduction_pairs)
-            for spec in args.reduction
+            token_reduction(
+                *spec.split("=", 1), args.model, Path(tmp), args.reduction_pairs, args.batch_size
+            )
+            for spec in args.reduction or DEFAULT_DATASETS
         ]
+    report(args, results, reductions)
+
+
+def report(
+    args: argparse.Namespace, results: dict[str, dict[str, Any]], reductions: list[dict[str, Any]]
+) -> None:
     print(
         f"{args.model}, {args.pairs} pairs, batch {args.batch_size}, {args.steps} steps, "
         f"DPO β=0.1, lr {args.lr}, {args.dtype}, {os.cpu_count()} CPUs"
@@ -262,30 +331,39 @@ def main() -> None:
         f"{'trainer':<17}{'whole s':>8}{'pairs/s':>9}{'loop s':>8}{'pairs/s':>9}"
         f"{'peak RSS MB':>12}{'tok/pair':>9}{'load':>11}  losses"
     )
-    for r in results:
+    for r in results.values():
         losses = " ".join(f"{x:.4f}" for x in r["losses"])
         print(
             f"{r['trainer']:<17}{r['whole_s']:8.1f}{r['pairs_per_s_whole']:9.3f}"
             f"{r['loop_s']:8.1f}{r['pairs_per_s_loop']:9.3f}{r['peak_rss_mb']:12.0f}"
             f"{r['tokens_per_pair']:9.0f}{r['load_before']:5.1f}-{r['load_after']:<5.1f}  {losses}"
         )
-    on, off, trl = results
-    gap = max(abs(a - b) for a, b in zip(on["losses"], off["losses"], strict=True))
-    print(f"loss trajectories, sharing on vs off: largest difference {gap:.2e}")
-    print(
-        f"pairgen (sharing) vs TRL: {on['pairs_per_s_whole'] / trl['pairs_per_s_whole']:.2f}x "
-        f"pairs/s over the whole run, {on['pairs_per_s_loop'] / trl['pairs_per_s_loop']:.2f}x "
-        f"in the loop, peak RSS {on['peak_rss_mb'] / trl['peak_rss_mb']:.2f}x TRL's"
-    )
+    on, off = results.get("pairgen-shared"), results.get("pairgen-unshared")
+    if on and off:
+        gap = max(abs(a - b) for a, b in zip(on["losses"], off["losses"], strict=True))
+        print(f"loss trajectories, sharing on vs off: largest difference {gap:.2e}")
+    trl = [r for name, r in results.items() if name.startswith("trl")]
+    if on and trl:
+        best = max(trl, key=lambda r: r["pairs_per_s_whole"])
+        print(
+            f"pairgen (sharing) vs the fastest TRL ({best['trainer']}): "
+            f"{on['pairs_per_s_whole'] / best['pairs_per_s_whole']:.2f}x pairs/s over the "
+            f"whole run, {on['pairs_per_s_loop'] / best['pairs_per_s_loop']:.2f}x in the loop, "
+            f"peak RSS {on['peak_rss_mb'] / best['peak_rss_mb']:.2f}x its own "
+            f"({on['peak_rss_mb'] / min(r['peak_rss_mb'] for r in trl):.2f}x TRL's lowest)"
+        )
     for red in reductions:
         print(
-            f"token reduction {red['dataset']:<14} {red['pairs']:5d} pairs: "
+            f"{red['dataset']:<10} {red['pairs']:5d} pairs: "
             f"{red['unshared_tokens_per_pair']:7.1f} -> {red['shared_tokens_per_pair']:7.1f} "
             f"tokens/pair ({red['tokens_saved']:.0%} fewer), "
-            f"LM-head positions {red['head_positions_saved']:.0%} fewer"
+            f"LM-head positions {red['head_positions_saved']:.0%} fewer; padded slots per "
+            f"real token: pairgen {red['padded_per_token_pairgen']:.1%}, packed in random batches "
+            f"{red['padded_per_token_packed_ungrouped']:.1%}, two rows per pair (TRL) "
+            f"{red['padded_per_token_two_rows_per_pair']:.1%}"
         )
     print(json.dumps({"token_reduction": reductions}))
-    for r in results:
+    for r in results.values():
         print(json.dumps(r))
 
 

@@ -84,7 +84,9 @@ class PairgenDPOTrainer(DPOTrainer):  # type: ignore[misc]
         pad = tokenizer.pad_token_id
         pad_id = int(pad if pad is not None else tokenizer.eos_token_id)
         unwrapped = self.accelerator.unwrap_model(model)
-        return Run(unwrapped, pad_id, 1, precision, self.pairgen_shared, self.pairgen_chunk)
+        # forward_tokens is unused here: TRL's collator makes the batches.
+        tokens = 4096
+        return Run(unwrapped, pad_id, tokens, precision, self.pairgen_shared, self.pairgen_chunk)
 
     def pairgen_score(self, model: Any, inputs: dict[str, torch.Tensor]) -> Scored:
         """The pairgen loss of a TRL batch: policy with grad, reference without."""

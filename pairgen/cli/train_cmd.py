@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,7 +18,6 @@ from pairgen.cli.choices import fixed
 from pairgen.cli.console import cell, say, show
 from pairgen.cli.conventions import json_option, quiet_option
 from pairgen.cli.fields import Flag, field_options, given
-from pairgen.errors import PairgenError
 from pairgen.training.config import (
     DEFAULT_LR,
     DEFAULT_SFT_STEPS,
@@ -27,8 +26,12 @@ from pairgen.training.config import (
     DTYPES,
     FALLBACK_LR,
     LOSS_NAMES,
+    SFT_STEPS_PER_STEP,
     TrainConfig,
 )
+
+if TYPE_CHECKING:
+    from pairgen.training.results import TrainResult
 
 
 def _by_model(defaults: dict[str, Any], otherwise: str) -> str:
@@ -61,13 +64,19 @@ TRAIN_FLAGS: dict[str, Flag] = {
     "max_pairs": Flag("Use the first N pairs only."),
     "split": Flag("Shards of this split (default: train if built, else all)."),
     "eval_fraction": Flag("Share of pairs held out."),
+    "max_eval_pairs": Flag("At most this many held-out pairs (whole questions)."),
+    "curve_pairs": Flag(
+        "Held-out pairs measured between the first and the last step (the plots' curves); "
+        "the table uses every held-out pair."
+    ),
     "eval_every": Flag(
         "Held-out evaluation every N steps (default: steps // 8; 0: at the start and end)."
     ),
     "log_every": Flag("A metrics.jsonl line every N steps."),
     "sft_steps": Flag(
         f"SFT warm-up steps on chosen before the reference "
-        f"({_by_model(DEFAULT_SFT_STEPS, 'else 0')})."
+        f"({_by_model(DEFAULT_SFT_STEPS, 'else 0')}, the default at most "
+        f"{SFT_STEPS_PER_STEP} x --steps)."
     ),
     "sft_lr": Flag("Learning rate of the SFT warm-up (default: --lr)."),
     "grad_cosine": Flag("Report cos(∇log π_w, ∇log π_l) and the Table 1 cases."),
@@ -87,6 +96,14 @@ TRAIN_FLAGS: dict[str, Flag] = {
     "prefix_sharing": Flag(
         "Forward the prompt and the shared prefix of chosen and rejected once per pair "
         "(off: two sequences)."
+    ),
+    "group_by_length": Flag(
+        "Batch pairs of similar length together (less padding).",
+        ("--group-by-length/--no-group-by-length",),
+    ),
+    "forward_tokens": Flag(
+        "Tokens per forward-only batch: reference and evaluation (default: what free "
+        "memory allows, within a per-device limit)."
     ),
     "logit_chunk": Flag("Completion positions projected onto the vocabulary at a time."),
     "lora_r": Flag("Train LoRA adapters of this rank (needs peft: pairgen[lora])."),
@@ -112,7 +129,7 @@ def train_command(out_dir: Path, as_json: bool, **options: Any) -> None:
 
     report = train_seeds(config)
     if as_json:
-        say(json.dumps(report, indent=2, default=str))
+        say(report_json(report))
         return
     print_report(report)
     if config.progress:
@@ -130,19 +147,22 @@ def report_command(run_dir: Path, as_json: bool, quiet: bool) -> None:
     """Rewrites report.md and the plots of RUN_DIR (a --run-dir of `pairgen train`)."""
     from pairgen.training.report import read_report, write_outputs
 
-    report = read_report(run_dir)
-    if "losses" not in report or "reference" not in report:
-        raise PairgenError(
-            "report.json lacks 'losses'/'reference'", file=str(run_dir / "report.json")
-        )
+    report = read_report(run_dir)  # one clear error for a missing or foreign report.json
     write_outputs(run_dir, report)
     if as_json:
-        say(json.dumps(report, indent=2, default=str))
+        say(report_json(report))
         return
     print_report(report, quiet)
 
 
-def print_report(report: dict[str, object], quiet: bool = False) -> None:
+def report_json(report: TrainResult) -> str:
+    """``--json``: the record as report.json holds it (NaN written as null)."""
+    from pairgen.training.report import without_nan
+
+    return json.dumps(without_nan(report.as_dict()), indent=2, default=str, allow_nan=False)
+
+
+def print_report(report: TrainResult, quiet: bool = False) -> None:
     from rich.table import Table
 
     from pairgen.training.report import COLUMNS, fmt, rows, tokenize_warning
@@ -151,15 +171,14 @@ def print_report(report: dict[str, object], quiet: bool = False) -> None:
     table.add_column("model", no_wrap=True)
     for _, title in COLUMNS:
         table.add_column(title, justify="right")
-    for name, values in rows(report):  # type: ignore[arg-type]
+    for name, values in rows(report):
         table.add_row(cell(name), *(fmt(values.get(key)) for key, _ in COLUMNS))
     if not quiet:
         show(table)
     warning = tokenize_warning(report)
     if warning:
         say(warning)
-    verdict = report["verdict"]
-    assert isinstance(verdict, dict)
+    verdict = report.verdict
     if verdict["validated"] is None:
         say(f"verdict: not evaluated ({verdict['reason']})")
     else:

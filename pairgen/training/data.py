@@ -39,7 +39,7 @@ class TokenizedPair:
     """Token ids of one pair; completions end with EOS unless truncated.
 
     ``first_diff`` indexes ``chosen`` (and ``rejected``): tokens before it are shared,
-    the token at it is the edit, tokens after it are the "shared suffix" of seed 000.
+    the token at it is the edit, tokens after it are the "shared suffix" of the Smaug paper.
     """
 
     id: str
@@ -152,20 +152,14 @@ def first_difference(chosen: list[int], rejected: list[int]) -> int:
     return min(len(chosen), len(rejected))
 
 
-def tokenize_pairs(
-    pairs: list[PairText],
-    tokenizer: Any,
-    max_length: int,
-    truncate: bool = True,
-    advance: Callable[[int], None] | None = None,
+def tokenize_whole(
+    pairs: list[PairText], tokenizer: Any, advance: Callable[[int], None] | None = None
 ) -> tuple[list[TokenizedPair], TokenizeReport]:
-    """Tokenize pairs; fit each into ``max_length`` tokens (prompt + longer completion).
+    """Tokenize pairs in full (no length limit); :func:`fit` then cuts them to a max length.
 
-    A pair that is too long is truncated (prompt from the left, down to half the budget,
-    then completions from the right) or, with ``truncate=False``, skipped.  A pair whose
-    edit would be cut off, or whose completions tokenize identically, is skipped.  Every
-    outcome is counted in the :class:`TokenizeReport`.  ``advance(1)`` is called after
-    each pair (progress).
+    Tokenizing is done once per run: the default max length is read from these lengths
+    and the cut works on the ids.  A pair whose completions tokenize identically is
+    skipped and counted.  ``advance(1)`` is called after each pair (progress).
     """
     check_tokenizer(tokenizer)
     eos = int(tokenizer.eos_token_id)
@@ -183,23 +177,55 @@ def tokenize_pairs(
         if chosen == rejected:
             report.skipped["identical_tokens"] += 1
             continue
-        first_diff = first_difference(chosen, rejected)
-        if len(prompt) + max(len(chosen), len(rejected)) > max_length:
+        kept.append(
+            TokenizedPair(pair.id, prompt, chosen, rejected, first_difference(chosen, rejected))
+        )
+    return kept, report
+
+
+def fit(
+    pairs: list[TokenizedPair], report: TokenizeReport, max_length: int, truncate: bool = True
+) -> tuple[list[TokenizedPair], TokenizeReport]:
+    """Fit each pair into ``max_length`` tokens (prompt + longer completion).
+
+    A pair that is too long is truncated (prompt from the left, down to half the budget,
+    then completions from the right) or, with ``truncate=False``, skipped.  A pair whose
+    edit would be cut off is skipped.  Every outcome is counted in a copy of ``report``.
+    """
+    out = TokenizeReport(report.read, 0, 0, Counter(report.skipped))
+    kept: list[TokenizedPair] = []
+    for pair in pairs:
+        prompt, chosen, rejected = pair.prompt, pair.chosen, pair.rejected
+        longer = max(len(chosen), len(rejected))
+        if len(prompt) + longer > max_length:
             if not truncate:
-                report.skipped["too_long"] += 1
+                out.skipped["too_long"] += 1
                 continue
-            prompt = prompt[-max(max_length - max(len(chosen), len(rejected)), max_length // 2) :]
+            prompt = prompt[-max(max_length - longer, max_length // 2) :]
             budget = max_length - len(prompt)
-            if first_diff >= budget:
-                report.skipped["edit_beyond_max_length"] += 1
+            if pair.first_diff >= budget:
+                out.skipped["edit_beyond_max_length"] += 1
                 continue
             chosen, rejected = chosen[:budget], rejected[:budget]
-            report.truncated += 1
-        kept.append(TokenizedPair(pair.id, prompt, chosen, rejected, first_diff))
-    report.kept = len(kept)
+            out.truncated += 1
+            pair = TokenizedPair(pair.id, prompt, chosen, rejected, pair.first_diff)
+        kept.append(pair)
+    out.kept = len(kept)
     if not kept:
-        raise PairgenError(f"no pair is usable after tokenization: {report.as_dict()}")
-    return kept, report
+        raise PairgenError(f"no pair is usable after tokenization: {out.as_dict()}")
+    return kept, out
+
+
+def tokenize_pairs(
+    pairs: list[PairText],
+    tokenizer: Any,
+    max_length: int,
+    truncate: bool = True,
+    advance: Callable[[int], None] | None = None,
+) -> tuple[list[TokenizedPair], TokenizeReport]:
+    """:func:`tokenize_whole`, then :func:`fit` to ``max_length``."""
+    whole, report = tokenize_whole(pairs, tokenizer, advance)
+    return fit(whole, report, max_length, truncate)
 
 
 def question_key(pair_id: str) -> str:
@@ -208,9 +234,12 @@ def question_key(pair_id: str) -> str:
 
 
 def split_pairs(
-    pairs: list[TokenizedPair], eval_fraction: float, seed: int
+    pairs: list[TokenizedPair], eval_fraction: float, seed: int, max_eval: int | None = None
 ) -> tuple[list[TokenizedPair], list[TokenizedPair]]:
     """A seeded train/held-out split by question; at least one pair on each side when possible.
+
+    ``eval_fraction`` of the pairs are held out, at most ``max_eval`` of them (whole
+    questions: the cap is not exceeded, unless the first question alone exceeds it).
 
     The pairs of one question (ARC and HellaSwag give one per wrong choice) share the
     prompt and the chosen completion, so they all go to the same side: a held-out pair
@@ -223,12 +252,16 @@ def split_pairs(
     random.Random(seed).shuffle(keys)
     n_eval = round(len(pairs) * eval_fraction)
     n_eval = min(max(n_eval, 1 if eval_fraction > 0 else 0), len(pairs) - 1)
+    if max_eval is not None:
+        n_eval = min(n_eval, max_eval)
     held_out: list[int] = []
     for key in keys:
         if len(held_out) >= n_eval or len(groups) < 2:
             break
         if len(held_out) + len(groups[key]) > len(pairs) - 1:
             continue  # keep at least one pair to train on
+        if max_eval is not None and held_out and len(held_out) + len(groups[key]) > max_eval:
+            continue  # a smaller question may still fit under the cap
         held_out.extend(groups[key])
     held = set(held_out)
     train = [i for i in range(len(pairs)) if i not in held]
@@ -241,8 +274,10 @@ __all__ = [
     "TokenizedPair",
     "find_shards",
     "first_difference",
+    "fit",
     "read_pairs",
     "render",
     "split_pairs",
     "tokenize_pairs",
+    "tokenize_whole",
 ]

@@ -16,19 +16,20 @@ The reference log-probs are computed once by the same forward and kept per pair
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import torch
 from torch import Tensor
 
+from pairgen.training.batches import by_tokens
 from pairgen.training.data import TokenizedPair
 from pairgen.training.device import Precision
 from pairgen.training.head import decoder_and_head, gather_logprobs, logit_transform
 from pairgen.training.losses import Hyper, MarginLoss, PairContext, make_context
 from pairgen.training.masks import shared_attention_mask
-from pairgen.training.packing import Packed, pack_shared, pack_unshared
+from pairgen.training.packing import Layout, Packed, pack_shared, pack_unshared
 
 
 def ignore(done: int) -> None:
@@ -82,16 +83,21 @@ def stack(rows: Sequence[Tensor]) -> Tensor:
     return out
 
 
+# One pair's log-probs: chosen and rejected per token, first_diff, and the two sums.
+PairRow = tuple[Tensor, Tensor, int, Tensor, Tensor]
+
+
 @dataclass(frozen=True, slots=True)
 class Reference:
     """The reference model's per-token log-probs of every pair, computed once.
 
     ``chosen_total``/``rejected_total`` keep the sums the forward pass made (empty: sum
-    here).  Together with :meth:`Run.reference` computing the training pairs in the first
-    training batches, they make the first step's policy and reference log-probs equal to
-    the bit: DPOP's ``max(0, log π_ref - log π)`` then starts at exactly 0 instead of a
-    rounding error of either sign, which decided whether its λ = 50 penalty was active on
-    step 1 (the tiny model's step-2 loss was 0.67 one way and 25 the other).
+    here).  Together with step 1's micro-batches forwarded in their training shape
+    (:func:`~pairgen.training.reference.compute_reference`), they make the first step's
+    policy and reference log-probs equal to the bit: DPOP's ``max(0, log π_ref - log π)``
+    then starts at exactly 0 instead of a rounding error of either sign, which decided
+    whether its λ = 50 penalty was active on step 1 (the tiny model's step-2 loss was 0.67
+    one way and 25 the other).
     """
 
     chosen: list[Tensor]
@@ -131,6 +137,27 @@ class Reference:
 
     def all(self) -> Logprobs:
         return self.take(range(len(self)))
+
+    def row(self, i: int) -> PairRow:
+        """Pair ``i`` as one row (sums taken here when the forward's were not kept)."""
+        chosen, rejected = self.chosen[i], self.rejected[i]
+        totals = (
+            (self.chosen_total[i], self.rejected_total[i])
+            if self.chosen_total
+            else (chosen.sum(), rejected.sum())
+        )
+        return (chosen, rejected, self.first_diff[i], *totals)
+
+    @classmethod
+    def of(cls, rows: Sequence[PairRow]) -> Reference:
+        """From per-pair rows as :meth:`Run.forward_rows` yields them."""
+        return cls(
+            [r[0] for r in rows],
+            [r[1] for r in rows],
+            [r[2] for r in rows],
+            [r[3] for r in rows],
+            [r[4] for r in rows],
+        )
 
 
 def forward_packed(
@@ -183,7 +210,7 @@ class Run:
 
     model: Any
     pad_id: int
-    eval_batch_size: int
+    forward_tokens: int  # tokens per forward-only batch (reference, evaluation)
     precision: Precision
     shared: bool
     chunk_size: int
@@ -207,45 +234,42 @@ class Run:
                 mask_dtype=self.precision.dtype,
             )
 
-    @torch.no_grad()
-    def reference(
-        self,
-        pairs: Sequence[TokenizedPair],
-        advance: Callable[[int], None] = ignore,
-        batches: Sequence[Sequence[int]] | None = None,
-    ) -> Reference:
-        """Per-token log-probs of every pair under the current weights, no grad.
+    def lengths(self, pairs: Iterable[TokenizedPair]) -> list[int]:
+        """Tokens each pair puts through the model in the run's layout (no padding)."""
+        layouts = [Layout.of(p) for p in pairs]
+        return [lay.packed if self.shared else lay.unshared for lay in layouts]
 
-        ``batches`` (indices covering every pair once) forwards the pairs in those
-        batches, as training will, so the padded shapes and hence the rounding are the
-        same; default: consecutive batches of the evaluation size.
-        """
-        self.model.eval()
-        if batches is None:
-            size = self.eval_batch_size
-            batches = [range(i, min(i + size, len(pairs))) for i in range(0, len(pairs), size)]
-        rows: dict[int, tuple[Tensor, Tensor, int, Tensor, Tensor]] = {}
+    def forward_rows(
+        self, pairs: Sequence[TokenizedPair], batches: Sequence[Sequence[int]]
+    ) -> Iterator[list[PairRow]]:
+        """Per batch, each pair's per-token log-probs and sums under the current weights,
+        forward only (eval mode, no grad); lazily, so a caller can report progress."""
         for indices in batches:
-            out = self.logprobs([pairs[i] for i in indices])
-            advance(out.pairs)
-            for row, i in enumerate(indices):
-                rows[i] = (
+            self.model.eval()
+            with torch.no_grad():
+                out = self.logprobs([pairs[i] for i in indices])
+            yield [
+                (
                     out.chosen[row, : int(out.chosen_len[row])].clone(),
                     out.rejected[row, : int(out.rejected_len[row])].clone(),
                     int(out.first_diff[row]),
                     out.chosen_total[row].clone(),
                     out.rejected_total[row].clone(),
                 )
-        if sorted(rows) != list(range(len(pairs))):
-            raise ValueError("reference batches must cover every pair exactly once")
-        ordered = [rows[i] for i in range(len(pairs))]
-        return Reference(
-            [r[0] for r in ordered],
-            [r[1] for r in ordered],
-            [r[2] for r in ordered],
-            [r[3] for r in ordered],
-            [r[4] for r in ordered],
-        )
+                for row in range(len(indices))
+            ]
+
+    def reference(
+        self, pairs: Sequence[TokenizedPair], advance: Callable[[int], None] = ignore
+    ) -> Reference:
+        """Per-token log-probs of ``pairs`` under the current weights (forward-only
+        batches of :attr:`forward_tokens` tokens, longest first), in the order given."""
+        batches = by_tokens(self.lengths(pairs), range(len(pairs)), self.forward_tokens)
+        rows: dict[int, PairRow] = {}
+        for indices, found in zip(batches, self.forward_rows(pairs, batches), strict=True):
+            rows.update(zip(indices, found, strict=True))
+            advance(len(indices))
+        return Reference.of([rows[i] for i in range(len(pairs))])
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +303,7 @@ def score(
 __all__ = [
     "REGIONS",
     "Logprobs",
+    "PairRow",
     "Reference",
     "Run",
     "Scored",

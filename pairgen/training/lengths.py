@@ -2,7 +2,7 @@
 
 A fixed 512 skipped 15% and truncated 33% of real GSM8K pairs under the tiny model's
 byte tokenizer, while it wastes nothing for a BPE model on short pairs.  Without
-``--max-length`` the run tokenizes every pair whole, takes the 99th percentile of
+``--max-length`` the run takes, from the pairs tokenized whole, the 99th percentile of
 ``prompt + longer completion`` tokens (so at most ~1% of pairs are truncated),
 rounds it up to a multiple of 8, and caps it by the model's maximum positions.
 """
@@ -13,12 +13,11 @@ import math
 from typing import Any
 
 from pairgen.training.config import TrainConfig
-from pairgen.training.data import PairText, tokenize_pairs
+from pairgen.training.data import TokenizedPair
 from pairgen.training.models import LoadedModel
 
 PERCENTILE = 99
 MULTIPLE = 8
-UNBOUNDED = 1 << 30
 
 
 def model_positions(model: Any) -> int | None:
@@ -33,9 +32,9 @@ def percentile(values: list[int], q: float) -> int:
     return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
-def choose_max_length(texts: list[PairText], tokenizer: Any, model: Any) -> tuple[int, str]:
-    """The max length for these pairs and this model, and how it was chosen, in words."""
-    whole, _ = tokenize_pairs(texts, tokenizer, UNBOUNDED)
+def choose_max_length(whole: list[TokenizedPair], model: Any) -> tuple[int, str]:
+    """The max length for these pairs (tokenized in full) and this model, and how it was
+    chosen, in words."""
     lengths = [len(p.prompt) + max(len(p.chosen), len(p.rejected)) for p in whole]
     at = percentile(lengths, PERCENTILE)
     chosen = max(MULTIPLE, math.ceil(at / MULTIPLE) * MULTIPLE)
@@ -51,12 +50,12 @@ def choose_max_length(texts: list[PairText], tokenizer: Any, model: Any) -> tupl
 
 
 def resolve_max_length(
-    cfg: TrainConfig, texts: list[PairText], loaded: LoadedModel
+    cfg: TrainConfig, whole: list[TokenizedPair], loaded: LoadedModel
 ) -> tuple[int, str]:
     """``--max-length`` when given, else :func:`choose_max_length`; with how, in words."""
     if cfg.max_length is not None:
         return cfg.max_length, "set by --max-length"
-    return choose_max_length(texts, loaded.tokenizer, loaded.model)
+    return choose_max_length(whole, loaded.model)
 
 
 __all__ = ["choose_max_length", "model_positions", "percentile", "resolve_max_length"]

@@ -1,4 +1,8 @@
-"""The margin-based preference losses of seed 001 (eq. 8, Table 2), written once.
+"""The margin-based preference losses of "Common Pitfalls of Margin-based Preference
+Optimization in Language Model Alignment" (Yuan et al., ICLR 2025 submission; on arXiv as
+"A Common Pitfall of Margin-based Language Model Alignment: Gradient Entanglement",
+arXiv:2410.13828), eq. 8 and Table 2, written once.  DPOP is from "Smaug: Fixing
+Failure Modes of Preference Optimisation with DPO-Positive" (arXiv:2402.13228).
 
 Every loss here is one instance of
 
@@ -8,7 +12,7 @@ where ``log π`` is the policy's summed log-probability of a completion, and ``m
 ``h_w``, ``h_l`` and ``Λ`` are scalar functions that may read the frozen reference
 log-probabilities (``c_ref^w``, ``c_ref^l``), the completion lengths and the
 hyper-parameters.  A loss is therefore a small :class:`MarginLoss` declaration, and the
-analysis of seed 001 (the coefficients ``d_w`` and ``d_l`` of the gradient) applies to
+pitfalls paper's analysis (the coefficients ``d_w`` and ``d_l`` of the gradient) applies to
 all of them with the same code.
 
 Where Table 2 is schematic the declarations follow the original papers (and TRL) so that
@@ -101,7 +105,7 @@ class MarginLoss:
         return dataclasses.replace(Hyper(), **values)  # type: ignore[arg-type]
 
     def __call__(self, logp_w: Tensor, logp_l: Tensor, ctx: PairContext) -> Tensor:
-        """Per-pair loss values, shape ``(batch,)``; eq. 8 of seed 001."""
+        """Per-pair loss values, shape ``(batch,)``; eq. 8 of the pitfalls paper."""
         inner = self.m(self.h_w(logp_w, ctx) - self.h_l(logp_l, ctx), ctx)
         if self.reg is not None:
             inner = inner + self.reg(logp_w, ctx)

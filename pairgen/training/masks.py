@@ -1,4 +1,5 @@
-"""The 4D attention mask of a packed batch (see ``packing.py``).
+"""The 4D attention mask of a packed batch (see ``packing.py``): block-diagonal over the
+pairs of a row, and inside each pair causal with the rejected suffix blind to the chosen one.
 
 How transformers treats it (checked on transformers 5.24, ``masking_utils``): a 4D tensor
 given as ``attention_mask`` is used *as is* - ``sdpa`` passes it to
@@ -8,8 +9,9 @@ as a new sequence never runs.  Because mask creation is bypassed, the model appl
 sliding window either: it is folded in here (``q_pos - k_pos < window``, transformers'
 convention), and models that mix sliding and full layers (``config.layer_types``) get a
 dict ``{"full_attention": ..., "sliding_attention": ...}``, which they accept in place of
-a mask.  Cost: ``B x L x L`` in the attention dtype (1.4 MB for 4 rows of 300 tokens in
-float32, 512 MB for 8 rows of 4096), and a float mask keeps SDPA off its flash kernel.
+a mask.  Cost: ``R x L x L`` for R packed rows, in the attention dtype (1.4 MB for 4 rows
+of 300 tokens in float32, 512 MB for 8 rows of 4096), and a float mask keeps SDPA off its
+flash kernel.
 """
 
 from __future__ import annotations
@@ -22,14 +24,22 @@ from torch import Tensor
 from pairgen.training.packing import CHOSEN, PAD, REJECTED, Packed
 
 
-def allowed(segments: Tensor, positions: Tensor, window: int | None) -> Tensor:
-    """Boolean ``(B, L, L)``: may query ``q`` attend to key ``k``."""
+def allowed(
+    segments: Tensor, positions: Tensor, window: int | None, blocks: Tensor | None = None
+) -> Tensor:
+    """Boolean ``(R, L, L)``: may query ``q`` attend to key ``k``.
+
+    Causal, real keys only, never from the rejected suffix into the chosen one, and, with
+    ``blocks`` (several pairs per row), only within the query's own pair.
+    """
     length = segments.shape[1]
     index = torch.arange(length, device=segments.device)
     causal = index[None, :, None] >= index[None, None, :]
     real_key = (segments != PAD)[:, None, :]
     crossing = (segments == REJECTED)[:, :, None] & (segments == CHOSEN)[:, None, :]
     out = causal & real_key & ~crossing
+    if blocks is not None:
+        out &= blocks[:, :, None] == blocks[:, None, :]
     if window is not None:
         out &= (positions[:, :, None] - positions[:, None, :]) < window
     # A padding query sees only itself: no row is fully masked (no NaN in SDPA), and
@@ -64,10 +74,11 @@ def shared_attention_mask(
     unknown = kinds - {"full_attention", "sliding_attention"}
     if unknown:
         raise NotImplementedError(f"no shared mask for layer types {sorted(unknown)}")
-    full = additive(allowed(segments, positions, None), dtype)
+    blocks = packed.blocks
+    full = additive(allowed(segments, positions, None, blocks), dtype)
     if not window or window >= longest or (layer_types and kinds == {"full_attention"}):
         return full
-    windowed = additive(allowed(segments, positions, window), dtype)
+    windowed = additive(allowed(segments, positions, window, blocks), dtype)
     if layer_types is None or kinds == {"sliding_attention"}:
         return windowed
     return {"full_attention": full, "sliding_attention": windowed}

@@ -71,7 +71,19 @@ def summarize(parts: Sequence[Scored]) -> Measurement:
     )
 
 
-@torch.no_grad()
+def measure(
+    policy: Reference,
+    ref: Reference,
+    loss: MarginLoss | None = None,
+    hp: Hyper | None = None,
+    indices: Sequence[int] | None = None,
+) -> Measurement:
+    """The measurement of per-token log-probs already computed (``policy``) against the
+    reference, on all pairs or those at ``indices``."""
+    chosen = range(len(ref)) if indices is None else indices
+    return summarize([score(policy.take(chosen), ref.take(chosen), loss, hp)])
+
+
 def evaluate(
     run: Run,
     pairs: list[TokenizedPair],
@@ -79,27 +91,25 @@ def evaluate(
     loss: MarginLoss | None = None,
     hp: Hyper | None = None,
     advance: Callable[[int], None] = ignore,
-) -> Measurement:
-    """Forward-only measurement of the run's model on pairs, against the reference."""
-    run.model.eval()
-    parts = []
-    for start in range(0, len(pairs), run.eval_batch_size):
-        indices = range(start, min(start + run.eval_batch_size, len(pairs)))
-        parts.append(score(run.logprobs([pairs[i] for i in indices]), ref.take(indices), loss, hp))
-        advance(len(indices))
-    return summarize(parts)
+) -> tuple[Measurement, Reference]:
+    """Forward-only measurement of the run's model on pairs, against the reference; also
+    the per-token log-probs it measured (the suffix effect and choice accuracy read them)."""
+    trained = run.reference(pairs, advance)
+    return measure(trained, ref, loss, hp), trained
 
 
 def reference_measurement(
-    ref: Reference, loss: MarginLoss | None = None, hp: Hyper | None = None
+    ref: Reference,
+    loss: MarginLoss | None = None,
+    hp: Hyper | None = None,
+    indices: Sequence[int] | None = None,
 ) -> Measurement:
     """The reference model's own row of the table (rewards are 0 by definition).
 
     With a loss, also its value at the start of training (policy = reference), so the
     step-0 point of every loss costs no forward pass.
     """
-    every = ref.all()
-    return summarize([score(every, every, loss, hp)])
+    return measure(ref, ref, loss, hp, indices)
 
 
-__all__ = ["Measurement", "evaluate", "nanmean", "reference_measurement", "summarize"]
+__all__ = ["Measurement", "evaluate", "measure", "nanmean", "reference_measurement", "summarize"]

@@ -18,27 +18,32 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from pairgen.training.results import TrainResult
+
 REGIONS = ("before", "at", "after")
 
 
 def eval_points(metrics: list[dict[str, Any]], loss: str) -> dict[int, list[dict[str, Any]]]:
-    """The held-out metrics of one loss, per seed, in step order."""
+    """The held-out curve of one loss, per seed, in step order: the ``curve`` points (the
+    curve pairs at every evaluation) when the run measured them, else the ``eval`` ones."""
+    split = "curve" if any(m["split"] == "curve" for m in metrics) else "eval"
     out: dict[int, list[dict[str, Any]]] = {}
     for m in metrics:
-        if m["objective"] == loss and m["split"] == "eval":
+        if m["objective"] == loss and m["split"] == split:
             out.setdefault(int(m.get("seed", 0)), []).append(m)
     return {seed: sorted(points, key=lambda m: m["step"]) for seed, points in out.items()}
 
 
-def write_plots(run_dir: Path, report: dict[str, Any], metrics: list[dict[str, Any]]) -> list[Path]:
+def write_plots(run_dir: Path, report: TrainResult, metrics: list[dict[str, Any]]) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     written: list[Path] = []
-    losses = list(report["losses"])
-    ref = report["reference"]["eval"]
+    losses = list(report.losses)
+    ref = report.reference["eval"]
+    curve_ref = report.reference.get("curve") or ref  # the curves' own pairs
     if losses:
         fig, axes = plt.subplots(
             1, len(losses), figsize=(4 * len(losses), 3.2), squeeze=False, sharey=True
@@ -50,8 +55,8 @@ def write_plots(run_dir: Path, report: dict[str, Any], metrics: list[dict[str, A
                     label = key.split("_")[0] if i == 0 else None
                     ax.plot(steps, [m[key] for m in points], marker="o", color=colour, label=label)
             for key, colour in (("chosen_logp", "C0"), ("rejected_logp", "C1")):
-                if key in ref:
-                    ax.axhline(ref[key], color=colour, linestyle="--", linewidth=1)
+                if key in curve_ref:
+                    ax.axhline(curve_ref[key], color=colour, linestyle="--", linewidth=1)
             ax.set_title(name)
             ax.set_xlabel("step")
         axes[0][0].set_ylabel("held-out log π(y); dashed: reference")
@@ -70,8 +75,10 @@ def write_plots(run_dir: Path, report: dict[str, Any], metrics: list[dict[str, A
                     color=f"C{j}",
                     label=name if i == 0 else None,
                 )
-        if "after" in ref:
-            ax.axhline(ref["after"], color="black", linestyle="--", linewidth=1, label="reference")
+        if "after" in curve_ref:
+            ax.axhline(
+                curve_ref["after"], color="black", linestyle="--", linewidth=1, label="reference"
+            )
         ax.set_xlabel("step")
         ax.set_ylabel("chosen log-prob per token after the edit")
         ax.legend()
@@ -80,7 +87,7 @@ def write_plots(run_dir: Path, report: dict[str, Any], metrics: list[dict[str, A
         plt.close(fig)
 
     names = ["reference", *losses]
-    values = [ref] + [report["losses"][n]["eval"] for n in losses]
+    values = [ref] + [report.losses[n].eval for n in losses]
     fig, ax = plt.subplots(figsize=(1.5 + 1.3 * len(names), 3.2))
     width = 0.8 / len(REGIONS)
     for offset, region in enumerate(REGIONS):

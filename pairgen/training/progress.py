@@ -1,6 +1,12 @@
 """Progress of the trainer's phases on stderr: tokenizing, reference, warm-up, training,
 evaluation, each with a count, the time elapsed and an ETA.
 
+A phase that says how many tokens it will forward (``tokens=``, with the ``kind`` of
+work: ``forward`` only or ``train``, forward and backward) is announced before it starts
+with that count and, once a phase of the same kind has run, the time it should take at
+the rate measured so far (:class:`Rates`); the time of phases nested in it (evaluations
+during training) does not count towards its own rate.
+
 On a terminal each phase is a rich progress bar; elsewhere (a CI log, ``2> run.log``)
 a phase prints a plain line every :data:`LINE_EVERY` seconds and one when it ends, so
 a long SmolLM2 run is never silent.  ``enabled=False`` (``--quiet``) prints nothing.
@@ -24,11 +30,37 @@ def clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+class Rates:
+    """Tokens per second measured so far, per kind of work."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, tuple[int, float]] = {}
+
+    def add(self, kind: str, tokens: int, seconds: float) -> None:
+        done, spent = self.seen.get(kind, (0, 0.0))
+        self.seen[kind] = (done + tokens, spent + seconds)
+
+    def estimate(self, kind: str, tokens: int) -> float | None:
+        """Seconds ``tokens`` of ``kind`` should take, or None before any was measured."""
+        done, spent = self.seen.get(kind, (0, 0.0))
+        return tokens * spent / done if done and spent > 0 else None
+
+
 class Phase:
     """One phase: ``advance(n, note)`` after each unit of work; a context manager."""
 
-    def __init__(self, owner: Phases, name: str, total: int, unit: str, keep: bool) -> None:
+    def __init__(
+        self,
+        owner: Phases,
+        name: str,
+        total: int,
+        unit: str,
+        keep: bool,
+        tokens: int | None = None,
+        kind: str | None = None,
+    ) -> None:
         self.owner, self.name, self.total, self.unit, self.keep = owner, name, total, unit, keep
+        self.tokens, self.kind, self.nested = tokens, kind, 0.0
         self.done, self.note = 0, ""
         self.started = self.last_line = time.perf_counter()
         self.task: Any = None
@@ -59,9 +91,16 @@ class Phase:
         print(f"{self.name}: {self._count()}, {when}", file=sys.stderr, flush=True)
 
     def __enter__(self) -> Phase:
+        self.owner.stack.append(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.owner.stack.remove(self)
+        elapsed = time.perf_counter() - self.started
+        if self.owner.stack:
+            self.owner.stack[-1].nested += elapsed
+        if self.tokens and self.kind and exc[0] is None:
+            self.owner.rates.add(self.kind, self.tokens, elapsed - self.nested)
         if self.owner.bars is not None:
             if not self.keep:
                 self.owner.bars.remove_task(self.task)
@@ -74,6 +113,8 @@ class Phases:
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
+        self.rates = Rates()
+        self.stack: list[Phase] = []
         self.bars: Any = None
         if enabled:
             from rich.console import Console
@@ -84,9 +125,27 @@ class Phases:
 
                 self.bars = progress_bars(console)
 
-    def phase(self, name: str, total: int, unit: str, keep: bool = True) -> Phase:
-        """A phase of ``total`` units; ``keep=False`` removes its bar when it ends."""
-        return Phase(self, name, total, unit, keep)
+    def phase(
+        self,
+        name: str,
+        total: int,
+        unit: str,
+        keep: bool = True,
+        tokens: int | None = None,
+        kind: str | None = None,
+        plan: str = "",
+    ) -> Phase:
+        """A phase of ``total`` units; ``keep=False`` removes its bar when it ends.
+
+        With ``tokens`` and ``kind``, one line first says what it will cost (``plan``
+        adds words to it, e.g. which pairs).
+        """
+        if tokens is not None and kind is not None:
+            guess = self.rates.estimate(kind, tokens)
+            when = f", about {clock(guess)}" if guess is not None else ""
+            what = f" ({plan})" if plan else ""
+            self.notice(f"{name}: {total:,} {unit}{what}, {tokens:,} tokens to {kind}{when}")
+        return Phase(self, name, total, unit, keep, tokens, kind)
 
     def notice(self, message: str) -> None:
         """One line on stderr (not with --quiet; report.json records the same facts)."""
@@ -112,4 +171,4 @@ class Phases:
             self.bars.stop()
 
 
-__all__ = ["LINE_EVERY", "Phase", "Phases", "clock"]
+__all__ = ["LINE_EVERY", "Phase", "Phases", "Rates", "clock"]

@@ -5,7 +5,7 @@ reward margin on held-out pairs and pushes the chosen completion's log-prob afte
 edit below the reference, while DPOP keeps it at or above the reference (within
 ``tolerance`` nats per token).  That is the ordering "Smaug: Fixing Failure Modes of
 Preference Optimisation with DPO-Positive" reports: DPO < reference <= DPOP.  With
-several seeds (``report["per_seed"]``) the verdict holds only if it holds in every seed,
+several seeds (``report.per_seed``) the verdict holds only if it holds in every seed,
 and the table gives the mean and the min-max range over seeds.
 """
 
@@ -18,7 +18,8 @@ from typing import Any
 
 from pairgen.errors import PairgenError
 from pairgen.training.report_effects import choice_lines, plot_suffix, suffix_lines
-from pairgen.training.report_text import fmt, seed_runs, table
+from pairgen.training.report_text import fmt, table
+from pairgen.training.results import SeedRun, TrainResult
 
 SMAUG = "Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive"
 PITFALLS = "Common pitfalls of margin-based preference optimization"
@@ -42,10 +43,10 @@ SKIP_REASONS = {
 }
 
 
-def check_seed(run: dict[str, Any], tolerance: float) -> dict[str, bool]:
+def check_seed(run: SeedRun, tolerance: float) -> dict[str, bool]:
     """The three checks of the ordering on one seed's held-out measurements."""
-    ref = run["reference"]["eval"]["after"]
-    dpo, dpop = run["losses"]["dpo"]["eval"], run["losses"]["dpop"]["eval"]
+    ref = run.reference["eval"]["after"]
+    dpo, dpop = run.losses["dpo"].eval, run.losses["dpop"].eval
     return {
         "DPO raises the reward margin": dpo["reward_margin"] > 0,
         "DPO lowers the after-edit log-prob below the reference": dpo["after"] < ref,
@@ -54,57 +55,56 @@ def check_seed(run: dict[str, Any], tolerance: float) -> dict[str, bool]:
     }
 
 
-def verdict(report: dict[str, Any]) -> dict[str, Any]:
+def verdict(report: TrainResult) -> dict[str, Any]:
     """Whether DPO and DPOP order the after-edit log-prob as Smaug does, in every seed."""
-    tolerance = float(report["config"].get("tolerance", 0.05))
-    losses = report["losses"]
+    tolerance = float(report.config.get("tolerance", 0.05))
+    losses = report.losses
     if "dpo" not in losses or "dpop" not in losses:
         return {
             "validated": None,
             "reason": "needs both --loss dpo and --loss dpop",
             "tolerance": tolerance,
         }
-    if not report["reference"]["eval"]:
+    if not report.reference["eval"]:
         return {
             "validated": None,
             "reason": "no held-out pairs (--eval-fraction 0)",
             "tolerance": tolerance,
         }
-    runs = seed_runs(report)
+    runs = report.runs()
     per_seed = [check_seed(run, tolerance) for run in runs]
     checks = {name: all(seed[name] for seed in per_seed) for name in per_seed[0]}
     orderings = [
-        f"DPO {r['losses']['dpo']['eval']['after']:.3f} vs reference "
-        f"{r['reference']['eval']['after']:.3f} vs DPOP {r['losses']['dpop']['eval']['after']:.3f}"
+        f"DPO {r.losses['dpo'].eval['after']:.3f} vs reference "
+        f"{r.reference['eval']['after']:.3f} vs DPOP {r.losses['dpop'].eval['after']:.3f}"
         for r in runs
     ]
     return {
         "validated": all(checks.values()),
         "checks": checks,
         "ordering": "; ".join(
-            o if len(runs) == 1 else f"seed {r['seed']}: {o}"
+            o if len(runs) == 1 else f"seed {r.seed}: {o}"
             for r, o in zip(runs, orderings, strict=True)
         ),
         "seeds_failing": [
-            r["seed"] for r, s in zip(runs, per_seed, strict=True) if not all(s.values())
+            r.seed for r, s in zip(runs, per_seed, strict=True) if not all(s.values())
         ],
         "tolerance": tolerance,
     }
 
 
-def rows(report: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def rows(report: TrainResult) -> list[tuple[str, dict[str, Any]]]:
     """Table rows: the reference first, then each loss's held-out measurement.
 
     Over several seeds each cell is a ``(mean, low, high)`` triple; :func:`fmt` shows it.
     """
-    runs = seed_runs(report)
-    names = ["reference", *report["losses"]]
+    runs = report.runs()
+    names = ["reference", *report.losses]
 
-    def measurement(run: dict[str, Any], name: str) -> dict[str, Any]:
+    def measurement(run: SeedRun, name: str) -> dict[str, Any]:
         if name == "reference":  # rewards of the reference against itself are 0: blanks
-            return {**run["reference"]["eval"], "reward_margin": None, "reward_accuracy": None}
-        values: dict[str, Any] = run["losses"][name]["eval"]
-        return values
+            return {**run.reference["eval"], "reward_margin": None, "reward_accuracy": None}
+        return run.losses[name].eval
 
     out = []
     for name in names:
@@ -136,9 +136,9 @@ def tokenize_sentence(stats: dict[str, Any], max_length: Any) -> str:
     return text
 
 
-def tokenize_warning(report: dict[str, Any]) -> str | None:
+def tokenize_warning(report: TrainResult) -> str | None:
     """The console warning for skipped or truncated pairs, with counts; None if none."""
-    stats = report["data"]["tokenize"]
+    stats = report.data.tokenize
     if not stats.get("truncated") and not any(stats.get("skipped", {}).values()):
         return None
     return (
@@ -147,23 +147,24 @@ def tokenize_warning(report: dict[str, Any]) -> str | None:
     )
 
 
-def markdown(report: dict[str, Any]) -> str:
+def markdown(report: TrainResult) -> str:
     """report.md: the table, the verdict, the data and the settings, in words."""
-    cfg, data = report["config"], report["data"]
-    first: dict[str, Any] = next(iter(report["losses"].values()), {})
-    seconds = report.get("seconds", math.nan)
-    runs = seed_runs(report)
-    seeds = ", ".join(str(r["seed"]) for r in runs)
+    cfg, data = report.config, report.data
+    first = next(iter(report.losses.values()), None)
+    runs = report.runs()
+    seeds = ", ".join(str(r.seed) for r in runs)
     lines = [
-        f"# pairgen train report: {report['model']['name']}",
+        f"# pairgen train report: {report.model.name}",
         "",
         f"Pairs from `{cfg['out_dir']}`: "
-        f"{tokenize_sentence(data['tokenize'], max_length(report)[0])}. "
-        f"{data['train_pairs']} pairs train, {data['eval_pairs']} are held out.",
+        f"{tokenize_sentence(data.tokenize, max_length(report)[0])}. "
+        f"{data.train_pairs} pairs train, {data.eval_pairs} are held out.",
         f"Each loss ran {cfg['steps']} optimizer steps of {cfg['batch_size']} pairs × "
-        f"{cfg['grad_accum']} accumulation at learning rate {first.get('lr', '–')}, "
+        f"{cfg['grad_accum']} accumulation at learning rate "
+        f"{first.lr if first and first.lr is not None else '–'}, "
         f"max length {max_length(report)[0]} tokens{max_length_note(report)}, "
-        f"{'seed' if len(runs) == 1 else f'{len(runs)} seeds:'} {seeds}; {seconds:.0f} s in all.",
+        f"{'seed' if len(runs) == 1 else f'{len(runs)} seeds:'} {seeds}; "
+        f"{report.seconds:.0f} s in all.",
         "",
         "Mean per-token log-prob of the chosen completion before, at and after the first "
         f"differing token, on the held-out pairs, as in {SMAUG} (on MetaMath: DPO -1.82, "
@@ -182,7 +183,8 @@ def markdown(report: dict[str, Any]) -> str:
             ],
         ),
     ]
-    lines += ["", "## Verdict", "", *verdict_lines(report["verdict"], len(runs))]
+    lines += ["", "## Verdict", "", *verdict_lines(report.verdict, len(runs))]
+    lines += cost_lines(report)
     lines += suffix_lines(report) + choice_lines(report)
     lines += cosine_lines(report)
     lines += ["", "## Losses", "", *loss_table(report)]
@@ -197,13 +199,13 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def max_length(report: dict[str, Any]) -> Any:
+def max_length(report: TrainResult) -> Any:
     """The max length the run used (chosen from the data when not set) and how, in words."""
-    chosen = report.get("max_length") or {}
-    return chosen.get("tokens", report["config"]["max_length"]), chosen.get("how")
+    chosen = report.max_length
+    return chosen.get("tokens", report.config.get("max_length")), chosen.get("how")
 
 
-def max_length_note(report: dict[str, Any]) -> str:
+def max_length_note(report: TrainResult) -> str:
     how = max_length(report)[1]
     return f" ({how})" if how else ""
 
@@ -224,8 +226,12 @@ def verdict_lines(v: dict[str, Any], seeds: int) -> list[str]:
     return lines
 
 
-def cosine_lines(report: dict[str, Any]) -> list[str]:
-    cosine = [(n, r) for n, r in report["losses"].items() if "grad_cosine_end" in r]
+def cosine_lines(report: TrainResult) -> list[str]:
+    cosine = [
+        (n, r.grad_cosine_start, r.grad_cosine_end)
+        for n, r in report.losses.items()
+        if r.grad_cosine_start and r.grad_cosine_end
+    ]
     if not cosine:
         return []
 
@@ -233,8 +239,7 @@ def cosine_lines(report: dict[str, Any]) -> list[str]:
         return ", ".join(f"{case} {n}" for case, n in sorted(counts.items())) or "–"
 
     body = []
-    for name, r in cosine:
-        s, e = r["grad_cosine_start"], r["grad_cosine_end"]
+    for name, s, e in cosine:
         body.append(
             [
                 name,
@@ -265,19 +270,22 @@ def cosine_lines(report: dict[str, Any]) -> list[str]:
     ]
 
 
-def loss_table(report: dict[str, Any]) -> list[str]:
+def loss_table(report: TrainResult) -> list[str]:
     """Each loss's hyper-parameters and speed, one row per loss; over several seeds the
     speed is each seed's run's mean [min, max], like every other figure."""
-    losses = report["losses"]
-    runs = seed_runs(report)
+    losses = report.losses
+    runs = report.runs()
     keys = list(
-        dict.fromkeys(k for r in losses.values() for k, v in r["hyper"].items() if v is not None)
+        dict.fromkeys(k for r in losses.values() for k, v in r.hyper.items() if v is not None)
     )
     body = [
         [
             name,
-            *(fmt(r["hyper"].get(k)) for k in keys),
-            *(speed([run["losses"][name][key] for run in runs], d) for key, d in SPEED.items()),
+            *(fmt(r.hyper.get(k)) for k in keys),
+            *(
+                speed([getattr(run.losses[name], key) for run in runs], d)
+                for key, d in SPEED.items()
+            ),
         ]
         for name, r in losses.items()
     ]
@@ -287,6 +295,33 @@ def loss_table(report: dict[str, Any]) -> list[str]:
 SPEED = {"seconds": 1, "pairs_per_second": 2}  # a loss's speed figures -> decimals shown
 
 
+def cost_lines(report: TrainResult) -> list[str]:
+    """What the run forwarded besides its steps, in words (docs/training-cost.md)."""
+    cost = report.cost
+    if cost is None:
+        return []
+    reused = (
+        f", {cost.reference_pairs_reused} reused from an earlier seed"
+        if cost.reference_pairs_reused
+        else ""
+    )
+    curve = (
+        f"; the curves between the first and the last step use the first "
+        f"{cost.curve_pairs} held-out pairs"
+        if cost.curve_pairs < report.data.eval_pairs
+        else ""
+    )
+    return [
+        "",
+        "## Cost",
+        "",
+        f"The steps used {cost.trained_pairs} of the {report.data.train_pairs} training pairs; "
+        f"reference log-probs were computed for {cost.reference_pairs_computed} pairs"
+        f"{reused}{curve}. Padded slots in the training batches: "
+        f"{cost.padded_slots_per_token:.1%} of the real tokens.",
+    ]
+
+
 def speed(values: list[float], decimals: int) -> str:
     """One run's figure, or the seeds' mean [min, max]."""
     if len(values) == 1:
@@ -294,29 +329,34 @@ def speed(values: list[float], decimals: int) -> str:
     return fmt(spread(values))
 
 
-def write_outputs(run_dir: Path, report: dict[str, Any]) -> None:
+def write_outputs(run_dir: Path, report: TrainResult) -> None:
     """Add the verdict and write report.json, report.md and the plots."""
     from pairgen.training.plots import write_plots
 
-    report["verdict"] = verdict(report)
-    text = json.dumps(without_nan(report), indent=2, default=str, allow_nan=False)
+    report.verdict = verdict(report)
+    text = json.dumps(without_nan(report.as_dict()), indent=2, default=str, allow_nan=False)
     (run_dir / "report.json").write_text(text + "\n")
     (run_dir / "report.md").write_text(markdown(report))
     write_plots(run_dir, report, read_metrics(run_dir))
     plot_suffix(run_dir, report)
 
 
-def read_report(run_dir: Path) -> dict[str, Any]:
+def read_report(run_dir: Path) -> TrainResult:
     path = run_dir / "report.json"
     if not path.is_file():
         raise PairgenError(
             "no report.json here; is this a `pairgen train --run-dir`?", file=str(run_dir)
         )
     try:
-        report: dict[str, Any] = json.loads(path.read_text())
+        stored = json.loads(path.read_text())
     except json.JSONDecodeError as exc:
         raise PairgenError(f"unreadable report.json: {exc}", file=str(path)) from exc
-    return report
+    if not isinstance(stored, dict) or "losses" not in stored or "reference" not in stored:
+        raise PairgenError("report.json lacks 'losses'/'reference'", file=str(path))
+    try:
+        return TrainResult.from_dict(stored)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise PairgenError(f"unreadable report.json: {exc}", file=str(path)) from exc
 
 
 def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
@@ -344,7 +384,6 @@ __all__ = [
     "read_metrics",
     "read_report",
     "rows",
-    "seed_runs",
     "tokenize_warning",
     "verdict",
     "write_outputs",

@@ -9,30 +9,29 @@ after the first difference).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-from pairgen.training.report_text import fmt, seed_runs, table
+from pairgen.training.report_text import fmt, table
+from pairgen.training.results import TrainResult
 
 
-def suffix_lines(report: dict[str, Any]) -> list[str]:
-
-    losses = [n for n, r in report["losses"].items() if "suffix" in r]
+def suffix_lines(report: TrainResult) -> list[str]:
+    losses = [n for n, r in report.losses.items() if r.suffix]
     if not losses:
         return []
-    runs = seed_runs(report)
+    runs = report.runs()
     # (loss, bin) -> one cell per seed, in seed order; "–" where a seed has no pair there,
     # so the k-th value of every cell is the same seed's
     cells: dict[tuple[str, str], list[str]] = {}
     corr = []
     for name in losses:
         for index, run in enumerate(runs):
-            s = run["losses"][name].get("suffix")
+            s = run.losses[name].suffix
             if not s:
                 continue
             for b in s["bins"]:
                 column = cells.setdefault((name, b["tokens_after"]), ["–"] * len(runs))
                 column[index] = f"{b['mean_delta']:+.3f} ({b['pairs']})"
-            seed = f"seed {run['seed']}: " if len(runs) > 1 else ""
+            seed = f"seed {run.seed}: " if len(runs) > 1 else ""
             corr.append(
                 f"- {name}: {seed}Spearman ρ = {fmt(s['spearman_rho'])}, "
                 f"p = {fmt(s['p_value'])} ({s['p_method']}; {s['pairs']} pairs)"
@@ -44,7 +43,7 @@ def suffix_lines(report: dict[str, Any]) -> list[str]:
     ]
     per_seed = (
         f" With {len(runs)} seeds a cell lists one value per seed, in seed order "
-        f"({', '.join(str(r['seed']) for r in runs)}); – where a seed held out no such pair."
+        f"({', '.join(str(r.seed) for r in runs)}); – where a seed held out no such pair."
         if len(runs) > 1
         else ""
     )
@@ -68,13 +67,12 @@ def bin_start(label: str) -> int:
     return int(label.split("-")[0].rstrip("+"))
 
 
-def choice_lines(report: dict[str, Any]) -> list[str]:
-
-    runs = seed_runs(report)
+def choice_lines(report: TrainResult) -> list[str]:
+    runs = report.runs()
     body = []
     for run in runs:
-        seed = f" (seed {run['seed']})" if len(runs) > 1 else ""
-        with_choice = [(n, r["choice"]) for n, r in run["losses"].items() if r.get("choice")]
+        seed = f" (seed {run.seed})" if len(runs) > 1 else ""
+        with_choice = [(n, r.choice) for n, r in run.losses.items() if r.choice]
         if not with_choice:
             continue
         ref = with_choice[0][1]["reference"]
@@ -98,10 +96,9 @@ def choice_lines(report: dict[str, Any]) -> list[str]:
     ]
 
 
-def plot_suffix(run_dir: Path, report: dict[str, Any]) -> Path | None:
+def plot_suffix(run_dir: Path, report: TrainResult) -> Path | None:
     """suffix.png: Δ after-edit log-prob against tokens after the edit, one panel per loss."""
-
-    losses = [n for n, r in report["losses"].items() if "suffix" in r]
+    losses = [n for n, r in report.losses.items() if r.suffix]
     if not losses:
         return None
     import matplotlib
@@ -112,13 +109,13 @@ def plot_suffix(run_dir: Path, report: dict[str, Any]) -> Path | None:
     fig, axes = plt.subplots(
         1, len(losses), figsize=(4 * len(losses), 3.2), squeeze=False, sharey=True
     )
-    runs = seed_runs(report)
+    runs = report.runs()
     for ax, name in zip(axes[0], losses, strict=True):
         xs: list[float] = []
         for run in runs:
-            points = (run["losses"][name].get("suffix") or {}).get("points", [])
+            points = (run.losses[name].suffix or {}).get("points", [])
             xs += [p[0] for p in points]
-            label = f"seed {run['seed']}" if len(runs) > 1 else None
+            label = f"seed {run.seed}" if len(runs) > 1 else None
             ax.scatter([p[0] for p in points], [p[1] for p in points], s=10, alpha=0.6, label=label)
         ax.axhline(0, color="black", linestyle="--", linewidth=1)
         ax.set_xscale("symlog")  # linear near 0: a pair can have no token after the edit

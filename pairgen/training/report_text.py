@@ -9,15 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["fmt", "seed_runs", "table"]
-
-
-def seed_runs(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """One ``{"seed", "reference", "losses"}`` per seed (a one-seed run is its own)."""
-    runs: list[dict[str, Any]] | None = report.get("per_seed")
-    if runs:
-        return runs
-    return [{"seed": report["config"].get("seed", 0), **report}]
+__all__ = ["fmt", "table"]
 
 
 def fmt(value: Any) -> str:

@@ -18,7 +18,9 @@ from dataclasses import replace
 from typing import Any
 
 from pairgen.training.config import TrainConfig
+from pairgen.training.reference import ReferenceCache
 from pairgen.training.report import read_metrics, write_outputs
+from pairgen.training.results import SeedRun, TrainResult
 from pairgen.training.trainer import train
 
 
@@ -32,12 +34,14 @@ def mean_of(measurements: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def train_seeds(cfg: TrainConfig) -> dict[str, Any]:
+def train_seeds(cfg: TrainConfig) -> TrainResult:
     """Run ``cfg`` for each of its seeds; return (and write) the report over all of them."""
     if cfg.seeds == 1:
         return train(cfg)
     started = time.perf_counter()
-    reports, metrics = [], []
+    reports: list[TrainResult] = []
+    metrics: list[dict[str, Any]] = []
+    cache = ReferenceCache()  # the seeds share reference log-probs when their start does
     for seed in range(cfg.seed, cfg.seed + cfg.seeds):
         one = replace(
             cfg,
@@ -46,23 +50,24 @@ def train_seeds(cfg: TrainConfig) -> dict[str, Any]:
             run_dir=cfg.run_dir / f"seed-{seed}",
             save_model=None if cfg.save_model is None else cfg.save_model / f"seed-{seed}",
         )
-        reports.append(train(one))
+        reports.append(train(one, cache))
         metrics += [{**m, "seed": seed} for m in read_metrics(one.run_dir)]
     first = reports[0]
-    report: dict[str, Any] = {
-        **first,
-        "config": cfg.as_dict(),
-        "per_seed": [
-            {"seed": cfg.seed + i, "reference": r["reference"], "losses": r["losses"]}
-            for i, r in enumerate(reports)
-        ],
-        "reference": {"eval": mean_of([r["reference"]["eval"] for r in reports])},
-        "losses": {
-            name: {**result, "eval": mean_of([r["losses"][name]["eval"] for r in reports])}
-            for name, result in first["losses"].items()
+    report = replace(
+        first,
+        config=cfg.as_dict(),
+        per_seed=[SeedRun(cfg.seed + i, r.reference, r.losses) for i, r in enumerate(reports)],
+        reference={
+            key: mean_of([r.reference[key] for r in reports])
+            for key in first.reference
+            if all(r.reference.get(key) for r in reports)
         },
-        "seconds": time.perf_counter() - started,
-    }
+        losses={
+            name: replace(result, eval=mean_of([r.losses[name].eval for r in reports]))
+            for name, result in first.losses.items()
+        },
+        seconds=time.perf_counter() - started,
+    )
     with open(cfg.run_dir / "metrics.jsonl", "w", encoding="utf-8") as log:
         log.writelines(json.dumps(m) + "\n" for m in metrics)
     write_outputs(cfg.run_dir, report)

@@ -46,7 +46,8 @@ class SharingCheck:
 
 def probe_pairs(vocab: int) -> list[TokenizedPair]:
     """Shorter rejected; empty shared prefix with longer rejected; an edit in the last
-    token (so the batch is padded)."""
+    token; and a long pair, so that two short pairs share a packed row (block mask) and
+    the last row is padded."""
 
     def ids(*xs: int) -> list[int]:
         return [(7 * x + 3) % vocab for x in xs]
@@ -55,6 +56,7 @@ def probe_pairs(vocab: int) -> list[TokenizedPair]:
         (ids(1, 2, 3, 4), ids(5, 6, 7, 8), ids(5, 6, 9)),
         (ids(10, 11), ids(12, 13), ids(14, 15, 16, 17, 18)),
         (ids(20, 21, 22, 23, 24, 25), ids(26, 27, 28, 29, 30), ids(26, 27, 28, 29, 31)),
+        (ids(*range(40, 50)), ids(*range(50, 58)), ids(50, 51, 52, 58, 59, 60)),
     ]
     return [
         TokenizedPair(f"probe-{i}", p, w, lo, first_difference(w, lo))

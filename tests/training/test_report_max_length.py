@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pairgen.training.data import PairText, tokenize_pairs
+from pairgen.training.data import PairText, tokenize_pairs, tokenize_whole
 from pairgen.training.lengths import choose_max_length, percentile
 from pairgen.training.tiny import tiny_tokenizer
 
@@ -25,7 +25,7 @@ def test_chosen_length_keeps_99_percent_whole() -> None:
     tok = tiny_tokenizer()
     texts = pairs(200, long_every=200)  # one long pair in 200
     model = SimpleNamespace(config=SimpleNamespace(max_position_embeddings=4096))
-    length, how = choose_max_length(texts, tok, model)
+    length, how = choose_max_length(tokenize_whole(texts, tok)[0], model)
     assert length % 8 == 0 and "99th percentile" in how
     _, report = tokenize_pairs(texts, tok, length)
     cut = report.truncated + sum(report.skipped.values())
@@ -34,7 +34,8 @@ def test_chosen_length_keeps_99_percent_whole() -> None:
 
 def test_capped_by_model_positions() -> None:
     model = SimpleNamespace(config=SimpleNamespace(max_position_embeddings=64))
-    length, how = choose_max_length(pairs(20, long_every=1), tiny_tokenizer(), model)
+    whole, _ = tokenize_whole(pairs(20, long_every=1), tiny_tokenizer())
+    length, how = choose_max_length(whole, model)
     assert length == 64 and "capped by the model's 64 positions" in how
 
 

@@ -4,10 +4,12 @@ seeds' spread rather than the first seed's figure."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pairgen.training.report import loss_table
 from pairgen.training.report_effects import suffix_lines
+from pairgen.training.results import TrainResult
 
 
 def loss(seconds: float, bins: list[tuple[str, float]]) -> dict[str, Any]:
@@ -25,13 +27,20 @@ def loss(seconds: float, bins: list[tuple[str, float]]) -> dict[str, Any]:
     }
 
 
-def three_seeds() -> dict[str, Any]:
+def three_seeds() -> TrainResult:
     per_seed = [
         {"seed": 0, "losses": {"dpo": loss(100.0, [("9-16", -0.1), ("129-256", -0.9)])}},
         {"seed": 1, "losses": {"dpo": loss(200.0, [("1-8", -2.0), ("9-16", -0.2)])}},
         {"seed": 2, "losses": {"dpo": loss(300.0, [("9-16", -0.3), ("129-256", -0.8)])}},
     ]
-    return {"losses": per_seed[0]["losses"], "per_seed": per_seed, "config": {"seed": 0}}
+    return TrainResult.from_dict(
+        {
+            "losses": per_seed[0]["losses"],
+            "per_seed": [{**run, "reference": {"eval": {}}} for run in per_seed],
+            "reference": {"eval": {}},
+            "config": {"seed": 0},
+        }
+    )
 
 
 def test_suffix_bins_are_in_order_and_each_value_stays_with_its_seed() -> None:
@@ -46,5 +55,5 @@ def test_suffix_bins_are_in_order_and_each_value_stays_with_its_seed() -> None:
 def test_loss_speed_over_seeds_is_their_spread_not_the_first_seeds() -> None:
     (row,) = loss_table(three_seeds())[2:]
     assert "200.000 [100.000, 300.000]" in row
-    one = {**three_seeds(), "per_seed": None}
+    one = replace(three_seeds(), per_seed=[])
     assert loss_table(one)[2:] == ["| dpo | 0.100 | 100.0 | 0.64 |"]

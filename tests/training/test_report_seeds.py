@@ -28,21 +28,21 @@ def test_each_seed_is_its_own_run_and_the_report_spans_them(
         out_dir=pairs_dir, run_dir=run, seeds=2, seed=3, save_model=models, **SETTINGS
     )
     report = train_seeds(cfg)
-    assert [s["seed"] for s in report["per_seed"]] == [3, 4]
+    assert [s.seed for s in report.per_seed] == [3, 4]
     alone = read_report(run / "seed-4")
-    assert report["per_seed"][1]["losses"]["dpo"]["eval"] == alone["losses"]["dpo"]["eval"]
+    assert report.per_seed[1].losses["dpo"].eval == alone.losses["dpo"].eval
     # the seeds differ (init, split, batches), so the spread is not zero
-    afters = [s["losses"]["dpo"]["eval"]["after"] for s in report["per_seed"]]
+    afters = [s.losses["dpo"].eval["after"] for s in report.per_seed]
     assert afters[0] != afters[1]
-    mean = report["losses"]["dpo"]["eval"]["after"]
+    mean = report.losses["dpo"].eval["after"]
     assert abs(mean - sum(afters) / 2) < 1e-9
     seeds = {json.loads(line)["seed"] for line in (run / "metrics.jsonl").read_text().splitlines()}
     assert seeds == {3, 4}
     text = (run / "report.md").read_text()
     assert "2 seeds: 3, 4" in text and "[min, max]" in text
-    assert read_report(run)["verdict"]["validated"] in (True, False)
+    assert read_report(run).verdict["validated"] in (True, False)
     # each seed's models are kept: the second seed must not overwrite the first
     for seed in (3, 4):
-        saved = read_report(run / f"seed-{seed}")["losses"]["dpo"]["saved_to"]
+        saved = read_report(run / f"seed-{seed}").losses["dpo"].saved_to
         assert saved == str(models / f"seed-{seed}" / "dpo")
         assert (models / f"seed-{seed}" / "dpo" / "config.json").is_file()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pairgen.training.report import markdown, rows, tokenize_warning, verdict, write_outputs
+from pairgen.training.results import TrainResult
 
 MEASURE = {
     "pairs": 3,
@@ -42,9 +43,9 @@ def seed_run(seed: int, dpo: float, dpop: float) -> dict[str, Any]:
     }
 
 
-def fake(per_seed: list[dict[str, Any]]) -> dict[str, Any]:
+def fake(per_seed: list[dict[str, Any]]) -> TrainResult:
     first = per_seed[0]
-    return {
+    stored = {
         "config": {
             "tolerance": 0.05,
             "out_dir": "/x",
@@ -65,11 +66,12 @@ def fake(per_seed: list[dict[str, Any]]) -> dict[str, Any]:
         "per_seed": per_seed if len(per_seed) > 1 else None,
         "seconds": 3.0,
     }
+    return TrainResult.from_dict(stored)
 
 
 def test_markdown_has_no_python_reprs_and_names_the_papers() -> None:
     report = fake([seed_run(0, -1.82, -0.26)])
-    report["verdict"] = verdict(report)
+    report.verdict = verdict(report)
     text = markdown(report)
     assert "{" not in text and "'" not in text, text
     assert "Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive" in text
@@ -89,7 +91,7 @@ def test_verdict_over_seeds_needs_every_seed() -> None:
     mean, low, high = table["dpop"]["after"]
     assert (low, high) == (-0.6, -0.3) and abs(mean - (-0.3 - 0.35 - 0.6) / 3) < 1e-12
     report = fake(bad)
-    report["verdict"] = result
+    report.verdict = result
     assert "in every one of the 3 seeds" in markdown(report)
     assert "seeds where it fails: 2" in markdown(report)
 
@@ -99,7 +101,7 @@ def test_tokenize_warning_counts() -> None:
     warning = tokenize_warning(report)
     assert warning is not None and "5 of them truncated" in warning and "2 skipped" in warning
     clean = copy.deepcopy(report)
-    clean["data"]["tokenize"] = {"read": 3, "kept": 3, "truncated": 0, "skipped": {}}
+    clean.data.tokenize = {"read": 3, "kept": 3, "truncated": 0, "skipped": {}}
     assert tokenize_warning(clean) is None
 
 

@@ -18,6 +18,7 @@ from pairgen.training.config import TrainConfig
 from pairgen.training.device import Precision, available, emulated
 from pairgen.training.models import load_model
 from pairgen.training.progress import Phases
+from pairgen.training.results import TrainResult
 from pairgen.training.trainer import start_run, train
 
 QUICK: dict[str, Any] = {
@@ -29,7 +30,7 @@ QUICK: dict[str, Any] = {
 }
 
 
-def run(pairs_dir: Path, run_dir: Path, **settings: Any) -> dict[str, Any]:
+def run(pairs_dir: Path, run_dir: Path, **settings: Any) -> TrainResult:
     report = train(TrainConfig(out_dir=pairs_dir, run_dir=run_dir, **{**QUICK, **settings}))
     return report
 
@@ -38,9 +39,9 @@ def metrics(run_dir: Path) -> str:
     return (run_dir / "metrics.jsonl").read_text()
 
 
-def finite(report: dict[str, Any]) -> bool:
-    values = [report["reference"]["eval"]["chosen_logp"]]
-    values += [r["eval"]["chosen_logp"] for r in report["losses"].values()]
+def finite(report: TrainResult) -> bool:
+    values = [report.reference["eval"]["chosen_logp"]]
+    values += [r.eval["chosen_logp"] for r in report.losses.values()]
     return bool(torch.isfinite(torch.tensor(values)).all())
 
 
@@ -50,11 +51,11 @@ def test_bfloat16_on_cpu_runs_end_to_end_and_is_deterministic(
     first = run(pairs_dir, tmp_path / "a", device="cpu", dtype="bfloat16")
     run(pairs_dir, tmp_path / "b", device="cpu", dtype="bfloat16")
     full = run(pairs_dir, tmp_path / "f32", device="cpu")
-    assert first["model"]["device"] == "cpu" and first["model"]["dtype"] == "bfloat16"
+    assert first.model.device == "cpu" and first.model.dtype == "bfloat16"
     assert finite(first)
     assert metrics(tmp_path / "a") == metrics(tmp_path / "b")
     # Autocast is really on: bfloat16 arithmetic moves the numbers, a little.
-    ours, exact = first["reference"]["eval"], full["reference"]["eval"]
+    ours, exact = first.reference["eval"], full.reference["eval"]
     assert ours["chosen_logp"] != exact["chosen_logp"]
     assert ours["chosen_logp"] == pytest.approx(exact["chosen_logp"], rel=0.02)
 
@@ -95,11 +96,9 @@ def test_missing_accelerator_is_a_clear_error(pairs_dir: Path, tmp_path: Path) -
 def test_cuda_matches_cpu_and_runs_mixed_precision(pairs_dir: Path, tmp_path: Path) -> None:
     cpu = run(pairs_dir, tmp_path / "cpu", device="cpu")
     gpu = run(pairs_dir, tmp_path / "gpu", device="cuda")
-    assert gpu["model"]["device"].startswith("cuda")
+    assert gpu.model.device.startswith("cuda")
     for side in ("chosen_logp", "rejected_logp", "after"):
-        assert gpu["reference"]["eval"][side] == pytest.approx(
-            cpu["reference"]["eval"][side], rel=1e-4
-        )
+        assert gpu.reference["eval"][side] == pytest.approx(cpu.reference["eval"][side], rel=1e-4)
     steps = [json.loads(line) for line in metrics(tmp_path / "gpu").splitlines()]
     assert {m["step"] for m in steps} == {0, 1, 2}
     for dtype in ("bfloat16", "float16"):

@@ -41,7 +41,14 @@ def test_each_phase_reports_count_elapsed_and_eta(
         "evaluating dpo at step 2",
     }
     assert "tokenizing: 12/12 pairs, done in" in captured.err
-    assert f"reference log-probs: {report['data']['train_pairs'] + 3}/12 pairs" in captured.err
+    # the reference covers the pairs the run uses, and says so before it starts
+    assert report.cost is not None
+    used = report.cost.trained_pairs
+    assert used == 8 < report.data.train_pairs  # 2 steps of 4 pairs
+    announced = f"reference log-probs: {used + 3} pairs (8 of 9 training pairs, those 2 steps"
+    assert announced in captured.err
+    assert f"reference log-probs: {used + 3}/{used + 3} pairs, done in" in captured.err
+    assert "training dpo: 2 steps (and 0 evaluations of 3 held-out pairs" in captured.err
     interim = [line for line in lines if line.startswith("training dpo: 1/2 steps")]
     assert interim and "elapsed, ETA " in interim[0] and "loss 0.69" in interim[0]
 

@@ -182,18 +182,19 @@ def test_layout_positions_and_targets() -> None:
 
 
 def test_mask_keeps_rejected_from_seeing_chosen() -> None:
-    pairs = [
-        TokenizedPair("a", [5, 6, 7], [10, 11, 12, 2], [20, 21, 2], 0),
-        TokenizedPair("b", [9], [90, 91, 2], [92, 2], 0),
-    ]
-    mask = masks.shared_attention_mask(pack_shared(pairs, 0), object(), torch.float32)
-    assert isinstance(mask, torch.Tensor) and mask.shape == (2, 1, 10, 10)
+    a = TokenizedPair("a", [5, 6, 7], [10, 11, 12, 2], [20, 21, 2], 0)
+    b = TokenizedPair("b", [9], [90, 91, 2], [92, 2], 0)
+    # two pairs of 10 tokens and one of 6: three rows of 10 (the last one padded) cost
+    # less than any wider packing
+    packed = pack_shared([a, dataclasses.replace(a, id="a2"), b], 0)
+    mask = masks.shared_attention_mask(packed, object(), torch.float32)
+    assert isinstance(mask, torch.Tensor) and mask.shape == (3, 1, 10, 10)
     allowed = mask[:, 0] == 0
     for q in range(10):  # row 0: prompt 0-2, chosen suffix 3-6, rejected suffix 7-9
         for k in range(10):
             assert bool(allowed[0, q, k]) == (k <= q and not (q >= 7 and 3 <= k <= 6)), (q, k)
-    assert not allowed[1, :6, 6:].any()  # no real query sees padding
-    assert allowed[1, 6:].any(dim=1).all()  # a padding query sees itself: no NaN
+    assert not allowed[2, :6, 6:].any()  # no real query sees padding
+    assert allowed[2, 6:].any(dim=1).all()  # a padding query sees itself: no NaN
 
 
 @pytest.mark.parametrize(("name", "impl"), MODELS, ids=[f"{n}-{i}" for n, i in MODELS])
@@ -259,14 +260,15 @@ def test_a_leaky_mask_or_flat_positions_would_be_caught(monkeypatch: pytest.Monk
     packed = pack_shared(ALL, 0)
     assert packed.position_ids is not None
     flat = dataclasses.replace(
-        packed, position_ids=torch.arange(packed.input_ids.shape[1]).repeat(len(ALL), 1)
+        packed,
+        position_ids=torch.arange(packed.input_ids.shape[1]).repeat(packed.input_ids.shape[0], 1),
     )
     with torch.no_grad():
         plain = logprobs(model, ALL, False)
         wrong = forward_packed(model, flat, chunk_size=64, mask_dtype=torch.float32)
         assert max_diff(wrong, plain) > 1e-3
         real = masks.allowed
-        monkeypatch.setattr(masks, "allowed", lambda s, p, w: real(s.clamp(max=2), p, w))
+        monkeypatch.setattr(masks, "allowed", lambda s, p, w, b=None: real(s.clamp(max=2), p, w, b))
         assert max_diff(logprobs(model, ALL, True), plain) > 1e-3
         assert not check_sharing(model).ok
     monkeypatch.undo()
@@ -332,7 +334,7 @@ def test_run_shares_by_default_and_matches_unshared(tmp_path: Path) -> None:
         loaded, TrainConfig(out_dir=tmp_path, run_dir=tmp_path), precision, Phases(False)
     )
     off = dataclasses.replace(on, shared=False)
-    assert on.shared and on.pack(ALL).input_ids.shape[0] == len(ALL)
+    assert on.shared and on.pack(ALL).input_ids.shape[0] < len(ALL)  # two pairs share a row
     assert off.pack(ALL).input_ids.shape[0] == 2 * len(ALL)
     with torch.no_grad():
         assert max_diff(on.logprobs(ALL), off.logprobs(ALL)) <= ATOL

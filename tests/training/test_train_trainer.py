@@ -9,6 +9,7 @@ import pytest
 
 from pairgen.cli import main
 from pairgen.training.report import verdict
+from pairgen.training.results import DataInfo, TrainResult
 from pairgen.training.trainer import TrainConfig, train
 
 from train_shards import metamath_pairs, write_shard
@@ -37,30 +38,30 @@ def test_outputs_same_start_and_determinism(pairs_dir: Path, tmp_path: Path) -> 
     run = tmp_path / "a"
     for name in ("metrics.jsonl", "report.json", "report.md", "logprobs.png", "regions.png"):
         assert (run / name).stat().st_size > 0, name
-    assert list(report["losses"]) == ["dpo", "ipo"]
-    assert report["data"] == {
-        "tokenize": {"read": 12, "kept": 12, "truncated": 0, "skipped": {}},
-        "train_pairs": 9,
-        "eval_pairs": 3,
-        "tokens": {
+    assert list(report.losses) == ["dpo", "ipo"]
+    assert report.data == DataInfo(
+        tokenize={"read": 12, "kept": 12, "truncated": 0, "skipped": {}},
+        train_pairs=9,
+        eval_pairs=3,
+        tokens={
             "pairs": 12,
             "shared_tokens": 2272,
             "unshared_tokens": 3420,
             "shared_head_positions": 1266,
             "unshared_head_positions": 1408,
         },
-    }
+    )
     metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     start = {m["objective"]: m["chosen_logp"] for m in metrics if m["step"] == 0}
     assert len(set(start.values())) == 1  # every loss starts from the same weights
-    assert start["dpo"] == pytest.approx(report["reference"]["eval"]["chosen_logp"], rel=1e-5)
+    assert start["dpo"] == pytest.approx(report.reference["eval"]["chosen_logp"], rel=1e-5)
     assert {m["step"] for m in metrics if m["split"] == "eval"} == {0, 2, 4}
-    cos = report["losses"]["dpo"]["grad_cosine_end"]
-    assert cos["pairs"] == 1 and -1 <= cos["mean_cosine"] <= 1
+    cos = report.losses["dpo"].grad_cosine_end
+    assert cos is not None and cos["pairs"] == 1 and -1 <= cos["mean_cosine"] <= 1
     assert sum(cos["cases"].values()) == 1
     # Same config, same numbers.
     again = train(cfg_copy(cfg, tmp_path / "b"))
-    assert again["losses"]["ipo"]["eval"] == report["losses"]["ipo"]["eval"]
+    assert again.losses["ipo"].eval == report.losses["ipo"].eval
     assert (tmp_path / "b" / "metrics.jsonl").read_text() == (run / "metrics.jsonl").read_text()
 
 
@@ -84,25 +85,23 @@ def test_dpo_vs_dpop_shows_the_smaug_ordering_on_tiny(tmp_path: Path) -> None:
             device="cpu",
         )
     )
-    result = report["verdict"]
+    result = report.verdict
     assert result["validated"], result
-    ref = report["reference"]["eval"]["after"]
-    assert (
-        report["losses"]["dpo"]["eval"]["after"]
-        < ref
-        <= report["losses"]["dpop"]["eval"]["after"] + 0.05
-    )
+    ref = report.reference["eval"]["after"]
+    assert report.losses["dpo"].eval["after"] < ref <= report.losses["dpop"].eval["after"] + 0.05
 
 
-def fake_report(dpo_after: float, dpop_after: float, margin: float = 1.0) -> dict[str, object]:
+def fake_report(dpo_after: float, dpop_after: float, margin: float = 1.0) -> TrainResult:
     def row(after: float, m: float) -> dict[str, object]:
-        return {"eval": {"after": after, "reward_margin": m}}
+        return {"hyper": {}, "eval": {"after": after, "reward_margin": m}}
 
-    return {
-        "config": {"tolerance": 0.05},
-        "reference": {"eval": {"after": -0.37}},
-        "losses": {"dpo": row(dpo_after, margin), "dpop": row(dpop_after, 0.1)},
-    }
+    return TrainResult.from_dict(
+        {
+            "config": {"tolerance": 0.05},
+            "reference": {"eval": {"after": -0.37}},
+            "losses": {"dpo": row(dpo_after, margin), "dpop": row(dpop_after, 0.1)},
+        }
+    )
 
 
 @pytest.mark.parametrize(
@@ -121,7 +120,7 @@ def test_verdict(dpo: float, dpop: float, margin: float, ok: bool) -> None:
 
 def test_verdict_needs_both_losses() -> None:
     report = fake_report(-1.0, -0.2)
-    del report["losses"]["dpop"]  # type: ignore[attr-defined]
+    del report.losses["dpop"]
     assert verdict(report)["validated"] is None
 
 
@@ -188,7 +187,8 @@ def test_cli_empty_output_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]
 
 def test_prefix_sharing_gives_the_same_trajectory(pairs_dir: Path, tmp_path: Path) -> None:
     """Sharing changes what is forwarded, not what is computed (float32 rounding only)."""
-    reports, curves = {}, {}
+    reports: dict[bool, TrainResult] = {}
+    curves = {}
     for shared in (True, False):
         run_dir = tmp_path / str(shared)
         reports[shared] = train(
@@ -202,8 +202,8 @@ def test_prefix_sharing_gives_the_same_trajectory(pairs_dir: Path, tmp_path: Pat
         )
         lines = (run_dir / "metrics.jsonl").read_text().splitlines()
         curves[shared] = [json.loads(line) for line in lines]
-    assert reports[True]["prefix_sharing"] and not reports[False]["prefix_sharing"]
-    tokens = reports[True]["data"]["tokens"]
+    assert reports[True].prefix_sharing and not reports[False].prefix_sharing
+    tokens = reports[True].data.tokens
     assert tokens["shared_tokens"] < tokens["unshared_tokens"]
     for on, off in zip(curves[True], curves[False], strict=True):
         assert (on["step"], on["split"]) == (off["step"], off["split"])

@@ -47,11 +47,11 @@ def test_each_trained_loss_is_saved_and_loads_as_trained(pairs_dir: Path, tmp_pa
     report = train(cfg)
     for loss in ("dpo", "dpop"):
         saved = tmp_path / "models" / loss
-        assert report["losses"][loss]["saved_to"] == str(saved)
+        assert report.losses[loss].saved_to == str(saved)
         assert (saved / "config.json").is_file() and (saved / "tokenizer.json").is_file()
-        want = report["losses"][loss]["eval"]["chosen_logp"]
+        want = report.losses[loss].eval["chosen_logp"]
         assert held_out_chosen_logp(saved, cfg) == pytest.approx(want, rel=1e-5)
-    assert report["model"]["trained_parameters"] == report["model"]["parameters"]
+    assert report.model.trained_parameters == report.model.parameters
 
 
 def test_lora_trains_adapters_only_and_saves_merged(pairs_dir: Path, tmp_path: Path) -> None:
@@ -65,9 +65,9 @@ def test_lora_trains_adapters_only_and_saves_merged(pairs_dir: Path, tmp_path: P
         **QUICK,
     )
     report = train(cfg)
-    model = report["model"]
-    assert 0 < model["trained_parameters"] < 0.2 * model["parameters"]
-    dpo = report["losses"]["dpo"]["eval"]
+    model = report.model
+    assert 0 < model.trained_parameters < 0.2 * model.parameters
+    dpo = report.losses["dpo"].eval
     assert dpo["chosen_reward"] != 0  # the adapters moved the model
     saved = tmp_path / "models" / "dpo"
     assert (saved / "adapter" / "adapter_config.json").is_file()

@@ -1,0 +1,37 @@
+"""Peak memory on the CPU: hand freed activation memory back instead of hoarding it.
+
+glibc's allocator keeps freed blocks below its mmap threshold (which it raises up to
+32 MB as large blocks come and go) in its heap.  A training step frees gigabytes of
+activations of one batch shape; the next batch, of another shape, often cannot reuse
+those blocks and allocates anew, so the heap only grows.  SmolLM2-135M, 4 steps of 4
+GSM8K pairs: RSS stayed at 5.4 GB between steps and peaked at 5.9 GB; with blocks of
+128 KB and more served by ``mmap`` (given back to the system when freed) RSS falls back to
+2.6 GB between steps (weights, gradients and AdamW state) and peaks at 4.9 GB.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import sys
+
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number
+MMAP_THRESHOLD = 128 * 1024  # glibc's own starting value, kept fixed instead of growing
+
+
+def return_freed_memory() -> bool:
+    """Fix glibc's mmap threshold for this process; False where there is no glibc."""
+    if not sys.platform.startswith("linux"):
+        return False
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # musl and others have no mallopt
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD))
+
+
+__all__ = ["return_freed_memory"]

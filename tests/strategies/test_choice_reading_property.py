@@ -65,7 +65,7 @@ def datasets(draw: st.DrawFn) -> dict[str, Any]:
     # a label by the documented rule, not the index the generator meant
     digits = answer_form == "label" and draw(st.booleans())
     embed = draw(st.sampled_from(["{})", "({}) ", "{}. ", "{}) "]))
-    rows, golds = [], []
+    rows, golds, bare_texts = [], [], []
     for _ in range(draw(st.integers(1, 4))):
         count = draw(st.integers(2, 5))
         texts = draw(st.lists(TEXT, min_size=count, max_size=count, unique_by=_norm))
@@ -91,7 +91,8 @@ def datasets(draw: st.DrawFn) -> dict[str, Any]:
             answer = texts[gold]
         rows.append({"question": draw(QUESTION), "choices": choices, "answer": answer})
         golds.append((gold, texts[gold], bare))
-    return {"rows": rows, "golds": golds}
+        bare_texts.append(list(texts))  # the choices' texts without labels written into them
+    return {"rows": rows, "golds": golds, "texts": bare_texts}
 
 
 def independent_readings(answer: Any, texts: list[str], labels: list[str]) -> dict[str, int]:
@@ -102,9 +103,9 @@ def independent_readings(answer: Any, texts: list[str], labels: list[str]) -> di
         for label in labels:
             if key == form.format(label):
                 key = label
-    if key in labels:
-        return {"label": labels.index(key)}
-    if key.isdigit():
+    if key in labels:  # a label is never also read as an index; it may also be a text
+        found["label"] = labels.index(key)
+    elif key.isdigit():
         if int(key) < len(texts):
             found["index0"] = int(key)
         if 1 <= int(key) <= len(texts):
@@ -118,9 +119,11 @@ def independent_readings(answer: Any, texts: list[str], labels: list[str]) -> di
 
 def ambiguous(data: dict[str, Any]) -> bool:
     """Whether two readings that fit every row name different choices on some row."""
+    # a choice's text is what remains once a label written into it (``B)0``) is taken out:
+    # an answer ``0`` then names choice B by its text and choice A by a 0-based index
     per_row = [
-        independent_readings(row["answer"], [t.strip() for t in _texts(row)], bare)
-        for row, (_, _, bare) in zip(data["rows"], data["golds"], strict=True)
+        independent_readings(row["answer"], [t.strip() for t in texts], bare)
+        for row, (_, _, bare), texts in zip(data["rows"], data["golds"], data["texts"], strict=True)
     ]
     fitting = [k for k in ("label", "index0", "index1", "text") if all(k in r for r in per_row)]
     return any(

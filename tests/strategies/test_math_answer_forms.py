@@ -134,3 +134,17 @@ def test_a_stated_answer_written_as_an_expression_protects_its_numbers() -> None
     values = {c.text for c in find_candidates(problem, solution)}
     assert "8" in values  # without the stated answer, 8 is a result like any other
     assert "8" not in {c.text for c in find_candidates(problem, solution, answer="(M + N) / 8")}
+
+
+def test_a_case_value_in_prose_maths_is_a_hypothesis() -> None:
+    """AQuA's rationales are prose without ``$``: "consider what would happen if x = -2 and
+    y = 1" tries values, it computes none (the conformance run's last flagged pair)."""
+    from pairgen.strategies.math.rule import find_candidates
+
+    problem = "If x<0, y>0 and |x^3| > |y^2|, which must be true?"
+    solution = (
+        "First, x^3 = -8 gives 8 = 2 * 4 = 8.\n"
+        "(B) need not hold - consider what would happen if x = -2 and y = 1.\nAnswer: D"
+    )
+    texts = {c.text for c in find_candidates(problem, solution)}
+    assert "1" not in texts and "2" not in texts

@@ -148,6 +148,12 @@ _HYPOTHESIS_RE = re.compile(
     r"|[Ff]or\s+instance|e\.g\.)|(?:\A|[.!?]\s+|\n\s*)When)"
     r"(?:\s+[a-z]+){0,2}\s*,?\s*(?:(?:\$[^$]{1,40}\$|\\\([^$]{1,40}?\\\))\s*,?\s*(?:and\s+|or\s+)?)*\Z"
 )
+# the same outside $...$: a hypothesis word, then within its clause only assignments of
+# single letters to values ("if x = -2 and y = ", "consider a = 3, b = ")
+_PROSE_HYPOTHESIS_RE = re.compile(
+    r"\b(?:[Ii]f|[Ss]uppose|[Aa]ssume|[Cc]onsider|[Ll]et|[Ww]hen|[Ss]ay)\b[^.!?\n=]{0,60}?"
+    r"\b[A-Za-z]\s*=\s*-?(?:[0-9.]+\s*(?:,|and|or)\s*[A-Za-z]\s*=\s*-?)*\Z"
+)
 _SYMBOL = r"(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[A-Za-z0-9]+\}?)?(?:\([A-Za-z0-9]\))?"
 _ASSIGNED_RE = re.compile(
     r"(?:\$|\\\()\s*" + _SYMBOL + r"\s*(?:=\s*" + _SYMBOL + r"\s*)*=\s*(?:-|\\pm)?\s*\Z"
@@ -287,7 +293,9 @@ class Refusals:
     def _is_hypothesis(self, start: int) -> bool:
         text = self.text
         span = next((s for s, e in self.maths if s <= start < e), None)
-        if span is None or not _ASSIGNED_RE.search(text, span, start):
+        if span is None:  # prose maths (AQuA's rationales): "consider ... if x = -2 and y = 1"
+            return _PROSE_HYPOTHESIS_RE.search(text[max(0, start - 120) : start]) is not None
+        if not _ASSIGNED_RE.search(text, span, start):
             return False
         return _HYPOTHESIS_RE.search(text[max(0, span - 160) : span]) is not None
 

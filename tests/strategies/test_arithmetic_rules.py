@@ -276,8 +276,43 @@ def test_a_tampered_edit_kind_fails_the_arithmetic_check() -> None:
             "chosen_value": [draft.chosen_value] * 2,
             "rejected_value": [draft.rejected_value] * 2,
             "edit_kind": ["result", "carried"],
+            "prompt": ["Question: q?\nAnswer:"] * 2,
+            "shots": [0, 0],
         },
     )
     verdicts = ArithmeticStrategy(StrategyOptions()).check_pairs(rows)
     assert verdicts[0] is None
     assert verdicts[1] is not None and "edit_kind" in verdicts[1]
+
+
+def test_validate_flags_an_edit_of_a_restated_given_number() -> None:
+    """The build never edits ``X - X*25% = $19.50`` when the problem states $19.50; a pair
+    that does (written by hand: a tampered or foreign shard) fails the arithmetic check,
+    read from the stored prompt; the same row with few-shot exemplars is left to the build."""
+    problem = "Kyle bought last year's best-selling book for $19.50 with a 25% discount."
+    chosen = (
+        "The discounted price is X - X*25% = $19.50.\n"
+        "Combining like terms, we get .75X = $19.50\n"
+        "Dividing both sides by .75, we get X = $26.\n#### 26"
+    )
+    rejected = chosen.replace("= $19.50.", "= $19.30.", 1)
+    prefix = first_diff(chosen, rejected, 0)
+    rows = PairRows(
+        chosen=[chosen] * 2,
+        rejected=[rejected] * 2,
+        common_prefix=[prefix] * 2,
+        common_suffix=[first_diff(chosen[::-1], rejected[::-1], 0)] * 2,
+        columns={
+            "pair_index": [0, 0],
+            "edit_start": [prefix] * 2,
+            "chosen_value": ["19.50"] * 2,
+            "rejected_value": ["19.30"] * 2,
+            "edit_kind": ["result"] * 2,
+            "prompt": [f"Question: {problem}\nAnswer:"] * 2,
+            "shots": [0, 2],
+        },
+    )
+    assert ArithmeticStrategy(StrategyOptions()).check_pairs(rows) == [
+        "edit_on_problem_number",
+        None,
+    ]

@@ -23,7 +23,11 @@ from pairgen.record import Example, PairDraft
 from pairgen.strategies import StrategyOptions
 from pairgen.strategies.arithmetic.calculator import holds_at
 from pairgen.strategies.arithmetic.check import check_arithmetic_rows
-from pairgen.strategies.arithmetic.restated import restates_given
+from pairgen.strategies.arithmetic.restated import (
+    computed_from_numbers,
+    left_side,
+    restates_given,
+)
 from pairgen.strategies.arithmetic.results import (
     Result,
     check_arithmetic_pair,
@@ -43,7 +47,15 @@ class ArithmeticStrategy(Strategy):
 
     name = "arithmetic"
     example_kind = "solution"
-    check_columns = ("pair_index", "edit_start", "chosen_value", "rejected_value", "edit_kind")
+    check_columns = (
+        "pair_index",
+        "edit_start",
+        "chosen_value",
+        "rejected_value",
+        "edit_kind",
+        "prompt",
+        "shots",
+    )
 
     def __init__(self, options: StrategyOptions) -> None:
         self.strip = options.strip_annotations
@@ -80,18 +92,38 @@ class ArithmeticStrategy(Strategy):
             rows.columns["chosen_value"],
             rows.columns["rejected_value"],
         )
-        return [
-            f"pair_index is {index}, one pair per row has pair_index 0"
-            if index != 0
-            else (
-                f"edit_kind is {kind!r}, an arithmetic pair edits a 'result'"
-                if kind != "result"
-                else verdict
-            )
-            for verdict, index, kind in zip(
-                verdicts, rows.columns["pair_index"], rows.columns["edit_kind"], strict=True
-            )
-        ]
+        columns = rows.columns
+        out: list[str | None] = []
+        for i, verdict in enumerate(verdicts):
+            if columns["pair_index"][i] != 0:
+                verdict = (
+                    f"pair_index is {columns['pair_index'][i]}, one pair per row has pair_index 0"
+                )
+            elif columns["edit_kind"][i] != "result":
+                verdict = (
+                    f"edit_kind is {columns['edit_kind'][i]!r}, an arithmetic pair edits a 'result'"
+                )
+            elif verdict is None and not columns["shots"][i]:
+                verdict = _restated_edit(
+                    rows.chosen[i], columns["edit_start"][i], columns["prompt"][i]
+                )
+            out.append(verdict)
+        return out
+
+
+def _restated_edit(chosen: str, edit_start: int, prompt: str) -> str | None:
+    """The build's restated-given rule, checked from the stored prompt (no few-shot
+    exemplars: the prompt is the template around the problem, so a template that writes
+    digits makes the check stricter, never looser, as for the math rule)."""
+    for result in find_results(chosen):
+        start, end, ann_start, ann_end = result
+        if start <= edit_start <= end or (ann_start <= edit_start <= ann_end and ann_start >= 0):
+            if computed_from_numbers(left_side(chosen, result)):
+                return None  # computed from numbers: a result whatever the problem states
+            if restates_given(chosen, result, problem_values(str(prompt))):
+                return "edit_on_problem_number"
+            return None
+    return None
 
 
 def _results(text: str, question: str) -> list[Result]:

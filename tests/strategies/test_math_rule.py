@@ -391,6 +391,8 @@ def _assert_invariants(problem: str, sol: str) -> None:
                 before = sol[: c.start].rstrip(" -")
                 assert before.endswith("="), "a given value that is no result"
                 left = re.split(r"[$=]", before[:-1])[-1]
+                # LaTeX's number notation is no variable: \frac{1}{2}, \cdot, \times, \sqrt
+                left = re.sub(r"\\(?:[dt]?frac|cdot|times|div|sqrt|left|right)\b", "", left)
                 assert not re.search(r"[A-Za-z]", left), "a given value after letters"
             assert not _OPERATOR_AFTER.match(sol, c.end), "candidate followed by an operator"
             assert not _OPERATOR_BEFORE.search(sol, 0, c.start), "candidate after an operator"

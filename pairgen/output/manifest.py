@@ -74,6 +74,30 @@ def rejects_path(config: str, split: str) -> str:
     return f"{REJECTS_DIR}/{config}/{split}.parquet"
 
 
+def hashed_settings(
+    seed: int,
+    format: str,
+    shots: int,
+    pool_size: int,
+    tokenizer: str | None,
+    options: dict[str, Any],
+    max_field_chars: int,
+) -> dict[str, Any]:
+    """The build settings the config hash covers, written once for the build that hashes
+    them and the manifest that recomputes the hash (a drift would fail every manifest)."""
+    settings: dict[str, Any] = {
+        "seed": seed,
+        "format": format,
+        "shots": shots,
+        "pool_size": pool_size,
+        "tokenizer": tokenizer,
+        "options": options,
+    }
+    if max_field_chars != DEFAULT_MAX_FIELD_CHARS:  # default builds hash as before
+        settings["max_field_chars"] = max_field_chars
+    return settings
+
+
 @dataclass(frozen=True, slots=True)
 class ShardEntry:
     """One Parquet shard of pairs."""
@@ -186,17 +210,15 @@ class Manifest:
 
     def settings(self) -> dict[str, Any]:
         """The build settings the config hash covers, as the build hashed them."""
-        settings = {
-            "seed": self.seed,
-            "format": self.format,
-            "shots": self.shots,
-            "pool_size": self.pool_size,
-            "tokenizer": self.tokenizer,
-            "options": self.options,
-        }
-        if self.max_field_chars != DEFAULT_MAX_FIELD_CHARS:
-            settings["max_field_chars"] = self.max_field_chars
-        return settings
+        return hashed_settings(
+            self.seed,
+            self.format,
+            self.shots,
+            self.pool_size,
+            self.tokenizer,
+            self.options,
+            self.max_field_chars,
+        )
 
     def computed_config_hash(self) -> str:
         """The config hash of this manifest's settings and sources (the build's recipe)."""
@@ -462,6 +484,7 @@ __all__ = [
     "ShardEntry",
     "SplitEntry",
     "check_manifest",
+    "hashed_settings",
     "library_versions",
     "parse_as",
     "read_manifest",

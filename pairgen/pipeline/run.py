@@ -24,7 +24,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from pairgen.config.source_settings import DEFAULT_MAX_FIELD_CHARS, kept_columns
+from pairgen.config.source_settings import kept_columns
 from pairgen.config.spec import BuildSpec, check_spec, config_hash
 from pairgen.errors import PairgenError
 from pairgen.metrics import load_tokenizer
@@ -40,6 +40,7 @@ from pairgen.output.manifest import (
     InputEntry,
     Manifest,
     SplitEntry,
+    hashed_settings,
     library_versions,
     rejects_path,
 )
@@ -121,16 +122,15 @@ def build_locked(
     ``tokenizer`` is ``spec.tokenizer`` resolved: outputs record its portable name
     (:mod:`pairgen.metrics.tokenizer_identity`), never a path of this machine."""
     resolved = resolve_sources(spec, tokenizer)
-    settings = {
-        "seed": spec.seed,
-        "format": spec.format,
-        "shots": spec.shots,
-        "pool_size": spec.pool_size,
-        "tokenizer": tokenizer.recorded if tokenizer is not None else None,
-        "options": asdict(spec.options),
-    }
-    if spec.max_field_chars != DEFAULT_MAX_FIELD_CHARS:  # default builds hash as before
-        settings["max_field_chars"] = spec.max_field_chars
+    settings = hashed_settings(
+        spec.seed,
+        spec.format,
+        spec.shots,
+        spec.pool_size,
+        tokenizer.recorded if tokenizer is not None else None,
+        asdict(spec.options),
+        spec.max_field_chars,
+    )
     headers = {item.plan.output_config: config_header(item) for item in resolved}
     splits = {item.plan.output_config: [i.split for i in item.inputs] for item in resolved}
     hashed = config_hash(settings, {c: {**h, "splits": splits[c]} for c, h in headers.items()})

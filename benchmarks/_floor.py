@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 
 from pairgen.record import Example, PairDraft
-from pairgen.strategies import STRATEGY_CLASSES, StrategyOptions
+from pairgen.strategies import STRATEGY_CLASSES
 from pairgen.strategies.base import Strategy
 
 NAME = "benchmark-floor"
@@ -21,9 +21,6 @@ class FloorStrategy(Strategy):
     """One pair per example: the last character of the solution replaced."""
 
     name = NAME
-
-    def __init__(self, options: StrategyOptions) -> None:
-        self.options = options
 
     def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
         text = example.solution

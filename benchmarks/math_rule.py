@@ -35,8 +35,9 @@ from pathlib import Path
 
 from pairgen.errors import RowRejected
 from pairgen.record import Example
-from pairgen.strategies import StrategyOptions
+from pairgen.strategies.arithmetic.options import ArithmeticOptions
 from pairgen.strategies.arithmetic.strategy import ArithmeticStrategy
+from pairgen.strategies.math.options import MathOptions
 from pairgen.strategies.math.rule import analyse, find_candidates
 from pairgen.strategies.math.strategy import MathStrategy
 
@@ -204,11 +205,10 @@ def main() -> int:
     args = parser.parse_args()
     with args.path.open(encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle][: args.limit]
-    options = StrategyOptions()
     strategies = {
-        "math": MathStrategy(options),
-        "math --math-tier carried": MathStrategy(StrategyOptions(math_tier="carried")),
-        "arithmetic": ArithmeticStrategy(options),
+        "math": MathStrategy(MathOptions()),
+        "math --math-tier carried": MathStrategy(MathOptions(math_tier="carried")),
+        "arithmetic": ArithmeticStrategy(ArithmeticOptions()),
     }
     failures = 0
     for form, write in (("MATH", lambda s: s), ("MATH_AnsAug", ansaug)):

@@ -2,7 +2,8 @@
 
 How flags combine with each other and with a pipeline file is decided in
 :mod:`pairgen.config.merge`, never here; the strategy options' flags, types and
-defaults come from :class:`~pairgen.strategies.StrategyOptions`.
+defaults come from each registered strategy's ``Options``
+(:func:`pairgen.strategies.option_fields`, plugins' included).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import click
 from pairgen.cli.choices import Choices, fixed
 from pairgen.cli.console import cell, say, show
 from pairgen.cli.conventions import json_option, number, plural, quiet_option
-from pairgen.cli.fields import Flag, default_text, field_options, given
+from pairgen.cli.fields import default_text, given, strategy_options
 from pairgen.cli.progress import RowProgress
 from pairgen.config.merge import BuildFlags, available_cpus, build_spec
 from pairgen.config.spec import (
@@ -30,7 +31,7 @@ from pairgen.config.spec import (
     BuildSpec,
     output_folder,
 )
-from pairgen.strategies import StrategyOptions
+from pairgen.strategies import option_fields
 
 
 def _default(setting: str) -> str:
@@ -55,32 +56,6 @@ def _strategy_names() -> list[str]:
 
     return strategy_names()
 
-
-def _choice_templates() -> tuple[str, ...]:
-    from pairgen.strategies import CHOICE_TEMPLATES
-
-    return CHOICE_TEMPLATES
-
-
-def _math_tiers() -> tuple[str, ...]:
-    from pairgen.config.strategy_options import MATH_TIERS
-
-    return MATH_TIERS
-
-
-STRATEGY_FLAGS: dict[str, Flag] = {
-    "strip_annotations": Flag("GSM8K: drop the <<a*b=c>> calculator annotations."),
-    "choice_template": Flag(
-        "Choice completions: the answer (letter) or a whole answer sentence.",
-        choices=Choices("choice template", _choice_templates),
-    ),
-    "clean_markup": Flag("HellaSwag: strip the WikiHow [header]/[step] markup."),
-    "math_tier": Flag(
-        "Math strategy: strict (results and standalone values) or carried (also a value "
-        "computed earlier, at a later use, for rows without a strict site).",
-        choices=Choices("math tier", _math_tiers),
-    ),
-}
 
 EPILOG = """\b
 Examples:
@@ -205,7 +180,7 @@ Examples:
     help="Build a split even when no row pairs or one reject reason takes over "
     f"{DEFAULT_MAX_REJECT_SHARE:.0%} of its rows (refused otherwise); the manifest records it.",
 )
-@field_options(StrategyOptions, STRATEGY_FLAGS)
+@strategy_options(option_fields().values())
 @json_option("The summary (per-split figures and rejects by reason)")
 @quiet_option("no progress bar and no summary")
 def build_command(

@@ -1,7 +1,7 @@
 """Command-line options made from a settings dataclass's fields.
 
-A setting's type and default are written once, on its dataclass (``TrainConfig``,
-``StrategyOptions``); the command line reads them from there.  Every option made here
+A setting's type and default are written once, on its dataclass (``TrainConfig``, a
+strategy's ``Options``); the command line reads them from there.  Every option made here
 defaults to ``None`` (not given), so only what the user typed is passed on and the
 dataclass applies its own defaults; the help text shows those defaults, read from the
 fields too.  The range checks stay in the dataclass as well, and reach the user as one
@@ -11,13 +11,18 @@ fields too.  The range checks stay in the dataclass as well, and reach the user 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, dataclass
 from pathlib import Path
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import click
+
+from pairgen.cli.choices import fixed
+from pairgen.config.strategy_options import OptionField
+from pairgen.errors import PairgenError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,6 +52,29 @@ def field_options(cls: type, flags: Mapping[str, Flag]) -> Callable[[F], F]:
     def decorate(command: F) -> F:
         for name in reversed(list(flags)):
             command = _option(name, by_name[name], hints[name], flags[name])(command)
+        return command
+
+    return decorate
+
+
+def strategy_options(options: Iterable[OptionField]) -> Callable[[F], F]:
+    """Decorate a command with one option per strategy option (``--math-tier``), made
+    from its declaration; an option may not take the name of the command's own
+    parameters (a plugin's ``seed`` would shadow ``--seed``)."""
+    options = list(options)
+
+    def decorate(command: F) -> F:
+        own = set(inspect.signature(command).parameters)
+        for declared in reversed(options):
+            if declared.name in own:
+                raise PairgenError(
+                    f"strategy option {declared.name!r} of {', '.join(declared.strategies)} "
+                    f"has the name of a {command.__name__.removesuffix('_command')} setting; "
+                    "rename the option"
+                )
+            choices = fixed(declared.noun, declared.info.choices) if declared.info.choices else None
+            flag = Flag(declared.info.help, choices=choices)
+            command = _option(declared.name, declared.field, declared.kind, flag)(command)
         return command
 
     return decorate
@@ -111,4 +139,4 @@ def _base_type(hint: Any) -> tuple[type, bool]:
     return hint, False
 
 
-__all__ = ["Flag", "default_text", "field_options", "given"]
+__all__ = ["Flag", "default_text", "field_options", "given", "strategy_options"]

@@ -105,7 +105,7 @@ class BuildFlags:
     max_field_chars: int | None = None
     resume: bool | None = None
     allow_rejects: bool | None = None  # keep splits the verdict refuses (pipeline.verdict)
-    options: Mapping[str, Any] = field(default_factory=dict)  # StrategyOptions given
+    options: Mapping[str, Any] = field(default_factory=dict)  # strategy options given
 
 
 def available_cpus() -> int:
@@ -133,7 +133,7 @@ def build_spec(flags: BuildFlags) -> BuildSpec:
                 "set it on the sources in the file"
             )
         spec = load_pipeline(flags.pipeline, given, defaults=command_defaults())
-        return replace(spec, options=replace(spec.options, **flags.options))
+        return replace(spec, options=spec.options | flags.options)
     if flags.source is None:
         raise PairgenError("give a pipeline file or --source")
     if flags.out is None:
@@ -155,8 +155,9 @@ def build_spec(flags: BuildFlags) -> BuildSpec:
         **({"backend": backend} if backend is not None else {}),
     )
     run = command_defaults() | {k: v for k, v in given.items() if k != "out"}
-    options = replace(StrategyOptions(), **flags.options)
-    return BuildSpec(out=flags.out, sources=(source,), options=options, **run)
+    return BuildSpec(
+        out=flags.out, sources=(source,), options=StrategyOptions(flags.options), **run
+    )
 
 
 def source_settings(flags: BuildFlags) -> SourceSettings | None:

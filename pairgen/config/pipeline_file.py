@@ -14,13 +14,13 @@ sources:
   - {source: metamath, from: files, data_files: {train: [data/metamath.jsonl]}}
   - {source: arc, config: ARC-Challenge, from: hub, revision: main, splits: [train]}
 ```
-Unknown keys are errors (a typo must not silently fall back to a default).
+Unknown keys are errors (a typo must not silently fall back to a default); the keys of
+``options`` are the options the registered strategies declare (plugins' included).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from pairgen.config.shipped import locate_pipeline
 from pairgen.config.source_settings import SourceSettings, read_citation, settings_or_none
 from pairgen.config.spec import IMPLIES, BuildSpec, SourceSpec, implied_backend, output_folder
 from pairgen.config.strategy_options import StrategyOptions
+from pairgen.config.strategy_registry import option_fields
 from pairgen.errors import PairgenError
 
 BUILD_KEYS = {
@@ -215,10 +216,12 @@ def _settings(entry: dict[str, Any], base: Path, file: str, where: str) -> Sourc
     return settings_or_none(settings)
 
 
-def _options(raw: dict[str, Any], file: str) -> StrategyOptions:
-    allowed = {f.name for f in fields(StrategyOptions)}
-    _reject_unknown(raw, allowed, file, "options")
-    return replace(StrategyOptions(), **raw)
+def _options(raw: Any, file: str) -> StrategyOptions:
+    """The ``options`` mapping, its keys checked against every registered strategy's."""
+    if not isinstance(raw, dict):
+        raise PairgenError("options must map option names to values", file=file, field="options")
+    _reject_unknown(raw, set(option_fields()), file, "options")
+    return StrategyOptions(raw)
 
 
 __all__ = ["BUILD_KEYS", "SOURCE_KEYS", "load_pipeline"]

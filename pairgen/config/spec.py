@@ -20,6 +20,7 @@ from typing import Any
 from pairgen.config.source_registry import SOURCES
 from pairgen.config.source_settings import DEFAULT_MAX_FIELD_CHARS, SourceSettings
 from pairgen.config.strategy_options import StrategyOptions
+from pairgen.config.strategy_registry import check_options
 from pairgen.errors import PairgenError, did_you_mean
 from pairgen.remote import looks_like_path
 
@@ -88,6 +89,7 @@ class BuildSpec:
     format: str = "standard"
     shots: int = 0
     pool_size: int = 256
+    # strategy option values by name; each strategy takes those it declares
     options: StrategyOptions = field(default_factory=StrategyOptions)
     batch_rows: int = 4096
     # longest text field (list fields: all their texts) a row may have; longer: too_long
@@ -98,8 +100,10 @@ class BuildSpec:
     allow_rejects: bool = False
 
     def __post_init__(self) -> None:
-        # The Python API takes OUT as a str as readily as a Path; everything after uses Path.
+        # The Python API takes OUT as a str as readily as a Path, and the options as any
+        # mapping; everything after uses a Path and StrategyOptions.
         object.__setattr__(self, "out", Path(self.out))
+        object.__setattr__(self, "options", StrategyOptions(self.options))
 
 
 def output_folder(text: str) -> Path:
@@ -128,11 +132,12 @@ def check_spec(spec: BuildSpec) -> None:
             raise PairgenError(f"{name} must be a whole number, got {value!r}", field=name)
         if minimum is not None and value < minimum:
             raise PairgenError(f"{name} must be at least {minimum}, got {value}", field=name)
-    flags = {name: getattr(spec.options, name) for name in ("strip_annotations", "clean_markup")}
-    flags["allow_rejects"] = spec.allow_rejects
-    for name, value in flags.items():
-        if not isinstance(value, bool):
-            raise PairgenError(f"{name} must be true or false, got {value!r}", field=name)
+    if not isinstance(spec.allow_rejects, bool):
+        raise PairgenError(
+            f"allow_rejects must be true or false, got {spec.allow_rejects!r}",
+            field="allow_rejects",
+        )
+    check_options(spec.options)  # names and values, against every registered strategy's
     if spec.format not in FORMATS:
         raise PairgenError(f"unknown format {spec.format!r}; use one of {', '.join(FORMATS)}")
     if spec.executor not in EXECUTORS:

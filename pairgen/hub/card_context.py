@@ -24,7 +24,7 @@ from pairgen.query.summary import SplitSummary, summarize
 from pairgen.registry import BUILT_IN
 from pairgen.sources import SOURCES, Source, get_source
 from pairgen.sources.generic.base import GenericSource
-from pairgen.strategies import STRATEGIES
+from pairgen.strategies import STRATEGIES, option_fields
 
 # The Hub's size categories with their upper bounds (number of rows, all configs together).
 SIZE_CATEGORIES = [
@@ -48,14 +48,6 @@ SMAUG_CITATION = """@article{pal2024smaug,
   journal={arXiv preprint arXiv:2402.13228},
   year={2024}
 }"""
-# Which configs a strategy option changes anything for (the card lists only those).
-# An option pairgen does not know (a plugin's) is always listed.
-OPTION_APPLIES = {
-    "strip_annotations": lambda entry: entry.source == "gsm8k",
-    "choice_template": lambda entry: entry.strategy == "choice",
-    "clean_markup": lambda entry: entry.source == "hellaswag",
-    "math_tier": lambda entry: entry.strategy in ("math", "by_type"),
-}
 
 
 # What the Licenses section adds after a license id that names no actual license.
@@ -88,12 +80,17 @@ def pretty_name(manifest: Manifest) -> str:
 
 
 def applicable_options(manifest: Manifest) -> dict[str, Any]:
-    """The strategy options that change something for at least one config of the build."""
+    """The strategy options that change something for at least one config of the build:
+    those its strategies declare (for the sources the option names, if it names any;
+    :meth:`~pairgen.config.strategy_options.OptionField.applies`).  An option no
+    registered strategy declares (a plugin's, not installed here) is always listed."""
+    declared = option_fields()
     entries = list(manifest.configs.values())
     return {
         name: value
         for name, value in manifest.options.items()
-        if name not in OPTION_APPLIES or any(OPTION_APPLIES[name](e) for e in entries)
+        if name not in declared
+        or any(declared[name].applies(e.source, e.strategy) for e in entries)
     }
 
 
@@ -302,7 +299,6 @@ def _version() -> str:
 
 
 __all__ = [
-    "OPTION_APPLIES",
     "REPO_PLACEHOLDER",
     "SIZE_CATEGORIES",
     "SMAUG_ARXIV",

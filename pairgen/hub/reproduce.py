@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import shlex
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from pairgen.metrics.tokenizer_identity import local_name
 from pairgen.output.manifest import ConfigEntry, Manifest
 from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_splits
-from pairgen.strategies import StrategyOptions
+from pairgen.strategies import option_fields
 
 # settings written as they are, 0 included (the answer base 0 is a setting, not an absence)
 ANSWER_SETTINGS = ("answer_kind", "answer_base")
@@ -214,18 +214,13 @@ def _max_field_chars(manifest: Manifest) -> dict[str, int]:
 
 
 def _option_flags(options: dict[str, Any]) -> list[str]:
-    """CLI flags for the strategy options that differ from their defaults."""
-    defaults = StrategyOptions()
+    """CLI flags for the strategy options that differ from their defaults, in the order
+    ``pairgen build --help`` lists them."""
     flags: list[str] = []
-    for option in fields(StrategyOptions):
-        value = options.get(option.name, getattr(defaults, option.name))
-        if value == getattr(defaults, option.name):
-            continue
-        flag = "--" + option.name.replace("_", "-")
-        if isinstance(value, bool):
-            flags.append(flag if value else flag.replace("--", "--no-", 1))
-        else:
-            flags += [flag, str(value)]
+    for declared in option_fields().values():
+        value = options.get(declared.name, declared.default)
+        if value != declared.default:
+            flags += declared.command_args(value)
     return flags
 
 

@@ -59,6 +59,7 @@ from pairgen.sources.inputs import (
     iter_split,
     recorded_hub_repo,
 )
+from pairgen.strategies import recorded_options
 
 # progress("config/split", rows read so far, rows the input holds or None if unknown);
 # the total of a text file is estimated from its bytes (pairgen.sources.row_counts), so it
@@ -128,7 +129,7 @@ def build_locked(
         spec.shots,
         spec.pool_size,
         tokenizer.recorded if tokenizer is not None else None,
-        asdict(spec.options),
+        recorded_options(spec.options, [item.plan.strategy for item in resolved]),
         spec.max_field_chars,
     )
     headers = {item.plan.output_config: config_header(item) for item in resolved}

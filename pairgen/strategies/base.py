@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from pairgen.config.strategy_options import OptionSet
 from pairgen.record import Example, PairDraft
 
 
@@ -54,6 +55,9 @@ class Strategy(ABC):
     """Makes minimal pairs from a canonical example, and checks stored ones."""
 
     name: ClassVar[str]
+    # Its options: a frozen dataclass subclassing OptionSet, one field per option made with
+    # pairgen.strategies.option (the flag, the pipeline key and the card row come from it).
+    Options: ClassVar[type[OptionSet]] = OptionSet
     # The kind of example it pairs (see ``Source.example_kind``); ``None``: any.
     example_kind: ClassVar[str | None] = None
     # Stored columns :meth:`check_pairs` reads besides the completions.  ``prompt`` is
@@ -66,6 +70,15 @@ class Strategy(ABC):
         "chosen_value",
         "rejected_value",
     )
+
+    def __init__(self, options: OptionSet) -> None:
+        """``options``: an instance of this class's :attr:`Options`, holding the build's
+        values of the options it declares (their defaults where none was given).
+
+        A strategy with options overrides this (typed with its own ``Options``) to keep
+        what it reads; one without needs no constructor.
+        """
+        del options  # nothing to keep: the strategy declares no options
 
     def prepare(self, example: Example) -> Example:
         """The example as this strategy's options want it rendered (prompt included).

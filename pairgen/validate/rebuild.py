@@ -215,7 +215,7 @@ def _spec(
     return BuildSpec(
         out=out,
         sources=(source,),
-        options=StrategyOptions(**manifest.options),
+        options=StrategyOptions(manifest.options),
         **settings,
     )
 

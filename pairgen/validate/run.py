@@ -42,7 +42,7 @@ from pairgen.config.source_settings import kept_columns
 from pairgen.errors import PairgenError
 from pairgen.output.manifest import MANIFEST_NAME, read_manifest
 from pairgen.record import pair_schema
-from pairgen.strategies import StrategyOptions
+from pairgen.strategies import StrategyOptions, check_options
 from pairgen.validate.files import plot_violations, refused_path, unlisted_files
 from pairgen.validate.rebuild import rebuild_and_compare
 from pairgen.validate.report import ValidationReport
@@ -125,8 +125,10 @@ def validate_output(
 def _strategy_checks(manifest: dict[str, Any], report: ValidationReport) -> StrategyChecks:
     """The strategies' checks, configured with the options the build recorded."""
     try:
-        return StrategyChecks(StrategyOptions(**manifest.get("options", {})))
-    except TypeError as exc:
+        options = StrategyOptions(manifest.get("options", {}))
+        check_options(options)  # names some registered strategy declares, values it takes
+        return StrategyChecks(options)
+    except (TypeError, PairgenError) as exc:
         reason = f"options are not the strategy options pairgen writes: {exc}"
         report.violations.append(Violation(MANIFEST_NAME, None, reason, "manifest"))
         return StrategyChecks(StrategyOptions())

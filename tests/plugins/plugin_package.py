@@ -3,7 +3,8 @@
 Written out by the tests, never imported from the test tree: pairgen must find it the
 way it finds any installed distribution.  ``capitals`` is a source with bundled samples
 (``{"country", "capital", "decoy"}`` rows); ``decoy`` is a strategy whose rejected
-completion names the decoy city instead of the capital, with its own invariant check.
+completion names the decoy city instead of the capital, with its own invariant check and
+its own option (``decoy_case``: the decoy as written, or in capitals).
 """
 
 from __future__ import annotations
@@ -61,8 +62,11 @@ class Capitals(Source):
 STRATEGY = '''
 """The decoy strategy: the rejected completion names a wrong city."""
 
+from dataclasses import dataclass
+
 from pairgen.errors import RowRejected
 from pairgen.record import PairDraft
+from pairgen.strategies import OptionSet, option
 from pairgen.strategies.base import Strategy
 
 
@@ -73,17 +77,27 @@ def _prefix(a, b):
     return n
 
 
+@dataclass(frozen=True)
+class DecoyOptions(OptionSet):
+    decoy_case: str = option(
+        "keep", "Decoy: the decoy city as written (keep) or in capitals (upper).",
+        choices=("keep", "upper"),
+    )
+
+
 class DecoyStrategy(Strategy):
     name = "decoy"
+    Options = DecoyOptions
     check_columns = ("edit_start", "chosen_value", "rejected_value")
 
     def __init__(self, options):
-        self.options = options
+        self.upper = options.decoy_case == "upper"
 
     def make_pairs(self, example, rng):
         capital, decoy = example.meta["capital"], example.meta["decoy"]
         if decoy == capital:
             raise RowRejected("no_decoy", "the decoy is the capital itself")
+        decoy = decoy.upper() if self.upper else decoy
         chosen = example.solution
         rejected = chosen[: -len(capital) - 1] + decoy + "."
         return [PairDraft(chosen, rejected, self.name, _prefix(chosen, rejected), capital, decoy)]
@@ -94,6 +108,8 @@ class DecoyStrategy(Strategy):
             return "chosen does not end with chosen_value"
         if row["rejected"] != chosen[: -len(capital) - 1] + decoy + ".":
             return "rejected is not chosen with rejected_value in its place"
+        if self.upper != decoy.isupper():
+            return "the decoy's case is not the build's decoy_case"
         return None
 '''
 

@@ -134,6 +134,93 @@ def test_validate_asks_the_plugin_strategy(site: Path, tmp_path: Path) -> None:
     ) in checked.stdout
 
 
+BUILT_IN_OPTIONS = {
+    "choice_template": "letter",
+    "clean_markup": True,
+    "math_tier": "strict",
+    "strip_annotations": False,
+}
+
+
+def test_a_plugin_strategy_option_from_a_flag_and_from_a_pipeline_file(
+    site: Path, tmp_path: Path
+) -> None:
+    shown = pairgen("build", "--help", path=site)
+    assert "--decoy-case [keep|upper]" in shown.stdout
+    assert "Decoy: the decoy city as written (keep) or in capitals (upper)." in " ".join(
+        shown.stdout.split()
+    )
+    flagged = tmp_path / "flagged"
+    built = pairgen(
+        "build", "--source", "capitals", "--decoy-case", "upper", "--out", str(flagged),
+        path=site,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stdout + built.stderr
+    pipeline = tmp_path / "pipeline.yaml"
+    pipeline.write_text("out: piped\noptions: {decoy_case: upper}\nsources: [{source: capitals}]\n")
+    built = pairgen("build", str(pipeline), path=site)
+    assert built.returncode == 0, built.stdout + built.stderr
+    hashes = set()
+    for out in (flagged, tmp_path / "piped"):
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert manifest["options"] == {**BUILT_IN_OPTIONS, "decoy_case": "upper"}
+        hashes.add(manifest["config_hash"])
+        rows = pq.read_table(out / "data/capitals/train-00000-of-00001.parquet").to_pylist()
+        assert rows[0]["rejected"] == "The capital of France is LYON."
+        checked = pairgen("validate", str(out), path=site)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        carded = pairgen("card", str(out), path=site)
+        assert carded.returncode == 0, carded.stdout + carded.stderr
+        card = (out / "README.md").read_text()
+        assert "| option `decoy_case` | `upper` |" in card
+        assert "strip_annotations" not in card  # pairgen's own options do not apply here
+        command = next(line for line in card.splitlines() if line.startswith("pairgen build "))
+        assert "--decoy-case upper" in command
+    assert len(hashes) == 1  # the flag and the pipeline key are one setting
+
+
+def test_a_plugin_changes_no_manifest_of_pairgen_s_own_strategies(
+    site: Path, tmp_path: Path
+) -> None:
+    built = pairgen("build", "--source", "gsm8k", "--out", str(tmp_path / "out"), path=site)
+    assert built.returncode == 0, built.stdout + built.stderr
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["options"] == BUILT_IN_OPTIONS
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "message"),
+    [
+        (
+            "out: o\noptions: {decoy_cases: upper}\nsources: [{source: capitals}]\n",
+            (),
+            "field 'decoy_cases': unknown key at options; allowed: choice_template, "
+            "clean_markup, decoy_case, math_tier, strip_annotations",
+        ),
+        (
+            "out: o\noptions: {decoy_case: lower}\nsources: [{source: capitals}]\n",
+            (),
+            "unknown decoy case 'lower'; known: keep, upper",
+        ),
+        (
+            "out: o\nsources: [{source: capitals}]\n",
+            ("--decoy-case", "lower"),
+            "unknown decoy case 'lower'; choose from keep, upper",
+        ),
+    ],
+)
+def test_a_wrong_plugin_option_is_one_line(
+    site: Path, tmp_path: Path, text: str, args: tuple[str, ...], message: str
+) -> None:
+    pipeline = tmp_path / "pipeline.yaml"
+    pipeline.write_text(text)
+    failed = pairgen("build", str(pipeline), *args, path=site)
+    assert failed.returncode == 2
+    lines = failed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], lines
+    assert not (tmp_path / "o").exists()
+
+
 def test_without_the_plugin_its_names_are_unknown(tmp_path: Path) -> None:
     built = pairgen("build", "--source", "capitals", "--out", str(tmp_path / "out"), path=None)
     assert built.returncode == 2

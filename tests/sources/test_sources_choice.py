@@ -28,7 +28,7 @@ from pairgen.sources.markup import (
     has_wikihow_markup,
     with_raw_text,
 )
-from pairgen.strategies import StrategyOptions
+from pairgen.strategies.choice.options import ChoiceOptions
 from pairgen.strategies.choice.strategy import ChoiceStrategy, check_choice_group, check_choice_pair
 
 from pairgen_rows import write_jsonl
@@ -53,7 +53,7 @@ def pair_or_reason(
     """The number of pairs a row gives, or its reject reason."""
     try:
         example = source.to_example(row, config=config, split=split, row_index=index)
-        return len(ChoiceStrategy(StrategyOptions()).make_pairs(example, random.Random(0)))
+        return len(ChoiceStrategy(ChoiceOptions()).make_pairs(example, random.Random(0)))
     except RowRejected as rejected:
         return rejected.reason
 
@@ -140,7 +140,7 @@ def test_hellaswag_prompt_and_completion_join_like_prose() -> None:
     example = source.to_example(row, config="default", split="train", row_index=0)
     prompt = source.render_prompt(example)
     assert prompt == f"{row['activity_label']}: {row['ctx']}"
-    drafts = ChoiceStrategy(StrategyOptions()).make_pairs(example, random.Random(0))
+    drafts = ChoiceStrategy(ChoiceOptions()).make_pairs(example, random.Random(0))
     assert drafts[0].chosen == row["endings"][int(row["label"])]  # "'s hair ..." glued on
     assert drafts[0].chosen_value == row["label"]
     assert source.source_id(row, 99) == str(row["ind"])

@@ -18,7 +18,7 @@ from pairgen.errors import RowRejected
 from pairgen.sources import get_source
 from pairgen.sources.gsm8k import GSM8K
 from pairgen.sources.metamath import MetaMath
-from pairgen.strategies import StrategyOptions
+from pairgen.strategies.arithmetic.options import ArithmeticOptions
 from pairgen.strategies.arithmetic.strategy import (
     ArithmeticStrategy,
     check_arithmetic_pair,
@@ -148,7 +148,7 @@ def pair_or_reason(
     """Run a sample row through source and strategy: the reject reason, or None for a
     pair that passes the check and keeps the final answer."""
     source = get_source(name)
-    strategy = ArithmeticStrategy(StrategyOptions(strip_annotations=strip))
+    strategy = ArithmeticStrategy(ArithmeticOptions(strip_annotations=strip))
     try:
         example = source.to_example(row, config=source.default_config, split=split, row_index=index)
         [draft] = strategy.make_pairs(example, random.Random(index))

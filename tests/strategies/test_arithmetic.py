@@ -14,6 +14,7 @@ from pairgen.errors import RowRejected
 from pairgen.record import Example, PairDraft
 from pairgen.strategies import StrategyOptions, build_strategy
 from pairgen.strategies.arithmetic.calculator import holds_at
+from pairgen.strategies.arithmetic.options import ArithmeticOptions
 from pairgen.strategies.arithmetic.results import final_value, is_final_value
 from pairgen.strategies.arithmetic.strategy import (
     ArithmeticStrategy,
@@ -30,8 +31,8 @@ from pairgen.strategies.numbers import (
     same_value,
 )
 
-DEFAULT = ArithmeticStrategy(StrategyOptions())
-STRIP = ArithmeticStrategy(StrategyOptions(strip_annotations=True))
+DEFAULT = ArithmeticStrategy(ArithmeticOptions())
+STRIP = ArithmeticStrategy(ArithmeticOptions(strip_annotations=True))
 
 
 def example(solution: str) -> Example:

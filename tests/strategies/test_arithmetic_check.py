@@ -9,8 +9,8 @@ from pairgen.metrics import edit_stats
 from pairgen.record import Example, PairDraft
 from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_path
-from pairgen.strategies import StrategyOptions
 from pairgen.strategies.arithmetic.check import check_arithmetic_rows
+from pairgen.strategies.arithmetic.options import ArithmeticOptions
 from pairgen.strategies.arithmetic.results import find_results, replace_result
 from pairgen.strategies.arithmetic.strategy import ArithmeticStrategy, check_arithmetic_pair
 from pairgen.strategies.numbers import NUMBER_RE
@@ -33,8 +33,8 @@ def arithmetic_cases(rng: random.Random) -> list[tuple[str, str, int, str, str]]
                     for line in path.read_text(encoding="utf-8").splitlines()
                 ]
     strategies = [
-        ArithmeticStrategy(StrategyOptions()),
-        ArithmeticStrategy(StrategyOptions(strip_annotations=True)),
+        ArithmeticStrategy(ArithmeticOptions()),
+        ArithmeticStrategy(ArithmeticOptions(strip_annotations=True)),
     ]
     cases = []
     for index, solution in enumerate(solutions):

@@ -16,8 +16,8 @@ import pytest
 from pairgen.errors import RowRejected
 from pairgen.metrics import edit_stats
 from pairgen.record import Example, PairDraft
-from pairgen.strategies import StrategyOptions
 from pairgen.strategies.arithmetic.check import check_arithmetic_rows, window_accepts
+from pairgen.strategies.arithmetic.options import ArithmeticOptions
 from pairgen.strategies.arithmetic.results import (
     check_arithmetic_pair,
     final_value,
@@ -27,7 +27,7 @@ from pairgen.strategies.arithmetic.results import (
 from pairgen.strategies.arithmetic.strategy import ArithmeticStrategy
 from pairgen.strategies.base import PairRows
 
-DEFAULT = ArithmeticStrategy(StrategyOptions())
+DEFAULT = ArithmeticStrategy(ArithmeticOptions())
 
 
 def tokens(text: str, final_ok: bool = False) -> list[str]:
@@ -249,7 +249,7 @@ def test_a_users_answer_line_ends_the_solution_for_the_arithmetic_rule() -> None
     text = "Tom had 12 apples and 3 more: 12 + 3 = 15.\n15 - 5 = 10 apples are left.\nAnswer: 10"
     assert [text[a:b] for a, b, _, _ in find_results(text)] == ["15"]
     assert final_value(text) == "10"
-    strategy = ArithmeticStrategy(StrategyOptions())
+    strategy = ArithmeticStrategy(ArithmeticOptions())
     for seed in range(20):
         [draft] = strategy.make_pairs(
             Example("math", "default", "test", "0", "Tom had 12 apples.", solution=text),
@@ -260,7 +260,7 @@ def test_a_users_answer_line_ends_the_solution_for_the_arithmetic_rule() -> None
 
 def test_a_tampered_edit_kind_fails_the_arithmetic_check() -> None:
     text = "It is 48/2 = <<48/2=24>>24 clips, 24+48 = <<24+48=72>>72 in all.\n#### 99"
-    [draft] = ArithmeticStrategy(StrategyOptions()).make_pairs(
+    [draft] = ArithmeticStrategy(ArithmeticOptions()).make_pairs(
         Example("gsm8k", "main", "train", "0", "q?", solution=text), random.Random(0)
     )
     assert draft.edit_kind == "result"
@@ -280,7 +280,7 @@ def test_a_tampered_edit_kind_fails_the_arithmetic_check() -> None:
             "shots": [0, 0],
         },
     )
-    verdicts = ArithmeticStrategy(StrategyOptions()).check_pairs(rows)
+    verdicts = ArithmeticStrategy(ArithmeticOptions()).check_pairs(rows)
     assert verdicts[0] is None
     assert verdicts[1] is not None and "edit_kind" in verdicts[1]
 
@@ -312,7 +312,7 @@ def test_validate_flags_an_edit_of_a_restated_given_number() -> None:
             "shots": [0, 2],
         },
     )
-    assert ArithmeticStrategy(StrategyOptions()).check_pairs(rows) == [
+    assert ArithmeticStrategy(ArithmeticOptions()).check_pairs(rows) == [
         "edit_on_problem_number",
         None,
     ]

@@ -15,12 +15,12 @@ from pairgen.errors import RowRejected
 from pairgen.record import Example, PairDraft
 from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_path
-from pairgen.strategies import StrategyOptions
 from pairgen.strategies.arithmetic.calculator import (
     annotation_holds,
     check_annotation_claim,
     evaluate,
 )
+from pairgen.strategies.arithmetic.options import ArithmeticOptions
 from pairgen.strategies.arithmetic.results import check_arithmetic_pair
 from pairgen.strategies.arithmetic.strategy import ArithmeticStrategy
 from pairgen.strategies.numbers import NumberFormat, format_number, wrong_value
@@ -116,7 +116,7 @@ SOLUTION = "He pays 3*4 = <<3*4=12>>12 dollars.\nThen 12+5 = <<12+5=17>>17.\n###
 
 
 def test_a_pair_turned_around_breaks_its_claim() -> None:
-    (pair,) = ArithmeticStrategy(StrategyOptions()).make_pairs(
+    (pair,) = ArithmeticStrategy(ArithmeticOptions()).make_pairs(
         Example("s", "c", "train", "0", "q", solution=SOLUTION), random.Random(3)
     )
     assert check_arithmetic_pair(*_fields(pair)) is None
@@ -147,7 +147,7 @@ def test_the_strategy_never_edits_an_annotation_that_does_not_hold() -> None:
         "He pays 3*4 = <<3*4=13>>13 dollars.\nThen 13+5 = <<13+5=18>>18.\n"
         "With a 2 dollar tip, 18+2 = <<18+2=20>>20.\n#### 20"
     )  # 20, the final answer's value, is never edited (rule 5)
-    strategy = ArithmeticStrategy(StrategyOptions())
+    strategy = ArithmeticStrategy(ArithmeticOptions())
     example = Example("s", "c", "train", "0", "q", solution=wrong_first)
     edited = set()
     for seed in range(40):

@@ -22,6 +22,7 @@ from pairgen.sources.choices import (
 from pairgen.sources.hellaswag import HellaSwag
 from pairgen.sources.markup import raw_text_meta
 from pairgen.strategies import StrategyOptions, build_strategy
+from pairgen.strategies.choice.options import ChoiceOptions
 from pairgen.strategies.choice.strategy import ChoiceStrategy, check_choice_group, check_choice_pair
 
 TEMPLATES = ("letter", "sentence")
@@ -58,7 +59,7 @@ def stored_rows(example: Example, drafts: list[PairDraft]) -> list[dict[str, Any
 
 
 def strategy(template: str = "letter", clean_markup: bool = True) -> ChoiceStrategy:
-    return ChoiceStrategy(StrategyOptions(choice_template=template, clean_markup=clean_markup))
+    return ChoiceStrategy(ChoiceOptions(choice_template=template, clean_markup=clean_markup))
 
 
 @settings(max_examples=150, deadline=None)
@@ -193,7 +194,7 @@ def test_a_wrong_ending_identical_to_the_answer_rejects_the_row() -> None:
 
 def test_unknown_template_is_a_user_error() -> None:
     with pytest.raises(PairgenError, match="unknown choice template 'essay'"):
-        ChoiceStrategy(StrategyOptions(choice_template="essay"))
+        ChoiceStrategy(ChoiceOptions(choice_template="essay"))
 
 
 def test_registry_builds_the_choice_strategy() -> None:

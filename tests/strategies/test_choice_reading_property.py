@@ -29,7 +29,7 @@ from pairgen.config.source_settings import SourceSettings
 from pairgen.errors import PairgenError, RowRejected
 from pairgen.sources import get_source
 from pairgen.sources.generic.choice import GenericChoice
-from pairgen.strategies import StrategyOptions
+from pairgen.strategies.choice.options import ChoiceOptions
 from pairgen.strategies.choice.strategy import ChoiceStrategy, check_choice_group, check_choice_pair
 
 LETTERS = string.ascii_uppercase
@@ -153,7 +153,7 @@ def test_every_build_validates_and_chooses_the_gold_choice(
         return
     assert not ambiguous(data) or decided is not None
     built = get_source("choice", decided) if decided else source
-    strategy = ChoiceStrategy(StrategyOptions(choice_template=template))
+    strategy = ChoiceStrategy(ChoiceOptions(choice_template=template))
     for index, (row, (gold, gold_text, _)) in enumerate(
         zip(data["rows"], data["golds"], strict=True)
     ):

@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pairgen.record import Example
-from pairgen.strategies import StrategyOptions
 from pairgen.strategies.math.given import problem_values
+from pairgen.strategies.math.options import MathOptions
 from pairgen.strategies.math.strategy import MathStrategy
 
 FORMS = [
@@ -80,5 +80,5 @@ def test_the_strategy_never_edits_a_given_number(n: int, form: str, seed: int) -
     problem = f"A box holds {form.format(n=n)} marbles. How many are in 3 boxes?"
     solution = f"One box holds x = {n} marbles.\nSo 3 boxes hold 3 * {n} = {3 * n} marbles, and y = 7 more.\nThe answer is: {3 * n}"
     example = Example("math", "default", "test", "0", problem, solution)
-    pair = MathStrategy(StrategyOptions()).make_pairs(example, random.Random(seed))[0]
+    pair = MathStrategy(MathOptions()).make_pairs(example, random.Random(seed))[0]
     assert pair.chosen_value == "7"

@@ -12,7 +12,7 @@ import pytest
 from tamper import rewrite_shard, set_cell, set_values
 
 from pairgen.record import Example, PairDraft
-from pairgen.strategies import STRATEGY_CLASSES, StrategyOptions
+from pairgen.strategies import STRATEGY_CLASSES
 from pairgen.strategies.base import Strategy
 from pairgen.validate.run import validate_output
 
@@ -23,9 +23,6 @@ class CrashingStrategy(Strategy):
     """A strategy whose stored-pair check has a bug."""
 
     name = "crashing"
-
-    def __init__(self, options: StrategyOptions) -> None:
-        self.options = options
 
     def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
         raise NotImplementedError

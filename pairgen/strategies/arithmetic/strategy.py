@@ -20,9 +20,9 @@ from dataclasses import replace
 
 from pairgen.errors import RowRejected
 from pairgen.record import Example, PairDraft
-from pairgen.strategies import StrategyOptions
 from pairgen.strategies.arithmetic.calculator import holds_at
 from pairgen.strategies.arithmetic.check import check_arithmetic_rows
+from pairgen.strategies.arithmetic.options import ArithmeticOptions
 from pairgen.strategies.arithmetic.restated import (
     computed_from_numbers,
     left_side,
@@ -46,6 +46,7 @@ class ArithmeticStrategy(Strategy):
     """One pair per example: one intermediate result replaced by a wrong value."""
 
     name = "arithmetic"
+    Options = ArithmeticOptions
     example_kind = "solution"
     check_columns = (
         "pair_index",
@@ -57,7 +58,7 @@ class ArithmeticStrategy(Strategy):
         "shots",
     )
 
-    def __init__(self, options: StrategyOptions) -> None:
+    def __init__(self, options: ArithmeticOptions) -> None:
         self.strip = options.strip_annotations
 
     def prepare(self, example: Example) -> Example:

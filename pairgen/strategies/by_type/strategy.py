@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
-from pairgen.config.strategy_options import StrategyOptions
 from pairgen.errors import RowRejected
 from pairgen.record import Example, PairDraft
 from pairgen.strategies import build_strategy
 from pairgen.strategies.base import Strategy
+from pairgen.strategies.math.options import MathOptions
 
 NAME = "by_type"
 # the ``type`` prefix -> the rule for that kind of solution
@@ -36,10 +37,13 @@ class ByTypeStrategy(Strategy):
     """Pairs each row with the strategy its ``meta["type"]`` prefix names (:data:`ROUTES`)."""
 
     name = NAME
+    # the options of the rules it routes to: math's, which hold arithmetic's
+    Options = MathOptions
     example_kind = "solution"
 
-    def __init__(self, options: StrategyOptions) -> None:
-        self.routes = [(prefix, build_strategy(name, options)) for prefix, name in ROUTES]
+    def __init__(self, options: MathOptions) -> None:
+        values = asdict(options)
+        self.routes = [(prefix, build_strategy(name, values)) for prefix, name in ROUTES]
 
     def route(self, example: Example) -> Strategy:
         """The strategy for ``example``, or ``RowRejected("unknown_type")``."""

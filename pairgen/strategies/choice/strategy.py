@@ -4,7 +4,7 @@ This is how the Smaug ``ARC``/``HellaSwag`` ``_DPO_FewShot`` sets were made: the
 completion is the labelled answer, and every other choice gives one rejected completion
 (3 pairs for a 4-choice question).  The prompt is the same for all pairs of a question.
 
-Completion templates (``StrategyOptions.choice_template``), for sources that list the
+Completion templates (``ChoiceOptions.choice_template``), for sources that list the
 choices in the prompt (ARC):
 
 - ``"letter"`` (default): the label in the prompt's form, then the answer text:
@@ -29,11 +29,10 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pairgen.errors import PairgenError, RowRejected
+from pairgen.errors import RowRejected
 from pairgen.record import Example, PairDraft
 from pairgen.sources.choices import TEMPLATE_META_KEY, choice_completion
 from pairgen.sources.markup import with_raw_text
-from pairgen.strategies import CHOICE_TEMPLATES, StrategyOptions
 from pairgen.strategies.base import Strategy
 from pairgen.strategies.choice.check import (
     NAME,
@@ -43,22 +42,19 @@ from pairgen.strategies.choice.check import (
     common_prefix_length,
     question_summary,
 )
+from pairgen.strategies.choice.options import CHOICE_TEMPLATES, ChoiceOptions
 
 
 class ChoiceStrategy(Strategy):
     """Pairs the labelled answer with each wrong choice in turn."""
 
     name = NAME
+    Options = ChoiceOptions
     example_kind = "choices"
     # the prompt too: a labelled completion must be a choice the prompt lists
     check_columns = ("prompt", "edit_kind", *Strategy.check_columns)
 
-    def __init__(self, options: StrategyOptions) -> None:
-        if options.choice_template not in CHOICE_TEMPLATES:
-            known = ", ".join(CHOICE_TEMPLATES)
-            raise PairgenError(
-                f"unknown choice template {options.choice_template!r}; known: {known}"
-            )
+    def __init__(self, options: ChoiceOptions) -> None:
         self.options = options
 
     def prepare(self, example: Example) -> Example:

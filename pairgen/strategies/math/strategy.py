@@ -13,7 +13,7 @@ than in GSM8K's ``a op b = c`` lines.  What counts as an intermediate result is
 GSM8K-style solutions carry calculator annotations (``<<48/2=24>>24``).  The visible
 number and the annotation's result change together, never the hidden one alone (the
 arithmetic strategy's :func:`~pairgen.strategies.arithmetic.results.replace_result`), and
-``StrategyOptions.strip_annotations`` removes every annotation first, as it does for the
+``MathOptions.strip_annotations`` removes every annotation first, as it does for the
 arithmetic strategy.  A row's answer stated apart from its solution (``--source math
 --column answer=``, an option's text with ``--column choices=``) reaches the rule as
 ``Example.meta[STATED_ANSWER_KEY]``, so its value is never edited.  The pair's
@@ -29,17 +29,17 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from pairgen.errors import PairgenError, RowRejected
+from pairgen.errors import RowRejected
 from pairgen.record import Example, PairDraft
 from pairgen.sources.generic.maths import STATED_ANSWER_KEY
 from pairgen.sources.generic.template import META_KEY
-from pairgen.strategies import StrategyOptions
 from pairgen.strategies.arithmetic.results import replace_result, strip_annotations
 from pairgen.strategies.base import Strategy
 from pairgen.strategies.math.check import check_math_pair
 from pairgen.strategies.math.lists import list_siblings
+from pairgen.strategies.math.options import MathOptions
 from pairgen.strategies.math.rule import find_candidates, reject_reason
-from pairgen.strategies.math.tiers import EDIT_KINDS, MATH_TIERS, MAX_TIER
+from pairgen.strategies.math.tiers import EDIT_KINDS, MAX_TIER
 from pairgen.strategies.math.wrong import wrong_value_avoiding
 
 NAME = "math"
@@ -77,6 +77,7 @@ class MathStrategy(Strategy):
     """One pair per example: one intermediate result replaced by a same-format wrong value."""
 
     name = NAME
+    Options = MathOptions
     example_kind = "solution"
     check_columns = (
         "prompt",
@@ -88,10 +89,7 @@ class MathStrategy(Strategy):
         "edit_kind",
     )
 
-    def __init__(self, options: StrategyOptions) -> None:
-        if options.math_tier not in MATH_TIERS:
-            known = ", ".join(MATH_TIERS)
-            raise PairgenError(f"unknown math tier {options.math_tier!r}; known: {known}")
+    def __init__(self, options: MathOptions) -> None:
         self.options = options
         self.strip = options.strip_annotations
         self.max_tier = MAX_TIER[options.math_tier]

@@ -1,0 +1,192 @@
+"""Each strategy owns its options: declared once, collected over the registry, checked."""
+
+from __future__ import annotations
+
+import pickle
+import random
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from pairgen.cli.fields import strategy_options
+from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.config.strategy_options import StrategyOptions, declared_options
+from pairgen.errors import PairgenError
+from pairgen.pipeline import build
+from pairgen.record import Example, PairDraft
+from pairgen.strategies import (
+    STRATEGIES,
+    STRATEGY_CLASSES,
+    STRATEGY_OPTIONS,
+    OptionSet,
+    build_strategy,
+    option,
+    option_fields,
+    options_class,
+    recorded_options,
+)
+from pairgen.strategies.base import Strategy
+from pairgen.strategies.by_type.strategy import ROUTES
+
+BUILT_IN = {
+    "strip_annotations": False,
+    "choice_template": "letter",
+    "clean_markup": True,
+    "math_tier": "strict",
+}
+
+
+@dataclass(frozen=True)
+class WidthOptions(OptionSet):
+    width: int = option(3, "Padded: how wide the rejected padding is.")
+
+
+class PaddedStrategy(Strategy):
+    """A strategy with one option of its own, registered in process."""
+
+    name = "padded"
+    Options = WidthOptions
+
+    def __init__(self, options: WidthOptions) -> None:
+        self.width = options.width
+
+    def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
+        text = example.solution
+        rejected = text + "!" * self.width
+        return [PairDraft(text, rejected, self.name, len(text), "", "!" * self.width)]
+
+
+@dataclass(frozen=True)
+class ClashingOptions(OptionSet):
+    strip_annotations: str = option("no", "Clashing: the same name, another type.")
+
+
+class ClashingStrategy(PaddedStrategy):
+    name = "clashing"
+    Options = ClashingOptions  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class PlainFieldOptions(OptionSet):
+    width: int = field(default=3)
+
+
+class PlainFieldStrategy(PaddedStrategy):
+    name = "plain_field"
+    Options = PlainFieldOptions  # type: ignore[assignment]
+
+
+def register(monkeypatch: pytest.MonkeyPatch, strategy: type[Strategy]) -> None:
+    monkeypatch.setitem(STRATEGY_CLASSES, strategy.name, f"{__name__}:{strategy.__name__}")
+
+
+def test_the_built_in_options_table_names_each_strategy_s_own_options() -> None:
+    assert set(STRATEGY_OPTIONS) == set(STRATEGY_CLASSES)
+    for name in STRATEGY_OPTIONS:
+        assert options_class(name) is STRATEGIES.load(name).Options
+
+
+def test_by_type_takes_the_options_of_every_rule_it_routes_to() -> None:
+    own = set(option_fields())
+    for _, name in ROUTES:
+        routed = {f for f, d in option_fields().items() if name in d.strategies}
+        assert routed <= own
+        assert all("by_type" in option_fields()[f].strategies for f in routed)
+
+
+def test_the_built_in_options_and_their_owners() -> None:
+    fields = option_fields()
+    assert {name: d.default for name, d in fields.items()} == BUILT_IN
+    assert list(fields) == list(BUILT_IN)  # the order --help and the card's command use
+    assert fields["strip_annotations"].strategies == ("arithmetic", "math", "by_type")
+    assert fields["clean_markup"].applies("hellaswag", "choice")
+    assert not fields["clean_markup"].applies("arc", "choice")
+    assert fields["math_tier"].applies("metamath", "by_type")
+
+
+def test_a_strategy_is_made_with_its_own_options_only() -> None:
+    given = StrategyOptions(math_tier="carried", choice_template="sentence")
+    math = build_strategy("math", given)
+    assert math.options.math_tier == "carried"  # type: ignore[attr-defined]
+    with pytest.raises(PairgenError, match="unknown math tier 'loose'; known: strict, carried"):
+        build_strategy("math", StrategyOptions(math_tier="loose"))
+    with pytest.raises(PairgenError, match="strip_annotations must be true or false, got 'no'"):
+        build_strategy("arithmetic", {"strip_annotations": "no"})
+
+
+def test_strategy_options_are_a_hashable_picklable_mapping() -> None:
+    options = StrategyOptions(math_tier="carried")
+    assert options == {"math_tier": "carried"} and dict(options) == {"math_tier": "carried"}
+    assert hash(options) == hash(StrategyOptions({"math_tier": "carried"}))
+    assert pickle.loads(pickle.dumps(options)) == options
+    assert options | {"math_tier": "strict", "clean_markup": False} == {
+        "math_tier": "strict",
+        "clean_markup": False,
+    }
+    assert BuildSpec(out="o", sources=(), options={"math_tier": "carried"}).options == options
+
+
+def test_a_plugin_option_is_recorded_where_its_strategy_is_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    register(monkeypatch, PaddedStrategy)
+    assert option_fields()["width"].strategies == ("padded",)
+    # pairgen's own are recorded always (manifests of earlier builds keep their hash)
+    assert recorded_options(StrategyOptions(), ["arithmetic"]) == BUILT_IN
+    assert recorded_options(StrategyOptions(), ["padded"]) == {**BUILT_IN, "width": 3}
+    assert recorded_options(StrategyOptions(width=5), ["choice"]) == {**BUILT_IN, "width": 5}
+    with pytest.raises(PairgenError, match="width must be a whole number, got '5'"):
+        recorded_options(StrategyOptions(width="5"), ["padded"])
+    with pytest.raises(
+        PairgenError, match=r"unknown strategy option 'widht'.*did you mean 'width'"
+    ):
+        recorded_options(StrategyOptions(widht=5), ["padded"])
+
+
+def test_a_plugin_option_reaches_its_strategy_in_a_build(
+    monkeypatch: pytest.MonkeyPatch, gsm8k_file: Path, tmp_path: Path
+) -> None:
+    register(monkeypatch, PaddedStrategy)
+    source = SourceSpec(
+        "gsm8k", backend="files", data_files={"train": [str(gsm8k_file)]}, strategy="padded"
+    )
+    spec = BuildSpec(out=tmp_path / "out", sources=(source,), options=StrategyOptions(width=5))
+    result = build(spec)
+    assert result.manifest.options == {**BUILT_IN, "width": 5}
+    train = result.manifest.configs["gsm8k"].splits["train"]
+    assert train.rows_paired == train.rows_in > 0
+
+
+def test_one_name_declared_two_ways_is_an_error_naming_both(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    register(monkeypatch, ClashingStrategy)
+    with pytest.raises(PairgenError) as caught:
+        option_fields()
+    message = str(caught.value)
+    assert "strategy option 'strip_annotations' is declared twice, differently" in message
+    assert "arithmetic, math, by_type (bool, default False)" in message
+    assert "clashing (str, default 'no')" in message
+
+
+def test_an_option_made_without_option_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    register(monkeypatch, PlainFieldStrategy)
+    with pytest.raises(PairgenError, match=r"declare each option with pairgen\.strategies\.option"):
+        option_fields()
+
+
+@dataclass(frozen=True)
+class SeedOptions(OptionSet):
+    seed: int = option(0, "Shadows --seed.")
+
+
+def test_an_option_may_not_shadow_a_command_setting() -> None:
+    def build_command(seed: int | None, **options: object) -> None:
+        del seed, options
+
+    declared = declared_options(SeedOptions)[0].with_strategy("seeded")
+    with pytest.raises(
+        PairgenError, match="strategy option 'seed' of seeded has the name of a build setting"
+    ):
+        strategy_options([declared])(build_command)

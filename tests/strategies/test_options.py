@@ -62,9 +62,16 @@ class ClashingOptions(OptionSet):
     strip_annotations: str = option("no", "Clashing: the same name, another type.")
 
 
-class ClashingStrategy(PaddedStrategy):
+class DeclaringStrategy(Strategy):
+    """A strategy whose options are all there is to it: only their declaration is read."""
+
+    def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
+        raise NotImplementedError
+
+
+class ClashingStrategy(DeclaringStrategy):
     name = "clashing"
-    Options = ClashingOptions  # type: ignore[assignment]
+    Options = ClashingOptions
 
 
 @dataclass(frozen=True)
@@ -72,9 +79,9 @@ class PlainFieldOptions(OptionSet):
     width: int = field(default=3)
 
 
-class PlainFieldStrategy(PaddedStrategy):
+class PlainFieldStrategy(DeclaringStrategy):
     name = "plain_field"
-    Options = PlainFieldOptions  # type: ignore[assignment]
+    Options = PlainFieldOptions
 
 
 def register(monkeypatch: pytest.MonkeyPatch, strategy: type[Strategy]) -> None:

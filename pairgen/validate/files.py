@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -18,7 +17,7 @@ import pyarrow.parquet as pq
 
 from pairgen.errors import PairgenError, whole_message
 from pairgen.output.files import file_sha256, regular_file_inside
-from pairgen.output.manifest import DATA_DIR, PLOTS_DIR, REJECTS_DIR
+from pairgen.output.manifest import DATA_DIR, PLOTS_DIR, REJECTS_DIR, SplitEntry
 from pairgen.output.plots import plot_files
 from pairgen.record import REJECT_SCHEMA
 from pairgen.validate.rows import Violation
@@ -38,10 +37,10 @@ def plot_violations(out: Path) -> list[Violation]:
 
 
 def file_violations(
-    out: Path, listed: dict[str, Any]
+    out: Path, name: str, sha256: str, rows: int
 ) -> tuple[list[Violation], pq.ParquetFile | None]:
-    """Existence, checksum and readability of one listed Parquet file."""
-    path, name = out / listed["path"], listed["path"]
+    """Existence, checksum, readability and row count of one listed Parquet file."""
+    path = out / name
     refused = refused_path(out, name)
     if refused is not None:
         return [refused], None
@@ -51,14 +50,9 @@ def file_violations(
         ], None
     found = []
     digest = file_sha256(path)
-    if digest != listed.get("sha256"):
+    if digest != sha256:
         found.append(
-            Violation(
-                name,
-                None,
-                f"sha256 mismatch: manifest {listed.get('sha256')}, file {digest}",
-                "sha256",
-            )
+            Violation(name, None, f"sha256 mismatch: manifest {sha256}, file {digest}", "sha256")
         )
     try:
         parquet = pq.ParquetFile(path)
@@ -72,10 +66,11 @@ def file_violations(
             )
         )
         return found, None
-    rows = parquet.metadata.num_rows
-    if rows != listed.get("rows"):
+    if parquet.metadata.num_rows != rows:
         found.append(
-            Violation(name, None, f"has {rows} rows, manifest says {listed.get('rows')}", "rows")
+            Violation(
+                name, None, f"has {parquet.metadata.num_rows} rows, manifest says {rows}", "rows"
+            )
         )
     return found, parquet
 
@@ -100,13 +95,12 @@ def refused_path(out: Path, name: str) -> Violation | None:
     return None
 
 
-def rejects_violations(out: Path, info: dict[str, Any], config: str, split: str) -> list[Violation]:
+def rejects_violations(out: Path, info: SplitEntry, config: str, split: str) -> list[Violation]:
     """Checksum, schema, count and reasons of one split's rejects file."""
-    listed = {**info["rejects"], "rows": info["rows_rejected"]}
-    found, parquet = file_violations(out, listed)
+    name = info.rejects.path
+    found, parquet = file_violations(out, name, info.rejects.sha256, info.rows_rejected)
     if parquet is None:
         return found
-    name = listed["path"]
     try:
         table = parquet.read()
     except READ_ERRORS as exc:
@@ -117,11 +111,9 @@ def rejects_violations(out: Path, info: dict[str, Any], config: str, split: str)
             Violation(name, None, schema_difference(table.schema, REJECT_SCHEMA), "schema"),
         ]
     reasons = dict(Counter(table.column("reason").to_pylist()))
-    if reasons != info.get("rejects_by_reason", {}):
+    if reasons != info.rejects_by_reason:
         found.append(
-            Violation(
-                name, None, f"reasons {reasons} != manifest {info.get('rejects_by_reason')}", "rows"
-            )
+            Violation(name, None, f"reasons {reasons} != manifest {info.rejects_by_reason}", "rows")
         )
     for column, expected in (("config", config), ("split", split)):
         bad = (

@@ -70,7 +70,10 @@ class SplitRebuild:
 
 
 def rebuild_and_compare(
-    out: Path, input_dirs: Sequence[Path] = (), tokens: TokenRecheck | None = None
+    out: Path,
+    input_dirs: Sequence[Path] = (),
+    tokens: TokenRecheck | None = None,
+    manifest: Manifest | None = None,
 ) -> tuple[list[SplitRebuild], list[Violation]]:
     """Rebuild every split of ``out`` whose inputs are reachable and compare the bytes.
 
@@ -79,10 +82,10 @@ def rebuild_and_compare(
     directory, not below it), and hashed only when a regular file of the recorded size.  A
     local tokenizer is recorded by name and content hash: it must be handed back in
     ``tokens`` (``validate --tokenizer PATH``, hash already checked), else nothing is
-    rebuilt.
+    rebuilt.  ``manifest``: the one ``validate`` already read (else read here).
     """
     out = Path(out)
-    manifest = read_manifest(out)
+    manifest = manifest if manifest is not None else read_manifest(out)
     finder = InputFinder.searching(input_dirs)
     results: list[SplitRebuild] = []
     violations: list[Violation] = []

@@ -2,7 +2,7 @@
 
 Three layers, each reported as :class:`~pairgen.validate.rows.Violation` (shard, row, reason):
 
-1. the manifest: read by :func:`~pairgen.output.manifest.read_manifest` (a manifest it
+1. the manifest: read once by :func:`~pairgen.output.manifest.read_manifest` (a manifest it
    refuses stops validate with one error line naming the field); every listed shard
    and rejects file exists, has the recorded sha256 and row count, is named the Hub
    way, and every split reconciles
@@ -81,19 +81,19 @@ def validate_output(
     # the one typed reader every command uses: a manifest it refuses (a wrong type, a
     # path that is not the build's, a NUL, an unknown version, edited settings) is one
     # error line naming the field, here as in query, stats, card and publish
-    manifest = read_manifest(out).to_dict()
-    conversational = manifest.get("format") == "conversational"
-    shots = manifest.get("shots") if isinstance(manifest.get("shots"), int) else None
+    # (read once: the source-row recheck and the rebuild take this same typed manifest)
+    manifest = read_manifest(out)
+    conversational = manifest.format == "conversational"
     schema = pair_schema(conversational)
-    checks = _strategy_checks(manifest, report)
-    tokens = token_recheck(manifest.get("tokenizer"), tokenizer)
+    checks = _strategy_checks(manifest.options, report)
+    tokens = token_recheck(manifest.tokenizer, tokenizer)
     if tokens.skipped and tokens.recorded is not None:
         report.notes.append(not_rechecked_note(tokens.recorded))
     listed: set[str] = set()
-    for config, entry in _configs(manifest, report):
-        kept = kept_columns(entry.get("source_settings"))
+    for config, entry in manifest.configs.items():
+        kept = kept_columns(entry.source_settings)
         config_schema = pair_schema(conversational, kept) if kept else schema
-        for split, info in entry.get("splits", {}).items():
+        for split, info in entry.splits.items():
             listed |= validate_split(
                 out,
                 config,
@@ -104,46 +104,34 @@ def validate_output(
                 report,
                 progress,
                 checks,
-                shots,
+                manifest.shots,
                 tokens,
             )
     report.violations += unlisted_files(out, listed)
     report.violations += plot_violations(out)
     if source_rows:
-        recheck = recheck_source_rows(out, input_dirs)
+        recheck = recheck_source_rows(out, input_dirs, manifest)
         report.violations += recheck.violations
         report.notes += recheck.notes
         report.source_pairs_checked = recheck.pairs
     report.seconds = time.perf_counter() - started
     if rebuild:
-        report.rebuilt, found = rebuild_and_compare(out, input_dirs, tokens)
+        report.rebuilt, found = rebuild_and_compare(out, input_dirs, tokens, manifest)
         report.violations += found
         report.rebuild_seconds = time.perf_counter() - started - report.seconds
     return report
 
 
-def _strategy_checks(manifest: dict[str, Any], report: ValidationReport) -> StrategyChecks:
+def _strategy_checks(options: dict[str, Any], report: ValidationReport) -> StrategyChecks:
     """The strategies' checks, configured with the options the build recorded."""
     try:
-        options = StrategyOptions(manifest.get("options", {}))
-        check_options(options)  # names some registered strategy declares, values it takes
-        return StrategyChecks(options)
+        recorded = StrategyOptions(options)
+        check_options(recorded)  # names some registered strategy declares, values it takes
+        return StrategyChecks(recorded)
     except (TypeError, PairgenError) as exc:
         reason = f"options are not the strategy options pairgen writes: {exc}"
         report.violations.append(Violation(MANIFEST_NAME, None, reason, "manifest"))
         return StrategyChecks(StrategyOptions())
-
-
-def _configs(
-    manifest: dict[str, Any], report: ValidationReport
-) -> list[tuple[str, dict[str, Any]]]:
-    configs = manifest.get("configs")
-    if not isinstance(configs, dict) or not configs:
-        report.violations.append(
-            Violation(MANIFEST_NAME, None, "manifest lists no configs", "manifest")
-        )
-        return []
-    return list(configs.items())
 
 
 def require_valid(out: Path) -> ValidationReport:

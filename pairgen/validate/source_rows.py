@@ -35,7 +35,13 @@ from typing import Any, NamedTuple
 import pyarrow.parquet as pq
 
 from pairgen.errors import PairgenError
-from pairgen.output.manifest import ConfigEntry, InputEntry, SplitEntry, read_manifest
+from pairgen.output.manifest import (
+    ConfigEntry,
+    InputEntry,
+    Manifest,
+    SplitEntry,
+    read_manifest,
+)
 from pairgen.validate.files import READ_ERRORS, refused_path
 from pairgen.validate.input_finder import InputFinder
 from pairgen.validate.source_checks import (
@@ -70,14 +76,18 @@ class SourceRecheck:
     pairs: int = 0
 
 
-def recheck_source_rows(out: Path, input_dirs: Sequence[Path] = ()) -> SourceRecheck:
-    """Compare every pair of the build in ``out`` with its source row (module doc)."""
+def recheck_source_rows(
+    out: Path, input_dirs: Sequence[Path] = (), manifest: Manifest | None = None
+) -> SourceRecheck:
+    """Compare every pair of the build in ``out`` with its source row (module doc);
+    ``manifest``: the one ``validate`` already read (else read here)."""
     result = SourceRecheck()
-    try:
-        manifest = read_manifest(out)
-    except PairgenError as exc:  # validate reports the manifest itself
-        result.notes.append(f"{NOT_RECHECKED}: {exc}")
-        return result
+    if manifest is None:
+        try:
+            manifest = read_manifest(out)
+        except PairgenError as exc:  # validate reports the manifest itself
+            result.notes.append(f"{NOT_RECHECKED}: {exc}")
+            return result
     finder = InputFinder.searching(input_dirs)
     skipped: dict[str, list[str]] = {}  # reason -> the splits it kept from the recheck
     for config, entry in manifest.configs.items():

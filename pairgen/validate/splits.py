@@ -14,14 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pairgen.output.digest import RowsDigest
-from pairgen.output.manifest import MANIFEST_NAME, shard_path
+from pairgen.output.manifest import MANIFEST_NAME, ConfigEntry, ShardEntry, SplitEntry
 from pairgen.validate.files import (
     READ_ERRORS,
     brief,
@@ -59,8 +58,8 @@ def validate_split(
     out: Path,
     config: str,
     split: str,
-    entry: dict[str, Any],
-    info: dict[str, Any],
+    entry: ConfigEntry,
+    info: SplitEntry,
     schema: pa.Schema,
     report: ValidationReport,
     progress: ProgressCallback | None,
@@ -68,65 +67,54 @@ def validate_split(
     shots: int | None = None,
     tokens: TokenRecheck | None = None,
 ) -> set[str]:
-    """Check one split's counts, shards and rejects; return the paths it lists."""
+    """Check one split's counts, shards and rejects; return the paths it lists.
+
+    The typed reader already refused what types and names alone show (a misnamed shard,
+    a missing ``rows_sha256``, a negative count); what needs the files is checked here."""
     where = f"{MANIFEST_NAME} {config}/{split}"
     found = report.violations
-    try:
-        rows_in, paired, rejected = (
-            int(info[k]) for k in ("rows_in", "rows_paired", "rows_rejected")
-        )
-        pairs, shards = int(info["pairs"]), list(info["shards"])
-    except (KeyError, TypeError, ValueError) as exc:
-        found.append(Violation(where, None, f"malformed split entry: {exc!r}", "manifest"))
-        return set()
-    if rows_in != paired + rejected:
+    if info.rows_in != info.rows_paired + info.rows_rejected:
         found.append(
             Violation(
                 where,
                 None,
-                f"rows_in {rows_in} != rows_paired {paired} + rows_rejected {rejected}",
+                f"rows_in {info.rows_in} != rows_paired {info.rows_paired} + "
+                f"rows_rejected {info.rows_rejected}",
                 "manifest",
             )
         )
-    if pairs != sum(int(s.get("rows", 0)) for s in shards):
+    if info.pairs != sum(shard.rows for shard in info.shards):
         found.append(
-            Violation(where, None, f"pairs {pairs} != the sum of the shard row counts", "manifest")
+            Violation(
+                where, None, f"pairs {info.pairs} != the sum of the shard row counts", "manifest"
+            )
         )
     state = _SplitState(checks, tokens or TokenRecheck())
-    listed = set()
-    for index, shard in enumerate(shards):
-        listed.add(shard["path"])
-        expected_name = shard_path(config, split, index, len(shards))
-        if shard["path"] != expected_name:
-            found.append(
-                Violation(shard["path"], None, f"shard should be named {expected_name}", "manifest")
-            )
-        ctx = ShardContext(shard["path"], str(entry.get("source", "")), config, split, shots=shots)
+    for shard in info.shards:
+        ctx = ShardContext(shard.path, entry.source, config, split, shots=shots)
         rows = _validate_shard(out, shard, schema, ctx, state, report)
         report.pairs_checked += rows
         report.shards_checked += 1
         if progress is not None:
-            progress(shard["path"], rows)
+            progress(shard.path, rows)
     found += state.groups.violations(checks)
     if state.complete:
-        found += _split_totals(where, paired, state)
+        found += _split_totals(where, info.rows_paired, state)
         found += _digest_violations(where, info, state)
-    if info.get("rejects"):
-        listed.add(info["rejects"]["path"])
-        found += rejects_violations(out, info, config, split)
-    return listed
+    found += rejects_violations(out, info, config, split)
+    return set(info.files())
 
 
 def _validate_shard(
     out: Path,
-    shard: dict[str, Any],
+    shard: ShardEntry,
     schema: pa.Schema,
     ctx: ShardContext,
     state: _SplitState,
     report: ValidationReport,
 ) -> int:
     """File and row checks of one pair shard; returns the rows checked."""
-    found, parquet = file_violations(out, shard)
+    found, parquet = file_violations(out, shard.path, shard.sha256, shard.rows)
     report.violations += found
     if parquet is None:
         state.complete = False
@@ -195,12 +183,9 @@ def _split_totals(where: str, paired: int, state: _SplitState) -> list[Violation
     return found
 
 
-def _digest_violations(where: str, info: dict[str, Any], state: _SplitState) -> list[Violation]:
+def _digest_violations(where: str, info: SplitEntry, state: _SplitState) -> list[Violation]:
     """The split's rows against the ``rows_sha256`` the build recorded."""
-    recorded = info.get("rows_sha256")
-    if not isinstance(recorded, str):
-        reason = "no rows_sha256: the manifest cannot bind prompts to pairs (rebuild it)"
-        return [Violation(where, None, reason, "manifest")]
+    recorded = info.rows_sha256
     computed = state.digest.hexdigest()
     if computed == recorded:
         return []

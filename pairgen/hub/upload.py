@@ -55,7 +55,7 @@ def resolve_endpoint(endpoint: str | None = None) -> str:
 
 def check_ready(out: Path, repo_id: str) -> Manifest:
     """Refuse a build that fails validation or whose card does not describe it."""
-    from pairgen.validate.run import validate_output
+    from pairgen.validate.run import require_valid
 
     if not REPO_ID.match(repo_id):
         raise PairgenError(f"--repo must be ORG/NAME, got {repo_id!r}")
@@ -63,11 +63,7 @@ def check_ready(out: Path, repo_id: str) -> Manifest:
     for path in upload_paths(out, manifest):  # links first: validation would follow them
         if path != CARD_NAME or os.path.lexists(out / CARD_NAME):
             shipped_file(out, path)
-    report = validate_output(out)
-    if not report.ok:
-        shown = "; ".join(str(v) for v in report.violations[:3])
-        more = f" (and {len(report.violations) - 3} more)" if len(report.violations) > 3 else ""
-        raise PairgenError(f"validation failed, no commit was made: {shown}{more}", file=str(out))
+    require_valid(out, "no commit was made")
     card = out / CARD_NAME
     if not card.is_file():
         write_card(out, repo_id=repo_id)

@@ -134,14 +134,17 @@ def _strategy_checks(options: dict[str, Any], report: ValidationReport) -> Strat
         return StrategyChecks(StrategyOptions())
 
 
-def require_valid(out: Path) -> ValidationReport:
-    """The report of a valid output, or a :class:`PairgenError` summarizing the first problems."""
+def require_valid(out: Path, consequence: str = "") -> ValidationReport:
+    """The report of a valid output, or a :class:`PairgenError` naming the first three
+    problems (and how many more); ``consequence`` says what did not happen because of
+    them (``publish``: "no commit was made")."""
     report = validate_output(out)
     if not report.ok:
-        first = "; ".join(str(v) for v in report.violations[:3])
-        raise PairgenError(
-            f"validation failed with {len(report.violations)} violation(s): {first}", file=str(out)
-        )
+        shown = "; ".join(str(v) for v in report.violations[:3])
+        extra = len(report.violations) - 3
+        more = f" (and {extra} more)" if extra > 0 else ""
+        failed = f"validation failed, {consequence}" if consequence else "validation failed"
+        raise PairgenError(f"{failed}: {shown}{more}", file=str(out))
     return report
 
 

@@ -35,7 +35,7 @@ class PairgenError(Exception):
             where.append(f"row {row}")
         if field is not None:
             where.append(f"field {field!r}")
-        prefix = ": ".join([", ".join(where)]) + ": " if where else ""
+        prefix = ", ".join(where) + ": " if where else ""
         super().__init__(prefix + message)
 
 

@@ -15,26 +15,28 @@ With several seeds every seed is its own line (the same colour).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
+from pairgen.training.measurements import MetricRow
 from pairgen.training.results import TrainResult
 
 REGIONS = ("before", "at", "after")
 
 
-def eval_points(metrics: list[dict[str, Any]], loss: str) -> dict[int, list[dict[str, Any]]]:
+def eval_points(metrics: list[MetricRow], loss: str) -> dict[int, list[MetricRow]]:
     """The held-out curve of one loss, per seed, in step order: the ``curve`` points (the
     curve pairs at every evaluation) when the run measured them, else the ``eval`` ones."""
-    split = "curve" if any(m["split"] == "curve" for m in metrics) else "eval"
-    out: dict[int, list[dict[str, Any]]] = {}
+    split = "curve" if any(m.split == "curve" for m in metrics) else "eval"
+    out: dict[int, list[MetricRow]] = {}
     for m in metrics:
-        if m["objective"] == loss and m["split"] == split:
-            out.setdefault(int(m.get("seed", 0)), []).append(m)
-    return {seed: sorted(points, key=lambda m: m["step"]) for seed, points in out.items()}
+        if m.objective == loss and m.split == split:
+            out.setdefault(m.seed or 0, []).append(m)
+    return {seed: sorted(points, key=lambda m: m.step) for seed, points in out.items()}
 
 
-def write_plots(run_dir: Path, report: TrainResult, metrics: list[dict[str, Any]]) -> list[Path]:
+def write_plots(run_dir: Path, report: TrainResult, metrics: list[MetricRow]) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -42,21 +44,22 @@ def write_plots(run_dir: Path, report: TrainResult, metrics: list[dict[str, Any]
 
     written: list[Path] = []
     losses = list(report.losses)
-    ref = report.reference["eval"]
-    curve_ref = report.reference.get("curve") or ref  # the curves' own pairs
+    ref = report.reference.eval
+    curve_ref = report.reference.curve or ref  # the curves' own pairs
     if losses:
         fig, axes = plt.subplots(
             1, len(losses), figsize=(4 * len(losses), 3.2), squeeze=False, sharey=True
         )
         for ax, name in zip(axes[0], losses, strict=True):
             for i, points in enumerate(eval_points(metrics, name).values()):
-                steps = [m["step"] for m in points]
+                steps = [m.step for m in points]
                 for key, colour in (("chosen_logp", "C0"), ("rejected_logp", "C1")):
                     label = key.split("_")[0] if i == 0 else None
-                    ax.plot(steps, [m[key] for m in points], marker="o", color=colour, label=label)
+                    values = [getattr(m.values, key) for m in points]
+                    ax.plot(steps, values, marker="o", color=colour, label=label)
             for key, colour in (("chosen_logp", "C0"), ("rejected_logp", "C1")):
-                if key in curve_ref:
-                    ax.axhline(curve_ref[key], color=colour, linestyle="--", linewidth=1)
+                if curve_ref is not None:
+                    ax.axhline(getattr(curve_ref, key), color=colour, linestyle="--", linewidth=1)
             ax.set_title(name)
             ax.set_xlabel("step")
         axes[0][0].set_ylabel("held-out log π(y); dashed: reference")
@@ -69,15 +72,15 @@ def write_plots(run_dir: Path, report: TrainResult, metrics: list[dict[str, Any]
         for j, name in enumerate(losses):
             for i, points in enumerate(eval_points(metrics, name).values()):
                 ax.plot(
-                    [m["step"] for m in points],
-                    [m["after"] for m in points],
+                    [m.step for m in points],
+                    [m.values.after for m in points],
                     marker="o",
                     color=f"C{j}",
                     label=name if i == 0 else None,
                 )
-        if "after" in curve_ref:
+        if curve_ref is not None:
             ax.axhline(
-                curve_ref["after"], color="black", linestyle="--", linewidth=1, label="reference"
+                curve_ref.after, color="black", linestyle="--", linewidth=1, label="reference"
             )
         ax.set_xlabel("step")
         ax.set_ylabel("chosen log-prob per token after the edit")
@@ -87,12 +90,13 @@ def write_plots(run_dir: Path, report: TrainResult, metrics: list[dict[str, Any]
         plt.close(fig)
 
     names = ["reference", *losses]
-    values = [ref] + [report.losses[n].eval for n in losses]
+    values = [ref] + [report.losses[n].eval for n in losses]  # None: no held-out pairs
     fig, ax = plt.subplots(figsize=(1.5 + 1.3 * len(names), 3.2))
     width = 0.8 / len(REGIONS)
     for offset, region in enumerate(REGIONS):
         xs = [i + (offset - 1) * width for i in range(len(names))]
-        ax.bar(xs, [v.get(region, float("nan")) for v in values], width, label=f"{region} edit")
+        heights = [getattr(v, region) if v is not None else math.nan for v in values]
+        ax.bar(xs, heights, width, label=f"{region} edit")
     ax.set_xticks(range(len(names)), names)
     ax.set_ylabel("mean per-token log-prob of chosen")
     ax.axhline(0, color="black", linewidth=0.5)

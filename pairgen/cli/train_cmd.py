@@ -162,7 +162,9 @@ def report_json(report: TrainResult) -> str:
 def print_report(report: TrainResult, quiet: bool = False) -> None:
     from rich.table import Table
 
-    from pairgen.training.analysis.report import COLUMNS, fmt, rows, tokenize_warning
+    from pairgen.training.analysis.report import tokenize_warning
+    from pairgen.training.analysis.report_text import fmt
+    from pairgen.training.analysis.table import COLUMNS, rows
 
     table = Table(title="chosen log-prob per token (held-out) and rewards")
     table.add_column("model", no_wrap=True)

@@ -20,6 +20,17 @@ SETTINGS: dict[str, Any] = {
 }
 
 
+def test_seeds_without_held_out_pairs_say_why_there_is_no_verdict(
+    pairs_dir: Path, tmp_path: Path
+) -> None:
+    run = tmp_path / "run"
+    cfg = TrainConfig(out_dir=pairs_dir, run_dir=run, seeds=2, eval_fraction=0.0, **SETTINGS)
+    report = train_seeds(cfg)
+    assert report.reference.eval is None and report.verdict is not None
+    assert report.verdict.reason == "no held-out pairs (--eval-fraction 0)"
+    assert json.loads((run / "report.json").read_text())["reference"] == {"eval": {}}
+
+
 def held_out(measured: Measurement | None) -> Measurement:
     assert measured is not None
     return measured

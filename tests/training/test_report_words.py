@@ -7,14 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pairgen.training.analysis.report import (
-    COLUMNS,
-    markdown,
-    rows,
-    tokenize_warning,
-    verdict,
-    write_outputs,
-)
+from pairgen.training.analysis.report import markdown, tokenize_warning, write_outputs
+from pairgen.training.analysis.table import COLUMNS, rows
+from pairgen.training.analysis.verdict import verdict
 from pairgen.training.results import TokenizeReport, TrainResult
 
 MEASURE = {

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from pairgen.cli import main
-from pairgen.training.analysis.report import verdict
+from pairgen.training.analysis.verdict import verdict
 from pairgen.training.config import TrainConfig
+from pairgen.training.loop.trainer import train as train_loop
 from pairgen.training.results import DataInfo, TokenizeReport, TrainResult
 from pairgen.training.run import train
 
@@ -61,6 +62,9 @@ def test_outputs_same_start_and_determinism(pairs_dir: Path, tmp_path: Path) -> 
     cos = report.losses["dpo"].grad_cosine_end
     assert cos is not None and cos.pairs == 1 and -1 <= cos.mean_cosine <= 1
     assert sum(cos.cases.values()) == 1 and [p.case for p in cos.per_pair] == list(cos.cases)
+    # report.json is the record, and reads back into it unchanged.
+    text = (run / "report.json").read_text()
+    assert TrainResult.from_dict(json.loads(text)).to_json() + "\n" == text
     # Same config, same numbers.
     again = train(cfg_copy(cfg, tmp_path / "b"))
     assert again.losses["ipo"].eval == report.losses["ipo"].eval
@@ -70,6 +74,21 @@ def test_outputs_same_start_and_determinism(pairs_dir: Path, tmp_path: Path) -> 
 def cfg_copy(cfg: TrainConfig, run_dir: Path) -> TrainConfig:
     fields = {name: getattr(cfg, name) for name in TrainConfig.__dataclass_fields__}
     return TrainConfig(**{**fields, "run_dir": run_dir})
+
+
+def test_the_loop_alone_trains_the_same_without_the_analysis(
+    pairs_dir: Path, tmp_path: Path
+) -> None:
+    """The loop without the analysis's probe: the same steps and held-out numbers, and
+    neither the effects nor the report."""
+    cfg = TrainConfig(out_dir=pairs_dir, run_dir=tmp_path / "full", losses=["dpo"], **QUICK)
+    full = train(cfg)
+    bare = train_loop(cfg_copy(cfg, tmp_path / "loop"))
+    metrics = [(tmp_path / name / "metrics.jsonl").read_text() for name in ("full", "loop")]
+    assert metrics[0] == metrics[1]
+    assert bare.losses["dpo"].eval == full.losses["dpo"].eval
+    assert full.losses["dpo"].suffix is not None and bare.losses["dpo"].suffix is None
+    assert bare.verdict is None and not (tmp_path / "loop" / "report.json").exists()
 
 
 def test_dpo_vs_dpop_shows_the_smaug_ordering_on_tiny(tmp_path: Path) -> None:

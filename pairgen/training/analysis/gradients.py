@@ -1,4 +1,6 @@
-"""The gradient cosine of the margin-loss pitfalls paper, section 3, and its Table 1 cases.
+"""The gradient cosine of "Common Pitfalls of Margin-based Preference Optimization in
+Language Model Alignment" (on arXiv as "A Common Pitfall of Margin-based Language Model
+Alignment: Gradient Entanglement", arXiv:2410.13828), section 3, and its Table 1 cases.
 
 Per pair: the cosine between ``∇log π_w`` and ``∇log π_l``, and which case of Table 1
 one gradient step of a loss would be in (both log-probs up, both down, or the margin

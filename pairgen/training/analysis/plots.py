@@ -5,10 +5,10 @@ as large as they are, and the reference model's value is a dashed horizontal lin
 
 ``logprobs.png``: held-out chosen and rejected sequence log-probs against step, one
 panel per loss (do they rise and fall together, as "Common pitfalls of margin-based
-preference optimization" asks?).
+preference optimization", arXiv:2410.13828, asks?).
 ``after_edit.png``: the chosen completion's mean per-token log-prob after the edit
 against step, all losses in one panel, the quantity "Smaug: Fixing Failure Modes of
-Preference Optimisation with DPO-Positive" is about.
+Preference Optimisation with DPO-Positive" (arXiv:2402.13228) is about.
 ``regions.png``: the before/at/after-edit bars per loss next to the reference.
 With several seeds every seed is its own line (the same colour).
 """
@@ -63,7 +63,7 @@ def write_plots(run_dir: Path, report: TrainResult, metrics: list[MetricRow]) ->
             ax.set_title(name)
             ax.set_xlabel("step")
         axes[0][0].set_ylabel("held-out log π(y); dashed: reference")
-        axes[0][0].legend()
+        legend(axes[0][0])
         fig.tight_layout()
         written.append(_save(fig, run_dir / "logprobs.png"))
         plt.close(fig)
@@ -84,7 +84,7 @@ def write_plots(run_dir: Path, report: TrainResult, metrics: list[MetricRow]) ->
             )
         ax.set_xlabel("step")
         ax.set_ylabel("chosen log-prob per token after the edit")
-        ax.legend()
+        legend(ax)
         fig.tight_layout()
         written.append(_save(fig, run_dir / "after_edit.png"))
         plt.close(fig)
@@ -105,6 +105,13 @@ def write_plots(run_dir: Path, report: TrainResult, metrics: list[MetricRow]) ->
     written.append(_save(fig, run_dir / "regions.png"))
     plt.close(fig)
     return written
+
+
+def legend(ax: Any) -> None:
+    """The panel's legend, when it has labelled lines (none without held-out pairs:
+    matplotlib would warn about an empty legend)."""
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend()
 
 
 def _save(fig: Any, path: Path) -> Path:

@@ -1,128 +1,33 @@
-"""The run report: the before/at/after table, the verdict, report.json and report.md.
+"""The run report: report.json, report.md (the table, the verdict and every section in
+words) and the plots; and the run folder read back (``pairgen report RUN``).
 
-The verdict is the point of the training stage: the pairs *validate* when DPO raises the
-reward margin on held-out pairs and pushes the chosen completion's log-prob after the
-edit below the reference, while DPOP keeps it at or above the reference (within
-``tolerance`` nats per token).  That is the ordering "Smaug: Fixing Failure Modes of
-Preference Optimisation with DPO-Positive" reports: DPO < reference <= DPOP.  With
-several seeds (``report.per_seed``) the verdict holds only if it holds in every seed,
-and the table gives the mean and the min-max range over seeds.
+The table is :mod:`~pairgen.training.analysis.table`'s, the verdict
+:mod:`~pairgen.training.analysis.verdict`'s, the suffix and choice sections
+:mod:`~pairgen.training.analysis.report_effects`'.  With several seeds
+(``report.per_seed``) every figure is the seeds' mean and min-max range.
 """
 
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import fields, replace
 from pathlib import Path
 
 from pairgen.errors import PairgenError
 from pairgen.training.analysis.report_effects import choice_lines, plot_suffix, suffix_lines
-from pairgen.training.analysis.report_text import Cell, fmt, table
-from pairgen.training.measurements import Measurement, MetricRow
-from pairgen.training.results import SeedRun, TokenizeReport, TrainResult, Verdict
+from pairgen.training.analysis.report_text import fmt, table
+from pairgen.training.analysis.table import COLUMNS, rows, speed
+from pairgen.training.analysis.verdict import verdict
+from pairgen.training.measurements import MetricRow
+from pairgen.training.results import TokenizeReport, TrainResult, Verdict
 
 SMAUG = "Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive"
 PITFALLS = "Common pitfalls of margin-based preference optimization"
-
-# (key in a measurement, column title)
-COLUMNS = [
-    ("before", "before edit"),
-    ("at", "at edit"),
-    ("after", "after edit"),
-    ("chosen_logp", "log π(chosen)"),
-    ("rejected_logp", "log π(rejected)"),
-    ("reward_margin", "reward margin"),
-    ("reward_accuracy", "reward acc."),
-    ("loss", "loss"),
-]
 
 SKIP_REASONS = {
     "too_long": "longer than the max length (--skip-long)",
     "edit_beyond_max_length": "their first difference lies beyond the max length",
     "identical_tokens": "chosen and rejected give the same tokens",
 }
-
-
-def check_seed(run: SeedRun, tolerance: float) -> dict[str, bool]:
-    """The three checks of the ordering on one seed's held-out measurements."""
-    ref, dpo, dpop = held_out(run, "reference"), held_out(run, "dpo"), held_out(run, "dpop")
-    return {
-        "DPO raises the reward margin": dpo.reward_margin > 0,
-        "DPO lowers the after-edit log-prob below the reference": dpo.after < ref.after,
-        "DPOP keeps it at or above the reference (within the tolerance)": dpop.after
-        >= ref.after - tolerance,
-    }
-
-
-def held_out(run: SeedRun, name: str) -> Measurement:
-    """One row of a seed's table (``reference`` or a loss); NaN throughout when the
-    run held out no pairs."""
-    found = run.reference.eval if name == "reference" else run.losses[name].eval
-    return found if found is not None else UNMEASURED
-
-
-UNMEASURED = Measurement(*(math.nan for _ in fields(Measurement)))
-
-
-def verdict(report: TrainResult) -> Verdict:
-    """Whether DPO and DPOP order the after-edit log-prob as Smaug does, in every seed."""
-    tolerance = float(report.config.tolerance)
-    losses = report.losses
-    if "dpo" not in losses or "dpop" not in losses:
-        return Verdict(None, tolerance, reason="needs both --loss dpo and --loss dpop")
-    if report.reference.eval is None:
-        return Verdict(None, tolerance, reason="no held-out pairs (--eval-fraction 0)")
-    runs = report.runs()
-    per_seed = [check_seed(run, tolerance) for run in runs]
-    checks = {name: all(seed[name] for seed in per_seed) for name in per_seed[0]}
-    orderings = [
-        f"DPO {held_out(r, 'dpo').after:.3f} vs reference "
-        f"{held_out(r, 'reference').after:.3f} vs DPOP {held_out(r, 'dpop').after:.3f}"
-        for r in runs
-    ]
-    return Verdict(
-        validated=all(checks.values()),
-        tolerance=tolerance,
-        checks=checks,
-        ordering="; ".join(
-            o if len(runs) == 1 else f"seed {r.seed}: {o}"
-            for r, o in zip(runs, orderings, strict=True)
-        ),
-        seeds_failing=[r.seed for r, s in zip(runs, per_seed, strict=True) if not all(s.values())],
-    )
-
-
-def rows(report: TrainResult) -> list[tuple[str, list[Cell]]]:
-    """Table rows: the reference first, then each loss's held-out measurement, one cell
-    per column of :data:`COLUMNS`.
-
-    Over several seeds each cell is a ``(mean, low, high)`` triple; :func:`fmt` shows it.
-    """
-    runs = report.runs()
-
-    def measurement(run: SeedRun, name: str) -> Measurement:
-        row = held_out(run, name)
-        if name == "reference":  # rewards of the reference against itself are 0: blanks
-            return replace(row, reward_margin=math.nan, reward_accuracy=math.nan)
-        return row
-
-    out: list[tuple[str, list[Cell]]] = []
-    for name in ["reference", *report.losses]:
-        per_seed = [measurement(run, name) for run in runs]
-        if len(per_seed) == 1:
-            out.append((name, [getattr(per_seed[0], key) for key, _ in COLUMNS]))
-        else:
-            out.append((name, [spread([getattr(m, key) for m in per_seed]) for key, _ in COLUMNS]))
-    return out
-
-
-def spread(values: list[float]) -> tuple[float, float, float] | None:
-    """Mean, min and max of the defined values (None when none is defined)."""
-    kept = [float(v) for v in values if v is not None and math.isfinite(float(v))]
-    if not kept:
-        return None
-    return (sum(kept) / len(kept), min(kept), max(kept))
 
 
 def tokenize_sentence(stats: TokenizeReport, max_length: int | None) -> str:
@@ -315,13 +220,6 @@ def cost_lines(report: TrainResult) -> list[str]:
     ]
 
 
-def speed(values: list[float], decimals: int) -> str:
-    """One run's figure, or the seeds' mean [min, max]."""
-    if len(values) == 1:
-        return f"{values[0]:.{decimals}f}"
-    return fmt(spread(values))
-
-
 def write_outputs(run_dir: Path, report: TrainResult) -> None:
     """Add the verdict and write report.json, report.md and the plots."""
     from pairgen.training.analysis.plots import write_plots
@@ -361,13 +259,9 @@ def read_metrics(run_dir: Path) -> list[MetricRow]:
 
 
 __all__ = [
-    "COLUMNS",
-    "fmt",
     "markdown",
     "read_metrics",
     "read_report",
-    "rows",
     "tokenize_warning",
-    "verdict",
     "write_outputs",
 ]

@@ -6,7 +6,7 @@ batch order; every loss from that seed's same start) written to ``RUN/seed-<s>/`
 with ``--save-model DIR``, its models to ``DIR/seed-<s>/<loss>/``: one seed's models must
 not overwrite another's); the report in ``RUN`` keeps each seed's numbers
 (``per_seed``), shows the mean and the min-max range, and validates only if the ordering
-holds in every seed (:func:`pairgen.training.analysis.report.verdict`).
+holds in every seed (:func:`pairgen.training.analysis.verdict.verdict`).
 """
 
 from __future__ import annotations

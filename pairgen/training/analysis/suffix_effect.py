@@ -1,7 +1,8 @@
 """The suffix-length effect: does the after-edit drop grow with the shared suffix?
 
-"Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive" and "Common
-pitfalls of margin-based preference optimization" both tie DPO's fall of the chosen
+"Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive"
+(arXiv:2402.13228) and "Common pitfalls of margin-based preference optimization"
+(arXiv:2410.13828) both tie DPO's fall of the chosen
 log-prob after the edit to the number of tokens after the first difference.  For every
 held-out pair this takes ``Δ = trained - reference`` of the chosen completion's mean
 per-token log-prob after the edit, and relates it to that number of tokens: a binned

@@ -52,7 +52,7 @@ def subset(out: Path, pairs: int, dest: Path) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from pairgen.training.data import find_shards
+    from pairgen.training.loop.data import find_shards
 
     shards = [p for p in find_shards(out) if p.name.startswith("train-")] or find_shards(out)
     tables = [pq.read_table(p, columns=["id", "prompt", "chosen", "rejected"]) for p in shards]
@@ -71,7 +71,8 @@ def build_sample(source: str, dest: Path) -> Path:
 
 
 def run_pairgen(data: Path, args: argparse.Namespace, shared: bool) -> dict[str, Any]:
-    from pairgen.training.trainer import TrainConfig, train
+    from pairgen.training.config import TrainConfig
+    from pairgen.training.run import train
 
     with tempfile.TemporaryDirectory() as run_dir:
         report = train(
@@ -122,7 +123,7 @@ def run_trl(data: Path, args: argparse.Namespace, fast: bool) -> dict[str, Any]:
     import torch
     import trl
 
-    from pairgen.training.models import load_model
+    from pairgen.training.loop.models import load_model
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -211,9 +212,9 @@ def token_reduction(
 ) -> dict[str, Any]:
     """Tokens forwarded and LM-head positions per pair, shared vs unshared, and padded
     slots per real token of each batching, in batches of ``batch_size``."""
-    from pairgen.training.batches import schedule
-    from pairgen.training.data import read_pairs, tokenize_pairs
-    from pairgen.training.packing import Layout, padding_ratio, token_counts
+    from pairgen.training.loop.batches import schedule
+    from pairgen.training.loop.data import read_pairs, tokenize_pairs
+    from pairgen.training.loop.packing import Layout, padding_ratio, token_counts
 
     out = build_sample(where[7:], tmp / name) if where.startswith("sample:") else Path(where)
     tokenizer = tokenizer_of(model)
@@ -240,10 +241,10 @@ def token_reduction(
 
 def tokenizer_of(model: str) -> Any:
     if model == "tiny":
-        from pairgen.training.tiny import tiny_tokenizer
+        from pairgen.training.loop.tiny import tiny_tokenizer
 
         return tiny_tokenizer()
-    from pairgen.training.models import load_model
+    from pairgen.training.loop.models import load_model
 
     return load_model(model).tokenizer
 

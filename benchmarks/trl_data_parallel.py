@@ -25,7 +25,7 @@ import torch.distributed as dist
 from trl.trainer.dpo_config import DPOConfig
 from trl.trainer.dpo_trainer import DPOTrainer
 
-from pairgen.training.tiny import tiny_model
+from pairgen.training.loop.tiny import tiny_model
 from pairgen.trl import PairgenDPOTrainer
 
 

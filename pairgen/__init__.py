@@ -45,8 +45,8 @@ if TYPE_CHECKING:
     from pairgen.strategies import StrategyOptions as StrategyOptions
     from pairgen.strategies import build_strategy as build_strategy
     from pairgen.strategies.base import Strategy as Strategy
-    from pairgen.training.trainer import TrainConfig as TrainConfig
-    from pairgen.training.trainer import train as train
+    from pairgen.training.config import TrainConfig as TrainConfig
+    from pairgen.training.run import train as train
     from pairgen.validate.run import validate_output as validate_output
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, __file__, eager=("__version__",))

@@ -7,7 +7,7 @@ DeepSpeed, FSDP, data-parallel, its collator, logging and checkpoints) whose
 completion mask) is turned back into pairgen pairs, both completions are scored with
 pairgen's forward (per-token log-probs, edit-aware prefix sharing when the model passes
 the probe, LM head in chunks over completion positions), and the loss is any
-:class:`~pairgen.training.losses.MarginLoss` by name.
+:class:`~pairgen.training.loop.losses.MarginLoss` by name.
 
 pairgen's forward calls the decoder and the LM head directly, not the model's
 ``forward``, so a DistributedDataParallel wrapper never sees it: gradients are averaged
@@ -24,11 +24,11 @@ import torch.distributed as dist
 from trl.trainer.dpo_trainer import DPOTrainer
 
 from pairgen.errors import PairgenError
-from pairgen.training.data import TokenizedPair, first_difference
-from pairgen.training.device import Precision
-from pairgen.training.forward import Run, Scored, score
-from pairgen.training.losses import get_loss
-from pairgen.training.sharing import check_sharing
+from pairgen.training.loop.data import TokenizedPair, first_difference
+from pairgen.training.loop.device import Precision
+from pairgen.training.loop.forward import Run, Scored, score
+from pairgen.training.loop.losses import get_loss
+from pairgen.training.loop.sharing import check_sharing
 
 
 def pairs_from_trl(inputs: dict[str, torch.Tensor]) -> list[TokenizedPair]:

@@ -44,7 +44,7 @@ def test_import_is_light() -> None:
 def test_stage_imports_do_not_shadow_the_api() -> None:
     """``build``, ``publish`` and ``train`` stay functions after every stage folder loads."""
     code = (
-        "import pairgen.pipeline.run, pairgen.hub.upload, pairgen.training.trainer\n"
+        "import pairgen.pipeline.run, pairgen.hub.upload, pairgen.training.run\n"
         "import pairgen\n"
         "from pairgen import build, publish, train\n"
         "import types\n"

@@ -140,3 +140,16 @@ def test_no_stage_folder_shares_a_public_function_name() -> None:
 
     folders = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()}
     assert folders.isdisjoint(pairgen.__all__), folders & set(pairgen.__all__)
+
+
+def test_training_loop_does_not_import_the_analysis() -> None:
+    """``pairgen.training.loop`` trains; ``pairgen.training.analysis`` reads what the
+    training did (effects, gradients, the report) and may import the loop, never the
+    reverse; they meet in ``pairgen.training.run``, through the loop's ``Probe``."""
+    loop, above = "pairgen.training.loop", ("pairgen.training.analysis", "pairgen.training.run")
+    offending = {
+        module: sorted(t for t in targets if t.startswith(above))
+        for module, targets in import_graph().items()
+        if module == loop or module.startswith(loop + ".")
+    }
+    assert {m: ts for m, ts in offending.items() if ts} == {}

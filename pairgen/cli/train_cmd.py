@@ -8,7 +8,6 @@ command is built; this module adds only each option's name and help text
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -125,7 +124,7 @@ def train_command(out_dir: Path, as_json: bool, **options: Any) -> None:
     the chosen completion's log-prob before, at and after the first differing token.
     OUT_DIR is a pairgen build output (OUT/data/**/*.parquet)."""
     config = TrainConfig(out_dir=out_dir, **given(options))  # its checks run before torch loads
-    from pairgen.training.seeds import train_seeds
+    from pairgen.training.analysis.seeds import train_seeds
 
     report = train_seeds(config)
     if as_json:
@@ -145,7 +144,7 @@ def train_command(out_dir: Path, as_json: bool, **options: Any) -> None:
 @quiet_option("only the verdict line")
 def report_command(run_dir: Path, as_json: bool, quiet: bool) -> None:
     """Rewrites report.md and the plots of RUN_DIR (a --run-dir of `pairgen train`)."""
-    from pairgen.training.report import read_report, write_outputs
+    from pairgen.training.analysis.report import read_report, write_outputs
 
     report = read_report(run_dir)  # one clear error for a missing or foreign report.json
     write_outputs(run_dir, report)
@@ -157,33 +156,35 @@ def report_command(run_dir: Path, as_json: bool, quiet: bool) -> None:
 
 def report_json(report: TrainResult) -> str:
     """``--json``: the record as report.json holds it (NaN written as null)."""
-    from pairgen.training.report import without_nan
-
-    return json.dumps(without_nan(report.as_dict()), indent=2, default=str, allow_nan=False)
+    return report.to_json()
 
 
 def print_report(report: TrainResult, quiet: bool = False) -> None:
     from rich.table import Table
 
-    from pairgen.training.report import COLUMNS, fmt, rows, tokenize_warning
+    from pairgen.training.analysis.report import tokenize_warning
+    from pairgen.training.analysis.report_text import fmt
+    from pairgen.training.analysis.table import COLUMNS, rows
 
     table = Table(title="chosen log-prob per token (held-out) and rewards")
     table.add_column("model", no_wrap=True)
     for _, title in COLUMNS:
         table.add_column(title, justify="right")
-    for name, values in rows(report):
-        table.add_row(cell(name), *(fmt(values.get(key)) for key, _ in COLUMNS))
+    for name, cells in rows(report):
+        table.add_row(cell(name), *(fmt(value) for value in cells))
     if not quiet:
         show(table)
     warning = tokenize_warning(report)
     if warning:
         say(warning)
     verdict = report.verdict
-    if verdict["validated"] is None:
-        say(f"verdict: not evaluated ({verdict['reason']})")
+    if verdict is None:  # the report is written (and its verdict set) before it is shown
+        return
+    if verdict.validated is None:
+        say(f"verdict: not evaluated ({verdict.reason})")
     else:
-        word = "validated" if verdict["validated"] else "not validated"
-        say(f"verdict: pairs {word}: {verdict['ordering']}")
+        word = "validated" if verdict.validated else "not validated"
+        say(f"verdict: pairs {word}: {verdict.ordering}")
 
 
 __all__ = ["TRAIN_FLAGS", "report_command", "train_command"]

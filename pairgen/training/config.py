@@ -8,7 +8,7 @@ resolved by the properties below, not by the caller.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -144,7 +144,21 @@ class TrainConfig:
         return self.steps * self.grad_accum
 
     def as_dict(self) -> dict[str, Any]:
+        """The settings as report.json writes them (paths as strings)."""
         return {k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> TrainConfig:
+        """The settings from report.json (keys of another version are ignored)."""
+        names = {f.name for f in fields(cls)}
+        stored = {k: v for k, v in values.items() if k in names}
+        for name in PATHS:
+            if stored.get(name) is not None:
+                stored[name] = Path(stored[name])
+        return cls(**stored)
+
+
+PATHS = ("out_dir", "run_dir", "save_model")  # the settings that are paths
 
 
 __all__ = [

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import torch
 
-from pairgen.training.choice_accuracy import choice_accuracy
-from pairgen.training.data import PairText, TokenizedPair
-from pairgen.training.forward import Reference
+from pairgen.training.analysis.choice_accuracy import choice_accuracy
+from pairgen.training.loop.data import PairText, TokenizedPair
+from pairgen.training.loop.forward import Reference
+from pairgen.training.measurements import ChoiceAccuracy
 
 EOS_LOGP = -100.0  # the closing EOS is not part of the choice: it must not count
 
@@ -51,12 +52,12 @@ def test_acc_and_acc_norm_match_the_harness() -> None:
         lls = [right[1], *(ll for _, ll in wrong)]
         expected.append(harness(lls, [right[0], *(c for c, _ in wrong)], 0))
     out = choice_accuracy(ref, pairs, {t.id: t for t in texts})
-    assert out == {
-        "questions": 3,
-        "acc": sum(e[0] for e in expected) / 3,
-        "acc_norm": sum(e[1] for e in expected) / 3,
-    }
-    assert out["acc"] == 1 / 3 and out["acc_norm"] == 2 / 3
+    assert out == ChoiceAccuracy(
+        questions=3,
+        acc=sum(e[0] for e in expected) / 3,
+        acc_norm=sum(e[1] for e in expected) / 3,
+    )
+    assert out.acc == 1 / 3 and out.acc_norm == 2 / 3
 
 
 def test_single_pair_questions_are_not_multiple_choice() -> None:

@@ -16,7 +16,7 @@ import pytest
 from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.pipeline import build
 from pairgen.training.config import TrainConfig
-from pairgen.training.trainer import train
+from pairgen.training.run import train
 
 
 @pytest.mark.parametrize(("sharing", "accumulation"), [(True, 1), (False, 2)])

@@ -18,11 +18,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_train_sharing import ATOL, grads, logprobs, max_diff, model_for
 
-from pairgen.training.batches import batch_indices, by_tokens, schedule
-from pairgen.training.data import TokenizedPair, first_difference, read_pairs, tokenize_pairs
-from pairgen.training.masks import shared_attention_mask
-from pairgen.training.packing import Layout, pack_shared, padding_ratio, rows_for
-from pairgen.training.tiny import tiny_tokenizer
+from pairgen.training.loop.batches import batch_indices, by_tokens, schedule
+from pairgen.training.loop.data import TokenizedPair, first_difference, read_pairs, tokenize_pairs
+from pairgen.training.loop.masks import shared_attention_mask
+from pairgen.training.loop.packing import Layout, pack_shared, padding_ratio, rows_for
+from pairgen.training.loop.tiny import tiny_tokenizer
 
 
 def pair(name: str, prompt: int, shared: int, chosen: int, rejected: int) -> TokenizedPair:

@@ -7,9 +7,9 @@ from types import SimpleNamespace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pairgen.training.data import PairText, tokenize_pairs, tokenize_whole
-from pairgen.training.lengths import choose_max_length, percentile
-from pairgen.training.tiny import tiny_tokenizer
+from pairgen.training.loop.data import PairText, tokenize_pairs, tokenize_whole
+from pairgen.training.loop.lengths import choose_max_length, percentile
+from pairgen.training.loop.tiny import tiny_tokenizer
 
 
 def pairs(n: int, long_every: int) -> list[PairText]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from pairgen.training.report import loss_table
-from pairgen.training.report_effects import suffix_lines
+from pairgen.training.analysis.report import loss_table
+from pairgen.training.analysis.report_effects import suffix_lines
 from pairgen.training.results import TrainResult
 
 
@@ -38,7 +38,7 @@ def three_seeds() -> TrainResult:
             "losses": per_seed[0]["losses"],
             "per_seed": [{**run, "reference": {"eval": {}}} for run in per_seed],
             "reference": {"eval": {}},
-            "config": {"seed": 0},
+            "config": {"seed": 0, "out_dir": "/x", "run_dir": "/x/run"},
         }
     )
 

@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pairgen.training.report import markdown, rows, tokenize_warning, verdict, write_outputs
-from pairgen.training.results import TrainResult
+from pairgen.training.analysis.report import markdown, tokenize_warning, write_outputs
+from pairgen.training.analysis.table import COLUMNS, rows
+from pairgen.training.analysis.verdict import verdict
+from pairgen.training.results import TokenizeReport, TrainResult
 
 MEASURE = {
     "pairs": 3,
@@ -49,6 +51,7 @@ def fake(per_seed: list[dict[str, Any]]) -> TrainResult:
         "config": {
             "tolerance": 0.05,
             "out_dir": "/x",
+            "run_dir": "/x/run",
             "steps": 8,
             "batch_size": 4,
             "grad_accum": 1,
@@ -83,12 +86,14 @@ def test_markdown_has_no_python_reprs_and_names_the_papers() -> None:
 
 def test_verdict_over_seeds_needs_every_seed() -> None:
     good = [seed_run(0, -1.8, -0.3), seed_run(1, -1.5, -0.35)]
-    assert verdict(fake(good))["validated"] is True
+    assert verdict(fake(good)).validated is True
     bad = [*good, seed_run(2, -1.6, -0.6)]  # seed 2: DPOP fell below the reference
     result = verdict(fake(bad))
-    assert result["validated"] is False and result["seeds_failing"] == [2]
+    assert result.validated is False and result.seeds_failing == [2]
     table = dict(rows(fake(bad)))
-    mean, low, high = table["dpop"]["after"]
+    cell = table["dpop"][[key for key, _ in COLUMNS].index("after")]
+    assert isinstance(cell, tuple)
+    mean, low, high = cell
     assert (low, high) == (-0.6, -0.3) and abs(mean - (-0.3 - 0.35 - 0.6) / 3) < 1e-12
     report = fake(bad)
     report.verdict = result
@@ -101,7 +106,7 @@ def test_tokenize_warning_counts() -> None:
     warning = tokenize_warning(report)
     assert warning is not None and "5 of them truncated" in warning and "2 skipped" in warning
     clean = copy.deepcopy(report)
-    clean.data.tokenize = {"read": 3, "kept": 3, "truncated": 0, "skipped": {}}
+    clean.data.tokenize = TokenizeReport(read=3, kept=3)
     assert tokenize_warning(clean) is None
 
 

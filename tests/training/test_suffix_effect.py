@@ -8,8 +8,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pairgen.training.forward import Reference
-from pairgen.training.suffix_effect import spearman, suffix_effect
+from pairgen.training.analysis.suffix_effect import spearman, suffix_effect
+from pairgen.training.loop.forward import Reference
 
 
 def refs(afters: list[int], drops: list[float]) -> tuple[Reference, Reference]:
@@ -31,17 +31,17 @@ def test_longer_suffix_larger_drop_gives_negative_rho() -> None:
     afters = [2, 5, 12, 20, 40, 70, 100, 300]
     trained, ref = refs(afters, [0.1 * (i + 1) for i in range(len(afters))])
     out = suffix_effect(trained, ref)
-    assert out["pairs"] == 8
-    assert out["spearman_rho"] == -1.0 or math.isclose(out["spearman_rho"], -1.0)
-    assert out["p_value"] < 0.01
-    bins = {b["tokens_after"]: (b["pairs"], round(b["mean_delta"], 6)) for b in out["bins"]}
+    assert out.pairs == 8
+    assert out.spearman_rho == -1.0 or math.isclose(out.spearman_rho, -1.0)
+    assert out.p_value < 0.01
+    bins = {b.tokens_after: (b.pairs, round(b.mean_delta, 6)) for b in out.bins}
     assert bins["1-8"] == (2, -0.15) and bins["257+"] == (1, -0.8)
-    assert [p[0] for p in out["points"]] == afters
+    assert [p[0] for p in out.points] == afters
 
 
 def test_pair_without_tokens_after_the_edit_is_left_out() -> None:
     trained, ref = refs([0, 3, 4, 5], [0.5, 0.1, 0.2, 0.3])
-    assert suffix_effect(trained, ref)["pairs"] == 3
+    assert suffix_effect(trained, ref).pairs == 3
 
 
 def test_no_relation_is_not_significant() -> None:

@@ -10,14 +10,14 @@ import pytest
 
 from pairgen.errors import PairgenError
 from pairgen.record import MESSAGE_TYPE
-from pairgen.training.data import (
+from pairgen.training.loop.data import (
     PairText,
     first_difference,
     read_pairs,
     split_pairs,
     tokenize_pairs,
 )
-from pairgen.training.tiny import tiny_tokenizer
+from pairgen.training.loop.tiny import tiny_tokenizer
 
 from train_shards import metamath_pairs, write_shard
 

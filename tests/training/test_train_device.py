@@ -15,11 +15,13 @@ import torch
 
 from pairgen.errors import PairgenError
 from pairgen.training.config import TrainConfig
-from pairgen.training.device import Precision, available, emulated
-from pairgen.training.models import load_model
+from pairgen.training.loop.device import Precision, available, emulated
+from pairgen.training.loop.models import load_model
+from pairgen.training.loop.session import start_run
+from pairgen.training.measurements import Measurement
 from pairgen.training.progress import Phases
 from pairgen.training.results import TrainResult
-from pairgen.training.trainer import start_run, train
+from pairgen.training.run import train
 
 QUICK: dict[str, Any] = {
     "steps": 2,
@@ -39,9 +41,14 @@ def metrics(run_dir: Path) -> str:
     return (run_dir / "metrics.jsonl").read_text()
 
 
+def held_out(measured: Measurement | None) -> Measurement:
+    assert measured is not None
+    return measured
+
+
 def finite(report: TrainResult) -> bool:
-    values = [report.reference["eval"]["chosen_logp"]]
-    values += [r.eval["chosen_logp"] for r in report.losses.values()]
+    values = [held_out(report.reference.eval).chosen_logp]
+    values += [held_out(r.eval).chosen_logp for r in report.losses.values()]
     return bool(torch.isfinite(torch.tensor(values)).all())
 
 
@@ -55,9 +62,9 @@ def test_bfloat16_on_cpu_runs_end_to_end_and_is_deterministic(
     assert finite(first)
     assert metrics(tmp_path / "a") == metrics(tmp_path / "b")
     # Autocast is really on: bfloat16 arithmetic moves the numbers, a little.
-    ours, exact = first.reference["eval"], full.reference["eval"]
-    assert ours["chosen_logp"] != exact["chosen_logp"]
-    assert ours["chosen_logp"] == pytest.approx(exact["chosen_logp"], rel=0.02)
+    ours, exact = held_out(first.reference.eval), held_out(full.reference.eval)
+    assert ours.chosen_logp != exact.chosen_logp
+    assert ours.chosen_logp == pytest.approx(exact.chosen_logp, rel=0.02)
 
 
 def test_float16_scales_the_loss_and_trains(pairs_dir: Path, tmp_path: Path) -> None:
@@ -98,7 +105,8 @@ def test_cuda_matches_cpu_and_runs_mixed_precision(pairs_dir: Path, tmp_path: Pa
     gpu = run(pairs_dir, tmp_path / "gpu", device="cuda")
     assert gpu.model.device.startswith("cuda")
     for side in ("chosen_logp", "rejected_logp", "after"):
-        assert gpu.reference["eval"][side] == pytest.approx(cpu.reference["eval"][side], rel=1e-4)
+        on_gpu = getattr(held_out(gpu.reference.eval), side)
+        assert on_gpu == pytest.approx(getattr(held_out(cpu.reference.eval), side), rel=1e-4)
     steps = [json.loads(line) for line in metrics(tmp_path / "gpu").splitlines()]
     assert {m["step"] for m in steps} == {0, 1, 2}
     for dtype in ("bfloat16", "float16"):

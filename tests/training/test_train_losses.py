@@ -15,7 +15,13 @@ from torch import Tensor
 
 from pairgen.errors import PairgenError
 from pairgen.training.config import LOSS_NAMES
-from pairgen.training.losses import LOSSES, Hyper, get_loss, gradient_coefficients, make_context
+from pairgen.training.loop.losses import (
+    LOSSES,
+    Hyper,
+    get_loss,
+    gradient_coefficients,
+    make_context,
+)
 
 N = 64
 Inputs = dict[str, Tensor]
@@ -161,7 +167,7 @@ def test_value_and_gradient_match_direct_formula(name: str, seed: int) -> None:
     torch.testing.assert_close(g_l, want_l)
 
 
-def test_gradient_coefficients_are_seed_001_d_w_and_d_l() -> None:
+def test_gradient_coefficients_are_the_pitfalls_papers_d_w_and_d_l() -> None:
     x = inputs(3)
     for name, loss in LOSSES.items():
         hp = loss.hyper(z_ref=0.0)
@@ -224,6 +230,6 @@ def test_unknown_loss_names_the_known_ones() -> None:
 
 def test_importing_a_loss_does_not_import_transformers() -> None:
     """The losses are plain torch: TRL users and the CLI must not pay for transformers."""
-    code = "import sys, pairgen.training.losses; print('transformers' in sys.modules)"
+    code = "import sys, pairgen.training.loop.losses; print('transformers' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"

@@ -9,9 +9,9 @@ import pytest
 import torch
 
 from pairgen.errors import PairgenError
-from pairgen.training import smollm2
-from pairgen.training.models import load_model
-from pairgen.training.tiny import tiny_model
+from pairgen.training.loop import smollm2
+from pairgen.training.loop.models import load_model
+from pairgen.training.loop.tiny import tiny_model
 
 
 def test_tiny_is_seeded_and_small() -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from pairgen.training import progress
 from pairgen.training.config import TrainConfig
-from pairgen.training.trainer import train
+from pairgen.training.run import train
 
 SETTINGS = {
     "steps": 2,

@@ -20,17 +20,17 @@ import pytest
 import torch
 
 from pairgen.errors import PairgenError
-from pairgen.training import masks
 from pairgen.training.config import TrainConfig
-from pairgen.training.data import PairText, TokenizedPair, tokenize_pairs
-from pairgen.training.device import Precision
-from pairgen.training.forward import Logprobs, forward_packed
-from pairgen.training.models import LoadedModel
-from pairgen.training.packing import pack_shared, pack_unshared, token_counts
+from pairgen.training.loop import masks
+from pairgen.training.loop.data import PairText, TokenizedPair, tokenize_pairs
+from pairgen.training.loop.device import Precision
+from pairgen.training.loop.forward import Logprobs, forward_packed
+from pairgen.training.loop.models import LoadedModel
+from pairgen.training.loop.packing import pack_shared, pack_unshared, token_counts
+from pairgen.training.loop.session import start_run
+from pairgen.training.loop.sharing import check_sharing
+from pairgen.training.loop.tiny import tiny_model, tiny_tokenizer
 from pairgen.training.progress import Phases
-from pairgen.training.sharing import check_sharing
-from pairgen.training.tiny import tiny_model, tiny_tokenizer
-from pairgen.training.trainer import start_run
 
 from train_shards import metamath_pairs
 
@@ -276,7 +276,7 @@ def test_a_leaky_mask_or_flat_positions_would_be_caught(monkeypatch: pytest.Monk
 
 
 def test_chunked_head_matches_and_recomputes_in_backward() -> None:
-    from pairgen.training.head import gather_logprobs
+    from pairgen.training.loop.head import gather_logprobs
 
     calls = []
     head = torch.nn.Linear(16, 50)

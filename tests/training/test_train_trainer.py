@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from pairgen.cli import main
-from pairgen.training.report import verdict
-from pairgen.training.results import DataInfo, TrainResult
-from pairgen.training.trainer import TrainConfig, train
+from pairgen.training.analysis.verdict import verdict
+from pairgen.training.config import TrainConfig
+from pairgen.training.loop.trainer import train as train_loop
+from pairgen.training.results import DataInfo, TokenizeReport, TrainResult
+from pairgen.training.run import train
 
 from train_shards import metamath_pairs, write_shard
 
@@ -40,7 +42,7 @@ def test_outputs_same_start_and_determinism(pairs_dir: Path, tmp_path: Path) -> 
         assert (run / name).stat().st_size > 0, name
     assert list(report.losses) == ["dpo", "ipo"]
     assert report.data == DataInfo(
-        tokenize={"read": 12, "kept": 12, "truncated": 0, "skipped": {}},
+        tokenize=TokenizeReport(read=12, kept=12),
         train_pairs=9,
         eval_pairs=3,
         tokens={
@@ -54,11 +56,15 @@ def test_outputs_same_start_and_determinism(pairs_dir: Path, tmp_path: Path) -> 
     metrics = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
     start = {m["objective"]: m["chosen_logp"] for m in metrics if m["step"] == 0}
     assert len(set(start.values())) == 1  # every loss starts from the same weights
-    assert start["dpo"] == pytest.approx(report.reference["eval"]["chosen_logp"], rel=1e-5)
+    assert report.reference.eval is not None
+    assert start["dpo"] == pytest.approx(report.reference.eval.chosen_logp, rel=1e-5)
     assert {m["step"] for m in metrics if m["split"] == "eval"} == {0, 2, 4}
     cos = report.losses["dpo"].grad_cosine_end
-    assert cos is not None and cos["pairs"] == 1 and -1 <= cos["mean_cosine"] <= 1
-    assert sum(cos["cases"].values()) == 1
+    assert cos is not None and cos.pairs == 1 and -1 <= cos.mean_cosine <= 1
+    assert sum(cos.cases.values()) == 1 and [p.case for p in cos.per_pair] == list(cos.cases)
+    # report.json is the record, and reads back into it unchanged.
+    text = (run / "report.json").read_text()
+    assert TrainResult.from_dict(json.loads(text)).to_json() + "\n" == text
     # Same config, same numbers.
     again = train(cfg_copy(cfg, tmp_path / "b"))
     assert again.losses["ipo"].eval == report.losses["ipo"].eval
@@ -68,6 +74,21 @@ def test_outputs_same_start_and_determinism(pairs_dir: Path, tmp_path: Path) -> 
 def cfg_copy(cfg: TrainConfig, run_dir: Path) -> TrainConfig:
     fields = {name: getattr(cfg, name) for name in TrainConfig.__dataclass_fields__}
     return TrainConfig(**{**fields, "run_dir": run_dir})
+
+
+def test_the_loop_alone_trains_the_same_without_the_analysis(
+    pairs_dir: Path, tmp_path: Path
+) -> None:
+    """The loop without the analysis's probe: the same steps and held-out numbers, and
+    neither the effects nor the report."""
+    cfg = TrainConfig(out_dir=pairs_dir, run_dir=tmp_path / "full", losses=["dpo"], **QUICK)
+    full = train(cfg)
+    bare = train_loop(cfg_copy(cfg, tmp_path / "loop"))
+    metrics = [(tmp_path / name / "metrics.jsonl").read_text() for name in ("full", "loop")]
+    assert metrics[0] == metrics[1]
+    assert bare.losses["dpo"].eval == full.losses["dpo"].eval
+    assert full.losses["dpo"].suffix is not None and bare.losses["dpo"].suffix is None
+    assert bare.verdict is None and not (tmp_path / "loop" / "report.json").exists()
 
 
 def test_dpo_vs_dpop_shows_the_smaug_ordering_on_tiny(tmp_path: Path) -> None:
@@ -86,9 +107,10 @@ def test_dpo_vs_dpop_shows_the_smaug_ordering_on_tiny(tmp_path: Path) -> None:
         )
     )
     result = report.verdict
-    assert result["validated"], result
-    ref = report.reference["eval"]["after"]
-    assert report.losses["dpo"].eval["after"] < ref <= report.losses["dpop"].eval["after"] + 0.05
+    assert result is not None and result.validated, result
+    ref, dpo, dpop = report.reference.eval, report.losses["dpo"].eval, report.losses["dpop"].eval
+    assert ref is not None and dpo is not None and dpop is not None
+    assert dpo.after < ref.after <= dpop.after + 0.05
 
 
 def fake_report(dpo_after: float, dpop_after: float, margin: float = 1.0) -> TrainResult:
@@ -97,7 +119,7 @@ def fake_report(dpo_after: float, dpop_after: float, margin: float = 1.0) -> Tra
 
     return TrainResult.from_dict(
         {
-            "config": {"tolerance": 0.05},
+            "config": {"tolerance": 0.05, "out_dir": "/x", "run_dir": "/x/run"},
             "reference": {"eval": {"after": -0.37}},
             "losses": {"dpo": row(dpo_after, margin), "dpop": row(dpop_after, 0.1)},
         }
@@ -107,7 +129,7 @@ def fake_report(dpo_after: float, dpop_after: float, margin: float = 1.0) -> Tra
 @pytest.mark.parametrize(
     ("dpo", "dpop", "margin", "ok"),
     [
-        (-1.82, -0.26, 1.0, True),  # seed 000's MetaMath numbers
+        (-1.82, -0.26, 1.0, True),  # the Smaug paper's MetaMath numbers
         (-1.82, -0.40, 1.0, True),  # within tolerance
         (-1.82, -0.50, 1.0, False),  # DPOP fell below the reference
         (-0.30, -0.26, 1.0, False),  # DPO did not lower it
@@ -115,13 +137,13 @@ def fake_report(dpo_after: float, dpop_after: float, margin: float = 1.0) -> Tra
     ],
 )
 def test_verdict(dpo: float, dpop: float, margin: float, ok: bool) -> None:
-    assert verdict(fake_report(dpo, dpop, margin))["validated"] is ok
+    assert verdict(fake_report(dpo, dpop, margin)).validated is ok
 
 
 def test_verdict_needs_both_losses() -> None:
     report = fake_report(-1.0, -0.2)
     del report.losses["dpop"]
-    assert verdict(report)["validated"] is None
+    assert verdict(report).validated is None
 
 
 def test_cli_train_then_report(

@@ -12,9 +12,9 @@ import pytest
 import torch
 import trl  # a dev dependency: this test always runs in CI
 
-from pairgen.training.device import Precision
-from pairgen.training.forward import Run, score
-from pairgen.training.losses import LOSSES, Hyper
+from pairgen.training.loop.device import Precision
+from pairgen.training.loop.forward import Run, score
+from pairgen.training.loop.losses import LOSSES, Hyper
 from pairgen.trl import pairs_from_trl
 
 from train_shards import metamath_pairs, write_shard

@@ -11,10 +11,10 @@ import torch
 
 from pairgen.errors import PairgenError
 from pairgen.training.config import TrainConfig
-from pairgen.training.data import read_pairs, split_pairs, tokenize_pairs
-from pairgen.training.device import Precision
-from pairgen.training.forward import Run
-from pairgen.training.trainer import train
+from pairgen.training.loop.data import read_pairs, split_pairs, tokenize_pairs
+from pairgen.training.loop.device import Precision
+from pairgen.training.loop.forward import Run
+from pairgen.training.run import train
 
 QUICK: dict[str, Any] = {
     "steps": 2,
@@ -49,7 +49,9 @@ def test_each_trained_loss_is_saved_and_loads_as_trained(pairs_dir: Path, tmp_pa
         saved = tmp_path / "models" / loss
         assert report.losses[loss].saved_to == str(saved)
         assert (saved / "config.json").is_file() and (saved / "tokenizer.json").is_file()
-        want = report.losses[loss].eval["chosen_logp"]
+        measured = report.losses[loss].eval
+        assert measured is not None
+        want = measured.chosen_logp
         assert held_out_chosen_logp(saved, cfg) == pytest.approx(want, rel=1e-5)
     assert report.model.trained_parameters == report.model.parameters
 
@@ -68,10 +70,10 @@ def test_lora_trains_adapters_only_and_saves_merged(pairs_dir: Path, tmp_path: P
     model = report.model
     assert 0 < model.trained_parameters < 0.2 * model.parameters
     dpo = report.losses["dpo"].eval
-    assert dpo["chosen_reward"] != 0  # the adapters moved the model
+    assert dpo is not None and dpo.chosen_reward != 0  # the adapters moved the model
     saved = tmp_path / "models" / "dpo"
     assert (saved / "adapter" / "adapter_config.json").is_file()
-    assert held_out_chosen_logp(saved, cfg) == pytest.approx(dpo["chosen_logp"], rel=1e-5)
+    assert held_out_chosen_logp(saved, cfg) == pytest.approx(dpo.chosen_logp, rel=1e-5)
 
 
 def test_lora_without_peft_names_the_extra(

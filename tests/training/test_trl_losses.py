@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 import torch
+from trl.trainer.dpo_trainer import DPOTrainer
 
-from pairgen.training.data import first_difference
-from pairgen.training.forward import Reference, score
-from pairgen.training.losses import get_loss
+from pairgen.training.loop.data import first_difference
+from pairgen.training.loop.forward import Reference, score
+from pairgen.training.loop.losses import get_loss
 from pairgen.trl import PairgenDPOTrainer, pairs_from_trl
 
 from train_shards import metamath_pairs, write_shard
@@ -72,6 +73,25 @@ def test_loss_equals_pairgens_own_on_the_same_logprobs(
         by_hand = -torch.nn.functional.logsigmoid(0.1 * margin).mean()
         torch.testing.assert_close(actual, by_hand, rtol=1e-4, atol=1e-5)
     assert len(pairs_from_trl(inputs)) == 4
+
+
+@pytest.mark.parametrize(("loss", "trl_loss"), [("dpo", "sigmoid"), ("sppo", "sppo_hard")])
+def test_loss_equals_trls_own_loss_of_that_name(tmp_path: Path, loss: str, trl_loss: str) -> None:
+    """pairgen's DPO and SPPO are TRL's: TRL's own DPOTrainer (its forward, its loss code)
+    gives on a batch the value pairgen's loss gives on textbook log-probs of that batch."""
+    out = tmp_path / "out"
+    write_shard(out, metamath_pairs(8))
+    trainer = DPOTrainer(**tiny_dpo_parts(out, tmp_path, 1, bf16=False, loss_type=[trl_loss]))
+    inputs = next(iter(trainer.get_train_dataloader()))
+    policy, reference = (
+        plain_logprobs(trainer.model, inputs),
+        plain_logprobs(trainer.ref_model, inputs),
+    )
+    hp = get_loss(loss).hyper(beta=0.1)
+    expected = score(policy.all(), reference.all(), get_loss(loss), hp).values.mean()
+    with torch.no_grad():
+        actual = trainer.compute_loss(trainer.model, inputs)
+    torch.testing.assert_close(actual, expected, rtol=1e-4, atol=1e-5)
 
 
 def test_trains_the_tiny_model_with_dpop(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import datasets
 import torch
 from trl.trainer.dpo_config import DPOConfig
 
-from pairgen.training.tiny import tiny_model
+from pairgen.training.loop.tiny import tiny_model
 
 
 def tiny_dpo_parts(out: Path, tmp_path: Path, steps: int, **config: Any) -> dict[str, Any]:

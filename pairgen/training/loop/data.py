@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from pairgen.errors import PairgenError
 from pairgen.output.manifest import DATA_DIR
+from pairgen.training.results import TokenizeReport
 
 TEXT_COLUMNS = ("prompt", "chosen", "rejected")
 
@@ -47,24 +48,6 @@ class TokenizedPair:
     chosen: list[int]
     rejected: list[int]
     first_diff: int
-
-
-@dataclass(slots=True)
-class TokenizeReport:
-    """What tokenization did to the pairs: kept, truncated, and skipped with a reason."""
-
-    read: int = 0
-    kept: int = 0
-    truncated: int = 0
-    skipped: Counter[str] = field(default_factory=Counter)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "read": self.read,
-            "kept": self.kept,
-            "truncated": self.truncated,
-            "skipped": dict(self.skipped),
-        }
 
 
 def find_shards(out_dir: Path) -> list[Path]:
@@ -270,7 +253,6 @@ def split_pairs(
 
 __all__ = [
     "PairText",
-    "TokenizeReport",
     "TokenizedPair",
     "find_shards",
     "first_difference",

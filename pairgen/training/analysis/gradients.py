@@ -1,4 +1,6 @@
-"""The gradient cosine of the margin-loss pitfalls paper, section 3, and its Table 1 cases.
+"""The gradient cosine of "Common Pitfalls of Margin-based Preference Optimization in
+Language Model Alignment" (on arXiv as "A Common Pitfall of Margin-based Language Model
+Alignment: Gradient Entanglement", arXiv:2410.13828), section 3, and its Table 1 cases.
 
 Per pair: the cosine between ``∇log π_w`` and ``∇log π_l``, and which case of Table 1
 one gradient step of a loss would be in (both log-probs up, both down, or the margin
@@ -9,13 +11,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
 
 import torch
 
-from pairgen.training.data import TokenizedPair
-from pairgen.training.forward import Reference, Run, ignore, score
-from pairgen.training.losses import Hyper, MarginLoss, gradient_coefficients
+from pairgen.training.loop.data import TokenizedPair
+from pairgen.training.loop.forward import Reference, Run, ignore, score
+from pairgen.training.loop.losses import Hyper, MarginLoss, gradient_coefficients
+from pairgen.training.measurements import GradCosine, PairGradient
 
 
 def classify_case(delta_w: float, delta_l: float) -> str:
@@ -36,7 +38,7 @@ def grad_cosine(
     loss: MarginLoss,
     hp: Hyper,
     advance: Callable[[int], None] = ignore,
-) -> list[dict[str, Any]]:
+) -> list[PairGradient]:
     """Per pair: cos(∇log π_w, ∇log π_l), norms, inner product, and the Table 1 case.
 
     The case uses this loss's own coefficients ``d_w``, ``d_l`` (eqs. 9-10 of the paper):
@@ -45,7 +47,7 @@ def grad_cosine(
     """
     run.model.eval()
     params = [p for p in run.model.parameters() if p.requires_grad]
-    rows: list[dict[str, Any]] = []
+    rows: list[PairGradient] = []
     for index, pair in enumerate(pairs):
         scored = score(run.logprobs([pair]), ref.take([index]), loss, hp)
         logp_w, logp_l = scored.policy.chosen_total, scored.policy.rejected_total
@@ -58,33 +60,20 @@ def grad_cosine(
         )
         inner, nw, nl = float(g_w @ g_l), float(g_w @ g_w), float(g_l @ g_l)
         rows.append(
-            {
-                "id": pair.id,
-                "cosine": inner / math.sqrt(nw * nl) if nw and nl else math.nan,
-                "grad_norm_w": math.sqrt(nw),
-                "grad_norm_l": math.sqrt(nl),
-                "inner": inner,
-                "d_w": d_w,
-                "d_l": d_l,
-                "case": classify_case(d_w * nw - d_l * inner, d_w * inner - d_l * nl),
-            }
+            PairGradient(
+                id=pair.id,
+                cosine=inner / math.sqrt(nw * nl) if nw and nl else math.nan,
+                grad_norm_w=math.sqrt(nw),
+                grad_norm_l=math.sqrt(nl),
+                inner=inner,
+                d_w=d_w,
+                d_l=d_l,
+                case=classify_case(d_w * nw - d_l * inner, d_w * inner - d_l * nl),
+            )
         )
         advance(1)
     run.model.zero_grad(set_to_none=True)
     return rows
-
-
-def case_counts(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """Mean cosine and how many pairs fall in each case."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row["case"]] = counts.get(row["case"], 0) + 1
-    cosines = [r["cosine"] for r in rows if not math.isnan(r["cosine"])]
-    return {
-        "pairs": len(rows),
-        "mean_cosine": sum(cosines) / len(cosines) if cosines else math.nan,
-        "cases": counts,
-    }
 
 
 def grad_report(
@@ -94,10 +83,16 @@ def grad_report(
     loss: MarginLoss,
     hp: Hyper,
     advance: Callable[[int], None] = ignore,
-) -> dict[str, Any]:
-    """:func:`grad_cosine` on ``pairs`` with its summary, as report.json stores it."""
+) -> GradCosine:
+    """:func:`grad_cosine` on ``pairs``: the mean cosine, how many pairs fall in each
+    case, and the pairs themselves, as report.json stores them."""
     rows = grad_cosine(run, pairs, ref, loss, hp, advance)
-    return {**case_counts(rows), "per_pair": rows}
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.case] = counts.get(row.case, 0) + 1
+    cosines = [r.cosine for r in rows if not math.isnan(r.cosine)]
+    mean = sum(cosines) / len(cosines) if cosines else math.nan
+    return GradCosine(pairs=len(rows), mean_cosine=mean, cases=counts, per_pair=rows)
 
 
-__all__ = ["case_counts", "classify_case", "grad_cosine", "grad_report"]
+__all__ = ["classify_case", "grad_cosine", "grad_report"]

@@ -12,7 +12,7 @@ log-probs differ) are refused and trained unshared, with a one-line notice.
 
 The probe also checks the hidden-states -> LM-head path against the model's own
 ``logits``: a model whose ``forward`` transforms the logits in a way
-:func:`~pairgen.training.head.logit_transform` does not know would be scored wrongly by
+:func:`~pairgen.training.loop.head.logit_transform` does not know would be scored wrongly by
 *both* layouts, so it is refused outright.
 """
 
@@ -24,9 +24,9 @@ from typing import Any
 import torch
 
 from pairgen.errors import PairgenError
-from pairgen.training.data import TokenizedPair, first_difference
-from pairgen.training.forward import Logprobs, forward_packed
-from pairgen.training.packing import pack_shared, pack_unshared
+from pairgen.training.loop.data import TokenizedPair, first_difference
+from pairgen.training.loop.forward import Logprobs, forward_packed
+from pairgen.training.loop.packing import pack_shared, pack_unshared
 
 SUPPORTED_ATTENTION = frozenset({"sdpa", "eager"})
 # The probe runs in float32: it checks the structure (mask, positions, head), which

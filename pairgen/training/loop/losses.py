@@ -1,8 +1,7 @@
 """The margin-based preference losses of "Common Pitfalls of Margin-based Preference
 Optimization in Language Model Alignment" (Yuan et al., ICLR 2025 submission; on arXiv as
 "A Common Pitfall of Margin-based Language Model Alignment: Gradient Entanglement",
-arXiv:2410.13828), eq. 8 and Table 2, written once.  DPOP is from "Smaug: Fixing
-Failure Modes of Preference Optimisation with DPO-Positive" (arXiv:2402.13228).
+arXiv:2410.13828), eq. 8 and Table 2, written once.
 
 Every loss here is one instance of
 
@@ -15,9 +14,44 @@ hyper-parameters.  A loss is therefore a small :class:`MarginLoss` declaration, 
 pitfalls paper's analysis (the coefficients ``d_w`` and ``d_l`` of the gradient) applies to
 all of them with the same code.
 
-Where Table 2 is schematic the declarations follow the original papers (and TRL) so that
-the loss decreases in the intended direction; the differences are listed in
-:data:`NOTES` and in the README.
+Where Table 2 is schematic the declarations follow the original papers, checked against
+TRL 1.16's code where TRL has the loss, so that the loss decreases in the intended
+direction; the differences are listed in :data:`NOTES` and in docs/training.md.  The
+papers, and the TRL code each loss was checked against:
+
+- ``dpo``: "Direct Preference Optimization: Your Language Model is Secretly a Reward
+  Model", arXiv:2305.18290; TRL ``DPOTrainer`` ``loss_type="sigmoid"``
+  (``trl/trainer/dpo_trainer.py``, ``_compute_loss``): the same value on the same batch
+  (``tests/training/test_trl_losses.py``).
+- ``dpop``: "Smaug: Fixing Failure Modes of Preference Optimisation with
+  DPO-Positive", arXiv:2402.13228; TRL has no DPOP: ``tests/training/test_trl_losses.py``
+  checks it, inside TRL's ``DPOTrainer`` (:mod:`pairgen.trl`), against the paper's
+  formula written out by hand.
+- ``ipo``: "A General Theoretical Paradigm to Understand Learning from Human
+  Preferences", arXiv:2310.12036; TRL ``DPOTrainer`` ``loss_type="ipo"``, which divides
+  the log-ratios by the completion's tokens (pairgen sums them, as the paper writes it).
+- ``simpo``: "SimPO: Simple Preference Optimization with a Reference-Free Reward",
+  arXiv:2405.14734; TRL ``CPOTrainer`` ``loss_type="simpo"``
+  (``trl/experimental/cpo/cpo_trainer.py``), with ``cpo_alpha=0``.
+- ``rdpo``: "Disentangling Length from Quality in Direct Preference Optimization",
+  arXiv:2403.19159; not in TRL.
+- ``cpo``: "Contrastive Preference Optimization: Pushing the Boundaries of LLM
+  Performance in Machine Translation", arXiv:2401.08417; TRL ``CPOTrainer``
+  ``loss_type="sigmoid"``, whose NLL term is a mean over tokens (pairgen's ``λ·log π_w``
+  sums them).
+- ``slic``: "SLiC-HF: Sequence Likelihood Calibration with Human Feedback",
+  arXiv:2305.10425; TRL's ``loss_type="hinge"`` is the calibration term on log-ratios
+  with β, without the SFT term: the paper's form is used here.
+- ``rrhf``: "RRHF: Rank Responses to Align Language Models with Human Feedback without
+  tears", arXiv:2304.05302; not in TRL.
+- ``kto``: "KTO: Model Alignment as Prospect Theoretic Optimization", arXiv:2402.01306;
+  TRL ``KTOTrainer`` (``trl/trainer/kto_trainer.py``) is unpaired and scales the
+  reference point by β (``1 - σ(β(r_w - z))``); pairgen's paired form does not.
+- ``sppo``: "Self-Play Preference Optimization for Language Model Alignment",
+  arXiv:2405.00675; TRL ``DPOTrainer`` ``loss_type="sppo_hard"``: the same value on the
+  same batch (``tests/training/test_trl_losses.py``).
+- ``spo``: "Stable Preference Optimization for LLMs: A Bilevel Approach Beyond Direct
+  Preference Optimization", arXiv:2507.07723; not in TRL.
 """
 
 from __future__ import annotations
@@ -240,7 +274,8 @@ NOTES: dict[str, str] = {
     "kto": "paired KTO; h_l uses σ(β r_l - z) and Λ = -λ_w (a constant) so the value is "
     "exactly KTO's; z is the detached batch mean log-ratio clipped at 0.",
     "sppo": "SPPO-hard as in TRL: targets ±1/(2β) for the log-ratios (Table 2 writes ±1/β).",
-    "spo": "seed 002's bilevel problem (DPO subject to θ minimising the SFT loss on y_w) in "
+    "spo": "Stable Preference Optimization's bilevel problem (DPO subject to θ minimising the "
+    "SFT loss on y_w) in "
     "penalty form: DPO + λ·max(0, SFT(θ) - SFT(θ_ref)) = DPO + λ·max(0, c_ref^w - log π_w). "
     "Unlike DPOP the penalty sits outside the sigmoid, in Λ.",
 }
@@ -255,7 +290,8 @@ def get_loss(name: str) -> MarginLoss:
 def gradient_coefficients(
     loss: MarginLoss, logp_w: Tensor, logp_l: Tensor, ctx: PairContext
 ) -> tuple[Tensor, Tensor]:
-    """Seed 001's ``d_w`` and ``d_l``: ``∇ℓ = -(d_w ∇log π_w - d_l ∇log π_l)``.
+    """The pitfalls paper's ``d_w`` and ``d_l`` (eqs. 9-10 of arXiv:2410.13828):
+    ``∇ℓ = -(d_w ∇log π_w - d_l ∇log π_l)``.
 
     Computed by autograd on the scalar form, so they hold for every declared loss.
     """

@@ -17,7 +17,7 @@ import torch
 from torch import Tensor, nn
 from torch.utils.checkpoint import checkpoint
 
-from pairgen.training.weights import unwrap
+from pairgen.training.loop.weights import unwrap
 
 
 def decoder_and_head(model: Any) -> tuple[nn.Module, nn.Module]:

@@ -1,7 +1,8 @@
 """The suffix-length effect: does the after-edit drop grow with the shared suffix?
 
-"Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive" and "Common
-pitfalls of margin-based preference optimization" both tie DPO's fall of the chosen
+"Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive"
+(arXiv:2402.13228) and "Common pitfalls of margin-based preference optimization"
+(arXiv:2410.13828) both tie DPO's fall of the chosen
 log-prob after the edit to the number of tokens after the first difference.  For every
 held-out pair this takes ``Δ = trained - reference`` of the chosen completion's mean
 per-token log-prob after the edit, and relates it to that number of tokens: a binned
@@ -14,7 +15,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from pairgen.training.forward import Reference
+from pairgen.training.loop.forward import Reference
+from pairgen.training.measurements import SuffixBin, SuffixEffect
 
 # Upper edges of the suffix-length bins (tokens after the first difference).
 BIN_EDGES = (8, 16, 32, 64, 128, 256)
@@ -73,7 +75,7 @@ def bin_label(index: int) -> str:
     return f"{low}+" if index == len(BIN_EDGES) else f"{low}-{BIN_EDGES[index]}"
 
 
-def suffix_effect(trained: Reference, ref: Reference) -> dict[str, Any]:
+def suffix_effect(trained: Reference, ref: Reference) -> SuffixEffect:
     """The binned table, the rank correlation and the points of one trained model."""
     points = per_pair(trained, ref)
     bins: dict[str, list[float]] = {}
@@ -82,22 +84,18 @@ def suffix_effect(trained: Reference, ref: Reference) -> dict[str, Any]:
         bins.setdefault(bin_label(index), []).append(delta)
     order = [bin_label(i) for i in range(len(BIN_EDGES) + 1)]
     rho, p, method = spearman([float(a) for a, _ in points], [d for _, d in points])
-    return {
-        "pairs": len(points),
-        "spearman_rho": rho,
-        "p_value": p,
-        "p_method": method,
-        "bins": [
-            {
-                "tokens_after": label,
-                "pairs": len(bins[label]),
-                "mean_delta": sum(bins[label]) / len(bins[label]),
-            }
+    return SuffixEffect(
+        pairs=len(points),
+        spearman_rho=rho,
+        p_value=p,
+        p_method=method,
+        bins=[
+            SuffixBin(label, len(bins[label]), sum(bins[label]) / len(bins[label]))
             for label in order
             if label in bins
         ],
-        "points": [[a, d] for a, d in points],
-    }
+        points=points,
+    )
 
 
 __all__ = ["BIN_EDGES", "per_pair", "spearman", "suffix_effect"]

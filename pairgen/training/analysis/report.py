@@ -1,40 +1,27 @@
-"""The run report: the before/at/after table, the verdict, report.json and report.md.
+"""The run report: report.json, report.md (the table, the verdict and every section in
+words) and the plots; and the run folder read back (``pairgen report RUN``).
 
-The verdict is the point of the training stage: the pairs *validate* when DPO raises the
-reward margin on held-out pairs and pushes the chosen completion's log-prob after the
-edit below the reference, while DPOP keeps it at or above the reference (within
-``tolerance`` nats per token).  That is the ordering "Smaug: Fixing Failure Modes of
-Preference Optimisation with DPO-Positive" reports: DPO < reference <= DPOP.  With
-several seeds (``report.per_seed``) the verdict holds only if it holds in every seed,
-and the table gives the mean and the min-max range over seeds.
+The table is :mod:`~pairgen.training.analysis.table`'s, the verdict
+:mod:`~pairgen.training.analysis.verdict`'s, the suffix and choice sections
+:mod:`~pairgen.training.analysis.report_effects`'.  With several seeds
+(``report.per_seed``) every figure is the seeds' mean and min-max range.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
-from typing import Any
 
 from pairgen.errors import PairgenError
-from pairgen.training.report_effects import choice_lines, plot_suffix, suffix_lines
-from pairgen.training.report_text import fmt, table
-from pairgen.training.results import SeedRun, TrainResult
+from pairgen.training.analysis.report_effects import choice_lines, plot_suffix, suffix_lines
+from pairgen.training.analysis.report_text import fmt, table
+from pairgen.training.analysis.table import COLUMNS, rows, speed
+from pairgen.training.analysis.verdict import verdict
+from pairgen.training.measurements import MetricRow
+from pairgen.training.results import TokenizeReport, TrainResult, Verdict
 
 SMAUG = "Smaug: Fixing Failure Modes of Preference Optimisation with DPO-Positive"
 PITFALLS = "Common pitfalls of margin-based preference optimization"
-
-# (key in a measurement, column title)
-COLUMNS = [
-    ("before", "before edit"),
-    ("at", "at edit"),
-    ("after", "after edit"),
-    ("chosen_logp", "log π(chosen)"),
-    ("rejected_logp", "log π(rejected)"),
-    ("reward_margin", "reward margin"),
-    ("reward_accuracy", "reward acc."),
-    ("loss", "loss"),
-]
 
 SKIP_REASONS = {
     "too_long": "longer than the max length (--skip-long)",
@@ -43,93 +30,12 @@ SKIP_REASONS = {
 }
 
 
-def check_seed(run: SeedRun, tolerance: float) -> dict[str, bool]:
-    """The three checks of the ordering on one seed's held-out measurements."""
-    ref = run.reference["eval"]["after"]
-    dpo, dpop = run.losses["dpo"].eval, run.losses["dpop"].eval
-    return {
-        "DPO raises the reward margin": dpo["reward_margin"] > 0,
-        "DPO lowers the after-edit log-prob below the reference": dpo["after"] < ref,
-        "DPOP keeps it at or above the reference (within the tolerance)": dpop["after"]
-        >= ref - tolerance,
-    }
-
-
-def verdict(report: TrainResult) -> dict[str, Any]:
-    """Whether DPO and DPOP order the after-edit log-prob as Smaug does, in every seed."""
-    tolerance = float(report.config.get("tolerance", 0.05))
-    losses = report.losses
-    if "dpo" not in losses or "dpop" not in losses:
-        return {
-            "validated": None,
-            "reason": "needs both --loss dpo and --loss dpop",
-            "tolerance": tolerance,
-        }
-    if not report.reference["eval"]:
-        return {
-            "validated": None,
-            "reason": "no held-out pairs (--eval-fraction 0)",
-            "tolerance": tolerance,
-        }
-    runs = report.runs()
-    per_seed = [check_seed(run, tolerance) for run in runs]
-    checks = {name: all(seed[name] for seed in per_seed) for name in per_seed[0]}
-    orderings = [
-        f"DPO {r.losses['dpo'].eval['after']:.3f} vs reference "
-        f"{r.reference['eval']['after']:.3f} vs DPOP {r.losses['dpop'].eval['after']:.3f}"
-        for r in runs
-    ]
-    return {
-        "validated": all(checks.values()),
-        "checks": checks,
-        "ordering": "; ".join(
-            o if len(runs) == 1 else f"seed {r.seed}: {o}"
-            for r, o in zip(runs, orderings, strict=True)
-        ),
-        "seeds_failing": [
-            r.seed for r, s in zip(runs, per_seed, strict=True) if not all(s.values())
-        ],
-        "tolerance": tolerance,
-    }
-
-
-def rows(report: TrainResult) -> list[tuple[str, dict[str, Any]]]:
-    """Table rows: the reference first, then each loss's held-out measurement.
-
-    Over several seeds each cell is a ``(mean, low, high)`` triple; :func:`fmt` shows it.
-    """
-    runs = report.runs()
-    names = ["reference", *report.losses]
-
-    def measurement(run: SeedRun, name: str) -> dict[str, Any]:
-        if name == "reference":  # rewards of the reference against itself are 0: blanks
-            return {**run.reference["eval"], "reward_margin": None, "reward_accuracy": None}
-        return run.losses[name].eval
-
-    out = []
-    for name in names:
-        per_seed = [measurement(run, name) for run in runs]
-        if len(per_seed) == 1:
-            out.append((name, per_seed[0]))
-        else:
-            out.append((name, {key: spread([m.get(key) for m in per_seed]) for key, _ in COLUMNS}))
-    return out
-
-
-def spread(values: list[Any]) -> tuple[float, float, float] | None:
-    """Mean, min and max of the defined values (None when none is defined)."""
-    kept = [float(v) for v in values if v is not None and math.isfinite(float(v))]
-    if not kept:
-        return None
-    return (sum(kept) / len(kept), min(kept), max(kept))
-
-
-def tokenize_sentence(stats: dict[str, Any], max_length: Any) -> str:
+def tokenize_sentence(stats: TokenizeReport, max_length: int | None) -> str:
     """What tokenization did to the pairs, in words (kept, truncated, skipped and why)."""
-    text = f"{stats['read']} pairs read, {stats['kept']} kept"
-    if stats.get("truncated"):
-        text += f", {stats['truncated']} of them truncated to {max_length} tokens"
-    skipped = {k: v for k, v in stats.get("skipped", {}).items() if v}
+    text = f"{stats.read} pairs read, {stats.kept} kept"
+    if stats.truncated:
+        text += f", {stats.truncated} of them truncated to {max_length} tokens"
+    skipped = {k: v for k, v in stats.skipped.items() if v}
     if skipped:
         reasons = "; ".join(f"{n} because {SKIP_REASONS.get(k, k)}" for k, n in skipped.items())
         text += f"; {sum(skipped.values())} skipped ({reasons})"
@@ -139,7 +45,7 @@ def tokenize_sentence(stats: dict[str, Any], max_length: Any) -> str:
 def tokenize_warning(report: TrainResult) -> str | None:
     """The console warning for skipped or truncated pairs, with counts; None if none."""
     stats = report.data.tokenize
-    if not stats.get("truncated") and not any(stats.get("skipped", {}).values()):
+    if not stats.truncated and not any(stats.skipped.values()):
         return None
     return (
         f"warning: {tokenize_sentence(stats, max_length(report)[0])}. "
@@ -156,11 +62,11 @@ def markdown(report: TrainResult) -> str:
     lines = [
         f"# pairgen train report: {report.model.name}",
         "",
-        f"Pairs from `{cfg['out_dir']}`: "
+        f"Pairs from `{cfg.out_dir}`: "
         f"{tokenize_sentence(data.tokenize, max_length(report)[0])}. "
         f"{data.train_pairs} pairs train, {data.eval_pairs} are held out.",
-        f"Each loss ran {cfg['steps']} optimizer steps of {cfg['batch_size']} pairs × "
-        f"{cfg['grad_accum']} accumulation at learning rate "
+        f"Each loss ran {cfg.steps} optimizer steps of {cfg.batch_size} pairs × "
+        f"{cfg.grad_accum} accumulation at learning rate "
         f"{first.lr if first and first.lr is not None else '–'}, "
         f"max length {max_length(report)[0]} tokens{max_length_note(report)}, "
         f"{'seed' if len(runs) == 1 else f'{len(runs)} seeds:'} {seeds}; "
@@ -177,13 +83,10 @@ def markdown(report: TrainResult) -> str:
         "",
         *table(
             ["model", *(t for _, t in COLUMNS)],
-            [
-                [name, *(fmt(values.get(key)) for key, _ in COLUMNS)]
-                for name, values in rows(report)
-            ],
+            [[name, *(fmt(cell) for cell in cells)] for name, cells in rows(report)],
         ),
     ]
-    lines += ["", "## Verdict", "", *verdict_lines(report.verdict, len(runs))]
+    lines += ["", "## Verdict", "", *verdict_lines(report.verdict or verdict(report), len(runs))]
     lines += cost_lines(report)
     lines += suffix_lines(report) + choice_lines(report)
     lines += cosine_lines(report)
@@ -199,10 +102,12 @@ def markdown(report: TrainResult) -> str:
     return "\n".join(lines)
 
 
-def max_length(report: TrainResult) -> Any:
+def max_length(report: TrainResult) -> tuple[int | None, str | None]:
     """The max length the run used (chosen from the data when not set) and how, in words."""
     chosen = report.max_length
-    return chosen.get("tokens", report.config.get("max_length")), chosen.get("how")
+    if chosen is None:  # a report.json from before the max length was recorded
+        return report.config.max_length, None
+    return chosen.tokens, chosen.how
 
 
 def max_length_note(report: TrainResult) -> str:
@@ -210,19 +115,19 @@ def max_length_note(report: TrainResult) -> str:
     return f" ({how})" if how else ""
 
 
-def verdict_lines(v: dict[str, Any], seeds: int) -> list[str]:
-    if v["validated"] is None:
-        return [f"Not evaluated: {v['reason']}."]
-    word = "**validated**" if v["validated"] else "**not validated**"
+def verdict_lines(v: Verdict, seeds: int) -> list[str]:
+    if v.validated is None:
+        return [f"Not evaluated: {v.reason}."]
+    word = "**validated**" if v.validated else "**not validated**"
     scope = "" if seeds == 1 else f" in every one of the {seeds} seeds"
     lines = [
         f"Pairs {word}: the ordering DPO < reference <= DPOP after the edit must hold{scope}, "
-        f"DPOP allowed {v['tolerance']} nats per token below the reference. {v['ordering']}.",
+        f"DPOP allowed {v.tolerance} nats per token below the reference. {v.ordering}.",
         "",
     ]
-    lines += [f"- {name}: {'yes' if ok else 'no'}" for name, ok in v["checks"].items()]
-    if v.get("seeds_failing") and seeds > 1:
-        lines.append(f"- seeds where it fails: {', '.join(map(str, v['seeds_failing']))}")
+    lines += [f"- {name}: {'yes' if ok else 'no'}" for name, ok in v.checks.items()]
+    if v.seeds_failing and seeds > 1:
+        lines.append(f"- seeds where it fails: {', '.join(map(str, v.seeds_failing))}")
     return lines
 
 
@@ -238,17 +143,10 @@ def cosine_lines(report: TrainResult) -> list[str]:
     def cases(counts: dict[str, int]) -> str:
         return ", ".join(f"{case} {n}" for case, n in sorted(counts.items())) or "–"
 
-    body = []
-    for name, s, e in cosine:
-        body.append(
-            [
-                name,
-                fmt(s["mean_cosine"]),
-                cases(s["cases"]),
-                fmt(e["mean_cosine"]),
-                cases(e["cases"]),
-            ]
-        )
+    body = [
+        [name, fmt(s.mean_cosine), cases(s.cases), fmt(e.mean_cosine), cases(e.cases)]
+        for name, s, e in cosine
+    ]
     return [
         "",
         "## Gradient cosine",
@@ -322,20 +220,12 @@ def cost_lines(report: TrainResult) -> list[str]:
     ]
 
 
-def speed(values: list[float], decimals: int) -> str:
-    """One run's figure, or the seeds' mean [min, max]."""
-    if len(values) == 1:
-        return f"{values[0]:.{decimals}f}"
-    return fmt(spread(values))
-
-
 def write_outputs(run_dir: Path, report: TrainResult) -> None:
     """Add the verdict and write report.json, report.md and the plots."""
-    from pairgen.training.plots import write_plots
+    from pairgen.training.analysis.plots import write_plots
 
     report.verdict = verdict(report)
-    text = json.dumps(without_nan(report.as_dict()), indent=2, default=str, allow_nan=False)
-    (run_dir / "report.json").write_text(text + "\n")
+    (run_dir / "report.json").write_text(report.to_json() + "\n")
     (run_dir / "report.md").write_text(markdown(report))
     write_plots(run_dir, report, read_metrics(run_dir))
     plot_suffix(run_dir, report)
@@ -359,32 +249,19 @@ def read_report(run_dir: Path) -> TrainResult:
         raise PairgenError(f"unreadable report.json: {exc}", file=str(path)) from exc
 
 
-def read_metrics(run_dir: Path) -> list[dict[str, Any]]:
+def read_metrics(run_dir: Path) -> list[MetricRow]:
+    """The rows of the run's metrics.jsonl (none if it has none)."""
     path = run_dir / "metrics.jsonl"
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-
-def without_nan(value: Any) -> Any:
-    """NaN/inf (an undefined loss, an empty region) as null, so report.json is strict JSON."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: without_nan(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [without_nan(v) for v in value]
-    return value
+    lines = path.read_text().splitlines()
+    return [MetricRow.from_dict(json.loads(line)) for line in lines if line.strip()]
 
 
 __all__ = [
-    "COLUMNS",
-    "fmt",
     "markdown",
     "read_metrics",
     "read_report",
-    "rows",
     "tokenize_warning",
-    "verdict",
     "write_outputs",
 ]

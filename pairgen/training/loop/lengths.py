@@ -13,8 +13,8 @@ import math
 from typing import Any
 
 from pairgen.training.config import TrainConfig
-from pairgen.training.data import TokenizedPair
-from pairgen.training.models import LoadedModel
+from pairgen.training.loop.data import TokenizedPair
+from pairgen.training.loop.models import LoadedModel
 
 PERCENTILE = 99
 MULTIPLE = 8

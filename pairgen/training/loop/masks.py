@@ -21,7 +21,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from pairgen.training.packing import CHOSEN, PAD, REJECTED, Packed
+from pairgen.training.loop.packing import CHOSEN, PAD, REJECTED, Packed
 
 
 def allowed(

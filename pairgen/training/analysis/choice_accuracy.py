@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pairgen.training.data import PairText, TokenizedPair, question_key
-from pairgen.training.forward import Reference
+from pairgen.training.loop.data import PairText, TokenizedPair, question_key
+from pairgen.training.loop.forward import Reference
+from pairgen.training.measurements import ChoiceAccuracy
 
 
 def text_of(completion: Any) -> str:
@@ -33,7 +34,7 @@ def text_of(completion: Any) -> str:
 
 def choice_accuracy(
     scores: Reference, pairs: list[TokenizedPair], texts: dict[str, PairText]
-) -> dict[str, Any] | None:
+) -> ChoiceAccuracy | None:
     """acc and acc_norm over the questions of ``pairs``; None if none has several choices."""
     questions: dict[str, list[int]] = {}
     for index, pair in enumerate(pairs):
@@ -54,7 +55,7 @@ def choice_accuracy(
         right_norm += all(right_choice[0] / right_choice[1] > ll / n for ll, n in wrong)
     if not counted:
         return None
-    return {"questions": counted, "acc": right / counted, "acc_norm": right_norm / counted}
+    return ChoiceAccuracy(counted, right / counted, right_norm / counted)
 
 
 def nchars(completion: Any) -> int:

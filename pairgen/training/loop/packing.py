@@ -10,7 +10,7 @@ each pair into one row, so the shared part is forwarded once::
     positions   0 .. P-1   P .. P+k-1     P+k .. P+|y_w|-1  P+k .. P+|y_l|-1
 
 The positions of the rejected suffix restart at ``P+k`` (RoPE sees each token where it
-sits in its own sequence), and :func:`~pairgen.training.masks.shared_attention_mask` keeps
+sits in its own sequence), and :func:`~pairgen.training.loop.masks.shared_attention_mask` keeps
 the rejected suffix from seeing the chosen one.  Each completion token is scored from
 its own context: chosen token ``i`` from column ``P+i-1``; rejected tokens before ``k``
 *are* chosen tokens in the same context (their log-probs are computed once and used
@@ -36,7 +36,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from pairgen.training.data import TokenizedPair
+from pairgen.training.loop.data import TokenizedPair
 
 # Segment ids of a packed row.
 PAD, COMMON, CHOSEN, REJECTED = 0, 1, 2, 3

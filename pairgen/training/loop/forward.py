@@ -23,13 +23,13 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from pairgen.training.batches import by_tokens
-from pairgen.training.data import TokenizedPair
-from pairgen.training.device import Precision
-from pairgen.training.head import decoder_and_head, gather_logprobs, logit_transform
-from pairgen.training.losses import Hyper, MarginLoss, PairContext, make_context
-from pairgen.training.masks import shared_attention_mask
-from pairgen.training.packing import Layout, Packed, pack_shared, pack_unshared
+from pairgen.training.loop.batches import by_tokens
+from pairgen.training.loop.data import TokenizedPair
+from pairgen.training.loop.device import Precision
+from pairgen.training.loop.head import decoder_and_head, gather_logprobs, logit_transform
+from pairgen.training.loop.losses import Hyper, MarginLoss, PairContext, make_context
+from pairgen.training.loop.masks import shared_attention_mask
+from pairgen.training.loop.packing import Layout, Packed, pack_shared, pack_unshared
 
 
 def ignore(done: int) -> None:
@@ -93,7 +93,7 @@ class Reference:
 
     ``chosen_total``/``rejected_total`` keep the sums the forward pass made (empty: sum
     here).  Together with step 1's micro-batches forwarded in their training shape
-    (:func:`~pairgen.training.reference.compute_reference`), they make the first step's
+    (:func:`~pairgen.training.loop.reference.compute_reference`), they make the first step's
     policy and reference log-probs equal to the bit: DPOP's ``max(0, log π_ref - log π)``
     then starts at exactly 0 instead of a rounding error of either sign, which decided
     whether its λ = 50 penalty was active on step 1 (the tiny model's step-2 loss was 0.67

@@ -6,7 +6,7 @@ batch order; every loss from that seed's same start) written to ``RUN/seed-<s>/`
 with ``--save-model DIR``, its models to ``DIR/seed-<s>/<loss>/``: one seed's models must
 not overwrite another's); the report in ``RUN`` keeps each seed's numbers
 (``per_seed``), shows the mean and the min-max range, and validates only if the ordering
-holds in every seed (:func:`pairgen.training.report.verdict`).
+holds in every seed (:func:`pairgen.training.analysis.verdict.verdict`).
 """
 
 from __future__ import annotations
@@ -14,24 +14,32 @@ from __future__ import annotations
 import json
 import math
 import time
-from dataclasses import replace
-from typing import Any
+from dataclasses import fields, replace
 
+from pairgen.training.analysis.report import read_metrics, write_outputs
 from pairgen.training.config import TrainConfig
-from pairgen.training.reference import ReferenceCache
-from pairgen.training.report import read_metrics, write_outputs
-from pairgen.training.results import SeedRun, TrainResult
-from pairgen.training.trainer import train
+from pairgen.training.loop.reference import ReferenceCache
+from pairgen.training.measurements import Measurement, MetricRow
+from pairgen.training.results import References, SeedRun, TrainResult
+from pairgen.training.run import train
 
 
-def mean_of(measurements: list[dict[str, Any]]) -> dict[str, Any]:
-    """Key-wise mean of the defined numbers (the top-level row the plots draw)."""
-    out: dict[str, Any] = {}
-    for key in measurements[0]:
-        values = [m.get(key) for m in measurements]
-        kept = [float(v) for v in values if isinstance(v, int | float) and math.isfinite(v)]
-        out[key] = sum(kept) / len(kept) if kept else None
-    return out
+def mean_of(measurements: list[Measurement]) -> Measurement:
+    """Column-wise mean of the defined numbers (NaN where no seed has one): the
+    top-level row the plots draw."""
+
+    def mean(name: str) -> float:
+        values = [getattr(m, name) for m in measurements]
+        kept = [float(v) for v in values if math.isfinite(v)]
+        return sum(kept) / len(kept) if kept else math.nan
+
+    return Measurement(*(mean(f.name) for f in fields(Measurement)))
+
+
+def mean_of_all(measurements: list[Measurement | None]) -> Measurement | None:
+    """:func:`mean_of` when every seed measured (None when one had no held-out pairs)."""
+    kept = [m for m in measurements if m is not None]
+    return mean_of(kept) if kept and len(kept) == len(measurements) else None
 
 
 def train_seeds(cfg: TrainConfig) -> TrainResult:
@@ -40,7 +48,7 @@ def train_seeds(cfg: TrainConfig) -> TrainResult:
         return train(cfg)
     started = time.perf_counter()
     reports: list[TrainResult] = []
-    metrics: list[dict[str, Any]] = []
+    metrics: list[MetricRow] = []
     cache = ReferenceCache()  # the seeds share reference log-probs when their start does
     for seed in range(cfg.seed, cfg.seed + cfg.seeds):
         one = replace(
@@ -51,27 +59,26 @@ def train_seeds(cfg: TrainConfig) -> TrainResult:
             save_model=None if cfg.save_model is None else cfg.save_model / f"seed-{seed}",
         )
         reports.append(train(one, cache))
-        metrics += [{**m, "seed": seed} for m in read_metrics(one.run_dir)]
+        metrics += [replace(m, seed=seed) for m in read_metrics(one.run_dir)]
     first = reports[0]
     report = replace(
         first,
-        config=cfg.as_dict(),
+        config=cfg,
         per_seed=[SeedRun(cfg.seed + i, r.reference, r.losses) for i, r in enumerate(reports)],
-        reference={
-            key: mean_of([r.reference[key] for r in reports])
-            for key in first.reference
-            if all(r.reference.get(key) for r in reports)
-        },
+        reference=References(
+            eval=mean_of_all([r.reference.eval for r in reports]),
+            curve=mean_of_all([r.reference.curve for r in reports]),
+        ),
         losses={
-            name: replace(result, eval=mean_of([r.losses[name].eval for r in reports]))
+            name: replace(result, eval=mean_of_all([r.losses[name].eval for r in reports]))
             for name, result in first.losses.items()
         },
         seconds=time.perf_counter() - started,
     )
     with open(cfg.run_dir / "metrics.jsonl", "w", encoding="utf-8") as log:
-        log.writelines(json.dumps(m) + "\n" for m in metrics)
+        log.writelines(json.dumps(m.as_dict()) + "\n" for m in metrics)
     write_outputs(cfg.run_dir, report)
     return report
 
 
-__all__ = ["mean_of", "train_seeds"]
+__all__ = ["mean_of", "mean_of_all", "train_seeds"]

@@ -2,13 +2,13 @@
 
 The reference model is the start model, so its log-probs must be computed before the
 first optimizer step, for every pair the run will use: the training pairs of the run's
-:func:`~pairgen.training.batches.schedule` (200 pairs for 50 steps of 4, not the 7,453 of
+:func:`~pairgen.training.loop.batches.schedule` (200 pairs for 50 steps of 4, not the 7,453 of
 a GSM8K train build) and the held-out pairs.  Two rules keep it cheap and exact:
 
 - **Step 1 in its own shape.**  The micro-batches of step 1 are forwarded exactly as
   step 1 will forward them, so on step 1 policy and reference log-probs are equal to the
   bit (DPOP's ``max(0, log π_ref - log π)`` starts at exactly 0; see
-  :class:`~pairgen.training.forward.Reference`).  Every other pair goes through
+  :class:`~pairgen.training.loop.forward.Reference`).  Every other pair goes through
   forward-only batches sorted by length, as large as the run's token budget allows.
 - **Computed once.**  A :class:`ReferenceCache` keeps each pair's log-probs under a key
   that names the start weights.  Every loss of a run shares them, and so do the seeds of
@@ -21,9 +21,9 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
-from pairgen.training.batches import by_tokens
-from pairgen.training.data import TokenizedPair
-from pairgen.training.forward import PairRow, Reference, Run, ignore
+from pairgen.training.loop.batches import by_tokens
+from pairgen.training.loop.data import TokenizedPair
+from pairgen.training.loop.forward import PairRow, Reference, Run, ignore
 
 
 def pair_key(pair: TokenizedPair) -> Hashable:

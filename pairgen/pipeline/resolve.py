@@ -16,8 +16,8 @@ from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError, RowRejected
 from pairgen.metrics.tokenizer_identity import TokenizerRef
 from pairgen.output.files import check_name
-from pairgen.pipeline.batch import BatchPlan, prepared_example
 from pairgen.pipeline.fewshot import ExemplarPool, pool_from
+from pairgen.pipeline.steps import BatchPlan, prepare
 from pairgen.record import Example
 from pairgen.sources import Source, get_source
 from pairgen.sources.generic.choice import GenericChoice
@@ -184,7 +184,7 @@ def exemplar_pool(
                 continue  # a repeated id: a reject in the build, never an exemplar
             try:
                 examples.append(
-                    prepared_example(
+                    prepare(
                         source,
                         strategy,
                         row,

@@ -62,15 +62,7 @@ STRATEGY = '''
 """The decoy strategy: the rejected completion names a wrong city."""
 
 from pairgen.errors import RowRejected
-from pairgen.record import PairDraft
 from pairgen.strategies.base import Strategy
-
-
-def _prefix(a, b):
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return n
 
 
 class DecoyStrategy(Strategy):
@@ -86,7 +78,7 @@ class DecoyStrategy(Strategy):
             raise RowRejected("no_decoy", "the decoy is the capital itself")
         chosen = example.solution
         rejected = chosen[: -len(capital) - 1] + decoy + "."
-        return [PairDraft(chosen, rejected, self.name, _prefix(chosen, rejected), capital, decoy)]
+        return [example.paired(chosen, rejected, self.name, capital, decoy)]
 
     def check_pair(self, row):
         chosen, capital, decoy = row["chosen"], row["chosen_value"], row["rejected_value"]

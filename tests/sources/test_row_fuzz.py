@@ -9,7 +9,7 @@ import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairgen.pipeline.batch import BatchPlan, process_batch
+from pairgen.pipeline.steps import BatchPlan, process_batch
 from pairgen.sources import get_source
 from pairgen.sources.inputs import RawBatch
 from pairgen.strategies import StrategyOptions

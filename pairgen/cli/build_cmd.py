@@ -137,6 +137,7 @@ BUILD_FLAGS: dict[str, Flag] = {
         "Multiple choice: indices in the answer column count from 0 or from 1 "
         "(default: decided from the data, e.g. an answer 0 or n of n choices).",
         choices=click.IntRange(min(ANSWER_BASES), max(ANSWER_BASES)),
+        metavar="[" + "|".join(map(str, ANSWER_BASES)) + "]",
     ),
     "dataset_name": Flag("The dataset's name on the card."),
     "hub_id": Flag("The dataset's Hub id, for the card (and --from hub)."),

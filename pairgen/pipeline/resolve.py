@@ -70,17 +70,13 @@ def resolve_sources(spec: BuildSpec, tokenizer: TokenizerRef | None = None) -> l
             raise PairgenError(f"config {output_config!r} is listed twice in this build")
         seen.add(output_config)
         plan = BatchPlan(
+            spec=spec,
             source=source.name,
             config=config,
             output_config=output_config,
             strategy=strategy_name,
-            options=spec.options,
-            seed=spec.seed,
-            shots=spec.shots,
             pool=exemplar_pool(spec, source_spec, source, config, inputs, strategy),
             tokenizer=tokenizer,
-            format=spec.format,
-            max_field_chars=spec.max_field_chars,
             source_settings=source_spec.settings,
         )
         resolved.append(

@@ -203,7 +203,7 @@ def build_split(
     if entry is None:
         with writing(spec.out):
             root = staging.root
-            entry = run_split(spec, item.plan, item.source, split_input, root, progress)
+            entry = run_split(item.plan, item.source, split_input, root, progress)
             staging.record(config, split, entry)
     where = f"{config}/{split}"
     return judged(entry, where, item.source, item.plan.strategy, staging.root, spec.allow_rejects)

@@ -71,20 +71,18 @@ ProgressCallback = Callable[[str, int, int | None], None]
 
 @dataclass(frozen=True, slots=True)
 class BatchPlan:
-    """Everything a worker needs to pair one split's batches (picklable)."""
+    """Everything a worker needs to pair one split's batches (picklable): the build's
+    spec as it is, and what checking one of its sources decided
+    (:mod:`pairgen.pipeline.resolve`)."""
 
+    spec: BuildSpec
     source: str
     config: str
     output_config: str
     strategy: str
-    options: StrategyOptions
-    seed: int
-    shots: int = 0
     pool: ExemplarPool = field(default_factory=lambda: ExemplarPool(()))
     tokenizer: TokenizerRef | None = None  # loaded from .load, recorded as .recorded
-    format: str = "standard"
-    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
-    source_settings: SourceSettings | None = None  # a generic source's configuration
+    source_settings: SourceSettings | None = None  # a generic source's, as settled
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +96,6 @@ class BatchResult:
 
 
 def run_split(
-    spec: BuildSpec,
     plan: BatchPlan,
     source: Source,
     split_input: SplitInput,
@@ -107,6 +104,7 @@ def run_split(
 ) -> SplitEntry:
     """The row path of one split, into ``root``: read -> prepare, pair, measure (in the
     workers, :func:`process_batch`) -> write.  Returns the split's manifest entry."""
+    spec = plan.spec
     batches = iter_split(split_input, source, spec.batch_rows, spec.max_field_chars)
     warm_up(plan)
     results = ordered_map(process_batch, plan, batches, spec.workers, spec.executor)
@@ -122,8 +120,9 @@ def process_batch(plan: BatchPlan, batch: RawBatch) -> BatchResult:
     """prepare -> pair for every row of ``batch``, then measure the batch's pairs; rows
     that cannot be paired become rejects."""
     source = _source(plan.source, plan.source_settings)
-    strategy = _strategy(plan.strategy, plan.options)
-    rngs = ExampleRandom(plan.seed, plan.source, batch.split)
+    spec = plan.spec
+    strategy = _strategy(plan.strategy, spec.options)
+    rngs = ExampleRandom(spec.seed, plan.source, batch.split)
     pairs: list[Example] = []
     rejects: list[dict[str, Any]] = []
     rows_paired = 0
@@ -133,9 +132,9 @@ def process_batch(plan: BatchPlan, batch: RawBatch) -> BatchResult:
         try:
             batch.check_unique(offset, source_id)
             example = prepare(
-                source, strategy, row, plan.config, batch.split, row_index, plan.max_field_chars
+                source, strategy, row, plan.config, batch.split, row_index, spec.max_field_chars
             )
-            pairs += pair(plan, source, strategy, example, rngs.for_example, source_id)
+            pairs += pair(plan, source, strategy, example, rngs, source_id)
         except RowRejected as rejected:
             where = (plan.source, plan.output_config, batch.split, batch.file)
             reason, detail = rejected.reason, rejected.detail
@@ -175,18 +174,20 @@ def pair(
     source: Source,
     strategy: Strategy,
     example: Example,
-    rng_for: Callable[[str, str], Any],
+    rngs: ExampleRandom,
     source_id: str,
 ) -> list[Example]:
-    """The pairs the strategy makes of ``example``, each given the prompt they share
-    (the plan's few-shot exemplars, drawn with the example's own "shots" RNG, first)."""
-    shots = plan.pool.draw(example, plan.shots, rng_for(source_id, "shots")) if plan.shots else []
-    pairs = strategy.make_pairs(example, rng_for(source_id, "pairs"))
+    """The pairs the strategy makes of ``example``, each given the prompt they share (the
+    plan's few-shot exemplars first); the row's randomness comes from its own streams of
+    ``rngs``, keyed by ``source_id``."""
+    k = plan.spec.shots
+    shots = plan.pool.draw(example, k, rngs.for_example(source_id, "shots")) if k else []
+    pairs = strategy.make_pairs(example, rngs.for_example(source_id, "pairs"))
     if not pairs:
         raise RowRejected("no_pairs", "the strategy produced no pair")
     prompt: Any = (
         conversational_prompt(source, example, shots)
-        if plan.format == "conversational"
+        if plan.spec.format == "conversational"
         else source.render_prompt(example, shots)
     )
     for made in pairs:  # new objects, made for this row: given their prompt in place
@@ -205,7 +206,7 @@ def measure(plan: BatchPlan, pairs: Sequence[Example]) -> pa.Table:
     chosen = [p.chosen for p in pairs]
     rejected = [p.rejected for p in pairs]
     chars = edit_stats(chosen, rejected)
-    conversational = plan.format == "conversational"
+    conversational = plan.spec.format == "conversational"
     config = plan.output_config
     columns: dict[str, Any] = {
         "prompt": [p.prompt for p in pairs],
@@ -305,7 +306,7 @@ def warm_up(plan: BatchPlan) -> None:
     objects, ~0.3 s of CPU per process.
     """
     _source(plan.source, plan.source_settings)
-    _strategy(plan.strategy, plan.options)
+    _strategy(plan.strategy, plan.spec.options)
     pa.array([0], type=pa.int32())
 
 

@@ -92,17 +92,10 @@ class BuildSettings:
     max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
 
     def hashed(self) -> dict[str, Any]:
-        """The settings as the config hash reads them."""
-        settings: dict[str, Any] = {
-            "seed": self.seed,
-            "format": self.format,
-            "shots": self.shots,
-            "pool_size": self.pool_size,
-            "tokenizer": self.tokenizer,
-            "options": self.options,
-        }
-        if self.max_field_chars != DEFAULT_MAX_FIELD_CHARS:  # default builds hash as before
-            settings["max_field_chars"] = self.max_field_chars
+        """The settings as the config hash reads them (a manifest's too: only these)."""
+        settings = {f.name: getattr(self, f.name) for f in fields(BuildSettings)}
+        if self.max_field_chars == DEFAULT_MAX_FIELD_CHARS:  # default builds hash as before
+            del settings["max_field_chars"]
         return settings
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from pairgen.record import Example, PairDraft
+from pairgen.record import Example
 from pairgen.strategies import STRATEGY_CLASSES
 from pairgen.strategies.base import Strategy
 
@@ -22,11 +22,11 @@ class FloorStrategy(Strategy):
 
     name = NAME
 
-    def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
+    def make_pairs(self, example: Example, rng: random.Random) -> list[Example]:
         text = example.solution
         last = text[-1]
         new = "#" if last != "#" else "$"
-        return [PairDraft(text, text[:-1] + new, self.name, len(text) - 1, last, new)]
+        return [example.paired(text, text[:-1] + new, self.name, last, new)]
 
 
 def register() -> str:

@@ -34,6 +34,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from pairgen.errors import RowRejected
+from pairgen.metrics import edit_stats
 from pairgen.record import Example
 from pairgen.strategies.arithmetic.options import ArithmeticOptions
 from pairgen.strategies.arithmetic.strategy import ArithmeticStrategy
@@ -234,6 +235,7 @@ def main() -> int:
                 if not is_math:  # the baseline: how often it breaks the rule's invariants
                     broken.update(problems)
                     continue
+                at = int(edit_stats([pair.chosen], [pair.rejected]).common_prefix[0])  # as built
                 verdict = strategy.check_pair(
                     {
                         "prompt": f"Question: {row['problem']}\nAnswer:\n",
@@ -241,7 +243,7 @@ def main() -> int:
                         "pair_index": 0,
                         "chosen": pair.chosen,
                         "rejected": pair.rejected,
-                        "edit_start": pair.edit_start,
+                        "edit_start": at,
                         "chosen_value": pair.chosen_value,
                         "rejected_value": pair.rejected_value,
                         "edit_kind": pair.edit_kind,
@@ -249,7 +251,6 @@ def main() -> int:
                 )
                 broken.update(problems + ([f"validate:{verdict}"] if verdict else []))
                 if len(shown) < args.examples and index % 97 == 0:
-                    at = pair.edit_start
                     shown.append(
                         f"{pair.edit_kind}: {pair.chosen[max(0, at - 40) : at]!r} "
                         f"[{pair.chosen_value} -> {pair.rejected_value}]"

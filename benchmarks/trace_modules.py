@@ -1,16 +1,19 @@
-"""How many pairgen modules a build walks through: the whole build, and one batch's path.
+"""How many pairgen modules a build walks through: the whole build, and one split's path
+from its files to its shards.
 
 A reader who follows a batch from file to shard has to open every module it enters, so
 this count is a measure of how far the row path is spread out (issue: "one batch walks
-through 27 modules").  ``sys.setprofile`` records every Python function call; a call
-counts for the module whose file it is in.  The build runs in this process with one
-worker (``BuildSpec`` defaults), on the bundled GSM8K sample (no network).
+through 27 modules").  ``sys.setprofile`` (and ``threading.setprofile``, for the thread
+that compresses shards) records every Python function call, module bodies run by a lazy
+import included; a call counts for the module whose file it is in.  The build runs in
+this process with one worker (``BuildSpec`` defaults), on the bundled GSM8K sample (no
+network).
 
-- whole build: every pairgen module entered during ``build()`` (reading, pairing,
-  measuring, writing, manifest, swap);
-- batch path: the modules entered while a batch is read, paired and written, i.e. inside
-  the reader's iteration, ``process_batch`` and the split writer, found as the modules
-  on the call stack below those entry points.
+- whole build: every pairgen module entered during ``build()`` (resolving, reading,
+  pairing, measuring, writing, manifest, swap);
+- batch path: the modules entered while a split goes from its files to its shards: below
+  the function that runs one split's row path (:data:`SPLIT_ENTRY`), and on the writer
+  thread, which exists only to write that split's shards.
 
 Usage: python benchmarks/trace_modules.py [--source gsm8k] [--list]
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -29,7 +33,9 @@ from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.pipeline.run import build
 
 PACKAGE = Path(pairgen.__file__).resolve().parent
-BATCH_ENTRY = {("pairgen.pipeline.batch", "process_batch")}
+# the function that takes one split from its input files to its shards and rejects file
+SPLIT_ENTRY = {("pairgen.pipeline.run", "write_split"), ("pairgen.pipeline.steps", "run_split")}
+WRITER_THREAD = "pairgen-writer"  # pairgen.pipeline.writer.in_background's thread
 
 
 def module_of(frame: FrameType) -> str | None:
@@ -60,11 +66,14 @@ def main() -> None:
         if module is None:
             return
         whole.add(module)
-        # is a batch entry point on the stack?  then this module is on the batch path
+        if threading.current_thread().name.startswith(WRITER_THREAD):
+            batch_path.add(module)
+            return
+        # is the split's entry point on the stack?  then this module is on the batch path
         f: FrameType | None = frame
         while f is not None:
             m = module_of(f)
-            if m is not None and (m, f.f_code.co_name) in BATCH_ENTRY:
+            if m is not None and (m, f.f_code.co_name) in SPLIT_ENTRY:
                 batch_path.add(module)
                 break
             f = f.f_back
@@ -72,14 +81,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         spec = BuildSpec(out=Path(tmp) / "out", sources=(SourceSpec(args.source),))
         sys.setprofile(profile)
+        threading.setprofile(profile)
         try:
             build(spec)
         finally:
+            threading.setprofile(None)  # type: ignore[arg-type]
             sys.setprofile(None)
     print(f"source={args.source} whole_build_modules={len(whole)} batch_modules={len(batch_path)}")
     if args.list:
         print("whole build:", *sorted(whole), sep="\n  ")
-        print("pairing a batch (process_batch and below):", *sorted(batch_path), sep="\n  ")
+        print("a split from files to shards:", *sorted(batch_path), sep="\n  ")
 
 
 if __name__ == "__main__":

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from pairgen.record import PAIR_SCHEMA as PAIR_SCHEMA
     from pairgen.record import REJECT_SCHEMA as REJECT_SCHEMA
     from pairgen.record import Example as Example
-    from pairgen.record import PairDraft as PairDraft
     from pairgen.record import pair_schema as pair_schema
     from pairgen.sources import get_source as get_source
     from pairgen.sources.base import Source as Source

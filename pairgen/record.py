@@ -1,8 +1,11 @@
-"""The canonical example, the pair draft, and the Arrow schemas of what pairgen writes.
+"""The one row type of a build, and the Arrow schemas of what pairgen writes.
 
-Sources turn raw rows into :class:`Example` (one schema for all datasets), strategies turn
-an example into :class:`PairDraft` objects, and the build adds provenance and statistics
-to give rows of :data:`PAIR_SCHEMA`.  Column names of the text fields are the ones TRL's
+A row takes one form from the moment a source has read it until the Arrow table: an
+:class:`Example`.  A source fills its first part (one schema for all datasets), a
+strategy pairs it by filling the second (:meth:`Example.paired`: ``chosen``,
+``rejected`` and the edited values), the build adds the prompt, and the measure step
+turns a batch of them into rows of :data:`PAIR_SCHEMA` with their statistics
+(:mod:`pairgen.pipeline.steps`).  Column names of the text fields are the ones TRL's
 DPOTrainer reads (``prompt``, ``chosen``, ``rejected``).
 """
 
@@ -16,18 +19,31 @@ from typing import Any
 import pyarrow as pa
 
 
-# Example and PairDraft are made once per row in the build's hot loop, so they are not
-# frozen: a frozen dataclass's __init__ sets each field through object.__setattr__, which
-# cost ~0.6 us a row (3% of the build).  Treat them as immutable all the same (use
-# dataclasses.replace): examples are shared between pairs and few-shot prompts.
+# An Example is made once or twice per row in the build's hot loop, so it is not frozen:
+# a frozen dataclass's __init__ sets each field through object.__setattr__, which cost
+# ~0.6 us a row (3% of the build).  Treat it as immutable all the same (pair it with
+# paired(), change it with dataclasses.replace): examples are shared between pairs and
+# few-shot prompts.  The one exception is the build's pair step, which gives the pairs a
+# strategy just made their prompt.
 @dataclass(slots=True)
 class Example:
-    """One source row in pairgen's canonical form.
+    """One source row in pairgen's canonical form, and once paired, one pair.
 
     Maths sources fill ``solution`` (the reference step-by-step answer, final-answer line
     included).  Multiple-choice sources fill ``choices``, ``choice_labels`` and
     ``answer_index`` (``None`` when the row is unlabeled).  ``context`` carries extra
     prompt material (HellaSwag's activity label), ``meta`` anything a template may use.
+
+    A pair (:meth:`paired`) is the example with ``chosen``/``rejected`` completions that
+    differ by one edit: ``chosen_value``/``rejected_value`` are the edited spans (a
+    number, a choice label), ``strategy`` the rule that made it, ``pair_index`` numbers
+    the pairs one example gives (0 for arithmetic, one per wrong choice for the choice
+    strategy), ``edit_kind`` the kind of site the edit is on (math: ``result``,
+    ``standalone`` or ``carried``; arithmetic: ``result``; choice: ``choice``; ``None``
+    for a strategy that does not say).  Where the edit starts is measured by the build,
+    once, from the two texts (``edit_start``, the common prefix): no strategy states it.
+    ``prompt`` (text, or messages in the conversational format) and ``shots`` (the
+    exemplars in it) are set by the build's pair step.
     """
 
     source: str
@@ -41,28 +57,48 @@ class Example:
     answer_index: int | None = None
     context: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class PairDraft:
-    """A chosen/rejected completion pair made by a strategy, before statistics.
-
-    ``edit_start`` is the character offset in ``chosen`` where the edit begins;
-    ``chosen_value``/``rejected_value`` are the edited spans (a number, a choice label).
-    ``pair_index`` numbers the pairs one example gives (0 for arithmetic, one per wrong
-    choice for the choice strategy).  ``edit_kind`` names the kind of site the edit is on
-    (math: ``result``, ``standalone`` or ``carried``; arithmetic: ``result``; choice:
-    ``choice``), ``None`` for a strategy that does not say.
-    """
-
-    chosen: str
-    rejected: str
-    strategy: str
-    edit_start: int
-    chosen_value: str
-    rejected_value: str
+    # -- the pair: set by a strategy (paired) and the build's pair step (prompt, shots)
+    chosen: str = ""
+    rejected: str = ""
+    strategy: str = ""
+    chosen_value: str = ""
+    rejected_value: str = ""
     pair_index: int = 0
     edit_kind: str | None = None
+    prompt: Any = ""
+    shots: int = 0
+
+    def paired(
+        self,
+        chosen: str,
+        rejected: str,
+        strategy: str,
+        chosen_value: str,
+        rejected_value: str,
+        pair_index: int = 0,
+        edit_kind: str | None = None,
+    ) -> Example:
+        """A pair made from this example (a new object; the example is left as it is)."""
+        return Example(
+            self.source,
+            self.config,
+            self.split,
+            self.source_id,
+            self.question,
+            self.solution,
+            self.choices,
+            self.choice_labels,
+            self.answer_index,
+            self.context,
+            self.meta,
+            chosen,
+            rejected,
+            strategy,
+            chosen_value,
+            rejected_value,
+            pair_index,
+            edit_kind,
+        )
 
 
 # Columns of a pair row; ``prompt``/``chosen``/``rejected`` are strings in the default
@@ -183,6 +219,41 @@ REJECT_SCHEMA = pa.schema(
 )
 
 
+def reject_record(
+    where: tuple[str, str, str, str],
+    source_id: str,
+    row_index: int,
+    reason: str,
+    detail: str,
+    row: dict[str, Any],
+) -> dict[str, Any]:
+    """One row of :data:`REJECT_SCHEMA`: ``where`` is (source, config, split, file)."""
+    source, config, split, file = where
+    return {
+        "source": source,
+        "config": config,
+        "split": split,
+        "source_id": source_id,
+        "row_index": row_index,
+        "file": file,
+        "reason": reason,
+        "detail": detail,
+        "raw": raw_json(row),
+    }
+
+
+def raw_json(row: dict[str, Any]) -> str:
+    """The raw row as JSON text; escaped to ASCII when it holds text UTF-8 cannot encode."""
+    text = json.dumps(row, ensure_ascii=False, sort_keys=True, default=str)
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(row, ensure_ascii=True, sort_keys=True, default=str)
+    return text
+
+
 __all__ = [
     "CHAR_STAT_FIELDS",
     "COLUMN_DESCRIPTIONS",
@@ -193,7 +264,8 @@ __all__ = [
     "STAT_COLUMNS",
     "TOKEN_STAT_FIELDS",
     "Example",
-    "PairDraft",
     "kept_text",
     "pair_schema",
+    "raw_json",
+    "reject_record",
 ]

@@ -6,12 +6,15 @@ A plain module (not conftest.py) so tests import it by a name no other test fold
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.metrics import edit_stats
 from pairgen.output.manifest import Manifest
 from pairgen.pipeline import build
+from pairgen.record import Example
 
 GSM8K_ROWS: list[dict[str, Any]] = [
     {
@@ -51,3 +54,15 @@ def build_files(out: Path, files: dict[str, list[str]], **settings: Any) -> Mani
         **settings,
     )
     return build(spec).manifest
+
+
+def edit_start(pair: Example) -> int:
+    """Where the build says a pair's edit starts: the common prefix of chosen and rejected,
+    measured by the function the build measures it with (no strategy states it)."""
+    return int(edit_stats([pair.chosen], [pair.rejected]).common_prefix[0])
+
+
+def stored_row(pair: Example, prompt: str, source: str) -> dict[str, Any]:
+    """A pair as a shard row holds it, for a strategy's checks: its fields, the prompt it
+    is asked under, the source, and the ``edit_start`` the build measures."""
+    return {**asdict(pair), "prompt": prompt, "source": source, "edit_start": edit_start(pair)}

@@ -153,3 +153,36 @@ def test_training_loop_does_not_import_the_analysis() -> None:
         if module == loop or module.startswith(loop + ".")
     }
     assert {m: ts for m, ts in offending.items() if ts} == {}
+
+
+def _calls(function: ast.FunctionDef) -> list[str]:
+    """The names a function calls, in source order (``f(...)`` and ``obj.f(...)``)."""
+    calls = [node for node in ast.walk(function) if isinstance(node, ast.Call)]
+    calls.sort(key=lambda node: (node.lineno, node.col_offset))
+    return [
+        c.func.id if isinstance(c.func, ast.Name) else getattr(c.func, "attr", "") for c in calls
+    ]
+
+
+def _in_order(names: list[str], wanted: list[str]) -> bool:
+    position = 0
+    for name in names:
+        if position < len(wanted) and name == wanted[position]:
+            position += 1
+    return position == len(wanted)
+
+
+def test_the_row_path_is_one_list_of_steps_in_one_module() -> None:
+    """read -> prepare -> pair -> measure -> write, written in ``pipeline/steps.py``: its
+    doc lists the steps in that order, ``run_split`` runs read, the workers' part and write,
+    and ``process_batch`` (the workers' part) prepare, pair and measure."""
+    path = PACKAGE / "pipeline" / "steps.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    doc = ast.get_docstring(tree) or ""
+    steps = ["read", "prepare", "pair", "measure", "write"]
+    rows = [line.split()[0] for line in doc.splitlines() if line.split()[:1] and line[0] != " "]
+    assert [row for row in rows if row in steps] == steps
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    assert {"prepare", "pair", "measure", "write"} <= set(functions)
+    assert _in_order(_calls(functions["run_split"]), ["iter_split", "ordered_map", "write"])
+    assert _in_order(_calls(functions["process_batch"]), ["prepare", "pair", "measure"])

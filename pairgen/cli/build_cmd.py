@@ -1,7 +1,10 @@
 """``pairgen build``: parse the flags, run :func:`pairgen.pipeline.build`, print the summary.
 
-How flags combine with each other and with a pipeline file is decided in
-:mod:`pairgen.config.merge`, never here; the strategy options' flags, types and
+Each flag is a field of :class:`~pairgen.config.merge.BuildFlags` (its name and type) plus
+its help text here (:data:`BUILD_FLAGS`); the options are made from the fields
+(:func:`~pairgen.cli.fields.field_options`) and what was typed goes straight into
+``BuildFlags``.  How flags combine with each other and with a pipeline file is decided
+in :mod:`pairgen.config.merge`, never here; the strategy options' flags, types and
 defaults come from each registered strategy's ``Options``
 (:func:`pairgen.strategies.option_fields`, plugins' included).
 """
@@ -21,16 +24,11 @@ import click
 from pairgen.cli.choices import Choices, fixed
 from pairgen.cli.console import cell, say, show
 from pairgen.cli.conventions import json_option, number, plural, quiet_option
-from pairgen.cli.fields import default_text, given, strategy_options
+from pairgen.cli.fields import Flag, default_text, field_options, given, strategy_options
 from pairgen.cli.progress import RowProgress
 from pairgen.config.merge import BuildFlags, available_cpus, build_spec
-from pairgen.config.spec import (
-    DEFAULT_MAX_REJECT_SHARE,
-    EXECUTORS,
-    FORMATS,
-    BuildSpec,
-    output_folder,
-)
+from pairgen.config.source_settings import ANSWER_BASES, ANSWER_KINDS
+from pairgen.config.spec import DEFAULT_MAX_REJECT_SHARE, EXECUTORS, FORMATS, BuildSpec
 from pairgen.strategies import option_fields
 
 
@@ -68,192 +66,104 @@ Examples:
 """
 
 
+# BuildFlags field -> its option's help (and, where the field's type does not say it, the
+# values it takes); the option's name and type come from the field (pairgen.cli.fields)
+BUILD_FLAGS: dict[str, Flag] = {
+    "source": Flag("The dataset to pair.", choices=Choices("source", _source_names)),
+    "config": Flag("Source config, e.g. ARC-Challenge (default: the source's own)."),
+    "from_": Flag(
+        "Where rows come from (default: sample, or what --data-files / --hub-repo imply).",
+        choices=Choices("backend", _backends),
+    ),
+    "data_files": Flag(
+        "A split's local rows in the Hub's schema: a file, a glob ('data/train-*.parquet', "
+        "'**' crosses folders) or a folder (repeatable); implies --from files.",
+        metavar="SPLIT=PATTERN",
+    ),
+    "hub_repo": Flag(
+        "Another Hub dataset id, or a local mirror directory; implies --from hub.",
+        metavar="REPO|DIR",
+    ),
+    "revision": Flag("Hub branch, tag or commit; implies --from hub."),
+    "split": Flag("Only this split (repeatable)."),
+    "strategy": Flag(
+        "How pairs are made (default: the source's own, e.g. math for --source math).",
+        choices=Choices("strategy", _strategy_names),
+    ),
+    "column": Flag(
+        "Generic sources and presets: which column fills a role (repeatable), e.g. "
+        "prompt=problem, solution=solution; choices=sol1,sol2 for several columns.",
+        metavar="ROLE=COLUMN",
+    ),
+    "template": Flag(
+        "Prompt template over the row's fields, str.format style: "
+        "'Problem ({type}):\\n{question}\\nSolution:\\n'; {choices} lists labelled choices."
+    ),
+    "keep_column": Flag(
+        "Copy this column of the rows into every pair row (repeatable), e.g. subject.",
+        metavar="COLUMN",
+    ),
+    "answer_kind": Flag(
+        "Multiple choice: the answer column holds labels (B), indices or choice texts "
+        "(default: decided from the data; an error when it cannot be).",
+        choices=fixed("answer kind", ANSWER_KINDS),
+    ),
+    "answer_base": Flag(
+        "Multiple choice: indices in the answer column count from 0 or from 1 "
+        "(default: decided from the data, e.g. an answer 0 or n of n choices).",
+        choices=click.IntRange(min(ANSWER_BASES), max(ANSWER_BASES)),
+        metavar="[" + "|".join(map(str, ANSWER_BASES)) + "]",
+    ),
+    "dataset_name": Flag("The dataset's name on the card."),
+    "hub_id": Flag("The dataset's Hub id, for the card (and --from hub)."),
+    "license": Flag("The dataset's license id, e.g. mit, cc-by-4.0."),
+    "citation_file": Flag("A file holding the dataset's BibTeX citation, for the card."),
+    "out": Flag("Output directory."),
+    "seed": Flag(f"Global seed {_default('seed')}."),
+    "workers": Flag(
+        "Worker processes; the output does not depend on it "
+        f"(default: the CPUs this process may use, here {available_cpus()})."
+    ),
+    "executor": Flag(
+        "A local process pool, or Ray (pip install 'pairgen[ray]').",
+        choices=fixed("executor", EXECUTORS),
+    ),
+    "tokenizer": Flag("Tokenizer name or path, for token-level statistics."),
+    "shots": Flag(f"Few-shot exemplars in each prompt {_default('shots')}."),
+    "format": Flag(
+        "Text columns as strings (standard) or TRL message lists (conversational).",
+        choices=fixed("format", FORMATS),
+    ),
+    "max_field_chars": Flag(
+        "Rows with a longer text field (list fields: all their texts) are rejected as "
+        f"too_long; bounds the cost of pathological rows {_default('max_field_chars')}."
+    ),
+    "resume": Flag(
+        f"Reuse the splits a killed run of this same build completed {_default('resume')}."
+    ),
+    "allow_rejects": Flag(
+        "Build a split even when no row pairs or one reject reason takes over "
+        f"{DEFAULT_MAX_REJECT_SHARE:.0%} of its rows (refused otherwise); the manifest "
+        "records it.",
+        ("--allow-rejects",),
+    ),
+}
+
+
 @click.command(epilog=EPILOG)
 @click.argument("pipeline", required=False, type=click.Path(path_type=Path))
-@click.option("--source", type=Choices("source", _source_names), help="The dataset to pair.")
-@click.option("--config", help="Source config, e.g. ARC-Challenge (default: the source's own).")
-@click.option(
-    "--from",
-    "backend",
-    type=Choices("backend", _backends),
-    help="Where rows come from (default: sample, or what --data-files / --hub-repo imply).",
-)
-@click.option(
-    "--data-files",
-    multiple=True,
-    metavar="SPLIT=PATTERN",
-    help="A split's local rows in the Hub's schema: a file, a glob ('data/train-*.parquet', "
-    "'**' crosses folders) or a folder (repeatable); implies --from files.",
-)
-@click.option(
-    "--hub-repo",
-    metavar="REPO|DIR",
-    help="Another Hub dataset id, or a local mirror directory; implies --from hub.",
-)
-@click.option("--revision", help="Hub branch, tag or commit; implies --from hub.")
-@click.option("--split", "splits", multiple=True, help="Only this split (repeatable).")
-@click.option(
-    "--strategy",
-    type=Choices("strategy", _strategy_names),
-    help="How pairs are made (default: the source's own, e.g. math for --source math).",
-)
-@click.option(
-    "--column",
-    "columns",
-    multiple=True,
-    metavar="ROLE=COLUMN",
-    help="Generic sources and presets: which column fills a role (repeatable), e.g. "
-    "prompt=problem, solution=solution; choices=sol1,sol2 for several columns.",
-)
-@click.option(
-    "--template",
-    help="Prompt template over the row's fields, str.format style: "
-    "'Problem ({type}):\\n{question}\\nSolution:\\n'; {choices} lists labelled choices.",
-)
-@click.option(
-    "--keep-column",
-    "keep_columns",
-    multiple=True,
-    metavar="COLUMN",
-    help="Copy this column of the rows into every pair row (repeatable), e.g. subject.",
-)
-@click.option(
-    "--answer-kind",
-    type=click.Choice(["label", "index", "text"]),
-    help="Multiple choice: the answer column holds labels (B), indices or choice texts "
-    "(default: decided from the data; an error when it cannot be).",
-)
-@click.option(
-    "--answer-base",
-    type=click.Choice(["0", "1"]),
-    help="Multiple choice: indices in the answer column count from 0 or from 1 "
-    "(default: decided from the data, e.g. an answer 0 or n of n choices).",
-)
-@click.option("--dataset-name", help="The dataset's name on the card.")
-@click.option("--hub-id", help="The dataset's Hub id, for the card (and --from hub).")
-@click.option("--license", "license_id", help="The dataset's license id, e.g. mit, cc-by-4.0.")
-@click.option(
-    "--citation-file",
-    type=click.Path(path_type=Path),
-    help="A file holding the dataset's BibTeX citation, for the card.",
-)
-@click.option(
-    "--out",
-    callback=lambda _ctx, _param, value: None if value is None else output_folder(value),
-    help="Output directory.",
-)
-@click.option("--seed", type=int, help=f"Global seed {_default('seed')}.")
-@click.option(
-    "--workers",
-    type=int,
-    help=f"Worker processes; the output does not depend on it "
-    f"(default: the CPUs this process may use, here {available_cpus()}).",
-)
-@click.option(
-    "--executor",
-    type=fixed("executor", EXECUTORS),
-    help="A local process pool, or Ray (pip install 'pairgen[ray]').",
-)
-@click.option("--tokenizer", help="Tokenizer name or path, for token-level statistics.")
-@click.option("--shots", type=int, help=f"Few-shot exemplars in each prompt {_default('shots')}.")
-@click.option(
-    "--format",
-    "output_format",
-    type=fixed("format", FORMATS),
-    help="Text columns as strings (standard) or TRL message lists (conversational).",
-)
-@click.option(
-    "--max-field-chars",
-    type=int,
-    help="Rows with a longer text field (list fields: all their texts) are rejected as "
-    f"too_long; bounds the cost of pathological rows {_default('max_field_chars')}.",
-)
-@click.option(
-    "--resume/--no-resume",
-    default=None,
-    help=f"Reuse the splits a killed run of this same build completed {_default('resume')}.",
-)
-@click.option(
-    "--allow-rejects",
-    is_flag=True,
-    default=None,
-    help="Build a split even when no row pairs or one reject reason takes over "
-    f"{DEFAULT_MAX_REJECT_SHARE:.0%} of its rows (refused otherwise); the manifest records it.",
-)
+@field_options(BuildFlags, BUILD_FLAGS)
 @strategy_options(option_fields().values())
 @json_option("The summary (per-split figures and rejects by reason)")
 @quiet_option("no progress bar and no summary")
-def build_command(
-    pipeline: Path | None,
-    source: str | None,
-    config: str | None,
-    backend: str | None,
-    data_files: tuple[str, ...],
-    hub_repo: str | None,
-    revision: str | None,
-    splits: tuple[str, ...],
-    strategy: str | None,
-    columns: tuple[str, ...],
-    template: str | None,
-    keep_columns: tuple[str, ...],
-    answer_kind: str | None,
-    answer_base: str | None,
-    dataset_name: str | None,
-    hub_id: str | None,
-    license_id: str | None,
-    citation_file: Path | None,
-    out: Path | None,
-    seed: int | None,
-    workers: int | None,
-    executor: str | None,
-    tokenizer: str | None,
-    shots: int | None,
-    output_format: str | None,
-    max_field_chars: int | None,
-    resume: bool | None,
-    allow_rejects: bool | None,
-    as_json: bool,
-    quiet: bool,
-    **options: Any,
-) -> None:
+def build_command(pipeline: Path | None, as_json: bool, quiet: bool, **values: Any) -> None:
     """Pairs come from one source (--source and its flags) or from the sources a pipeline
     YAML file lists; run flags (--out, --seed, --workers, ...) override the file's."""
     from pairgen.pipeline import build
     from pairgen.query.summary import summarize
 
-    spec = build_spec(
-        BuildFlags(
-            pipeline=pipeline,
-            source=source,
-            config=config,
-            backend=backend,
-            data_files=data_files,
-            revision=revision,
-            hub_repo=hub_repo,
-            splits=splits,
-            strategy=strategy,
-            columns=columns,
-            template=template,
-            keep_columns=keep_columns,
-            answer_kind=answer_kind,
-            answer_base=None if answer_base is None else int(answer_base),
-            dataset_name=dataset_name,
-            hub_id=hub_id,
-            license=license_id,
-            citation_file=citation_file,
-            out=out,
-            seed=seed,
-            workers=workers,
-            executor=executor,
-            tokenizer=tokenizer,
-            shots=shots,
-            format=output_format,
-            max_field_chars=max_field_chars,
-            resume=resume,
-            allow_rejects=allow_rejects,
-            options=given(options),
-        )
-    )
+    flags = {name: values.pop(name) for name in BUILD_FLAGS}  # the rest: strategy options
+    spec = build_spec(BuildFlags(pipeline=pipeline, options=given(values), **flags))
     started = time.perf_counter()
     # stray prints of libraries go to stderr: with --json, stdout holds the JSON only
     with RowProgress(enabled=not quiet) as progress, redirect_stdout(sys.stderr):

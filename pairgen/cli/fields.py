@@ -1,10 +1,10 @@
 """Command-line options made from a settings dataclass's fields.
 
 A setting's type and default are written once, on its dataclass (``TrainConfig``, a
-strategy's ``Options``); the command line reads them from there.  Every option made here
-defaults to ``None`` (not given), so only what the user typed is passed on and the
-dataclass applies its own defaults; the help text shows those defaults, read from the
-fields too.  The range checks stay in the dataclass as well, and reach the user as one
+strategy's ``Options``, ``BuildFlags``); the command line reads them from there.  Every
+option made here defaults to ``None`` (not given), so only what the user typed is passed
+on and the dataclass applies its own defaults; the help text shows those defaults, read
+from the fields too.  The range checks stay in the dataclass as well, and reach the user as one
 ``error:`` line.
 """
 
@@ -21,6 +21,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 import click
 
 from pairgen.cli.choices import fixed
+from pairgen.config import option_name
 from pairgen.config.strategy_options import OptionField
 from pairgen.errors import PairgenError
 
@@ -31,13 +32,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Flag:
     """How one dataclass field appears on the command line.
 
-    ``decls``: the option's names (default ``--field-name``, and ``--x/--no-x`` for a
-    bool); ``choices``: a click type listing the allowed values (``--loss``).
+    ``decls``: the option's names (default :func:`~pairgen.config.option_name`, and
+    ``--x/--no-x`` for a bool); ``choices``: a click type for the values (the allowed
+    names, ``--loss``; a range); ``metavar``: how the help shows a value
+    (``SPLIT=PATTERN``).
     """
 
     help: str
     decls: tuple[str, ...] = ()
     choices: click.ParamType[Any] | None = None
+    metavar: str | None = None
 
 
 def field_options(cls: type, flags: Mapping[str, Flag]) -> Callable[[F], F]:
@@ -100,19 +104,19 @@ def default_text(field: dataclasses.Field[Any]) -> str | None:
     if isinstance(value, bool):
         return "on" if value else "off"
     if isinstance(value, list | tuple):
-        return ", ".join(map(str, value))
+        return ", ".join(map(str, value)) or None  # an empty repeatable option: none
     return str(value)
 
 
 def _option(name: str, field: dataclasses.Field[Any], hint: Any, flag: Flag) -> Callable[[F], F]:
     kind, repeat = _base_type(hint)
-    dashed = "--" + name.replace("_", "-")
+    dashed = option_name(name)
     shown = default_text(field)
     help_text = flag.help + (f" (default: {shown})" if shown is not None else "")
     required = field.default is MISSING and field.default_factory is MISSING
     if kind is bool:
-        decls = flag.decls or (f"{dashed}/--no-{name.replace('_', '-')}",)
-        return click.option(*decls, name, default=None, help=help_text)
+        decls = flag.decls or (f"{dashed}/--no-{dashed.removeprefix('--')}",)
+        return click.option(*decls, name, is_flag=True, default=None, help=help_text)
     param_type: Any = flag.choices or (
         click.Path(path_type=Path) if kind is Path else click.types.convert_type(kind)
     )
@@ -123,17 +127,20 @@ def _option(name: str, field: dataclasses.Field[Any], hint: Any, flag: Flag) -> 
         multiple=repeat,
         required=required,
         default=None,
+        metavar=flag.metavar,
         help=help_text,
     )
 
 
 def _base_type(hint: Any) -> tuple[type, bool]:
-    """``int | None`` -> (int, False); ``list[str]`` -> (str, True)."""
+    """``int | None`` -> (int, False); ``list[str]``, ``tuple[str, ...]`` -> (str, True)."""
     if get_origin(hint) in (Union, types.UnionType):
         hint = next(arg for arg in get_args(hint) if arg is not type(None))
     if get_origin(hint) is list:
         (item,) = get_args(hint)
         return item, True
+    if get_origin(hint) is tuple and get_args(hint)[1:] == (Ellipsis,):
+        return get_args(hint)[0], True
     if not isinstance(hint, type):
         raise TypeError(f"no command-line type for {hint!r}")
     return hint, False

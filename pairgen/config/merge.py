@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pairgen.config import option_name
 from pairgen.config.pipeline_file import load_pipeline
 from pairgen.config.source_settings import (
     SourceSettings,
@@ -33,69 +34,45 @@ from pairgen.config.source_settings import (
     read_citation,
     settings_or_none,
 )
-from pairgen.config.spec import IMPLIES, BuildSpec, SourceSpec, implied_backend
+from pairgen.config.spec import IMPLIES, BuildSpec, SourceSpec, implied_backend, output_folder
 from pairgen.config.strategy_options import StrategyOptions
 from pairgen.errors import PairgenError
-
-# BuildFlags field -> the flag that sets it (for error messages)
-SOURCE_FLAGS: dict[str, str] = {
-    "source": "--source",
-    "config": "--config",
-    "backend": "--from",
-    "data_files": "--data-files",
-    "revision": "--revision",
-    "hub_repo": "--hub-repo",
-    "splits": "--split",
-    "strategy": "--strategy",
-    "columns": "--column",
-    "template": "--template",
-    "keep_columns": "--keep-column",
-    "answer_kind": "--answer-kind",
-    "answer_base": "--answer-base",
-    "dataset_name": "--dataset-name",
-    "hub_id": "--hub-id",
-    "license": "--license",
-    "citation_file": "--citation-file",
-}
-# BuildFlags fields that are BuildSpec settings of the same name
-RUN_SETTINGS: tuple[str, ...] = (
-    "out",
-    "seed",
-    "workers",
-    "executor",
-    "tokenizer",
-    "shots",
-    "format",
-    "max_field_chars",
-    "resume",
-    "allow_rejects",
-)
 
 
 @dataclass(frozen=True, slots=True)
 class BuildFlags:
-    """What the user typed on ``pairgen build``: ``None`` (or empty) where not given."""
+    """What the user typed on ``pairgen build``: ``None`` (or empty) where not given.
 
-    pipeline: Path | None = None
+    Each flag is declared here, once: a field named as the flag is spelled
+    (:func:`~pairgen.config.option_name`: ``keep_column`` is ``--keep-column``, ``from_``
+    is ``--from``), with its type.  The command line makes its options from these fields
+    (:func:`pairgen.cli.fields.field_options`; the help texts are
+    ``pairgen.cli.build_cmd.BUILD_FLAGS``) and hands what was typed straight in.  The
+    fields that are :class:`~pairgen.config.spec.BuildSpec` settings of the same name are
+    the run settings (:data:`RUN_SETTINGS`); the others say which source to build and how
+    to read it (:data:`SOURCE_FLAGS`), which a pipeline file does for its own sources.
+    """
+
+    pipeline: Path | None = None  # the command's argument, not a flag
     source: str | None = None
     config: str | None = None
-    backend: str | None = None
+    from_: str | None = None  # the backend
     data_files: tuple[str, ...] = ()
-    revision: str | None = None
     hub_repo: str | None = None
-    splits: tuple[str, ...] = ()
+    revision: str | None = None
+    split: tuple[str, ...] = ()
     strategy: str | None = None
     # a generic source's column mapping, template, kept columns and card metadata
-    columns: tuple[str, ...] = ()
+    column: tuple[str, ...] = ()
     template: str | None = None
-    keep_columns: tuple[str, ...] = ()
+    keep_column: tuple[str, ...] = ()
     answer_kind: str | None = None  # multiple choice: how the answer column reads
     answer_base: int | None = None
     dataset_name: str | None = None
     hub_id: str | None = None
     license: str | None = None
     citation_file: Path | None = None
-    out: Path | None = None
+    out: str | None = None
     seed: int | None = None
     workers: int | None = None
     executor: str | None = None
@@ -106,6 +83,19 @@ class BuildFlags:
     resume: bool | None = None
     allow_rejects: bool | None = None  # keep splits the verdict refuses (pipeline.verdict)
     options: Mapping[str, Any] = field(default_factory=dict)  # strategy options given
+
+
+_SPEC_SETTINGS = {f.name for f in fields(BuildSpec)} - {"sources", "options"}
+# BuildFlags fields that are BuildSpec settings of the same name
+RUN_SETTINGS: tuple[str, ...] = tuple(
+    f.name for f in fields(BuildFlags) if f.name in _SPEC_SETTINGS
+)
+# BuildFlags fields that describe the one source to build (refused with a pipeline file)
+SOURCE_FLAGS: tuple[str, ...] = tuple(
+    f.name
+    for f in fields(BuildFlags)
+    if f.name not in _SPEC_SETTINGS and f.name not in ("pipeline", "options")
+)
 
 
 def available_cpus() -> int:
@@ -126,7 +116,7 @@ def build_spec(flags: BuildFlags) -> BuildSpec:
     settings = {name: getattr(flags, name) for name in RUN_SETTINGS}
     given = {name: value for name, value in settings.items() if value is not None}
     if flags.pipeline is not None:
-        refused = [flag for name, flag in SOURCE_FLAGS.items() if getattr(flags, name)]
+        refused = [option_name(name) for name in SOURCE_FLAGS if getattr(flags, name)]
         if refused:
             raise PairgenError(
                 f"{', '.join(refused)} cannot be combined with a pipeline file: "
@@ -139,25 +129,24 @@ def build_spec(flags: BuildFlags) -> BuildSpec:
     if flags.out is None:
         raise PairgenError("--out is required")
     backend = implied_backend(
-        flags.backend,
-        {SOURCE_FLAGS[name]: IMPLIES[name] for name in IMPLIES if getattr(flags, name)},
-        "--from",
+        flags.from_,
+        {option_name(name): IMPLIES[name] for name in IMPLIES if getattr(flags, name)},
+        option_name("from_"),
     )
     source = SourceSpec(  # type: ignore[arg-type]  # backend: str, only when given
         source=flags.source,
         config=flags.config,
         data_files=parse_data_files(flags.data_files),
         revision=flags.revision,
-        splits=flags.splits or None,
+        splits=flags.split or None,
         strategy=flags.strategy,
         hub_repo=flags.hub_repo,
         settings=source_settings(flags),
         **({"backend": backend} if backend is not None else {}),
     )
     run = command_defaults() | {k: v for k, v in given.items() if k != "out"}
-    return BuildSpec(
-        out=flags.out, sources=(source,), options=StrategyOptions(flags.options), **run
-    )
+    options = StrategyOptions(flags.options)
+    return BuildSpec(out=output_folder(flags.out), sources=(source,), options=options, **run)
 
 
 def source_settings(flags: BuildFlags) -> SourceSettings | None:
@@ -165,9 +154,9 @@ def source_settings(flags: BuildFlags) -> SourceSettings | None:
     citation = read_citation(flags.citation_file) if flags.citation_file else None
     return settings_or_none(
         SourceSettings(
-            columns=parse_columns(flags.columns),
+            columns=parse_columns(flags.column, option_name("column")),
             template=flags.template,
-            keep_columns=flags.keep_columns,
+            keep_columns=flags.keep_column,
             answer_kind=flags.answer_kind,
             answer_base=flags.answer_base,
             dataset_name=flags.dataset_name,
@@ -190,6 +179,8 @@ def parse_data_files(values: tuple[str, ...]) -> dict[str, list[str]]:
 
 
 __all__ = [
+    "RUN_SETTINGS",
+    "SOURCE_FLAGS",
     "BuildFlags",
     "available_cpus",
     "build_spec",

@@ -74,28 +74,29 @@ def rejects_path(config: str, split: str) -> str:
     return f"{REJECTS_DIR}/{config}/{split}.parquet"
 
 
-def hashed_settings(
-    seed: int,
-    format: str,
-    shots: int,
-    pool_size: int,
-    tokenizer: str | None,
-    options: dict[str, Any],
-    max_field_chars: int,
-) -> dict[str, Any]:
-    """The build settings the config hash covers, written once for the build that hashes
-    them and the manifest that recomputes the hash (a drift would fail every manifest)."""
-    settings: dict[str, Any] = {
-        "seed": seed,
-        "format": format,
-        "shots": shots,
-        "pool_size": pool_size,
-        "tokenizer": tokenizer,
-        "options": options,
-    }
-    if max_field_chars != DEFAULT_MAX_FIELD_CHARS:  # default builds hash as before
-        settings["max_field_chars"] = max_field_chars
-    return settings
+@dataclass(frozen=True, slots=True)
+class BuildSettings:
+    """The build settings that decide the shards' content (beside the sources): what the
+    config hash covers and the manifest records, one typed object for the build that
+    hashes them and the manifest that recomputes the hash (a drift would fail every
+    manifest).  ``tokenizer`` is the recorded name (never a path of the build machine)."""
+
+    seed: int
+    format: str
+    shots: int
+    pool_size: int
+    tokenizer: str | None
+    options: dict[str, Any]
+    # decides which rows are too_long rejects; written only when not the default, so the
+    # manifests of default builds stay byte-identical to those of earlier versions
+    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+
+    def hashed(self) -> dict[str, Any]:
+        """The settings as the config hash reads them (a manifest's too: only these)."""
+        settings = {f.name: getattr(self, f.name) for f in fields(BuildSettings)}
+        if self.max_field_chars == DEFAULT_MAX_FIELD_CHARS:  # default builds hash as before
+            del settings["max_field_chars"]
+        return settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,23 +171,33 @@ class ConfigEntry:
     unlabeled_splits: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Manifest:
-    """``OUT/manifest.json``: the settings, versions and every file of a build."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Manifest(BuildSettings):
+    """``OUT/manifest.json``: the settings (:class:`BuildSettings`, its top-level keys),
+    versions and every file of a build."""
 
     manifest_version: int
     config_hash: str
-    seed: int
-    format: str
-    shots: int
-    pool_size: int
-    tokenizer: str | None
-    options: dict[str, Any]
     versions: dict[str, str]
     configs: dict[str, ConfigEntry]
-    # decides which rows are too_long rejects; written only when not the default, so the
-    # manifests of default builds stay byte-identical to those of earlier versions
-    max_field_chars: int = DEFAULT_MAX_FIELD_CHARS
+
+    @classmethod
+    def of(
+        cls,
+        settings: BuildSettings,
+        config_hash: str,
+        versions: dict[str, str],
+        configs: dict[str, ConfigEntry],
+    ) -> Manifest:
+        """The manifest of a build made with ``settings`` (this pairgen's manifest version)."""
+        recorded = {f.name: getattr(settings, f.name) for f in fields(BuildSettings)}
+        return cls(
+            manifest_version=MANIFEST_VERSION,
+            config_hash=config_hash,
+            versions=versions,
+            configs=configs,
+            **recorded,
+        )
 
     @classmethod
     def from_json(cls, data: Any, file: str | None = None) -> Manifest:
@@ -208,18 +219,6 @@ class Manifest:
         check_manifest(manifest, file)
         return manifest
 
-    def settings(self) -> dict[str, Any]:
-        """The build settings the config hash covers, as the build hashed them."""
-        return hashed_settings(
-            self.seed,
-            self.format,
-            self.shots,
-            self.pool_size,
-            self.tokenizer,
-            self.options,
-            self.max_field_chars,
-        )
-
     def computed_config_hash(self) -> str:
         """The config hash of this manifest's settings and sources (the build's recipe)."""
         from pairgen.config.spec import config_hash
@@ -236,7 +235,7 @@ class Manifest:
             }
             for name, entry in self.configs.items()
         }
-        return config_hash(self.settings(), headers)
+        return config_hash(self.hashed(), headers)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object (plain dicts and lists), for readers that template or hash it."""
@@ -477,6 +476,7 @@ __all__ = [
     "REJECTS_DIR",
     "SHARD_NAME",
     "STATE_DIR",
+    "BuildSettings",
     "ConfigEntry",
     "InputEntry",
     "Manifest",
@@ -484,7 +484,6 @@ __all__ = [
     "ShardEntry",
     "SplitEntry",
     "check_manifest",
-    "hashed_settings",
     "library_versions",
     "parse_as",
     "read_manifest",

@@ -16,8 +16,8 @@ from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.errors import PairgenError, RowRejected
 from pairgen.metrics.tokenizer_identity import TokenizerRef
 from pairgen.output.files import check_name
-from pairgen.pipeline.batch import BatchPlan, prepared_example
 from pairgen.pipeline.fewshot import ExemplarPool, pool_from
+from pairgen.pipeline.steps import BatchPlan, prepare
 from pairgen.record import Example
 from pairgen.sources import Source, get_source
 from pairgen.sources.generic.choice import GenericChoice
@@ -70,17 +70,13 @@ def resolve_sources(spec: BuildSpec, tokenizer: TokenizerRef | None = None) -> l
             raise PairgenError(f"config {output_config!r} is listed twice in this build")
         seen.add(output_config)
         plan = BatchPlan(
+            spec=spec,
             source=source.name,
             config=config,
             output_config=output_config,
             strategy=strategy_name,
-            options=spec.options,
-            seed=spec.seed,
-            shots=spec.shots,
             pool=exemplar_pool(spec, source_spec, source, config, inputs, strategy),
             tokenizer=tokenizer,
-            format=spec.format,
-            max_field_chars=spec.max_field_chars,
             source_settings=source_spec.settings,
         )
         resolved.append(
@@ -184,7 +180,7 @@ def exemplar_pool(
                 continue  # a repeated id: a reject in the build, never an exemplar
             try:
                 examples.append(
-                    prepared_example(
+                    prepare(
                         source,
                         strategy,
                         row,

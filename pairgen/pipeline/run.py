@@ -1,9 +1,10 @@
 """The build stage: sources -> pairs -> shards, rejects and ``manifest.json``.
 
-Reading happens in the calling process (it is I/O), pairing and statistics in the
-workers (:func:`pairgen.pipeline.batch.process_batch`), writing back in the calling process in
-input order.  The manifest reconciles every split: ``rows_in = rows_paired +
-rows_rejected``; a build that cannot reconcile is a bug and fails loudly.
+Each split takes the row path of :mod:`pairgen.pipeline.steps` (read -> prepare -> pair ->
+measure -> write: reading and writing in the calling process, the rest in the workers);
+this module checks everything first (:mod:`pairgen.pipeline.resolve`), then runs each
+split and records the build.  The manifest reconciles every split: ``rows_in =
+rows_paired + rows_rejected``; a build that cannot reconcile is a bug and fails loudly.
 
 OUT is the user's asset, so a build (:func:`build`) holds OUT's lock
 (:mod:`pairgen.output.lock`), writes into a staging area (:mod:`pairgen.output.staging`),
@@ -15,16 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
-from pairgen.config.source_settings import kept_columns
 from pairgen.config.spec import BuildSpec, check_spec, config_hash
 from pairgen.errors import PairgenError
 from pairgen.metrics import load_tokenizer
@@ -34,37 +31,21 @@ from pairgen.output.lock import output_error, output_lock
 from pairgen.output.manifest import (
     DATA_DIR,
     MANIFEST_NAME,
-    MANIFEST_VERSION,
     REJECTS_DIR,
+    BuildSettings,
     ConfigEntry,
     InputEntry,
     Manifest,
     SplitEntry,
-    hashed_settings,
     library_versions,
-    rejects_path,
 )
 from pairgen.output.staging import STAGING_NAME, Staging
 from pairgen.output.swap import finish_swap, swap_in
-from pairgen.pipeline.batch import process_batch, warm_up
-from pairgen.pipeline.executors import ordered_map
 from pairgen.pipeline.resolve import ResolvedSource, resolve_sources
+from pairgen.pipeline.steps import ProgressCallback, run_split
 from pairgen.pipeline.verdict import build_notes, judged
-from pairgen.pipeline.writer import SplitWriter, in_background, write_rejects
-from pairgen.record import REJECT_SCHEMA, pair_schema
-from pairgen.sources.inputs import (
-    RawBatch,
-    SplitInput,
-    expected_rows,
-    iter_split,
-    recorded_hub_repo,
-)
+from pairgen.sources.inputs import SplitInput, recorded_hub_repo
 from pairgen.strategies import recorded_options
-
-# progress("config/split", rows read so far, rows the input holds or None if unknown);
-# the total of a text file is estimated from its bytes (pairgen.sources.row_counts), so it
-# is never shown below the rows done, and the split's last call gives the exact count
-ProgressCallback = Callable[[str, int, int | None], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,18 +104,19 @@ def build_locked(
     ``tokenizer`` is ``spec.tokenizer`` resolved: outputs record its portable name
     (:mod:`pairgen.metrics.tokenizer_identity`), never a path of this machine."""
     resolved = resolve_sources(spec, tokenizer)
-    settings = hashed_settings(
-        spec.seed,
-        spec.format,
-        spec.shots,
-        spec.pool_size,
-        tokenizer.recorded if tokenizer is not None else None,
-        recorded_options(spec.options, [item.plan.strategy for item in resolved]),
-        spec.max_field_chars,
+    settings = BuildSettings(
+        seed=spec.seed,
+        format=spec.format,
+        shots=spec.shots,
+        pool_size=spec.pool_size,
+        tokenizer=tokenizer.recorded if tokenizer is not None else None,
+        options=recorded_options(spec.options, [item.plan.strategy for item in resolved]),
+        max_field_chars=spec.max_field_chars,
     )
     headers = {item.plan.output_config: config_header(item) for item in resolved}
     splits = {item.plan.output_config: [i.split for i in item.inputs] for item in resolved}
-    hashed = config_hash(settings, {c: {**h, "splits": splits[c]} for c, h in headers.items()})
+    sources = {c: {**h, "splits": splits[c]} for c, h in headers.items()}
+    hashed = config_hash(settings.hashed(), sources)
     versions = library_versions()
     with writing(spec.out):
         staging = Staging.open(state, resume_key(hashed, versions, resolved), spec.resume)
@@ -150,13 +132,7 @@ def build_locked(
         )
         for item in resolved
     }
-    manifest = Manifest(
-        manifest_version=MANIFEST_VERSION,
-        config_hash=hashed,
-        versions=versions,
-        configs=configs,
-        **settings,  # type: ignore[arg-type]
-    )
+    manifest = Manifest.of(settings, hashed, versions, configs)
     unexpected = staging.unexpected_files(manifest.files())
     if unexpected:
         raise RuntimeError(f"staging area holds files the manifest does not list: {unexpected}")
@@ -227,67 +203,11 @@ def build_split(
     entry = staging.reusable(config, split)
     if entry is None:
         with writing(spec.out):
-            entry = write_split(spec, item, split_input, staging.root, progress)
+            root = staging.root
+            entry = run_split(item.plan, item.source, split_input, root, progress)
             staging.record(config, split, entry)
     where = f"{config}/{split}"
     return judged(entry, where, item.source, item.plan.strategy, staging.root, spec.allow_rejects)
-
-
-def write_split(
-    spec: BuildSpec,
-    item: ResolvedSource,
-    split_input: SplitInput,
-    root: Path,
-    progress: ProgressCallback | None,
-) -> SplitEntry:
-    """Pair one split and write its shards and rejects under ``root``."""
-    plan, config, split = item.plan, item.plan.output_config, split_input.split
-    kept = kept_columns(plan.source_settings)
-    writer = SplitWriter(root, config, split, pair_schema(spec.format == "conversational", kept))
-    reject_tables: list[pa.Table] = []
-    counts: Counter[str] = Counter()
-    batches: Iterator[RawBatch] = iter_split(
-        split_input, item.source, spec.batch_rows, spec.max_field_chars
-    )
-    warm_up(plan)
-    total = expected_rows(split_input) if progress is not None else None
-    if progress is not None:
-        progress(f"{config}/{split}", 0, total)
-    try:
-        results = ordered_map(process_batch, plan, batches, spec.workers, spec.executor)
-        # closing(): a failed write stops the worker pool now, not when the frame is freed
-        with closing(results), in_background(writer.write) as write:
-            for result in results:
-                write(result.pairs)
-                if result.rejects.num_rows:
-                    reject_tables.append(result.rejects)
-                counts["rows_in"] += result.rows_in
-                counts["rows_paired"] += result.rows_paired
-                counts["pairs"] += result.pairs.num_rows
-                if progress is not None:
-                    shown = None if total is None else max(total, counts["rows_in"])
-                    progress(f"{config}/{split}", counts["rows_in"], shown)
-        shards = writer.close()
-        if progress is not None and total != counts["rows_in"]:  # an estimate, or unknown
-            progress(f"{config}/{split}", counts["rows_in"], counts["rows_in"])
-    except BaseException:
-        writer.abort()
-        raise
-    rejects = pa.concat_tables(reject_tables) if reject_tables else REJECT_SCHEMA.empty_table()
-    rejects_entry = write_rejects(root, rejects_path(config, split), rejects)
-    if counts["rows_in"] != counts["rows_paired"] + rejects.num_rows:
-        raise RuntimeError(f"{config}/{split}: rows do not reconcile: {dict(counts)}")
-    reasons = Counter(rejects.column("reason").to_pylist()) if rejects.num_rows else Counter()
-    return SplitEntry(
-        rows_in=counts["rows_in"],
-        rows_paired=counts["rows_paired"],
-        rows_rejected=rejects.num_rows,
-        pairs=counts["pairs"],
-        rejects_by_reason=dict(sorted(reasons.items())),
-        shards=tuple(shards),
-        rejects=rejects_entry,
-        rows_sha256=writer.digest.hexdigest(),
-    )
 
 
 __all__ = ["BuildResult", "build"]

@@ -1,8 +1,9 @@
 """The base class of pair-making strategies: make pairs, and check stored ones.
 
-A strategy turns one :class:`~pairgen.record.Example` into one or more
-:class:`~pairgen.record.PairDraft` objects, drawing any randomness from the per-example
-RNG it is handed (never from a global one, so output does not depend on batching).
+A strategy turns one :class:`~pairgen.record.Example` into one or more pairs (the example
+with its ``chosen`` and ``rejected`` completions, :meth:`~pairgen.record.Example.paired`),
+drawing any randomness from the per-example RNG it is handed (never from a global one, so
+output does not depend on batching).
 A row it cannot use raises :class:`~pairgen.errors.RowRejected` with a reason code.
 
 The same class states what its pairs promise, because only the strategy knows: ``pairgen
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pairgen.config.strategy_options import OptionSet
-from pairgen.record import Example, PairDraft
+from pairgen.record import Example
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +91,10 @@ class Strategy(ABC):
         return example
 
     @abstractmethod
-    def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
-        """All pairs for one example; raise ``RowRejected`` when there are none."""
+    def make_pairs(self, example: Example, rng: random.Random) -> list[Example]:
+        """All pairs for one example (:meth:`Example.paired <pairgen.record.Example.paired>`);
+        raise ``RowRejected`` when there are none.  Where the edit starts is not the
+        strategy's to say: the build measures it from the two texts."""
 
     # -- checks of stored pairs (``pairgen validate``) ---------------------------------
     def check_pair(self, row: Mapping[str, Any]) -> str | None:

@@ -83,7 +83,7 @@ def _numpy(batch: pa.RecordBatch, name: str, null: float = -1) -> NDArray[Any]:
 def check_provenance(batch: pa.RecordBatch, ctx: ShardContext) -> list[Finding]:
     """Provenance columns agree with the build: ``source``/``config``/``split`` with the
     manifest entry of the shard, ``id`` with ``config/split/source_id/pair_index`` (the
-    formula :mod:`pairgen.pipeline.batch` writes), and ``shots`` no more than the build
+    formula :mod:`pairgen.pipeline.steps` writes), and ``shots`` no more than the build
     asked for (a small pool may give fewer)."""
     found = []
     for name in ("source", "config", "split"):

@@ -16,7 +16,7 @@ from pairgen.errors import PairgenError
 
 
 def flags(**given: object) -> BuildFlags:
-    return BuildFlags(**{"source": "gsm8k", "out": Path("o"), **given})  # type: ignore[arg-type]
+    return BuildFlags(**{"source": "gsm8k", "out": "o", **given})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -26,8 +26,8 @@ def flags(**given: object) -> BuildFlags:
         ({"data_files": ("train=a.jsonl",)}, "files"),
         ({"hub_repo": "org/mirror"}, "hub"),
         ({"revision": "main"}, "hub"),
-        ({"revision": "main", "hub_repo": "org/x", "backend": "hub"}, "hub"),
-        ({"backend": "files", "data_files": ("train=a.jsonl",)}, "files"),
+        ({"revision": "main", "hub_repo": "org/x", "from_": "hub"}, "hub"),
+        ({"from_": "files", "data_files": ("train=a.jsonl",)}, "files"),
     ],
 )
 def test_source_flags_imply_their_backend(given: dict[str, object], backend: str) -> None:
@@ -38,10 +38,10 @@ def test_source_flags_imply_their_backend(given: dict[str, object], backend: str
 @pytest.mark.parametrize(
     ("given", "names"),
     [
-        ({"backend": "sample", "data_files": ("train=x",)}, ["--from sample", "--data-files"]),
-        ({"backend": "hub", "data_files": ("train=x",)}, ["--from hub", "--data-files"]),
-        ({"backend": "files", "hub_repo": "org/x"}, ["--from files", "--hub-repo"]),
-        ({"backend": "sample", "revision": "v1"}, ["--from sample", "--revision"]),
+        ({"from_": "sample", "data_files": ("train=x",)}, ["--from sample", "--data-files"]),
+        ({"from_": "hub", "data_files": ("train=x",)}, ["--from hub", "--data-files"]),
+        ({"from_": "files", "hub_repo": "org/x"}, ["--from files", "--hub-repo"]),
+        ({"from_": "sample", "revision": "v1"}, ["--from sample", "--revision"]),
         ({"data_files": ("train=x",), "revision": "v1"}, ["--data-files", "--revision"]),
     ],
 )
@@ -77,7 +77,7 @@ def test_pipeline_file_values_yield_to_flags_and_beat_command_defaults(tmp_path:
     pipeline = tmp_path / "p.yaml"
     pipeline.write_text("out: o\nworkers: 1\nseed: 5\nsources: [{source: gsm8k}]\n")
     assert build_spec(BuildFlags(pipeline=pipeline)).workers == 1
-    spec = build_spec(BuildFlags(pipeline=pipeline, seed=9, out=tmp_path / "x"))
+    spec = build_spec(BuildFlags(pipeline=pipeline, seed=9, out=str(tmp_path / "x")))
     assert (spec.seed, spec.out) == (9, tmp_path / "x")
     pipeline.write_text("out: o\nsources: [{source: gsm8k}]\n")
     assert build_spec(BuildFlags(pipeline=pipeline)).workers == available_cpus()
@@ -88,7 +88,7 @@ def test_source_flags_with_a_pipeline_file_are_refused(tmp_path: Path) -> None:
     pipeline = tmp_path / "p.yaml"
     pipeline.write_text("out: o\nsources: [{source: gsm8k}]\n")
     with pytest.raises(PairgenError, match="--from, --split cannot be combined"):
-        build_spec(BuildFlags(pipeline=pipeline, backend="hub", splits=("test",)))
+        build_spec(BuildFlags(pipeline=pipeline, from_="hub", split=("test",)))
 
 
 @pytest.mark.parametrize(

@@ -21,17 +21,17 @@ from pairgen.pipeline import run as build_run
 
 def killed_after_first_split(spec: BuildSpec, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run ``spec`` and kill it as its second split starts (the first is complete)."""
-    real: Callable[..., Any] = build_run.write_split
+    real: Callable[..., Any] = build_run.run_split
     calls = [0]
 
-    def write_split(*args: Any, **kwargs: Any) -> Any:
+    def run_split(*args: Any, **kwargs: Any) -> Any:
         calls[0] += 1
         if calls[0] == 2:
             raise Crash
         return real(*args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(build_run, "write_split", write_split)
+        patch.setattr(build_run, "run_split", run_split)
         with pytest.raises(Crash):
             build(spec)
 

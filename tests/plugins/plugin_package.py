@@ -65,16 +65,8 @@ STRATEGY = '''
 from dataclasses import dataclass
 
 from pairgen.errors import RowRejected
-from pairgen.record import PairDraft
 from pairgen.strategies import OptionSet, option
 from pairgen.strategies.base import Strategy
-
-
-def _prefix(a, b):
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return n
 
 
 @dataclass(frozen=True)
@@ -100,7 +92,7 @@ class DecoyStrategy(Strategy):
         decoy = decoy.upper() if self.upper else decoy
         chosen = example.solution
         rejected = chosen[: -len(capital) - 1] + decoy + "."
-        return [PairDraft(chosen, rejected, self.name, _prefix(chosen, rejected), capital, decoy)]
+        return [example.paired(chosen, rejected, self.name, capital, decoy)]
 
     def check_pair(self, row):
         chosen, capital, decoy = row["chosen"], row["chosen_value"], row["rejected_value"]

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pairgen.pipeline.batch import BatchPlan, process_batch
+from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.pipeline.steps import BatchPlan, process_batch
 from pairgen.sources import get_source
 from pairgen.sources.inputs import RawBatch
-from pairgen.strategies import StrategyOptions
 
 # any character, and lone surrogates often (JSON can carry them, so rows can)
 SURROGATES = st.sampled_from(["\ud800", "\udc80", "\udfff", "\ud83d"])
@@ -40,12 +41,11 @@ ARC_CHOICES = st.fixed_dictionaries(
 def plan_for(name: str) -> BatchPlan:
     source = get_source(name)
     return BatchPlan(
+        spec=BuildSpec(out=Path("unused"), sources=(SourceSpec(name),), seed=1),
         source=name,
         config=source.default_config,
         output_config=source.output_config(source.default_config),
         strategy=source.default_strategy,
-        options=StrategyOptions(),
-        seed=1,
     )
 
 

@@ -25,6 +25,8 @@ from pairgen.strategies.arithmetic.strategy import (
     final_answer,
 )
 
+from pairgen_rows import edit_start
+
 SAMPLES = Path(__file__).resolve().parents[2] / "pairgen" / "sources" / "samples"
 SAMPLE_FILES = {
     ("gsm8k", "train"): SAMPLES / "gsm8k" / "main" / "train.jsonl",
@@ -154,7 +156,7 @@ def pair_or_reason(
         [draft] = strategy.make_pairs(example, random.Random(index))
     except RowRejected as err:
         return err.reason
-    args = (draft.edit_start, draft.chosen_value, draft.rejected_value)
+    args = (edit_start(draft), draft.chosen_value, draft.rejected_value)
     assert check_arithmetic_pair(draft.chosen, draft.rejected, *args) is None
     assert final_answer(draft.rejected) == final_answer(draft.chosen) is not None
     return None

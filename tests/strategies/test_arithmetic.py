@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pairgen.errors import RowRejected
-from pairgen.record import Example, PairDraft
+from pairgen.record import Example
 from pairgen.strategies import StrategyOptions, build_strategy
 from pairgen.strategies.arithmetic.calculator import holds_at
 from pairgen.strategies.arithmetic.options import ArithmeticOptions
@@ -31,6 +31,8 @@ from pairgen.strategies.numbers import (
     same_value,
 )
 
+from pairgen_rows import edit_start
+
 DEFAULT = ArithmeticStrategy(ArithmeticOptions())
 STRIP = ArithmeticStrategy(ArithmeticOptions(strip_annotations=True))
 
@@ -39,14 +41,14 @@ def example(solution: str) -> Example:
     return Example("test", "main", "train", "0", "Q?", solution=solution)
 
 
-def pair(solution: str, seed: int = 0, strategy: ArithmeticStrategy = DEFAULT) -> PairDraft:
+def pair(solution: str, seed: int = 0, strategy: ArithmeticStrategy = DEFAULT) -> Example:
     [draft] = strategy.make_pairs(example(solution), random.Random(seed))
     return draft
 
 
-def check(draft: PairDraft) -> str | None:
+def check(draft: Example) -> str | None:
     return check_arithmetic_pair(
-        draft.chosen, draft.rejected, draft.edit_start, draft.chosen_value, draft.rejected_value
+        draft.chosen, draft.rejected, edit_start(draft), draft.chosen_value, draft.rejected_value
     )
 
 
@@ -112,8 +114,8 @@ def test_annotation_and_visible_number_change_together() -> None:
     assert draft.strategy == "arithmetic"
     # the first changed character is in the annotation result ("=24>>"), not the visible 24
     annotation_result = solution.index("=24>>") + 1
-    assert annotation_result <= draft.edit_start < annotation_result + 2
-    assert draft.chosen[: draft.edit_start] == draft.rejected[: draft.edit_start]
+    assert annotation_result <= edit_start(draft) < annotation_result + 2
+    assert draft.chosen[: edit_start(draft)] == draft.rejected[: edit_start(draft)]
     assert check(draft) is None
 
 
@@ -320,8 +322,8 @@ def test_every_generated_solution_gives_a_valid_minimal_pair(
     assert final_answer(draft.rejected) == final_answer(draft.chosen) is not None
     assert same_format(draft.chosen_value, draft.rejected_value)
     assert not same_value(draft.chosen_value, draft.rejected_value)
-    assert draft.chosen[: draft.edit_start] == draft.rejected[: draft.edit_start]
-    assert draft.chosen[draft.edit_start] != draft.rejected[draft.edit_start]
+    assert draft.chosen[: edit_start(draft)] == draft.rejected[: edit_start(draft)]
+    assert draft.chosen[edit_start(draft)] != draft.rejected[edit_start(draft)]
 
 
 @settings(max_examples=300, deadline=None)
@@ -347,7 +349,7 @@ def test_numbers_too_long_for_int_are_never_results_and_never_crash() -> None:
     mixed = f"{big} + 1 = 7 apples.\n#### {big}"
     (draft,) = DEFAULT.make_pairs(example(mixed), random.Random(0))
     assert draft.chosen_value == "7" and draft.rejected.startswith(big)
-    args = (draft.edit_start, draft.chosen_value, draft.rejected_value)
+    args = (edit_start(draft), draft.chosen_value, draft.rejected_value)
     assert check_arithmetic_pair(draft.chosen, draft.rejected, *args) is None
     tampered = draft.rejected.replace(big, big[:-1] + "8", 1)
     assert check_arithmetic_pair(draft.chosen, tampered, *args) is not None

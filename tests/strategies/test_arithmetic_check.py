@@ -6,7 +6,7 @@ import json
 import random
 
 from pairgen.metrics import edit_stats
-from pairgen.record import Example, PairDraft
+from pairgen.record import Example
 from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_path
 from pairgen.strategies.arithmetic.check import check_arithmetic_rows
@@ -14,6 +14,8 @@ from pairgen.strategies.arithmetic.options import ArithmeticOptions
 from pairgen.strategies.arithmetic.results import find_results, replace_result
 from pairgen.strategies.arithmetic.strategy import ArithmeticStrategy, check_arithmetic_pair
 from pairgen.strategies.numbers import NUMBER_RE
+
+from pairgen_rows import edit_start
 
 
 def arithmetic_cases(rng: random.Random) -> list[tuple[str, str, int, str, str]]:
@@ -50,7 +52,7 @@ def arithmetic_cases(rng: random.Random) -> list[tuple[str, str, int, str, str]]
                 continue
             chosen, rejected = pair.chosen, pair.rejected
             cases.append(
-                (chosen, rejected, pair.edit_start, pair.chosen_value, pair.rejected_value)
+                (chosen, rejected, edit_start(pair), pair.chosen_value, pair.rejected_value)
             )
             for number in rng.sample(
                 list(NUMBER_RE.finditer(chosen)), k=min(6, len(NUMBER_RE.findall(chosen)))
@@ -65,18 +67,18 @@ def arithmetic_cases(rng: random.Random) -> list[tuple[str, str, int, str, str]]
                 rejected[:at] + rejected[at + 1 :],
             ):
                 cases.append(
-                    (chosen, broken, pair.edit_start, pair.chosen_value, pair.rejected_value)
+                    (chosen, broken, edit_start(pair), pair.chosen_value, pair.rejected_value)
                 )
             cases.append(
-                (chosen, rejected, pair.edit_start + 1, pair.chosen_value, pair.rejected_value)
+                (chosen, rejected, edit_start(pair) + 1, pair.chosen_value, pair.rejected_value)
             )
-            cases.append((chosen, chosen, pair.edit_start, pair.chosen_value, pair.rejected_value))
+            cases.append((chosen, chosen, edit_start(pair), pair.chosen_value, pair.rejected_value))
             cases += _final_value_edits(chosen)
     return cases
 
 
-def _fields(pair: PairDraft) -> tuple[str, str, int, str, str]:
-    return pair.chosen, pair.rejected, pair.edit_start, pair.chosen_value, pair.rejected_value
+def _fields(pair: Example) -> tuple[str, str, int, str, str]:
+    return pair.chosen, pair.rejected, edit_start(pair), pair.chosen_value, pair.rejected_value
 
 
 def _final_value_edits(chosen: str) -> list[tuple[str, str, int, str, str]]:

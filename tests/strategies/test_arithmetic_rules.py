@@ -15,7 +15,7 @@ import pytest
 
 from pairgen.errors import RowRejected
 from pairgen.metrics import edit_stats
-from pairgen.record import Example, PairDraft
+from pairgen.record import Example
 from pairgen.strategies.arithmetic.check import check_arithmetic_rows, window_accepts
 from pairgen.strategies.arithmetic.options import ArithmeticOptions
 from pairgen.strategies.arithmetic.results import (
@@ -26,6 +26,8 @@ from pairgen.strategies.arithmetic.results import (
 )
 from pairgen.strategies.arithmetic.strategy import ArithmeticStrategy
 from pairgen.strategies.base import PairRows
+
+from pairgen_rows import edit_start
 
 DEFAULT = ArithmeticStrategy(ArithmeticOptions())
 
@@ -45,8 +47,8 @@ def edited_values(solution: str, question: str = "Q?", seeds: int = 60) -> set[s
     return values
 
 
-def fields(draft: PairDraft) -> tuple[str, str, int, str, str]:
-    return draft.chosen, draft.rejected, draft.edit_start, draft.chosen_value, draft.rejected_value
+def fields(draft: Example) -> tuple[str, str, int, str, str]:
+    return draft.chosen, draft.rejected, edit_start(draft), draft.chosen_value, draft.rejected_value
 
 
 def reject_reason(solution: str, question: str = "Q?") -> str:
@@ -272,7 +274,7 @@ def test_a_tampered_edit_kind_fails_the_arithmetic_check() -> None:
         common_suffix=[first_diff(draft.chosen[::-1], draft.rejected[::-1], 0)] * 2,
         columns={
             "pair_index": [0, 0],
-            "edit_start": [draft.edit_start] * 2,
+            "edit_start": [edit_start(draft)] * 2,
             "chosen_value": [draft.chosen_value] * 2,
             "rejected_value": [draft.rejected_value] * 2,
             "edit_kind": ["result", "carried"],

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pairgen.errors import RowRejected
-from pairgen.record import Example, PairDraft
+from pairgen.record import Example
 from pairgen.sources import get_source
 from pairgen.sources.inputs import sample_path
 from pairgen.strategies.arithmetic.calculator import (
@@ -24,6 +24,8 @@ from pairgen.strategies.arithmetic.options import ArithmeticOptions
 from pairgen.strategies.arithmetic.results import check_arithmetic_pair
 from pairgen.strategies.arithmetic.strategy import ArithmeticStrategy
 from pairgen.strategies.numbers import NumberFormat, format_number, wrong_value
+
+from pairgen_rows import edit_start
 
 numbers = st.one_of(
     st.integers(0, 10**6).map(str),
@@ -122,15 +124,15 @@ def test_a_pair_turned_around_breaks_its_claim() -> None:
     assert check_arithmetic_pair(*_fields(pair)) is None
     # swapped with values and edit_start (the common prefix is symmetric)
     swapped = check_arithmetic_pair(
-        pair.rejected, pair.chosen, pair.edit_start, pair.rejected_value, pair.chosen_value
+        pair.rejected, pair.chosen, edit_start(pair), pair.rejected_value, pair.chosen_value
     )
     assert swapped == "chosen_annotation_wrong"
-    at = pair.edit_start
+    at = edit_start(pair)
     assert check_annotation_claim(pair.rejected, pair.chosen, at) == "chosen_annotation_wrong"
 
 
-def _fields(pair: PairDraft) -> tuple[str, str, int, str, str]:
-    return pair.chosen, pair.rejected, pair.edit_start, pair.chosen_value, pair.rejected_value
+def _fields(pair: Example) -> tuple[str, str, int, str, str]:
+    return pair.chosen, pair.rejected, edit_start(pair), pair.chosen_value, pair.rejected_value
 
 
 def test_a_wrong_value_written_into_the_chosen_annotation_is_caught() -> None:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pairgen.errors import PairgenError, RowRejected
-from pairgen.record import Example, PairDraft
+from pairgen.record import Example
 from pairgen.sources.arc import ARC
 from pairgen.sources.choices import (
     CONTINUATION_META_KEY,
@@ -24,6 +24,8 @@ from pairgen.sources.markup import raw_text_meta
 from pairgen.strategies import StrategyOptions, build_strategy
 from pairgen.strategies.choice.options import ChoiceOptions
 from pairgen.strategies.choice.strategy import ChoiceStrategy, check_choice_group, check_choice_pair
+
+from pairgen_rows import edit_start, stored_row
 
 TEMPLATES = ("letter", "sentence")
 words = st.text(alphabet=string.ascii_letters + string.digits + " .,'-?!", min_size=1, max_size=30)
@@ -51,11 +53,11 @@ def labelled_examples(draw: st.DrawFn, continuation: bool = False) -> Example:
     )
 
 
-def stored_rows(example: Example, drafts: list[PairDraft]) -> list[dict[str, Any]]:
+def stored_rows(example: Example, drafts: list[Example]) -> list[dict[str, Any]]:
     """The pair rows as the build stores them (the columns the checks read)."""
     source = HellaSwag() if example.meta.get(CONTINUATION_META_KEY) else ARC()
     prompt = source.render_prompt(example)
-    return [{"prompt": prompt, "source": source.name, **dataclasses.asdict(d)} for d in drafts]
+    return [stored_row(d, prompt, source.name) for d in drafts]
 
 
 def strategy(template: str = "letter", clean_markup: bool = True) -> ChoiceStrategy:
@@ -86,7 +88,7 @@ def test_one_pair_per_wrong_choice_with_the_labelled_answer_chosen(
         assert draft.rejected != draft.chosen
         assert example.choices[answer] in draft.chosen
         assert example.choices[index] in draft.rejected
-        edit = draft.edit_start
+        edit = edit_start(draft)
         assert draft.chosen[:edit] == draft.rejected[:edit]
         shorter = min(len(draft.chosen), len(draft.rejected))
         assert edit <= shorter  # == when one ending extends the other ("0" / "00")
@@ -123,12 +125,12 @@ def test_letter_and_sentence_templates() -> None:
         answer_index=1,
     )
     letter = strategy("letter").make_pairs(example, random.Random(0))
-    assert [(d.chosen, d.rejected, d.edit_start) for d in letter] == [
+    assert [(d.chosen, d.rejected, edit_start(d)) for d in letter] == [
         ("(B) photosynthesis", "(A) respiration", 1),
         ("(B) photosynthesis", "(C) It is digestion.", 1),
     ]
     sentence = strategy("sentence").make_pairs(example, random.Random(0))
-    assert [(d.chosen, d.rejected, d.edit_start) for d in sentence] == [
+    assert [(d.chosen, d.rejected, edit_start(d)) for d in sentence] == [
         ("The answer is (B) photosynthesis.", "The answer is (A) respiration.", 15),
         ("The answer is (B) photosynthesis.", "The answer is (C) It is digestion.", 15),
     ]

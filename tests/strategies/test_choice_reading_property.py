@@ -16,7 +16,6 @@ whitespace as given.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 import string
 from typing import Any
@@ -31,6 +30,8 @@ from pairgen.sources import get_source
 from pairgen.sources.generic.choice import GenericChoice
 from pairgen.strategies.choice.options import ChoiceOptions
 from pairgen.strategies.choice.strategy import ChoiceStrategy, check_choice_group, check_choice_pair
+
+from pairgen_rows import stored_row
 
 LETTERS = string.ascii_uppercase
 # plain texts cannot start with a label of their own (no ")" or "."), so the gold text is
@@ -166,9 +167,7 @@ def test_every_build_validates_and_chooses_the_gold_choice(
         assert example.choices[gold] == gold_text.strip()
         drafts = strategy.make_pairs(example, random.Random(0))
         prompt = built.render_prompt(strategy.prepare(example))
-        stored = [
-            {"prompt": prompt, "source": "choice", **dataclasses.asdict(draft)} for draft in drafts
-        ]
+        stored = [stored_row(draft, prompt, "choice") for draft in drafts]
         for pair in stored:
             assert check_choice_pair(pair) is None, (pair, check_choice_pair(pair))
             assert gold_text.strip() in pair["chosen"]

@@ -17,6 +17,8 @@ from pairgen.strategies.math import rule
 from pairgen.strategies.math.lists import list_siblings
 from pairgen.strategies.math.wrong import wrong_value_avoiding
 
+from pairgen_rows import stored_row
+
 STRICT = build_strategy("math", StrategyOptions())
 CARRIED = build_strategy("math", StrategyOptions(math_tier="carried"))
 
@@ -168,17 +170,7 @@ def _pair_row(strategy, problem: str, sol: str, seed: int) -> dict[str, object]:
     (pair,) = strategy.make_pairs(
         Example("math", "d", "train", "0", problem, sol), random.Random(seed)
     )
-    return {
-        "prompt": f"Question: {problem}\nAnswer:\n",
-        "shots": 0,
-        "pair_index": 0,
-        "chosen": pair.chosen,
-        "rejected": pair.rejected,
-        "edit_start": pair.edit_start,
-        "chosen_value": pair.chosen_value,
-        "rejected_value": pair.rejected_value,
-        "edit_kind": pair.edit_kind,
-    }
+    return stored_row(pair, f"Question: {problem}\nAnswer:\n", "math")
 
 
 def test_pairs_never_make_list_elements_equal_and_validate_says_so():

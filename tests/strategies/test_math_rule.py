@@ -19,12 +19,14 @@ from pairgen.strategies.math import rule, values, wrong
 from pairgen.strategies.math.check import check_math_pair
 from pairgen.strategies.math.tiers import EDIT_KINDS
 
+from pairgen_rows import edit_start
+
 STRATEGY = build_strategy("math", StrategyOptions())
 
 
 def _make_pair(problem: str, sol: str, rng: random.Random, tier: int = 2) -> tuple:
     (pair,) = STRATEGY.make_pairs(Example("math", "default", "train", "0", problem, sol), rng)
-    return pair.chosen, pair.rejected, pair.edit_start, pair.chosen_value, pair.rejected_value
+    return pair.chosen, pair.rejected, edit_start(pair), pair.chosen_value, pair.rejected_value
 
 
 def _check_pair(problem: str, chosen: str, rejected: str) -> str | None:

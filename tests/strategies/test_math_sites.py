@@ -11,6 +11,8 @@ from pairgen.record import Example
 from pairgen.strategies import StrategyOptions, build_strategy
 from pairgen.strategies.math import rule, values
 
+from pairgen_rows import stored_row
+
 STRATEGY = build_strategy("math", StrategyOptions())
 
 
@@ -145,17 +147,7 @@ def test_coefficient_of_a_monomial():
 def _pair_row(problem: str, sol: str, seed: int) -> dict[str, object]:
     example = Example("math", "default", "train", "0", problem, sol)
     (pair,) = STRATEGY.make_pairs(example, random.Random(seed))
-    return {
-        "prompt": f"Question: {problem}\nAnswer:\n",
-        "shots": 0,
-        "pair_index": 0,
-        "chosen": pair.chosen,
-        "rejected": pair.rejected,
-        "edit_start": pair.edit_start,
-        "chosen_value": pair.chosen_value,
-        "rejected_value": pair.rejected_value,
-        "edit_kind": pair.edit_kind,
-    }
+    return stored_row(pair, f"Question: {problem}\nAnswer:\n", "math")
 
 
 def test_pairs_on_new_sites_validate_and_tampering_is_caught():

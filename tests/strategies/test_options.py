@@ -14,7 +14,7 @@ from pairgen.config.spec import BuildSpec, SourceSpec
 from pairgen.config.strategy_options import StrategyOptions, declared_options
 from pairgen.errors import PairgenError
 from pairgen.pipeline import build
-from pairgen.record import Example, PairDraft
+from pairgen.record import Example
 from pairgen.strategies import (
     STRATEGIES,
     STRATEGY_CLASSES,
@@ -51,10 +51,10 @@ class PaddedStrategy(Strategy):
     def __init__(self, options: WidthOptions) -> None:
         self.width = options.width
 
-    def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
+    def make_pairs(self, example: Example, rng: random.Random) -> list[Example]:
         text = example.solution
         rejected = text + "!" * self.width
-        return [PairDraft(text, rejected, self.name, len(text), "", "!" * self.width)]
+        return [example.paired(text, rejected, self.name, "", "!" * self.width)]
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class ClashingOptions(OptionSet):
 class DeclaringStrategy(Strategy):
     """A strategy whose options are all there is to it: only their declaration is read."""
 
-    def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
+    def make_pairs(self, example: Example, rng: random.Random) -> list[Example]:
         raise NotImplementedError
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from tamper import rewrite_shard, set_cell, set_values
 
-from pairgen.record import Example, PairDraft
+from pairgen.record import Example
 from pairgen.strategies import STRATEGY_CLASSES
 from pairgen.strategies.base import Strategy
 from pairgen.validate.run import validate_output
@@ -24,7 +24,7 @@ class CrashingStrategy(Strategy):
 
     name = "crashing"
 
-    def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
+    def make_pairs(self, example: Example, rng: random.Random) -> list[Example]:
         raise NotImplementedError
 
     def check_pair(self, row: Mapping[str, Any]) -> str | None:

@@ -19,7 +19,7 @@ import random
 from dataclasses import replace
 
 from pairgen.errors import RowRejected
-from pairgen.record import Example, PairDraft
+from pairgen.record import Example
 from pairgen.strategies.arithmetic.calculator import holds_at
 from pairgen.strategies.arithmetic.check import check_arithmetic_rows
 from pairgen.strategies.arithmetic.options import ArithmeticOptions
@@ -33,7 +33,6 @@ from pairgen.strategies.arithmetic.results import (
     check_arithmetic_pair,
     final_answer,
     find_results,
-    first_diff,
     replace_result,
     strip_annotations,
 )
@@ -68,7 +67,7 @@ class ArithmeticStrategy(Strategy):
             return replace(example, solution=strip_annotations(example.solution))
         return example
 
-    def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
+    def make_pairs(self, example: Example, rng: random.Random) -> list[Example]:
         """The pair for ``example``; ``RowRejected("no_intermediate_result")`` if none.
 
         Stripping is repeated here (it is idempotent) so a caller that skips
@@ -78,8 +77,7 @@ class ArithmeticStrategy(Strategy):
         old = text[start:end]
         new = wrong_value(old, rng)
         rejected = replace_result(text, (start, end, ann_start, ann_end), new)
-        edit_start = first_diff(text, rejected, start if ann_start < 0 else ann_start)
-        return [PairDraft(text, rejected, self.name, edit_start, old, new, edit_kind="result")]
+        return [example.paired(text, rejected, self.name, old, new, edit_kind="result")]
 
     def check_pairs(self, rows: PairRows) -> list[str | None]:
         """The verdict of :func:`check_arithmetic_pair` for each row (fast path first),

@@ -23,7 +23,7 @@ from dataclasses import asdict
 from typing import Any
 
 from pairgen.errors import RowRejected
-from pairgen.record import Example, PairDraft
+from pairgen.record import Example
 from pairgen.strategies import build_strategy
 from pairgen.strategies.base import Strategy
 from pairgen.strategies.math.options import MathOptions
@@ -63,7 +63,7 @@ class ByTypeStrategy(Strategy):
         except RowRejected:
             return example  # make_pairs rejects it with the reason
 
-    def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
+    def make_pairs(self, example: Example, rng: random.Random) -> list[Example]:
         return self.route(example).make_pairs(example, rng)
 
     def check_pair(self, row: Mapping[str, Any]) -> str | None:

@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pairgen.errors import RowRejected
-from pairgen.record import Example, PairDraft
+from pairgen.record import Example
 from pairgen.sources.choices import TEMPLATE_META_KEY, choice_completion
 from pairgen.sources.markup import with_raw_text
 from pairgen.strategies.base import Strategy
@@ -71,7 +71,7 @@ class ChoiceStrategy(Strategy):
             example = dataclasses.replace(example, meta=meta)
         return example
 
-    def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
+    def make_pairs(self, example: Example, rng: random.Random) -> list[Example]:
         """One pair per wrong choice; deterministic, so ``rng`` is not drawn from."""
         example = self.prepare(example)
         answer = _checked_answer_index(example)
@@ -80,7 +80,7 @@ class ChoiceStrategy(Strategy):
         chosen = choice_completion(example, answer, template)
         answer_text = " ".join(example.choices[answer].split())
         wrong = [index for index in range(len(example.choices)) if index != answer]
-        drafts = []
+        pairs = []
         for pair_index, index in enumerate(wrong):
             rejected = choice_completion(example, index, template)
             # a wrong choice whose text is the answer's (up to whitespace) makes no pair
@@ -90,19 +90,18 @@ class ChoiceStrategy(Strategy):
                     "duplicate_choice",
                     f"choice {labels[index]!a} reads the same as the answer {labels[answer]!a}",
                 )
-            drafts.append(
-                PairDraft(
+            pairs.append(
+                example.paired(
                     chosen=chosen,
                     rejected=rejected,
                     strategy=self.name,
-                    edit_start=common_prefix_length(chosen, rejected),
                     chosen_value=labels[answer],
                     rejected_value=labels[index],
                     pair_index=pair_index,
                     edit_kind="choice",
                 )
             )
-        return drafts
+        return pairs
 
     def check_pair(self, row: Mapping[str, Any]) -> str | None:
         """:func:`~pairgen.strategies.choice.check.check_choice_pair`; ``edit_kind``

@@ -30,7 +30,7 @@ from dataclasses import replace
 from typing import Any
 
 from pairgen.errors import RowRejected
-from pairgen.record import Example, PairDraft
+from pairgen.record import Example
 from pairgen.sources.generic.maths import STATED_ANSWER_KEY
 from pairgen.sources.generic.template import META_KEY
 from pairgen.strategies.arithmetic.results import replace_result, strip_annotations
@@ -101,7 +101,7 @@ class MathStrategy(Strategy):
             return replace(example, solution=strip_annotations(example.solution))
         return example
 
-    def make_pairs(self, example: Example, rng: random.Random) -> list[PairDraft]:
+    def make_pairs(self, example: Example, rng: random.Random) -> list[Example]:
         problem = problem_text(example)
         solution = example.solution
         if self.strip:  # idempotent: a caller that skips prepare() is served too
@@ -127,11 +127,8 @@ class MathStrategy(Strategy):
             )
         link = picked.linked or (-1, -1)
         rejected = replace_result(solution, (picked.start, picked.end, *link), new)
-        edit_start = picked.start if picked.linked is None else picked.linked[0]
-        while solution[edit_start] == rejected[edit_start]:
-            edit_start += 1
         kind = EDIT_KINDS[picked.tier]
-        return [PairDraft(solution, rejected, self.name, edit_start, picked.text, new, 0, kind)]
+        return [example.paired(solution, rejected, self.name, picked.text, new, 0, kind)]
 
     def check_pair(self, row: Mapping[str, Any]) -> str | None:
         if row.get("pair_index", 0) != 0:

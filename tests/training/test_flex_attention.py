@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import copy
 import json
+import subprocess
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -161,7 +163,7 @@ def test_the_probe_accepts_flex_and_catches_a_leaky_mask_mod(
     real = masks.rule
     # The rejected suffix allowed to see the chosen one: the leak prefix sharing must not have.
     monkeypatch.setattr(
-        flex, "rule", lambda q, k, sq, sk, pair, near: real(q, k, sq.clamp(max=2), sk, pair, near)
+        flex, "rule", lambda q, k, sq, sk, *limits: real(q, k, sq.clamp(max=2), sk, *limits)
     )
     with torch.no_grad():
         assert max_diff(flex_logprobs(flexed, ALL), logprobs(model_for("tiny"), ALL, False)) > 1e-3
@@ -181,6 +183,17 @@ def test_flex_has_no_backward_on_cpu_so_training_with_it_is_refused(tmp_path: Pa
         choose_attention(model, "flex", torch.device("cpu"))
     assert "\n" not in str(refused.value)
     assert implementation(model) == "sdpa"
+
+
+def test_the_command_line_refuses_flex_on_cpu_in_one_line(pairs_dir: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "pairgen", "train", str(pairs_dir), "--run-dir"]
+    command += [str(tmp_path / "r"), "--attention", "flex", "--device", "cpu", "-q"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"error: --attention flex: FlexAttention has no backward pass on cpu in torch "
+        f"{torch.__version__} (it trains on CUDA); use --attention sdpa or auto"
+    )
 
 
 def test_flex_for_a_model_transformers_cannot_run_with_it_is_one_line() -> None:
@@ -212,7 +225,7 @@ def test_auto_goes_back_to_sdpa_when_the_probe_finds_flex_inexact(
     monkeypatch.setattr(attention, "FLEX_DEVICES", ("cuda", "cpu"))
     real = masks.rule
     monkeypatch.setattr(
-        flex, "rule", lambda q, k, sq, sk, pair, near: real(q, k, sq.clamp(max=2), sk, pair, near)
+        flex, "rule", lambda q, k, sq, sk, *limits: real(q, k, sq.clamp(max=2), sk, *limits)
     )
     loaded = LoadedModel("tiny", copy.deepcopy(model_for("tiny")), tiny_tokenizer(), "test")
     cfg = TrainConfig(out_dir=tmp_path, run_dir=tmp_path)

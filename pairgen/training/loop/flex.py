@@ -60,9 +60,8 @@ def mask_mod(segments: Tensor, positions: Tensor, blocks: Tensor, window: int | 
     seg, blk, pos = _padded(segments, PAD), _padded(blocks, 0), _padded(positions, 0)
 
     def allowed(b: Tensor, h: Tensor, q: Tensor, k: Tensor) -> Tensor:
-        same_pair = blk[b, q] == blk[b, k]
-        near = torch.ones_like(same_pair) if window is None else (pos[b, q] - pos[b, k]) < window
-        return rule(q, k, seg[b, q], seg[b, k], same_pair, near)
+        near = None if window is None else (pos[b, q] - pos[b, k]) < window
+        return rule(q, k, seg[b, q], seg[b, k], blk[b, q] == blk[b, k], near)
 
     return allowed
 

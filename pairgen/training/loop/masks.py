@@ -28,18 +28,27 @@ M = TypeVar("M")  # one layer kind's mask: a dense tensor or a FlexAttention Blo
 
 
 def rule(
-    q: Tensor, k: Tensor, seg_q: Tensor, seg_k: Tensor, same_pair: Tensor, near: Tensor
+    q: Tensor,
+    k: Tensor,
+    seg_q: Tensor,
+    seg_k: Tensor,
+    same_pair: Tensor | None = None,
+    near: Tensor | None = None,
 ) -> Tensor:
     """May query ``q`` attend to key ``k``: the one statement of the shared mask.
 
-    Causal, real keys only, never from the rejected suffix into the chosen one, only
-    within the query's own pair (``same_pair``) and window (``near``).  A padding query
-    sees only itself: no row is fully masked (no NaN in SDPA), and no real query ever
-    sees a padding key.  Every argument broadcasts: :func:`allowed` passes whole rows
-    (the dense mask), FlexAttention's ``mask_mod`` (``flex.py``) one query and one key.
+    Causal, real keys only, never from the rejected suffix into the chosen one, and
+    when given, only within the query's own pair (``same_pair``) and window (``near``).
+    A padding query sees only itself: no row is fully masked (no NaN in SDPA), and no
+    real query ever sees a padding key.  Every argument broadcasts: :func:`allowed`
+    passes whole rows (the dense mask), FlexAttention's ``mask_mod`` (``flex.py``) one
+    query and one key.
     """
     seen = (q >= k) & (seg_k != PAD) & ~((seg_q == REJECTED) & (seg_k == CHOSEN))
-    return (seen & same_pair & near) | ((seg_q == PAD) & (q == k))
+    for limit in (same_pair, near):
+        if limit is not None:
+            seen = seen & limit
+    return seen | ((seg_q == PAD) & (q == k))
 
 
 def allowed(
@@ -48,18 +57,13 @@ def allowed(
     """Boolean ``(R, L, L)``: :func:`rule` for every query ``q`` and key ``k`` of each row;
     ``blocks`` (several pairs per row) keeps each query within its own pair."""
     index = torch.arange(segments.shape[1], device=segments.device)
-    anywhere = torch.ones((), dtype=torch.bool, device=segments.device)
-    same_pair = blocks[:, :, None] == blocks[:, None, :] if blocks is not None else anywhere
-    near = (
-        (positions[:, :, None] - positions[:, None, :]) < window if window is not None else anywhere
-    )
     return rule(
         index[None, :, None],
         index[None, None, :],
         segments[:, :, None],
         segments[:, None, :],
-        same_pair,
-        near,
+        blocks[:, :, None] == blocks[:, None, :] if blocks is not None else None,
+        (positions[:, :, None] - positions[:, None, :]) < window if window is not None else None,
     )
 
 

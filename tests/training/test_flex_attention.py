@@ -7,13 +7,15 @@ path's per-token log-probs equal the dense (sdpa) shared path and the unshared l
 within 1e-5: on the tiny model, SmolLM2-135M's architecture (random weights, 2 layers),
 with several pairs per row, and on sliding-window and soft-capping architectures.
 
-Two limits of the CPU, stated by tests that fail when they stop holding: torch 2.13's
-FlexAttention has no backward pass on the CPU (so the gradients are compared on CUDA
-only, and ``--attention flex`` on the CPU is refused in one line), and the CPU tests run
-torch's own ``flex_attention`` without the ``torch.compile`` wrapper transformers puts
-around it (:func:`eager_flex`): the same mask and BlockMask through torch's unfused
-kernel, not a minute of inductor compilation per shape.  The CUDA tests run the
-compiled kernel, in float32 and under bfloat16 autocast, and a training step.
+Two limits of the CPU.  torch 2.13's FlexAttention has no backward pass on the CPU, so
+the gradients are compared on CUDA only and ``--attention flex`` on the CPU is refused
+in one line (a test fails when torch gains one).  And the CPU tests run torch's own
+``flex_attention`` without the ``torch.compile`` wrapper transformers puts around it
+(:func:`eager_flex`): the same mask and BlockMask through torch's unfused kernel, since
+inductor's CPU kernel takes up to a minute per shape on a busy machine and, in torch
+2.13, fails to build for this mask at some batch lengths (a C++ error).  The CUDA tests
+run the compiled (Triton) kernel, in float32 and under bfloat16 autocast, and training
+steps.
 """
 
 from __future__ import annotations
@@ -54,8 +56,8 @@ CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU")
 @pytest.fixture
 def eager_flex(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """transformers' flex layers call torch's ``flex_attention`` directly, not through
-    ``torch.compile`` (inductor would compile a kernel per shape, a minute each on a
-    busy CPU).  Same function, same BlockMask, unfused."""
+    ``torch.compile`` (see the module's docstring).  Same function, same BlockMask,
+    unfused."""
     import transformers.integrations.flex_attention as hf_flex
     from torch.nn.attention.flex_attention import flex_attention
 

@@ -44,6 +44,10 @@ from pathlib import Path
 from typing import Any
 
 TRAINERS = ("pairgen-shared", "pairgen-unshared", "trl", "trl-fast")
+# Run only when named in --trainers: pairgen with prefix sharing through FlexAttention
+# (``--attention flex``: CUDA only, see docs/training-cost.md); the pairgen-* above pin
+# ``--attention sdpa``, the dense mask, so that they measure the same path on any device.
+OPTIONAL = ("pairgen-flex",)
 DEFAULT_DATASETS = ("gsm8k=sample:gsm8k", "arc=sample:arc", "hellaswag=sample:hellaswag")
 
 
@@ -70,7 +74,9 @@ def build_sample(source: str, dest: Path) -> Path:
     return dest
 
 
-def run_pairgen(data: Path, args: argparse.Namespace, shared: bool) -> dict[str, Any]:
+def run_pairgen(
+    data: Path, args: argparse.Namespace, shared: bool, attention: str = "sdpa"
+) -> dict[str, Any]:
     from pairgen.training.config import TrainConfig
     from pairgen.training.run import train
 
@@ -90,8 +96,9 @@ def run_pairgen(data: Path, args: argparse.Namespace, shared: bool) -> dict[str,
                 eval_fraction=0.0,
                 progress=False,
                 threads=args.threads,
-                device="cpu",
+                device=args.device,
                 dtype=args.dtype,
+                attention=attention,
                 prefix_sharing=shared,
             )
         )
@@ -201,6 +208,8 @@ def worker(which: str, data: Path, args: argparse.Namespace) -> None:
     warnings.filterwarnings("ignore")
     if which.startswith("trl"):
         result = run_trl(data, args, fast=which == "trl-fast")
+    elif which == "pairgen-flex":
+        result = run_pairgen(data, args, shared=True, attention="flex")
     else:
         result = run_pairgen(data, args, shared=which == "pairgen-shared")
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -251,7 +260,7 @@ def tokenizer_of(model: str) -> Any:
 
 def spawn(which: str, data: Path, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--worker", which, "--data", str(data)]
-    for flag in ("model", "batch_size", "steps", "lr", "max_length", "threads", "dtype"):
+    for flag in ("model", "batch_size", "steps", "lr", "max_length", "threads", "dtype", "device"):
         value = getattr(args, flag)
         if value is not None:
             cmd += [f"--{flag.replace('_', '-')}", str(value)]
@@ -291,23 +300,28 @@ def main() -> None:
     parser.add_argument("--max-length", type=int, default=512)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--dtype", choices=["float32", "bfloat16"], default="float32")
+    parser.add_argument(
+        "--device", choices=["cpu", "cuda"], default="cpu", help="where pairgen trains"
+    )
     parser.add_argument("--reduction", action="append", default=[], metavar="NAME=DIR")
     parser.add_argument(
         "--trainers",
         default=",".join(TRAINERS),
-        help=f"comma-separated, of {', '.join(TRAINERS)}",
+        help=f"comma-separated, of {', '.join(TRAINERS + OPTIONAL)}",
     )
     parser.add_argument("--reduction-pairs", type=int, default=2000)
-    parser.add_argument("--worker", choices=TRAINERS, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=TRAINERS + OPTIONAL, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args.worker, args.data, args)
         return
     trainers = [t for t in args.trainers.split(",") if t]
-    unknown = set(trainers) - set(TRAINERS)
+    unknown = set(trainers) - set(TRAINERS + OPTIONAL)
     if unknown:
-        sys.exit(f"unknown trainers {sorted(unknown)}; choose from {', '.join(TRAINERS)}")
+        sys.exit(
+            f"unknown trainers {sorted(unknown)}; choose from {', '.join(TRAINERS + OPTIONAL)}"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         source = args.out or build_sample("gsm8k", Path(tmp) / "built")
         data = subset(source, args.pairs, Path(tmp) / "bench")
@@ -327,6 +341,7 @@ def report(
     print(
         f"{args.model}, {args.pairs} pairs, batch {args.batch_size}, {args.steps} steps, "
         f"DPO β=0.1, lr {args.lr}, {args.dtype}, {os.cpu_count()} CPUs"
+        + (f", pairgen on {args.device}" if args.device != "cpu" else "")
     )
     print(
         f"{'trainer':<17}{'whole s':>8}{'pairs/s':>9}{'loop s':>8}{'pairs/s':>9}"
@@ -343,6 +358,16 @@ def report(
     if on and off:
         gap = max(abs(a - b) for a, b in zip(on["losses"], off["losses"], strict=True))
         print(f"loss trajectories, sharing on vs off: largest difference {gap:.2e}")
+    flexed = results.get("pairgen-flex")
+    if on and flexed:
+        gap = max(abs(a - b) for a, b in zip(on["losses"], flexed["losses"], strict=True))
+        print(
+            f"FlexAttention vs the dense mask (both shared): "
+            f"{flexed['pairs_per_s_whole'] / on['pairs_per_s_whole']:.2f}x pairs/s over the "
+            f"whole run, {flexed['pairs_per_s_loop'] / on['pairs_per_s_loop']:.2f}x in the loop, "
+            f"peak RSS {flexed['peak_rss_mb'] / on['peak_rss_mb']:.2f}x; loss trajectories "
+            f"differ by at most {gap:.2e}"
+        )
     trl = [r for name, r in results.items() if name.startswith("trl")]
     if on and trl:
         best = max(trl, key=lambda r: r["pairs_per_s_whole"])

@@ -18,6 +18,7 @@ from pairgen.cli.console import cell, say, show
 from pairgen.cli.conventions import json_option, quiet_option
 from pairgen.cli.fields import Flag, field_options, given
 from pairgen.training.config import (
+    ATTENTIONS,
     DEFAULT_LR,
     DEFAULT_SFT_STEPS,
     DEFAULT_THREADS,
@@ -91,6 +92,11 @@ TRAIN_FLAGS: dict[str, Flag] = {
         "Where to train (auto: CUDA, then MPS, then the CPU).", choices=fixed("device", DEVICES)
     ),
     "dtype": Flag("Autocast dtype (the weights stay float32).", choices=fixed("dtype", DTYPES)),
+    "attention": Flag(
+        "sdpa: the model's own attention with a dense mask; flex: FlexAttention with a "
+        "block mask (CUDA only); auto: flex on CUDA where the model supports it, else sdpa.",
+        choices=fixed("attention", ATTENTIONS),
+    ),
     "gradient_checkpointing": Flag("Recompute activations in backward to save memory."),
     "prefix_sharing": Flag(
         "Forward the prompt and the shared prefix of chosen and rejected once per pair "

@@ -39,6 +39,10 @@ DEFAULT_THREADS = {"tiny": 1}
 # The choices of the settings below, for the CLI and for the checks in TrainConfig.
 DEVICES = ("auto", "cpu", "cuda", "mps")  # auto: CUDA, then MPS, then the CPU
 DTYPES = ("float32", "bfloat16", "float16")  # autocast dtypes; the weights stay float32
+# How attention runs (pairgen.training.loop.attention): sdpa - the model's own
+# implementation with a dense mask; flex - FlexAttention with a BlockMask (CUDA);
+# auto - flex on CUDA where the model and torch support it, sdpa elsewhere.
+ATTENTIONS = ("auto", "sdpa", "flex")
 LOSS_NAMES = ("dpo", "dpop", "ipo", "simpo", "rdpo", "cpo", "slic", "rrhf", "kto", "sppo", "spo")
 
 
@@ -82,6 +86,7 @@ class TrainConfig:
     threads: int | None = None
     device: str = "auto"
     dtype: str = "float32"
+    attention: str = "auto"
     gradient_checkpointing: bool = False
     prefix_sharing: bool = True
     group_by_length: bool = True  # batches of pairs of similar length: less padding
@@ -118,6 +123,7 @@ class TrainConfig:
             raise PairgenError(f"lora_r must be >= 1, got {self.lora_r}")
         check_choice("device", self.device, DEVICES)
         check_choice("dtype", self.dtype, DTYPES)
+        check_choice("attention", self.attention, ATTENTIONS)
         for name in self.losses:
             check_choice("loss", name.lower(), LOSS_NAMES)
 
@@ -162,6 +168,7 @@ PATHS = ("out_dir", "run_dir", "save_model")  # the settings that are paths
 
 
 __all__ = [
+    "ATTENTIONS",
     "DEFAULT_CURVE_PAIRS",
     "DEFAULT_LR",
     "DEFAULT_MAX_EVAL_PAIRS",

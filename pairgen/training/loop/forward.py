@@ -26,6 +26,7 @@ from torch import Tensor
 from pairgen.training.loop.batches import by_tokens
 from pairgen.training.loop.data import TokenizedPair
 from pairgen.training.loop.device import Precision
+from pairgen.training.loop.flex import shared_block_mask, uses_flex
 from pairgen.training.loop.head import decoder_and_head, gather_logprobs, logit_transform
 from pairgen.training.loop.losses import Hyper, MarginLoss, PairContext, make_context
 from pairgen.training.loop.masks import shared_attention_mask
@@ -165,15 +166,22 @@ def forward_packed(
 ) -> Logprobs:
     """Run ``model`` on a packed batch (shared or not, on its device): per-token log-probs.
 
-    The decoder runs once over the batch; the hidden states that predict completion
-    tokens go through the LM head in chunks (``head.py``) and are spread back to the
-    chosen and rejected tokens they score.
+    A shared batch gets the prefix-sharing mask made once for every layer: a dense 4D
+    mask in ``mask_dtype`` (``masks.py``), or a FlexAttention ``BlockMask`` when the
+    model runs ``flex_attention`` (``flex.py``).  The decoder runs once over the batch;
+    the hidden states that predict completion tokens go through the LM head in chunks
+    (``head.py``) and are spread back to the chosen and rejected tokens they score.
     """
     body, head = decoder_and_head(model)
     if packed.shared:
+        mask = (
+            shared_block_mask(packed, model.config)
+            if uses_flex(model.config)
+            else shared_attention_mask(packed, model.config, mask_dtype)
+        )
         out = body(
             input_ids=packed.input_ids,
-            attention_mask=shared_attention_mask(packed, model.config, mask_dtype),
+            attention_mask=mask,
             position_ids=packed.position_ids,
             use_cache=False,
         )

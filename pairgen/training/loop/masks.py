@@ -16,36 +16,55 @@ flash kernel.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import torch
 from torch import Tensor
 
 from pairgen.training.loop.packing import CHOSEN, PAD, REJECTED, Packed
 
+M = TypeVar("M")  # one layer kind's mask: a dense tensor or a FlexAttention BlockMask
+
+
+def rule(
+    q: Tensor,
+    k: Tensor,
+    seg_q: Tensor,
+    seg_k: Tensor,
+    same_pair: Tensor | None = None,
+    near: Tensor | None = None,
+) -> Tensor:
+    """May query ``q`` attend to key ``k``: the one statement of the shared mask.
+
+    Causal, real keys only, never from the rejected suffix into the chosen one, and
+    when given, only within the query's own pair (``same_pair``) and window (``near``).
+    A padding query sees only itself: no row is fully masked (no NaN in SDPA), and no
+    real query ever sees a padding key.  Every argument broadcasts: :func:`allowed`
+    passes whole rows (the dense mask), FlexAttention's ``mask_mod`` (``flex.py``) one
+    query and one key.
+    """
+    seen = (q >= k) & (seg_k != PAD) & ~((seg_q == REJECTED) & (seg_k == CHOSEN))
+    for limit in (same_pair, near):
+        if limit is not None:
+            seen = seen & limit
+    return seen | ((seg_q == PAD) & (q == k))
+
 
 def allowed(
     segments: Tensor, positions: Tensor, window: int | None, blocks: Tensor | None = None
 ) -> Tensor:
-    """Boolean ``(R, L, L)``: may query ``q`` attend to key ``k``.
-
-    Causal, real keys only, never from the rejected suffix into the chosen one, and, with
-    ``blocks`` (several pairs per row), only within the query's own pair.
-    """
-    length = segments.shape[1]
-    index = torch.arange(length, device=segments.device)
-    causal = index[None, :, None] >= index[None, None, :]
-    real_key = (segments != PAD)[:, None, :]
-    crossing = (segments == REJECTED)[:, :, None] & (segments == CHOSEN)[:, None, :]
-    out = causal & real_key & ~crossing
-    if blocks is not None:
-        out &= blocks[:, :, None] == blocks[:, None, :]
-    if window is not None:
-        out &= (positions[:, :, None] - positions[:, None, :]) < window
-    # A padding query sees only itself: no row is fully masked (no NaN in SDPA), and
-    # no real query ever sees a padding key.
-    eye = torch.eye(length, dtype=torch.bool, device=segments.device)
-    return out | ((segments == PAD)[:, :, None] & eye)
+    """Boolean ``(R, L, L)``: :func:`rule` for every query ``q`` and key ``k`` of each row;
+    ``blocks`` (several pairs per row) keeps each query within its own pair."""
+    index = torch.arange(segments.shape[1], device=segments.device)
+    return rule(
+        index[None, :, None],
+        index[None, None, :],
+        segments[:, :, None],
+        segments[:, None, :],
+        blocks[:, :, None] == blocks[:, None, :] if blocks is not None else None,
+        (positions[:, :, None] - positions[:, None, :]) < window if window is not None else None,
+    )
 
 
 def additive(mask: Tensor, dtype: torch.dtype) -> Tensor:
@@ -55,18 +74,17 @@ def additive(mask: Tensor, dtype: torch.dtype) -> Tensor:
     return out.masked_fill_(~mask, torch.finfo(dtype).min)[:, None]
 
 
-def shared_attention_mask(
-    packed: Packed, config: Any, dtype: torch.dtype
-) -> Tensor | dict[str, Tensor]:
-    """The 4D additive mask of a shared batch, in ``dtype``, on the batch's device.
+def per_layer_type(
+    packed: Packed, config: Any, build: Callable[[int | None], M]
+) -> M | dict[str, M]:
+    """The mask ``build(window)`` makes for each kind of layer of ``config``'s model.
 
     A sliding window (``config.sliding_window``) is folded in when it is shorter than
-    the longest sequence of the batch.  Other layer types (chunked, linear attention)
-    raise ``NotImplementedError``, which the sharing probe turns into the fallback.
+    the longest sequence of the batch; models that mix sliding and full layers
+    (``config.layer_types``) get ``{"full_attention": ..., "sliding_attention": ...}``.
+    Other layer types (chunked, linear attention) raise ``NotImplementedError``, which
+    the sharing probe turns into the fallback.
     """
-    if packed.segments is None or packed.position_ids is None:
-        raise ValueError("shared_attention_mask needs a batch from pack_shared")
-    segments, positions = packed.segments, packed.position_ids
     window = getattr(config, "sliding_window", None)
     longest = max(lay.prompt + max(lay.chosen, lay.rejected) for lay in packed.layouts)
     layer_types = getattr(config, "layer_types", None)
@@ -74,14 +92,37 @@ def shared_attention_mask(
     unknown = kinds - {"full_attention", "sliding_attention"}
     if unknown:
         raise NotImplementedError(f"no shared mask for layer types {sorted(unknown)}")
-    blocks = packed.blocks
-    full = additive(allowed(segments, positions, None, blocks), dtype)
     if not window or window >= longest or (layer_types and kinds == {"full_attention"}):
-        return full
-    windowed = additive(allowed(segments, positions, window, blocks), dtype)
+        return build(None)
     if layer_types is None or kinds == {"sliding_attention"}:
-        return windowed
-    return {"full_attention": full, "sliding_attention": windowed}
+        return build(window)
+    return {"full_attention": build(None), "sliding_attention": build(window)}
 
 
-__all__ = ["additive", "allowed", "shared_attention_mask"]
+def shared_attention_mask(
+    packed: Packed, config: Any, dtype: torch.dtype
+) -> Tensor | dict[str, Tensor]:
+    """The 4D additive mask of a shared batch, in ``dtype``, on the batch's device."""
+    segments, positions = shared_inputs(packed)
+    return per_layer_type(
+        packed,
+        config,
+        lambda window: additive(allowed(segments, positions, window, packed.blocks), dtype),
+    )
+
+
+def shared_inputs(packed: Packed) -> tuple[Tensor, Tensor]:
+    """The segment ids and positions of a shared batch (one from ``pack_shared``)."""
+    if packed.segments is None or packed.position_ids is None:
+        raise ValueError("a shared attention mask needs a batch from pack_shared")
+    return packed.segments, packed.position_ids
+
+
+__all__ = [
+    "additive",
+    "allowed",
+    "per_layer_type",
+    "rule",
+    "shared_attention_mask",
+    "shared_inputs",
+]

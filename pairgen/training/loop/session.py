@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from pairgen.training.config import TrainConfig
+from pairgen.training.loop.attention import choose_attention, implementation, set_implementation
 from pairgen.training.loop.batches import first_seen, schedule
 from pairgen.training.loop.budget import forward_tokens
 from pairgen.training.loop.data import (
@@ -28,6 +29,7 @@ from pairgen.training.loop.data import (
     tokenize_whole,
 )
 from pairgen.training.loop.device import Precision, emulated, enable_checkpointing
+from pairgen.training.loop.flex import FLEX_ATTENTION
 from pairgen.training.loop.forward import Reference, Run
 from pairgen.training.loop.lengths import resolve_max_length
 from pairgen.training.loop.measure import reference_measurement
@@ -88,8 +90,9 @@ def start_run(
 ) -> Run:
     """Move the model to the run's device (float32 master weights) and set it up.
 
-    Prefix sharing is used when asked for and the model passes the probe; otherwise
-    the run says so in one line and forwards chosen and rejected as two sequences.
+    The attention implementation follows ``--attention`` (``attention.py``).  Prefix
+    sharing is used when asked for and the model passes the probe; otherwise the run
+    says so in one line and forwards chosen and rejected as two sequences.
     ``width``: the longest pair, which sizes the forward-only batches.
     """
     if emulated(precision):
@@ -98,6 +101,13 @@ def start_run(
             "slower than float32; it saves memory, not time"
         )
     model = loaded.model.to(precision.device)
+    loaded_with = implementation(model)
+    used = choose_attention(model, cfg.attention, precision.device)
+    if used == FLEX_ATTENTION:
+        phases.notice(
+            "attention: FlexAttention with a block mask (--attention sdpa: the dense mask); "
+            "the first batches of each new length compile its kernel"
+        )
     if cfg.gradient_checkpointing:
         enable_checkpointing(model)
     if cfg.lora_r is not None:
@@ -105,6 +115,10 @@ def start_run(
     shared = False
     if cfg.prefix_sharing:
         check = check_sharing(model)
+        if not check.ok and used != loaded_with and cfg.attention == "auto":
+            phases.notice(f"FlexAttention off: {check.reason}; back to {loaded_with}")
+            set_implementation(model, loaded_with)
+            check = check_sharing(model)
         shared = check.ok
         if not shared:
             phases.notice(
@@ -120,7 +134,15 @@ def start_key(cfg: TrainConfig, run: Run) -> Hashable:
     when they depend on the seed (the random tiny model, an SFT warm-up)."""
     if cfg.model == "tiny" or cfg.warmup_steps:
         return None
-    return (cfg.model, cfg.dtype, str(run.device), run.shared, cfg.lora_r, cfg.logit_chunk)
+    return (
+        cfg.model,
+        cfg.dtype,
+        str(run.device),
+        run.shared,
+        implementation(run.model),
+        cfg.lora_r,
+        cfg.logit_chunk,
+    )
 
 
 def open_session(

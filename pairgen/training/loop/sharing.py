@@ -1,14 +1,15 @@
 """Whether a model can take the shared layout: a probe, and the fallback when it cannot.
 
-Edit-aware prefix sharing (``packing.py``) needs a model that honours a custom 4D float
+Edit-aware prefix sharing (``packing.py``) needs a model that honours a custom 4D
 mask and ``position_ids``: the attention implementation must be ``sdpa`` or ``eager``
-(flash-attention kernels ignore a float mask; flex attention wants a ``BlockMask``), and
-nothing in the model may be derived from a 2D mask.  Rather than trust a list of
-architectures, :func:`check_sharing` runs three synthetic pairs through both layouts
-and compares every per-token log-prob.  Tested against the unshared path: Llama
-(SmolLM2), Qwen2 (with and without sliding layers), Mistral (sliding window), Gemma,
-Gemma2 (eager, soft-capping); ALiBi models (Bloom: the shared forward fails; MPT: the
-log-probs differ) are refused and trained unshared, with a one-line notice.
+(a float mask) or ``flex_attention`` (a ``BlockMask``, ``flex.py``) - flash-attention
+kernels ignore a custom mask - and nothing in the model may be derived from a 2D mask.
+Rather than trust a list of architectures, :func:`check_sharing` runs three synthetic
+pairs through both layouts and compares every per-token log-prob.  Tested against the
+unshared path: Llama (SmolLM2), Qwen2 (with and without sliding layers), Mistral
+(sliding window), Gemma, Gemma2 (eager, soft-capping); ALiBi models (Bloom: the shared
+forward fails; MPT: the log-probs differ) are refused and trained unshared, with a
+one-line notice.
 
 The probe also checks the hidden-states -> LM-head path against the model's own
 ``logits``: a model whose ``forward`` transforms the logits in a way
@@ -25,10 +26,11 @@ import torch
 
 from pairgen.errors import PairgenError
 from pairgen.training.loop.data import TokenizedPair, first_difference
+from pairgen.training.loop.flex import FLEX_ATTENTION
 from pairgen.training.loop.forward import Logprobs, forward_packed
 from pairgen.training.loop.packing import pack_shared, pack_unshared
 
-SUPPORTED_ATTENTION = frozenset({"sdpa", "eager"})
+SUPPORTED_ATTENTION = frozenset({"sdpa", "eager", FLEX_ATTENTION})
 # The probe runs in float32: it checks the structure (mask, positions, head), which
 # does not depend on the arithmetic's precision.
 PROBE_TOLERANCE = 1e-4
@@ -79,7 +81,8 @@ def check_sharing(model: Any, chunk_size: int = 64) -> SharingCheck:
     """
     impl = getattr(model.config, "_attn_implementation", None)
     if impl not in SUPPORTED_ATTENTION:
-        return SharingCheck(False, f"attention implementation {impl!r} is not sdpa or eager")
+        names = ", ".join(sorted(SUPPORTED_ATTENTION))
+        return SharingCheck(False, f"attention implementation {impl!r} is not one of {names}")
     device = model.get_input_embeddings().weight.device
     pairs = probe_pairs(int(model.config.vocab_size))
     plain_batch = pack_unshared(pairs, pad_id=0).to(device)

@@ -225,6 +225,7 @@ def test_auto_goes_back_to_sdpa_when_the_probe_finds_flex_inexact(
     from pairgen.training.loop import attention
 
     monkeypatch.setattr(attention, "FLEX_DEVICES", ("cuda", "cpu"))
+    monkeypatch.setattr(attention, "AUTO_FLEX_DEVICES", ("cuda", "cpu"))
     real = masks.rule
     monkeypatch.setattr(
         flex, "rule", lambda q, k, sq, sk, *limits: real(q, k, sq.clamp(max=2), sk, *limits)

@@ -26,6 +26,10 @@ from pairgen.errors import PairgenError
 from pairgen.training.loop.flex import FLEX_ATTENTION
 
 FLEX_DEVICES = ("cuda",)  # where FlexAttention has a backward pass (torch 2.13)
+# where ``--attention auto`` picks flex: nowhere until ``benchmarks/gpu_check.sh`` has
+# passed on a GPU (the CUDA path is tested on CPU only by its masks and forward pass);
+# then ("cuda",).  ``--attention flex`` asks for it on any FLEX_DEVICES device.
+AUTO_FLEX_DEVICES: tuple[str, ...] = ()
 
 
 def implementation(model: Any) -> str:
@@ -63,7 +67,7 @@ def flex_unavailable(model: Any, device: torch.device) -> str | None:
 def choose_attention(model: Any, choice: str, device: torch.device) -> str:
     """Set ``model`` up for ``--attention choice`` on ``device`` (before LoRA wraps it);
     the implementation it now runs.  ``flex`` where it cannot run: one-line error."""
-    if choice == "sdpa":
+    if choice == "sdpa" or (choice == "auto" and device.type not in AUTO_FLEX_DEVICES):
         return implementation(model)
     reason = flex_unavailable(model, device)
     if reason is None:
@@ -78,6 +82,7 @@ def choose_attention(model: Any, choice: str, device: torch.device) -> str:
 
 
 __all__ = [
+    "AUTO_FLEX_DEVICES",
     "FLEX_DEVICES",
     "choose_attention",
     "flex_unavailable",

@@ -221,3 +221,27 @@ def test_an_option_may_not_shadow_a_build_setting(
     message = f"strategy option '{name}' of {strategy.name} has the name of a build setting"
     with pytest.raises(PairgenError, match=message):
         load_build_command()
+
+
+@dataclass(frozen=True)
+class RatioOptions(OptionSet):
+    ratio: float = option(1, "Scaled: a float option whose default is written as 1.")
+
+
+class RatioStrategy(DeclaringStrategy):
+    name = "scaled"
+    Options = RatioOptions
+
+
+def test_a_float_option_holds_and_records_a_float_however_it_was_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """YAML ``ratio: 2`` and ``--ratio 2`` (click reads 2.0) are one setting: one manifest
+    value, one config hash."""
+    register(monkeypatch, RatioStrategy)
+    for given in (2, 2.0):
+        recorded = recorded_options(StrategyOptions(ratio=given), ["scaled"])["ratio"]
+        assert type(recorded) is float and recorded == 2.0
+        assert type(StrategyOptions(ratio=given).of(RatioOptions).ratio) is float
+    default = recorded_options(StrategyOptions(), ["scaled"])["ratio"]
+    assert type(default) is float and type(RatioOptions().ratio) is float

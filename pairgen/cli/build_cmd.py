@@ -153,7 +153,7 @@ BUILD_FLAGS: dict[str, Flag] = {
 @click.command(epilog=EPILOG)
 @click.argument("pipeline", required=False, type=click.Path(path_type=Path))
 @field_options(BuildFlags, BUILD_FLAGS)
-@strategy_options(option_fields().values())
+@strategy_options(option_fields().values(), taken=BUILD_FLAGS)
 @json_option("The summary (per-split figures and rejects by reason)")
 @quiet_option("no progress bar and no summary")
 def build_command(pipeline: Path | None, as_json: bool, quiet: bool, **values: Any) -> None:

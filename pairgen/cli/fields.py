@@ -61,16 +61,24 @@ def field_options(cls: type, flags: Mapping[str, Flag]) -> Callable[[F], F]:
     return decorate
 
 
-def strategy_options(options: Iterable[OptionField]) -> Callable[[F], F]:
+def strategy_options(options: Iterable[OptionField], taken: Iterable[str] = ()) -> Callable[[F], F]:
     """Decorate a command with one option per strategy option (``--math-tier``), made
-    from its declaration; an option may not take the name of the command's own
-    parameters (a plugin's ``seed`` would shadow ``--seed``)."""
+    from its declaration.  An option may not take the name or the flag of one of the
+    command's own settings (a plugin's ``seed`` would shadow ``--seed``): those are the
+    command's parameters, the options already on it, and ``taken`` (the settings whose
+    options are added after this decorator runs, ``BUILD_FLAGS``), checked here because
+    click would only warn and let one value silently replace the other."""
     options = list(options)
+    taken = list(taken)
 
     def decorate(command: F) -> F:
-        own = set(inspect.signature(command).parameters)
+        params: list[click.Parameter] = getattr(command, "__click_params__", [])
+        names = {*inspect.signature(command).parameters, *taken, *(p.name for p in params)}
+        flags = {option_name(name) for name in taken}
+        flags |= {flag for p in params for flag in (*p.opts, *p.secondary_opts)}
         for declared in reversed(options):
-            if declared.name in own:
+            spelled = option_name(declared.name)
+            if declared.name in names or {spelled, "--no-" + spelled[2:]} & flags:
                 raise PairgenError(
                     f"strategy option {declared.name!r} of {', '.join(declared.strategies)} "
                     f"has the name of a {command.__name__.removesuffix('_command')} setting; "

@@ -69,7 +69,9 @@ class OptionSet:
 
     def __post_init__(self) -> None:
         for declared in declared_options(type(self)):
-            declared.check(getattr(self, declared.name))
+            value = getattr(self, declared.name)
+            declared.check(value)
+            object.__setattr__(self, declared.name, declared.normalized(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,11 @@ class OptionField:
             raise PairgenError(
                 f"unknown {self.noun} {value!r}; known: {', '.join(self.info.choices)}"
             )
+
+    def normalized(self, value: Any) -> Any:
+        """``value`` as the option holds it: a ``float`` option's whole number as a float, so
+        ``x: 1`` in a pipeline file and ``--x 1`` record (and hash) the same ``1.0``."""
+        return float(value) if self.kind is float else value
 
     def command_args(self, value: Any) -> list[str]:
         """The flag that sets ``value`` on ``pairgen build`` (``--no-clean-markup``)."""

@@ -102,7 +102,7 @@ def recorded_options(options: Mapping[str, Any], strategies: Iterable[str]) -> d
     check_options(options)
     used = set(strategies) | set(STRATEGY_OPTIONS)  # pairgen's own, and those the build uses
     return {
-        name: options.get(name, declared.default)
+        name: declared.normalized(options.get(name, declared.default))
         for name, declared in option_fields().items()
         if name in options or used & set(declared.strategies)
     }

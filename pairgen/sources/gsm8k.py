@@ -3,7 +3,7 @@
 A row is ``{"question", "answer"}``; the answer is the step-by-step solution with GSM8K's
 calculator annotations (``<<48/2=24>>24``) and a final ``#### 72`` line.  The answer is
 kept verbatim as the solution: the arithmetic strategy understands the annotations (and
-can strip them, ``StrategyOptions.strip_annotations``).  GSM8K has no id column, so the
+can strip them, ``ArithmeticOptions.strip_annotations``).  GSM8K has no id column, so the
 source id is the row index within the split.
 """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import pickle
 import random
 from dataclasses import dataclass, field
@@ -9,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pairgen.cli.fields import strategy_options
 from pairgen.config.spec import BuildSpec, SourceSpec
-from pairgen.config.strategy_options import StrategyOptions, declared_options
+from pairgen.config.strategy_options import StrategyOptions
 from pairgen.errors import PairgenError
 from pairgen.pipeline import build
 from pairgen.record import Example
@@ -188,12 +188,60 @@ class SeedOptions(OptionSet):
     seed: int = option(0, "Shadows --seed.")
 
 
-def test_an_option_may_not_shadow_a_command_setting() -> None:
-    def build_command(seed: int | None, **options: object) -> None:
-        del seed, options
+class SeedStrategy(DeclaringStrategy):
+    name = "seeded"
+    Options = SeedOptions
 
-    declared = declared_options(SeedOptions)[0].with_strategy("seeded")
-    with pytest.raises(
-        PairgenError, match="strategy option 'seed' of seeded has the name of a build setting"
-    ):
-        strategy_options([declared])(build_command)
+
+@dataclass(frozen=True)
+class JsonOptions(OptionSet):
+    json: bool = option(False, "Shadows --json (the command's parameter is as_json).")
+
+
+class JsonStrategy(DeclaringStrategy):
+    name = "jsonish"
+    Options = JsonOptions
+
+
+def load_build_command() -> None:
+    """Run ``pairgen/cli/build_cmd.py`` as ``pairgen build`` loads it (its flags are made
+    at import, from the registered strategies), in a module object of its own so the
+    imported one is left as it is."""
+    spec = importlib.util.find_spec("pairgen.cli.build_cmd")
+    assert spec is not None and spec.loader is not None
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+
+
+@pytest.mark.parametrize(("strategy", "name"), [(SeedStrategy, "seed"), (JsonStrategy, "json")])
+def test_an_option_may_not_shadow_a_build_setting(
+    monkeypatch: pytest.MonkeyPatch, strategy: type[Strategy], name: str
+) -> None:
+    load_build_command()  # the command loads as it is
+    register(monkeypatch, strategy)
+    message = f"strategy option '{name}' of {strategy.name} has the name of a build setting"
+    with pytest.raises(PairgenError, match=message):
+        load_build_command()
+
+
+@dataclass(frozen=True)
+class RatioOptions(OptionSet):
+    ratio: float = option(1, "Scaled: a float option whose default is written as 1.")
+
+
+class RatioStrategy(DeclaringStrategy):
+    name = "scaled"
+    Options = RatioOptions
+
+
+def test_a_float_option_holds_and_records_a_float_however_it_was_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """YAML ``ratio: 2`` and ``--ratio 2`` (click reads 2.0) are one setting: one manifest
+    value, one config hash."""
+    register(monkeypatch, RatioStrategy)
+    for given in (2, 2.0):
+        recorded = recorded_options(StrategyOptions(ratio=given), ["scaled"])["ratio"]
+        assert type(recorded) is float and recorded == 2.0
+        assert type(StrategyOptions(ratio=given).of(RatioOptions).ratio) is float
+    default = recorded_options(StrategyOptions(), ["scaled"])["ratio"]
+    assert type(default) is float and type(RatioOptions().ratio) is float

@@ -52,7 +52,7 @@ is a GSM8K annotation's, the chosen annotation holds and the rejected one does n
 (:mod:`pairgen.strategies.arithmetic.calculator`): the chosen step is right, the
 rejected one wrong, so a pair turned around cannot pass.
 
-With ``StrategyOptions.strip_annotations`` every ``<<...>>`` annotation is removed before
+With ``ArithmeticOptions.strip_annotations`` every ``<<...>>`` annotation is removed before
 results are found, so chosen and rejected carry no annotations and an annotation whose
 visible number has no ``=`` before it (``he bought <<3*4=12>>12 apples``) is no longer a
 result.

@@ -10,10 +10,11 @@
     does not support backward on CPU"), so asking for it there is refused in one line, as
     is a model transformers cannot run with it.
 ``auto`` (default)
-    ``flex`` on CUDA where torch, transformers and the model support it, else ``sdpa``:
-    CPU runs, their numbers and their timings stay what they were.  Should the sharing
-    probe find the flex path inexact on the run's device, ``auto`` goes back to ``sdpa``
-    with a notice (``session.start_run``).
+    ``sdpa`` on every device for now (:data:`AUTO_FLEX_DEVICES` is empty until the flex
+    path has run on a GPU); then ``flex`` on those devices where torch, transformers and
+    the model support it, else ``sdpa``: CPU runs, their numbers and their timings stay
+    what they were.  Should the sharing probe find the flex path inexact on the run's
+    device, ``auto`` goes back to ``sdpa`` with a notice (``session.start_run``).
 """
 
 from __future__ import annotations

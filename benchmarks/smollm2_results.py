@@ -27,7 +27,9 @@ converted to the Hub schema under WORK (never committed: CC-BY-SA-4.0 rows).
     python benchmarks/smollm2_results.py --gsm8k-train gsm8k/train.jsonl \\
         --arc-test arc_challenge.jsonl --work /tmp/smol
 
-A run whose ``report.json`` is already under WORK is read, not rerun (``--rerun`` reruns).
+The three GSM8K seeds (``WORK/runs/gsm8k/seed-<s>``, the layout of ``--seeds 3``) and the
+ARC run (``WORK/runs/arc``) run at once, one process and one thread each.  A run whose
+``report.json`` is already under WORK is read, not rerun (``--rerun`` reruns).
 """
 
 from __future__ import annotations
@@ -44,12 +46,13 @@ from typing import Any
 
 PAIRGEN = [sys.executable, "-m", "pairgen"]
 LOSSES = ("dpo", "dpop")
-# GSM8K: the README's earlier command (--max-length 256, 16 steps of 4 pairs, 3 seeds),
+# GSM8K: the README's earlier command (--max-length 256, 16 steps of 4 pairs, seeds 0-2),
 # with 64 held-out pairs per seed instead of 15; no curve points between the first and
 # the last evaluation (--eval-every 0), which the figures below do not use.
+GSM8K_SEEDS = (0, 1, 2)
 GSM8K_TRAIN = [
-    "--seeds", "3", "--max-pairs", "400", "--eval-fraction", "0.25",
-    "--max-eval-pairs", "64", "--max-length", "256", "--steps", "16", "--eval-every", "0",
+    "--max-pairs", "400", "--eval-fraction", "0.25", "--max-eval-pairs", "64",
+    "--max-length", "256", "--steps", "16", "--eval-every", "0",
 ]  # fmt: skip
 # ARC: at most 640 held-out pairs, whole questions (3 pairs for a 4-choice question):
 # just over 200 questions; --max-length 512 keeps every ARC pair whole.
@@ -98,22 +101,53 @@ def convert_arc(source: Path, target: Path) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def run(command: list[str]) -> float:
-    """Run a pairgen command (its output to ours); the wall seconds it took."""
-    print("$", " ".join(command[2:] if command[:2] == PAIRGEN[:2] else command), flush=True)
-    started = time.perf_counter()
-    subprocess.run(command, check=True)
-    return time.perf_counter() - started
+def show(command: list[str]) -> str:
+    return " ".join(["pairgen", *command[3:]] if command[:3] == PAIRGEN else command)
 
 
-def train(build: Path, run_dir: Path, flags: list[str], extra: list[str], rerun: bool) -> float:
-    """``pairgen train`` DPO and DPOP on SmolLM2; NaN when an earlier run's report is read."""
-    if (run_dir / "report.json").exists() and not rerun:
-        print(f"reading the earlier run in {run_dir}", flush=True)
-        return math.nan
+def build(command: list[str], out: Path) -> None:
+    """``pairgen build`` into ``out`` unless a build is there already."""
+    if not (out / "manifest.json").exists():
+        command = [*command, "--out", str(out), "-q"]
+        print("$", show(command), flush=True)
+        subprocess.run(command, check=True)
+
+
+def train_command(data: Path, run_dir: Path, flags: list[str]) -> list[str]:
+    """``pairgen train`` of DPO and DPOP on SmolLM2."""
     losses = [arg for name in LOSSES for arg in ("--loss", name)]
-    command = [*PAIRGEN, "train", str(build), "--model", "smollm2-135m", *losses, *flags]
-    return run([*command, *extra, "--run-dir", str(run_dir), "-q"])
+    command = [*PAIRGEN, "train", str(data), "--model", "smollm2-135m", *losses, *flags]
+    return [*command, "--run-dir", str(run_dir), "-q"]
+
+
+def run_all(commands: dict[Path, list[str]], rerun: bool) -> dict[Path, float]:
+    """Run the train commands at once, one process each; wall seconds by run dir (NaN for a
+    run whose report.json was there already and is read, not rerun).
+
+    One process per run: on 2 cores a one-thread process each keeps both cores busy
+    with less thread overhead than one two-thread run after another.
+    """
+    walls: dict[Path, float] = {}
+    started = time.perf_counter()
+    running: dict[Path, subprocess.Popen[bytes]] = {}
+    for run_dir, command in commands.items():
+        if (run_dir / "report.json").exists() and not rerun:
+            print(f"reading the earlier run in {run_dir}", flush=True)
+            walls[run_dir] = math.nan
+            continue
+        print("$", show(command), flush=True)
+        running[run_dir] = subprocess.Popen(command)
+    while running:
+        for run_dir, process in list(running.items()):
+            if process.poll() is not None:
+                if process.returncode:
+                    raise SystemExit(
+                        f"error: {show(commands[run_dir])} exited {process.returncode}"
+                    )
+                walls[run_dir] = time.perf_counter() - started
+                del running[run_dir]
+        time.sleep(1)
+    return walls
 
 
 def rho_interval(rho: float, n: int) -> tuple[float, float]:
@@ -125,20 +159,12 @@ def rho_interval(rho: float, n: int) -> tuple[float, float]:
     return math.tanh(z - 1.96 * se), math.tanh(z + 1.96 * se)
 
 
-def seeds_of(report: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each seed's record (a one-seed run is its own)."""
-    if report.get("per_seed"):
-        return list(report["per_seed"])
-    return [{"seed": report["config"]["seed"], **report}]
-
-
 def after(values: dict[str, Any]) -> float:
     return float(values["eval"]["after"])
 
 
-def print_gsm8k(report: dict[str, Any]) -> None:
+def print_gsm8k(runs: list[dict[str, Any]]) -> None:
     """After-edit log-probs and the suffix-length effect, per seed and their mean."""
-    runs = seeds_of(report)
     print("\nGSM8K: after-edit mean log-prob of chosen (held-out pairs), per seed")
     print("seed | held out | reference | dpo | dpop")
     columns: dict[str, list[float]] = {"reference": [], **{name: [] for name in LOSSES}}
@@ -148,7 +174,10 @@ def print_gsm8k(report: dict[str, Any]) -> None:
         for key, value in values.items():
             columns[key].append(value)
         pairs = seed["reference"]["eval"]["pairs"]
-        print(f"{seed['seed']} | {pairs} | " + " | ".join(f"{v:.3f}" for v in values.values()))
+        print(
+            f"{seed['config']['seed']} | {pairs} | "
+            + " | ".join(f"{v:.3f}" for v in values.values())
+        )
     means = " | ".join(f"{sum(v) / len(v):.3f}" for v in columns.values())
     print(f"mean | | {means}")
     print(
@@ -164,15 +193,17 @@ def print_gsm8k(report: dict[str, Any]) -> None:
                 for b in suffix["bins"]
             )
             print(
-                f"{name} seed {seed['seed']}: rho {rho:+.2f} [{low:+.2f}, {high:+.2f}], "
+                f"{name} seed {seed['config']['seed']}: rho {rho:+.2f} [{low:+.2f}, {high:+.2f}], "
                 f"p {suffix['p_value']:.3g}, n {n}; {bins}"
             )
+        rhos = [float(seed["losses"][name]["suffix"]["spearman_rho"]) for seed in runs]
+        print(f"{name} mean rho over {len(rhos)} seeds: {sum(rhos) / len(rhos):+.2f}")
 
 
-def print_arc(report: dict[str, Any]) -> None:
+def print_arc(runs: list[dict[str, Any]]) -> None:
     """acc and acc_norm before and after each loss, with n and the binomial SE."""
     print("\nARC-Challenge held-out questions: acc / acc_norm (binomial SE)")
-    for seed in seeds_of(report):
+    for seed in runs:
         first = seed["losses"][LOSSES[0]]["choice"]["reference"]
         rows = [("reference", first)]
         rows += [(name, seed["losses"][name]["choice"]["trained"]) for name in LOSSES]
@@ -182,7 +213,9 @@ def print_arc(report: dict[str, Any]) -> None:
                 f"{values[k]:.3f} ({math.sqrt(values[k] * (1 - values[k]) / n):.3f})"
                 for k in ("acc", "acc_norm")
             ]
-            print(f"seed {seed['seed']} {name}: n {n}, acc {cells[0]}, acc_norm {cells[1]}")
+            print(
+                f"seed {seed['config']['seed']} {name}: n {n}, acc {cells[0]}, acc_norm {cells[1]}"
+            )
 
 
 def main() -> None:
@@ -190,34 +223,38 @@ def main() -> None:
     parser.add_argument("--gsm8k-train", type=Path, help="GSM8K train.jsonl (question, answer)")
     parser.add_argument("--arc-test", type=Path, help="ARC-Challenge test JSONL (see above)")
     parser.add_argument("--work", type=Path, required=True, help="builds and runs go here")
-    parser.add_argument("--threads", type=int, help="--threads of each pairgen train run")
+    parser.add_argument("--threads", type=int, default=1, help="--threads of each train run")
     parser.add_argument("--rerun", action="store_true", help="rerun runs that have a report")
     args = parser.parse_args()
-    extra = ["--threads", str(args.threads)] if args.threads else []
+    threads = ["--threads", str(args.threads)]
+    runs = args.work / "runs"
     args.work.mkdir(parents=True, exist_ok=True)
-    walls: dict[str, float] = {}
+    commands: dict[Path, list[str]] = {}
     if args.gsm8k_train:
-        build = args.work / "gsm"
-        if not (build / "manifest.json").exists():
-            files = f"train={args.gsm8k_train}"
-            run([*PAIRGEN, "build", "--source", "gsm8k", "--data-files", files, "--out", str(build), "-q"])  # fmt: skip
-        walls["gsm8k"] = train(build, args.work / "runs" / "gsm8k", GSM8K_TRAIN, extra, args.rerun)
+        data = args.work / "gsm"
+        files = f"train={args.gsm8k_train}"
+        build([*PAIRGEN, "build", "--source", "gsm8k", "--data-files", files], data)
+        for seed in GSM8K_SEEDS:
+            flags = [*GSM8K_TRAIN, "--seed", str(seed), *threads]
+            run_dir = runs / "gsm8k" / f"seed-{seed}"
+            commands[run_dir] = train_command(data, run_dir, flags)
     if args.arc_test:
-        build, hub = args.work / "arc", args.work / "arc_challenge_test.jsonl"
+        data, hub = args.work / "arc", args.work / "arc_challenge_test.jsonl"
         print("ARC questions by number of choices:", convert_arc(args.arc_test, hub))
-        if not (build / "manifest.json").exists():
-            files = f"test={hub}"
-            run([*PAIRGEN, "build", "--source", "arc", "--data-files", files, "--out", str(build), "-q"])  # fmt: skip
-        walls["arc"] = train(build, args.work / "runs" / "arc", ARC_TRAIN, extra, args.rerun)
-    for name, printer in (("gsm8k", print_gsm8k), ("arc", print_arc)):
-        path = args.work / "runs" / name / "report.json"
-        if name in walls and path.exists():
-            report = json.loads(path.read_text(encoding="utf-8"))
-            printer(report)
-            print(
-                f"{name}: run {report['seconds']:.0f} s by its report, wall {walls[name]:.0f} s "
-                f"(NaN: read, not run), load now {os.getloadavg()[0]:.2f}"
-            )
+        build([*PAIRGEN, "build", "--source", "arc", "--data-files", f"test={hub}"], data)
+        commands[runs / "arc"] = train_command(data, runs / "arc", [*ARC_TRAIN, *threads])
+    load = os.getloadavg()
+    walls = run_all(commands, args.rerun)
+    reports = {d: json.loads((d / "report.json").read_text(encoding="utf-8")) for d in walls}
+    gsm8k = [reports[d] for d in reports if d.parent.name == "gsm8k"]
+    if gsm8k:
+        print_gsm8k(gsm8k)
+    if runs / "arc" in reports:
+        print_arc([reports[runs / "arc"]])
+    print(f"\nload average (1, 5, 15 min) at the start {load}, at the end {os.getloadavg()}")
+    for run_dir, wall in walls.items():
+        seconds = reports[run_dir]["seconds"]
+        print(f"{run_dir}: {seconds:.0f} s by its report, wall {wall:.0f} s (NaN: read, not run)")
 
 
 if __name__ == "__main__":

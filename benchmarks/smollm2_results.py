@@ -198,6 +198,22 @@ def print_gsm8k(runs: list[dict[str, Any]]) -> None:
             )
         rhos = [float(seed["losses"][name]["suffix"]["spearman_rho"]) for seed in runs]
         print(f"{name} mean rho over {len(rhos)} seeds: {sum(rhos) / len(rhos):+.2f}")
+    print("\nthe same points as a total change (delta x tokens after the edit, in nats):")
+    for name in LOSSES:
+        for seed in runs:
+            rho, p, n = total_change_rho(seed["losses"][name]["suffix"]["points"])
+            print(f"{name} seed {seed['config']['seed']}: rho {rho:+.2f}, p {p:.3g}, n {n}")
+
+
+def total_change_rho(points: list[list[float]]) -> tuple[float, float, int]:
+    """Spearman's rho (scipy's p) of the summed after-edit change against the tokens after
+    the edit: the report's delta is per token, so a drop spread evenly over a longer
+    suffix has the same delta but a larger total."""
+    from scipy import stats  # type: ignore[import-untyped]
+
+    tokens = [float(a) for a, _ in points]
+    result = stats.spearmanr(tokens, [a * d for a, d in points])
+    return float(result.statistic), float(result.pvalue), len(points)
 
 
 def print_arc(runs: list[dict[str, Any]]) -> None:

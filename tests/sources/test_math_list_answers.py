@@ -159,13 +159,16 @@ def test_the_exact_failing_forms() -> None:
     st.lists(st.integers(min_value=1, max_value=999), min_size=2, max_size=5, unique=True),
     st.sampled_from(["[{}]", "({})", "{}"]),
     st.integers(min_value=0, max_value=4),
+    st.booleans(),
 )
 def test_each_element_of_a_list_answer_is_protected_like_a_scalar(
-    values: list[int], brackets: str, pick: int
+    values: list[int], brackets: str, pick: int, compact: bool
 ) -> None:
     """Validate refuses an edit of any element's value, wherever it stands, as it refuses
-    an edit of a scalar answer's; a value of no element passes."""
-    answer = brackets.format(", ".join(map(str, values)))
+    an edit of a scalar answer's; a value of no element passes.  ``compact``: JSON's
+    ``[1,100]`` (in brackets a comma separates elements, never thousands)."""
+    separator = "," if compact and brackets != "{}" else ", "
+    answer = brackets.format(separator.join(map(str, values)))
     element = values[pick % len(values)]
     solution = f"First x = {element} and then y = 1000.\nThe answer is {answer}."
     at = solution.index(str(element))

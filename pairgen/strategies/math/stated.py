@@ -22,8 +22,9 @@ from fractions import Fraction
 from pairgen.strategies.math.values import VALUE_RE, answer_values, match_value
 
 # a list or tuple answer as Python's str() and JSON write it: ", " between elements (a
-# number's thousands separator has no blank after it)
+# number's thousands separator has no blank after it), or "," inside brackets ("[1,100]")
 _ELEMENT_SEPARATOR_RE = re.compile(r",\s+")
+_BRACKETED_RE = re.compile(r"\s*[\[(].*,.*[\])]\s*\.?\s*", re.DOTALL)
 
 
 def stated_values(answer: str | None) -> frozenset[Fraction]:
@@ -33,9 +34,10 @@ def stated_values(answer: str | None) -> frozenset[Fraction]:
     if answer is None or not answer.strip():
         return frozenset()
     values = set(answer_values(answer))
-    if _ELEMENT_SEPARATOR_RE.search(answer):
-        # "[1, 100]" as Python and JSON write lists: 1 and 100, not the number 1,100
-        for element in _ELEMENT_SEPARATOR_RE.split(answer):
+    separator = "," if _BRACKETED_RE.fullmatch(answer) else _ELEMENT_SEPARATOR_RE
+    elements = re.split(separator, answer)
+    if len(elements) > 1:  # "[1, 100]": 1 and 100, not the number 1,100
+        for element in elements:
             values.update(answer_values(element))
     return frozenset(values)
 

@@ -13,10 +13,12 @@ The rule: the final answer starts at the **first** of these, in text order.
    will be``, ``correct answer``, ``final answer``, ``correct option``, ``correct
    choice``... in any case -- then an optional separator (``:``, ``-``, ``=``, ``.``),
    then the answer: an option letter ``A``-``J`` (``D``, ``(B)``, ``C)``, ``Option C``)
-   or a value (a digit, sign, ``$``, ``\``, ``(``), with at most
+   or a value (a digit, sign, ``$``, ``\``, ``(``, ``[``: a tuple or list answer such as
+   TheoremQA's ``the answer is [0.0259, 0.00505]``), with at most
    :data:`MAX_ANSWER_CHARS` characters to the end of the line (so "the answer is
    positive, since ..." in prose is no marker).  ``Answer: D``, ``ANSWER:A``, ``Correct
-   answer - A``, ``the answer is (B)``, ``Answer: (C) 42``, ``Answer is 36.``.
+   answer - A``, ``the answer is (B)``, ``Answer: (C) 42``, ``Answer is 36.``, ``the
+   answer is [4, 2]``.
 3. On the last non-empty line only, an option letter stated alone or with a verdict:
    ``E``, ``(C).``, ``Option B``, ``Choice B.``, ``Thus A``, ``D is the answer``,
    ``A is the correct option``, ``Hence (A) is correct answer.``, and ``X is the
@@ -46,7 +48,7 @@ _MARKER_WORDS = (
 )
 _SEPARATOR = r"[ \t]*(?:[:=,\-\u2013\u2014]+|\.(?=[ \t]*[A-J]))?[ \t]*"
 _ANSWER_START = r"(?:(?i:option|choice)[ \t]*[:\-]?[ \t]*(?:" + _LETTER + r")|" + _LETTER
-_ANSWER_START += r"|[-+$\\(0-9]|\.[0-9])"
+_ANSWER_START += r"|[-+$\\(\[0-9]|\.[0-9])"  # "[": a list answer, "[0.0259, 0.00505]"
 _ANSWER_LINE_RE = re.compile(
     _MARKER_WORDS
     + r"(?![ \t]+(?i:choices?|options?)\b)"  # "each answer choice: (A) is ..." discusses

@@ -45,6 +45,7 @@ from pairgen.sources.final_answer import final_answer_start
 from pairgen.sources.generic.maths import ANSWER_LINE
 from pairgen.sources.markup import clean_wikihow_markup
 from pairgen.strategies.arithmetic.results import strip_annotations
+from pairgen.strategies.math.stated import stated_value_at
 from pairgen.validate.source_schemas import RawSchema
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -262,22 +263,46 @@ def source_solution(row: Mapping[str, Any], schema: RawSchema, strip: bool) -> s
         raise ValueError(f"the source row's {schema.solution!r} is {_short(solution)}, no text")
     # the documented transformation: the answer line is appended when the solution
     # states no final answer in any form the final-answer finder knows
-    if schema.final_answer is not None and final_answer_start(solution) is None:
-        answer = row.get(schema.final_answer)
-        if answer is not None and str(answer).strip():
-            solution = solution.rstrip() + ANSWER_LINE.format(answer=str(answer).strip())
+    answer = stated_answer(row, schema)
+    if answer is not None and final_answer_start(solution) is None:
+        solution = solution.rstrip() + ANSWER_LINE.format(answer=answer)
     return strip_annotations(solution) if strip else solution
 
 
-def check_maths_pair(chosen: str, rejected: str, solution: str, column: str) -> str | None:
-    """Chosen is the source solution; rejected is it with exactly one number changed."""
+def stated_answer(row: Mapping[str, Any], schema: RawSchema) -> str | None:
+    """The row's answer column as the build reads it (``str`` of the raw value, so a
+    JSON list ``[4, 2]`` is ``"[4, 2]"``); ``None`` when none is mapped or it is empty."""
+    if schema.final_answer is None:
+        return None
+    answer = row.get(schema.final_answer)
+    if answer is None or not str(answer).strip():
+        return None
+    return str(answer).strip()
+
+
+def check_maths_pair(
+    chosen: str, rejected: str, solution: str, column: str, answer: str | None = None
+) -> str | None:
+    """Chosen is the source solution; rejected is it with exactly one number changed,
+    and that number is no value of the row's stated ``answer`` (each element of a list
+    answer: :mod:`pairgen.strategies.math.stated`)."""
     if chosen != solution:
         at = _first_difference(chosen, solution)
         return (
             f"chosen is not the source row's {column!r}: from character {at} chosen has "
             f"{_short(chosen[at:])}, the source {_short(solution[at:])}"
         )
-    return one_number_changed(solution, rejected)
+    changed = one_number_changed(solution, rejected)
+    if changed is not None or answer is None:
+        return changed
+    at = _first_difference(solution, rejected)
+    edited = stated_value_at(solution, at, answer)
+    if edited is not None:
+        return (
+            f"rejected edits {edited} at character {at}, a value of the row's stated "
+            f"answer {_short(answer)}: the final answer is never edited"
+        )
+    return None
 
 
 def one_number_changed(solution: str, rejected: str) -> str | None:
@@ -364,4 +389,5 @@ __all__ = [
     "one_number_changed",
     "read_choices",
     "source_solution",
+    "stated_answer",
 ]

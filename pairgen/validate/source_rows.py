@@ -49,6 +49,7 @@ from pairgen.validate.source_checks import (
     check_maths_pair,
     read_choices,
     source_solution,
+    stated_answer,
 )
 from pairgen.validate.source_reader import SourceUnreadable, iter_raw_rows
 from pairgen.validate.source_schemas import CHOICES, SOLUTION, RawSchema, raw_schema, row_key
@@ -136,7 +137,8 @@ def _pair_check(schema: RawSchema, entry: ConfigEntry, options: Mapping[str, Any
             solution = source_solution(row, schema, strip)
         except ValueError as exc:
             return str(exc)
-        return check_maths_pair(chosen, rejected, solution, schema.solution)
+        answer = stated_answer(row, schema)
+        return check_maths_pair(chosen, rejected, solution, schema.solution, answer)
 
     return check_solution
 

@@ -37,6 +37,12 @@ FORMS = [
     ("CORRECT OPTION:OPTION E", "OPTION E"),
     ("Hence, the correct answer will be (D)", "(D)"),
     ("Answer = (A)", "(A)"),
+    # a tuple or list answer (TheoremQA writes its list answers so)
+    ("Therefore, the answer is [0.0259, 0.00505].", "[0.0259, 0.00505]."),
+    ("the answer is [4, 2]", "[4, 2]"),
+    ("The answer is (4, 2)", "(4, 2)"),
+    ("so the answer is (-1, 3).", "(-1, 3)."),
+    ("Answer: [1.5, 2, 7]", "[1.5, 2, 7]"),
 ]
 LAST_LINES = [
     "E",
@@ -137,3 +143,41 @@ def test_marker_start_is_where_the_answer_line_begins(prefix: str, line: str, ta
 )
 def test_the_answer_text_is_the_value_written(value: int, form: str) -> None:
     assert final_answer_text(WORKING + form.format(value)) == str(value)
+
+
+_LIST_VALUES = st.lists(
+    st.one_of(
+        st.integers(min_value=-(10**6), max_value=10**6).map(str),
+        st.decimals(min_value=-1000, max_value=1000, places=4).map(str),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    _LIST_VALUES,
+    st.sampled_from(["[{}]", "({})"]),
+    st.sampled_from(
+        ["Therefore, the answer is {}.", "the answer is {}", "The answer is {}", "Answer: {}"]
+    ),
+)
+def test_a_list_answer_is_the_final_answer_like_a_scalar(
+    values: list[str], brackets: str, form: str
+) -> None:
+    """A tuple or list stated after an answer marker is the final answer, read whole, and
+    ``--source math`` appends no second answer line after it (``The answer is: [..]``)."""
+    written = brackets.format(", ".join(values))
+    line = form.format(written)
+    solution = WORKING + line
+    assert final_answer_start(solution) == len(WORKING) + line.lower().index(
+        "answer" if form.startswith("Answer") else "the answer"
+    )
+    assert final_answer_text(solution) == written + ("." if line.endswith(".") else "")
+    source = GenericMath.configured(
+        SourceSettings(columns=(("prompt", "q"), ("solution", "s"), ("answer", "a")))
+    )()
+    row = {"q": "Find the coefficients.", "s": solution, "a": f"[{', '.join(values)}]"}
+    example = source.to_example(row, config="default", split="test", row_index=0)
+    assert example.solution == solution

@@ -16,7 +16,8 @@ arithmetic strategy's :func:`~pairgen.strategies.arithmetic.results.replace_resu
 ``MathOptions.strip_annotations`` removes every annotation first, as it does for the
 arithmetic strategy.  A row's answer stated apart from its solution (``--source math
 --column answer=``, an option's text with ``--column choices=``) reaches the rule as
-``Example.meta[STATED_ANSWER_KEY]``, so its value is never edited.  The pair's
+``Example.meta[STATED_ANSWER_KEY]``, so its value -- each element of a list answer
+(``[4, 2]``) -- is never edited (:mod:`pairgen.strategies.math.stated`).  The pair's
 ``edit_kind`` says which tier the edited site is (``result``, ``standalone``, ``carried``;
 :mod:`pairgen.strategies.math.tiers`), and the wrong value never equals another element of
 the list the value stands in (:mod:`pairgen.strategies.math.lists`).
@@ -39,6 +40,7 @@ from pairgen.strategies.math.check import check_math_pair
 from pairgen.strategies.math.lists import list_siblings
 from pairgen.strategies.math.options import MathOptions
 from pairgen.strategies.math.rule import find_candidates, reject_reason
+from pairgen.strategies.math.stated import stated_values
 from pairgen.strategies.math.tiers import EDIT_KINDS, MAX_TIER
 from pairgen.strategies.math.wrong import wrong_value_avoiding
 
@@ -108,6 +110,14 @@ class MathStrategy(Strategy):
             solution = strip_annotations(solution)
         answer = example.meta.get(STATED_ANSWER_KEY)
         candidates = find_candidates(problem, solution, self.max_tier, answer=answer)
+        stated = stated_values(answer)
+        if stated and candidates:  # each element of a list answer, like a scalar one
+            candidates = [c for c in candidates if c.value not in stated]
+            if not candidates:
+                raise RowRejected(
+                    "results_all_equal_final_answer",
+                    REJECT_DETAILS["results_all_equal_final_answer"],
+                )
         if not candidates:
             reason = (
                 reject_reason(problem, solution, self.max_tier, answer=answer)

@@ -208,7 +208,13 @@ def _readings(found: Sequence[tuple[int | None, str]]) -> str:
 def check_choice_pair(
     chosen: str, rejected: str, choices: SourceChoices, template: str, continuation: bool
 ) -> str | None:
-    """Chosen is the gold choice of the row, rejected another of its choices."""
+    """Chosen is the gold choice of the row, rejected another of its choices, and the
+    choices more than labels (``["A", "B", "C", "D"]``, the texts inside the question)."""
+    if not continuation and _labels_only(choices):
+        return (
+            f"the source row's choices {_short(choices.texts)} are only labels, not the "
+            "options' texts: the pair compares labels"
+        )
     if choices.gold is None:
         return f"the source {choices.reading} names no choice: the row makes no pair"
     gold = _describe(choices, choices.gold)
@@ -226,6 +232,13 @@ def check_choice_pair(
     if foil == choices.gold:
         return f"rejected is the gold {gold} (the source {choices.reading})"
     return None
+
+
+def _labels_only(choices: SourceChoices) -> bool:
+    """Each text its own label, or the texts the letters a, b, ... in order (any case)."""
+    bare = [_bare_label(text).casefold() for text in choices.texts]
+    own = [label.casefold() for label in choices.labels]
+    return bare in (own, list(LETTERS.lower()[: len(bare)]))
 
 
 def _named_choice(

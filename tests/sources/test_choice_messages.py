@@ -62,3 +62,33 @@ def test_keeping_a_column_named_like_a_pair_column_suggests_a_template_field(
     line = build(tmp_path, rows, "--column", "choices=options", "--keep-column", "source")
     assert line.startswith("error: --keep-column source: a pair column has that name already")
     assert "{source} in --template" in line and "rename" in line
+
+
+MATHQA = [
+    {"query": f"Q: what is {n} + {n}? Answer Choices: (A) {n} (B) {2 * n} (C) {3 * n} (D) 0",
+     "choices": ["A", "B", "C", "D"], "gold": 1}
+    for n in range(2, 7)
+]  # fmt: skip
+
+
+def test_choices_that_are_only_their_labels_are_refused_naming_the_column(
+    tmp_path: Path,
+) -> None:
+    """MathQA's form (issue 26): the option texts live in the question, the choices
+    column holds ``A``..``D``; pairs ``(D) D`` vs ``(A) A`` would exit 0 meaning nothing."""
+    line = build(tmp_path, MATHQA, "--column", "question=query", "--column", "answer=gold")
+    assert "5 of 5 rows (100%) rejected as label_only_choices, none paired" in line
+    assert "are only labels, not the options' texts" in line
+    assert "column 'choices' holds only the options' labels" in line
+    assert "--column choices=COLUMN" in line
+
+
+def test_decorated_and_lower_case_label_choices_are_label_only() -> None:
+    from pairgen.sources.choices import labels_only
+
+    assert labels_only(["(A)", "(B)", "(C)"], ["A", "B", "C"])
+    assert labels_only(["a", "b", "c", "d"], ["A", "B", "C", "D"])
+    assert labels_only(["1", "2", "3"], ["1", "2", "3"])  # its own labels
+    assert not labels_only(["1", "2", "3", "4"], ["A", "B", "C", "D"])  # a count may be asked
+    assert not labels_only(["B", "A", "C"], ["A", "B", "C"])  # letters as real options
+    assert not labels_only(["A", "B", "yes"], ["A", "B", "C"])

@@ -34,6 +34,7 @@ from pairgen.sources.generic.choice import GenericChoice
 from pairgen.strategies import StrategyOptions
 from pairgen.validate.run import validate_output
 from pairgen.validate.source_checks import (
+    SourceChoices,
     check_choice_pair,
     one_number_changed,
     read_choices,
@@ -405,3 +406,13 @@ def test_exactly_one_changed_number_is_what_a_rejected_solution_may_differ_by(
     assert one_number_changed(solution, " + ".join(map(str, two)) + " = x\n#### x")
     assert one_number_changed(solution, solution.replace("+", "-", 1))
     assert one_number_changed(solution, solution) == "rejected is the source solution unchanged"
+
+
+def test_a_pair_of_choices_that_are_only_labels_fails_the_recheck() -> None:
+    """Issue 26 (MathQA's ``choices: [A, B, C, D]``): such pairs compare labels only; a
+    build refuses them, and a pair file that holds one fails validate."""
+    choices = SourceChoices(["A", "B", "C", "D"], ["A", "B", "C", "D"], 3, "answer 3 (index)")
+    reason = check_choice_pair("(D) D", "(A) A", choices, "letter", continuation=False)
+    assert reason is not None and "are only labels, not the options' texts" in reason
+    real = SourceChoices(["B", "A", "C"], ["A", "B", "C"], 0, "answer 'A' (label)")
+    assert check_choice_pair("(A) B", "(B) A", real, "letter", continuation=False) is None

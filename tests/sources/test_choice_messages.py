@@ -92,3 +92,20 @@ def test_decorated_and_lower_case_label_choices_are_label_only() -> None:
     assert not labels_only(["1", "2", "3", "4"], ["A", "B", "C", "D"])  # a count may be asked
     assert not labels_only(["B", "A", "C"], ["A", "B", "C"])  # letters as real options
     assert not labels_only(["A", "B", "yes"], ["A", "B", "C"])
+
+
+LOGIQA = [
+    {"question": f"Which option follows from premise {n}?", "options": ["p", "q", "r", "s"],
+     "answer": "abcd"[n % 4]}
+    for n in range(4)
+]  # fmt: skip
+
+
+def test_a_lower_case_answer_letter_is_refused_naming_the_label_it_matches(
+    tmp_path: Path,
+) -> None:
+    """LogiQA answers ``a``..``d`` (issue 26): no guess, but the line says what matches."""
+    line = build(tmp_path, LOGIQA, "--column", "choices=options")
+    assert "rejected as unknown_answer_key" in line
+    assert "answer 'a' is no label, index or choice text (matches label 'A' ignoring case" in line
+    assert "upper-case it" in line

@@ -109,3 +109,17 @@ def test_a_lower_case_answer_letter_is_refused_naming_the_label_it_matches(
     assert "rejected as unknown_answer_key" in line
     assert "answer 'a' is no label, index or choice text (matches label 'A' ignoring case" in line
     assert "upper-case it" in line
+
+
+YES_NO = [
+    {"question": f"Is {n} even?", "choices": ["yes", "no"], "answer": n % 2 == 0} for n in range(4)
+]
+
+
+def test_a_boolean_answer_is_refused_as_a_boolean_not_as_unlabeled(tmp_path: Path) -> None:
+    """``answer: true`` of ``["yes", "no"]`` (issue 26): the row has an answer, one that
+    names no choice; the line says so instead of "the row has no answer label"."""
+    line = build(tmp_path, YES_NO)
+    assert "rejected as unknown_answer_key" in line
+    assert "answer True is a boolean, not a label, index or choice text; map it" in line
+    assert "no answer label" not in line

@@ -24,7 +24,8 @@ One kind left, or several that name the same choice on every row: decided.  None
 readings disagree being an ``ambiguous_answer`` reject.  Kinds that disagree on some row:
 one ``error:`` line naming the column, the row and the option that decides
 (``--answer-kind``, ``--answer-base``).  A negative index, ``-1`` or an empty value is an
-unlabeled row.  An answer that is a label or a choice's text but for case is
+unlabeled row; a boolean (``true`` for ``["yes", "no"]``) is an answer that names no
+choice, refused as such.  An answer that is a label or a choice's text but for case is
 refused too, with a hint saying which it matches.
 """
 
@@ -43,9 +44,17 @@ _MAX_DIGITS = 9  # int() of longer digit runs is slow and no index is that large
 
 
 def readings(value: object, texts: Sequence[str], labels: Sequence[str]) -> dict[str, int] | None:
-    """The choice (index) each reading of ``value`` names; ``None`` for an unlabeled row."""
-    if value is None or isinstance(value, bool):
+    """The choice (index) each reading of ``value`` names; ``None`` for an unlabeled row.
+    A boolean is refused, not unlabeled: the row has an answer, one that names no choice
+    (``True`` of ``["yes", "no"]`` might be either)."""
+    if value is None:
         return None
+    if isinstance(value, bool):
+        raise RowRejected(
+            "unknown_answer_key",
+            f"answer {value!r} is a boolean, not a label, index or choice text; map it to "
+            "one in the answer column (e.g. the text of the right choice)",
+        )
     if isinstance(value, int):
         if value < 0:
             return None

@@ -27,6 +27,7 @@ from tamper import edit_manifest, rewrite_shard, set_cell, with_recomputed_char_
 from pairgen.cli import main
 from pairgen.config.source_settings import SourceSettings
 from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.errors import RowRejected
 from pairgen.output.manifest import read_manifest
 from pairgen.pipeline import build
 from pairgen.sources.choices import choice_completion
@@ -341,12 +342,17 @@ def test_validate_reads_generated_choice_rows_as_the_build_does(
     row, gold, form = case
     reading = _READINGS[form]
     source = GenericChoice.configured(reading)()
-    example = source.to_example(row, config="default", split="train", row_index=0)
-    assert example.answer_index == gold
     schema, _ = raw_schema("choice", reading.to_json())
     assert schema is not None
     choices = read_choices(row, schema, clean_markup=True)
     assert not isinstance(choices, str)
+    try:
+        example = source.to_example(row, config="default", split="train", row_index=0)
+    except RowRejected as rejected:  # texts that are only labels (["a", "b"]): both refuse
+        assert rejected.reason == "label_only_choices"
+        assert "only labels" in str(check_choice_pair("", "", choices, template, False))
+        return
+    assert example.answer_index == gold
     assert choices.gold == gold and choices.texts == list(example.choices)
     assert choices.labels == list(example.choice_labels)
     written = [choice_completion(example, i, template) for i in range(len(example.choices))]
@@ -416,3 +422,16 @@ def test_a_pair_of_choices_that_are_only_labels_fails_the_recheck() -> None:
     assert reason is not None and "are only labels, not the options' texts" in reason
     real = SourceChoices(["B", "A", "C"], ["A", "B", "C"], 0, "answer 'A' (label)")
     assert check_choice_pair("(A) B", "(B) A", real, "letter", continuation=False) is None
+
+
+def test_without_inputs_the_note_says_sub_folders_of_the_current_directory_are_not_searched(
+    wino: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 26: the input is in ``CWD/in``, and validate looks directly in the current
+    directory only (by design); the note said it "is not under" CWD, which reads as false."""
+    monkeypatch.chdir(wino.parent)
+    (note,) = validate_output(wino).notes
+    assert note.endswith(
+        f"input validation.jsonl with the recorded checksum is not in {wino.parent} "
+        "(sub-folders are not searched: pass --inputs DIR)"
+    )

@@ -17,9 +17,12 @@ by spaces only, each read on its own); a label written ``(A)``, ``A)`` or ``A.``
 when every choice text starts with a label (``A)21``, ``(A) 21``, ``A. 21``) and they run
 ``A, B, C, ...`` (or ``a, b, ...``), those are the labels and the rest is the text; a
 labelled choice keeps its inner whitespace, only its common indentation and surrounding
-blank space going (``textwrap.dedent`` then ``strip``).  HellaSwag's endings are
-verbatim, WikiHow tags turned into sentence boundaries unless the build was made with
-``--no-clean-markup`` (shared: :func:`~pairgen.sources.markup.clean_wikihow_markup`).
+blank space going (``textwrap.dedent`` then ``strip``).  Choices whose texts are only
+labels (each its own label, or ``a, b, ...`` in order, any case: MathQA's ``[A, B, C,
+D]``) make no pair: the pair would compare labels whose meaning is in the question.
+HellaSwag's endings are verbatim, WikiHow tags turned into sentence boundaries unless
+the build was made with ``--no-clean-markup`` (shared:
+:func:`~pairgen.sources.markup.clean_wikihow_markup`).
 
 Maths pairs: chosen is the row's solution verbatim, with the documented transformations
 only: GSM8K calculator annotations removed under ``--strip-annotations``, and for the

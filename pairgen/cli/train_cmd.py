@@ -94,7 +94,8 @@ TRAIN_FLAGS: dict[str, Flag] = {
     "dtype": Flag("Autocast dtype (the weights stay float32).", choices=fixed("dtype", DTYPES)),
     "attention": Flag(
         "sdpa: the model's own attention with a dense mask; flex: FlexAttention with a "
-        "block mask (CUDA only); auto: sdpa until the flex path has run on a GPU.",
+        "block mask (CUDA only); auto: sdpa on every device for now (flex is picked on "
+        "CUDA once its path has run on a GPU; ask for it with flex).",
         choices=fixed("attention", ATTENTIONS),
     ),
     "gradient_checkpointing": Flag("Recompute activations in backward to save memory."),

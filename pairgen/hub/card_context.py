@@ -250,6 +250,7 @@ def _sources(manifest: Manifest) -> list[dict[str, Any]]:
                 "config_list": ", ".join(f"`{c}`" for c in own),
                 "columns": _mapping(source),
                 "template": _template_text(source),
+                "method": _method(source, [manifest.configs[c].strategy for c in own]),
             }
         )
     return sources
@@ -261,6 +262,27 @@ def _mapping(source: Source) -> list[str]:
     if not isinstance(source, GenericSource):
         return []
     return [f"{role} `{source.columns[role]}`" for role in source.roles if role in source.columns]
+
+
+def _method(source: Source, strategies: list[str]) -> str:
+    """How the rows became pairs, when a config of ``source`` used a strategy other than
+    its default: each strategy's own :func:`strategy_description`, since the templates'
+    text describes the default one (``every wrong choice gives one rejected completion``
+    is wrong for a plugin's one-pair-per-question strategy); ``""`` otherwise."""
+    used = list(dict.fromkeys(strategies))
+    if used == [source.default_strategy]:
+        return ""
+    return " ".join(
+        f"Strategy `{name}`: {strategy_description(STRATEGIES.load(name))}" for name in used
+    )
+
+
+def strategy_description(kind: type) -> str:
+    """A strategy's ``card_description``, else its class docstring's first paragraph on one
+    line, else a pointer to its package (a docstring is not inherited)."""
+    text = str(getattr(kind, "card_description", "") or kind.__dict__.get("__doc__") or "")
+    paragraph = " ".join(text.strip().split("\n\n")[0].split())
+    return paragraph or "pairs made by a strategy outside pairgen; read its documentation."
 
 
 def _template_text(source: Source) -> str | None:
@@ -308,5 +330,6 @@ __all__ = [
     "loadable_splits",
     "plot_files",
     "pretty_name",
+    "strategy_description",
     "template_context",
 ]

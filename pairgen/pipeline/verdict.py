@@ -56,6 +56,7 @@ MAPPING_FIXES: dict[str, str] = {
     "duplicate_label": CHOICE_MAPPING,
     "too_few_choices": CHOICE_MAPPING,
     "too_many_choices": CHOICE_MAPPING,
+    "label_only_choices": "map --column choices=COLUMN to the column(s) holding the options' texts",
     "unknown_answer_key": (
         "check --column answer=COLUMN (an index, a label, or the right choice's text)"
     ),
@@ -155,6 +156,9 @@ def fix_for(reason: str, source: Source, strategy: str) -> str:
     if reason == "unlabeled" and not mapped:
         return f"{source.name} has no answer labels in this split: leave it out (--split)"
     if reason in MAPPING_FIXES:
+        if isinstance(source, GenericSource) and reason == "label_only_choices":
+            column = source.columns.get("choices", "choices")
+            return f"column {column!r} holds only the options' labels: {MAPPING_FIXES[reason]}"
         if mapped:
             return MAPPING_FIXES[reason]
         return f"check that the input is {source.name}'s own Hub schema (--data-files)"

@@ -15,8 +15,12 @@ generic ``choice`` source), so they agree on what a choice is:
   by spaces only; Python itself would join them into ``'ab'``, so they are read one by
   one), and nothing else (:func:`parse_text_list`).
 
+- **Texts that are only labels** (``["A", "B", "C", "D"]``: MathQA keeps the option texts
+  in the question) are no choices: ``label_only_choices``
+  (:func:`pairgen.sources.choices.labels_only`).
+
 Reject codes: ``malformed_choices``, ``empty_choice``, ``duplicate_label``,
-``too_few_choices``, ``too_many_choices``.
+``too_few_choices``, ``too_many_choices``, ``label_only_choices``.
 """
 
 from __future__ import annotations
@@ -29,7 +33,13 @@ import tokenize
 from collections.abc import Mapping, Sequence
 
 from pairgen.errors import RowRejected
-from pairgen.sources.choices import LETTERS, MAX_CHOICES, bare_label, split_embedded_labels
+from pairgen.sources.choices import (
+    LETTERS,
+    MAX_CHOICES,
+    bare_label,
+    labels_only,
+    split_embedded_labels,
+)
 
 _IGNORED_TOKENS = {tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER, tokenize.INDENT}
 
@@ -126,7 +136,7 @@ def checked_choices(
     texts: Sequence[str], labels: Sequence[object] | None
 ) -> tuple[list[str], list[str]]:
     """Clean texts and bare labels (module doc), checked: none empty, labels distinct,
-    2 to :data:`MAX_CHOICES` choices."""
+    2 to :data:`MAX_CHOICES` choices, texts that are more than labels."""
     own = None if labels is None else [bare_label(str(label)) for label in labels]
     embedded = split_embedded_labels(texts)
     if embedded is not None and (own is None or own == embedded[0]):
@@ -142,6 +152,12 @@ def checked_choices(
         raise RowRejected("too_few_choices", f"{len(clean_texts)} choice(s)")
     if len(clean_texts) > MAX_CHOICES:
         raise RowRejected("too_many_choices", f"{len(clean_texts)} choices (at most {MAX_CHOICES})")
+    if labels_only(clean_texts, clean_labels):
+        raise RowRejected(
+            "label_only_choices",
+            f"the choice texts {clean_texts} are only labels, not the options' texts "
+            "(those may be inside the question)",
+        )
     return clean_texts, clean_labels
 
 

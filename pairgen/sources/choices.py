@@ -71,6 +71,21 @@ def bare_label(label: str) -> str:
     return match.group(1) or match.group(2)
 
 
+def labels_only(texts: Sequence[str], labels: Sequence[str]) -> bool:
+    """Whether every choice text is only a label: each its own label, or together the
+    letters ``A, B, ...`` / ``a, b, ...`` in order, decoration aside (``(A)``, ``A.``).
+
+    MathQA's ``choices: ["A", "B", "C", "D"]`` keeps the option texts inside the
+    question; pairs from it (``(D) D`` against ``(A) A``) teach nothing, so such a row is
+    refused rather than paired.  A list of digits under letter labels (``(A) 1``) stays a
+    choice list: a question may well ask for a count.
+    """
+    bare = [bare_label(text).casefold() for text in texts]
+    return bare == [label.casefold() for label in labels] or bare == list(
+        LETTERS.lower()[: len(bare)]
+    )
+
+
 def split_embedded_labels(texts: Sequence[str]) -> tuple[list[str], list[str]] | None:
     """``(labels, texts)`` when every text starts with its own label, the labels running
     ``A, B, ...`` (or ``a, b, ...``) in order; ``None`` otherwise (module doc)."""
@@ -177,6 +192,7 @@ __all__ = [
     "format_choice_line",
     "label_after",
     "label_before",
+    "labels_only",
     "listed_span",
     "next_label",
     "previous_label",

@@ -59,6 +59,9 @@ class Strategy(ABC):
     # Its options: a frozen dataclass subclassing OptionSet, one field per option made with
     # pairgen.strategies.option (the flag, the pipeline key and the card row come from it).
     Options: ClassVar[type[OptionSet]] = OptionSet
+    # What the dataset card says about its pairs, one paragraph ("" : the class docstring's
+    # first paragraph; pairgen.hub.card_context.strategy_description).
+    card_description: ClassVar[str] = ""
     # The kind of example it pairs (see ``Source.example_kind``); ``None``: any.
     example_kind: ClassVar[str | None] = None
     # Stored columns :meth:`check_pairs` reads besides the completions.  ``prompt`` is

@@ -41,7 +41,8 @@ DEVICES = ("auto", "cpu", "cuda", "mps")  # auto: CUDA, then MPS, then the CPU
 DTYPES = ("float32", "bfloat16", "float16")  # autocast dtypes; the weights stay float32
 # How attention runs (pairgen.training.loop.attention): sdpa - the model's own
 # implementation with a dense mask; flex - FlexAttention with a BlockMask (CUDA);
-# auto - sdpa for now (AUTO_FLEX_DEVICES: flex on CUDA once it has run on a GPU).
+# auto - sdpa everywhere until the flex path has run on a GPU (AUTO_FLEX_DEVICES in
+# pairgen.training.loop.attention), then flex on CUDA where the model and torch support it.
 ATTENTIONS = ("auto", "sdpa", "flex")
 LOSS_NAMES = ("dpo", "dpop", "ipo", "simpo", "rdpo", "cpo", "slic", "rrhf", "kto", "sppo", "spo")
 

@@ -91,9 +91,17 @@ class InputFinder:
                 return candidate, None
             if not mirror and _same_file(candidate, record):
                 return candidate, None
-        where = ", ".join(str(d) for d in self.dirs)
         what = f"the Hub mirror {record.location}" if mirror else f"input {record.location}"
-        return None, f"{what} with the recorded checksum is not under {where} (--inputs DIR)"
+        return None, f"{what} with the recorded checksum is not {self._where()}"
+
+    def _where(self) -> str:
+        """Where the search looked, as the note says it: ``under`` the ``--inputs``
+        folders, or ``in`` the current directory alone (its sub-folders are not searched:
+        a build records names only, and the whole tree may be large or not the user's)."""
+        where = ", ".join(str(d) for d in self.dirs)
+        if self.search_below:
+            return f"under {where} (--inputs DIR)"
+        return f"in {where} (sub-folders are not searched: pass --inputs DIR)"
 
     @staticmethod
     def _sample(entry: ConfigEntry, record: InputEntry) -> tuple[Path | None, str | None]:

@@ -17,9 +17,12 @@ by spaces only, each read on its own); a label written ``(A)``, ``A)`` or ``A.``
 when every choice text starts with a label (``A)21``, ``(A) 21``, ``A. 21``) and they run
 ``A, B, C, ...`` (or ``a, b, ...``), those are the labels and the rest is the text; a
 labelled choice keeps its inner whitespace, only its common indentation and surrounding
-blank space going (``textwrap.dedent`` then ``strip``).  HellaSwag's endings are
-verbatim, WikiHow tags turned into sentence boundaries unless the build was made with
-``--no-clean-markup`` (shared: :func:`~pairgen.sources.markup.clean_wikihow_markup`).
+blank space going (``textwrap.dedent`` then ``strip``).  Choices whose texts are only
+labels (each its own label, or ``a, b, ...`` in order, any case: MathQA's ``[A, B, C,
+D]``) make no pair: the pair would compare labels whose meaning is in the question.
+HellaSwag's endings are verbatim, WikiHow tags turned into sentence boundaries unless
+the build was made with ``--no-clean-markup`` (shared:
+:func:`~pairgen.sources.markup.clean_wikihow_markup`).
 
 Maths pairs: chosen is the row's solution verbatim, with the documented transformations
 only: GSM8K calculator annotations removed under ``--strip-annotations``, and for the
@@ -209,7 +212,13 @@ def _readings(found: Sequence[tuple[int | None, str]]) -> str:
 def check_choice_pair(
     chosen: str, rejected: str, choices: SourceChoices, template: str, continuation: bool
 ) -> str | None:
-    """Chosen is the gold choice of the row, rejected another of its choices."""
+    """Chosen is the gold choice of the row, rejected another of its choices, and the
+    choices more than labels (``["A", "B", "C", "D"]``, the texts inside the question)."""
+    if not continuation and _labels_only(choices):
+        return (
+            f"the source row's choices {_short(choices.texts)} are only labels, not the "
+            "options' texts: the pair compares labels"
+        )
     if choices.gold is None:
         return f"the source {choices.reading} names no choice: the row makes no pair"
     gold = _describe(choices, choices.gold)
@@ -227,6 +236,13 @@ def check_choice_pair(
     if foil == choices.gold:
         return f"rejected is the gold {gold} (the source {choices.reading})"
     return None
+
+
+def _labels_only(choices: SourceChoices) -> bool:
+    """Each text its own label, or the texts the letters a, b, ... in order (any case)."""
+    bare = [_bare_label(text).casefold() for text in choices.texts]
+    own = [label.casefold() for label in choices.labels]
+    return bare in (own, list(LETTERS.lower()[: len(bare)]))
 
 
 def _named_choice(

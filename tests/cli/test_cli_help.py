@@ -122,3 +122,15 @@ def test_a_train_check_reaches_the_user_as_one_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip() == "error: steps must be >= 1, got 0"
+
+
+def test_train_help_says_what_attention_auto_picks_on_every_device() -> None:
+    """Issue 26: ``auto`` keeps the dense mask (sdpa) until the flex path has run on a GPU
+    (``AUTO_FLEX_DEVICES`` empty); the help said "flex on CUDA".  When the constant is
+    flipped this test fails, so the help is updated with it."""
+    from pairgen.training.loop.attention import AUTO_FLEX_DEVICES
+
+    shown = " ".join(CliRunner().invoke(cli, ["train", "--help"]).output.split())
+    assert AUTO_FLEX_DEVICES == ()
+    assert "auto: sdpa on every device for now" in shown
+    assert "auto: flex on CUDA" not in shown

@@ -4,7 +4,8 @@ Written out by the tests, never imported from the test tree: pairgen must find i
 way it finds any installed distribution.  ``capitals`` is a source with bundled samples
 (``{"country", "capital", "decoy"}`` rows); ``decoy`` is a strategy whose rejected
 completion names the decoy city instead of the capital, with its own invariant check and
-its own option (``decoy_case``: the decoy as written, or in capitals).
+its own option (``decoy_case``: the decoy as written, or in capitals).  ``onewrong`` is
+a strategy for pairgen's multiple-choice sources that makes one pair per question.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ MODULE = "pairgen_capitals"
 VERSION = "0.1.0"
 ENTRY_POINTS = {
     "pairgen.sources": {"capitals": f"{MODULE}.source:Capitals"},
-    "pairgen.strategies": {"decoy": f"{MODULE}.strategy:DecoyStrategy"},
+    "pairgen.strategies": {
+        "decoy": f"{MODULE}.strategy:DecoyStrategy",
+        "onewrong": f"{MODULE}.onewrong:OneWrongStrategy",
+    },
 }
 
 SOURCE = '''
@@ -105,6 +109,36 @@ class DecoyStrategy(Strategy):
         return None
 '''
 
+ONE_WRONG = '''
+"""One wrong choice per question: a plugin strategy for pairgen's choice sources."""
+
+from pairgen.errors import RowRejected
+from pairgen.sources.choices import choice_completion
+from pairgen.strategies.base import Strategy
+
+
+class OneWrongStrategy(Strategy):
+    """One pair per question: the right choice against the first wrong choice.
+
+    Fewer pairs than pairgen's choice strategy, none sharing a question.
+    """
+
+    name = "onewrong"
+    example_kind = "choices"
+
+    def make_pairs(self, example, rng):
+        gold = example.answer_index
+        if gold is None:
+            raise RowRejected("unlabeled", "the row has no answer label")
+        wrong = 1 if gold == 0 else 0
+        return [
+            example.paired(
+                choice_completion(example, gold), choice_completion(example, wrong), self.name,
+                example.choice_labels[gold], example.choice_labels[wrong], edit_kind="choice",
+            )
+        ]
+'''
+
 ROWS = {
     "train": [
         ("France", "Paris", "Lyon"),
@@ -131,6 +165,7 @@ def write_sources(root: Path) -> Path:
     (package / "__init__.py").write_text('"""Capital-city pairs for pairgen."""\n')
     (package / "source.py").write_text(textwrap.dedent(SOURCE).lstrip())
     (package / "strategy.py").write_text(textwrap.dedent(STRATEGY).lstrip())
+    (package / "onewrong.py").write_text(textwrap.dedent(ONE_WRONG).lstrip())
     for split, rows in ROWS.items():
         lines = [json.dumps({"country": c, "capital": a, "decoy": d}) for c, a, d in rows]
         (package / "samples" / "default" / f"{split}.jsonl").write_text("\n".join(lines) + "\n")

@@ -256,3 +256,25 @@ def test_a_pip_installed_plugin_builds_and_validates(tmp_path: Path) -> None:
     assert (target / "pairgen_capitals" / "samples" / "default" / "train.jsonl").is_file()
     manifest = build_and_validate(target, tmp_path / "out")
     assert list(manifest["configs"]) == ["capitals"]  # type: ignore[call-overload]
+
+
+def test_the_card_describes_the_plugin_strategy_a_choice_source_was_built_with(
+    site: Path, tmp_path: Path
+) -> None:
+    """Issue 26: MMLU built with a plugin's one-pair-per-question strategy; the card's
+    strategy paragraph is that strategy's docstring, not the choice strategy's text."""
+    out = tmp_path / "mmlu"
+    tree = Path(__file__).resolve().parents[2]  # this checkout's pairgen, and the plugin
+    env = {"PYTHONPATH": f"{site}{os.pathsep}{tree}"}
+    built = pairgen("build", "--source", "mmlu", "--strategy", "onewrong", "--out", str(out),
+                    path=site, env=env)  # fmt: skip
+    assert built.returncode == 0, built.stdout + built.stderr
+    carded = pairgen("card", str(out), path=site, env=env)
+    assert carded.returncode == 0, carded.stdout + carded.stderr
+    card = (out / "README.md").read_text()
+    assert (
+        "Strategy `onewrong`: One pair per question: the right choice against the first wrong "
+        "choice." in card
+    )
+    assert "every wrong choice gives one rejected completion" not in card
+    assert "Three pairs per question" not in card

@@ -62,3 +62,64 @@ def test_keeping_a_column_named_like_a_pair_column_suggests_a_template_field(
     line = build(tmp_path, rows, "--column", "choices=options", "--keep-column", "source")
     assert line.startswith("error: --keep-column source: a pair column has that name already")
     assert "{source} in --template" in line and "rename" in line
+
+
+MATHQA = [
+    {"query": f"Q: what is {n} + {n}? Answer Choices: (A) {n} (B) {2 * n} (C) {3 * n} (D) 0",
+     "choices": ["A", "B", "C", "D"], "gold": 1}
+    for n in range(2, 7)
+]  # fmt: skip
+
+
+def test_choices_that_are_only_their_labels_are_refused_naming_the_column(
+    tmp_path: Path,
+) -> None:
+    """MathQA's form (issue 26): the option texts live in the question, the choices
+    column holds ``A``..``D``; pairs ``(D) D`` vs ``(A) A`` would exit 0 meaning nothing."""
+    line = build(tmp_path, MATHQA, "--column", "question=query", "--column", "answer=gold")
+    assert "5 of 5 rows (100%) rejected as label_only_choices, none paired" in line
+    assert "are only labels, not the options' texts" in line
+    assert "column 'choices' holds only the options' labels" in line
+    assert "--column choices=COLUMN" in line
+
+
+def test_decorated_and_lower_case_label_choices_are_label_only() -> None:
+    from pairgen.sources.choices import labels_only
+
+    assert labels_only(["(A)", "(B)", "(C)"], ["A", "B", "C"])
+    assert labels_only(["a", "b", "c", "d"], ["A", "B", "C", "D"])
+    assert labels_only(["1", "2", "3"], ["1", "2", "3"])  # its own labels
+    assert not labels_only(["1", "2", "3", "4"], ["A", "B", "C", "D"])  # a count may be asked
+    assert not labels_only(["B", "A", "C"], ["A", "B", "C"])  # letters as real options
+    assert not labels_only(["A", "B", "yes"], ["A", "B", "C"])
+
+
+LOGIQA = [
+    {"question": f"Which option follows from premise {n}?", "options": ["p", "q", "r", "s"],
+     "answer": "abcd"[n % 4]}
+    for n in range(4)
+]  # fmt: skip
+
+
+def test_a_lower_case_answer_letter_is_refused_naming_the_label_it_matches(
+    tmp_path: Path,
+) -> None:
+    """LogiQA answers ``a``..``d`` (issue 26): no guess, but the line says what matches."""
+    line = build(tmp_path, LOGIQA, "--column", "choices=options")
+    assert "rejected as unknown_answer_key" in line
+    assert "answer 'a' is no label, index or choice text (matches label 'A' ignoring case" in line
+    assert "upper-case it" in line
+
+
+YES_NO = [
+    {"question": f"Is {n} even?", "choices": ["yes", "no"], "answer": n % 2 == 0} for n in range(4)
+]
+
+
+def test_a_boolean_answer_is_refused_as_a_boolean_not_as_unlabeled(tmp_path: Path) -> None:
+    """``answer: true`` of ``["yes", "no"]`` (issue 26): the row has an answer, one that
+    names no choice; the line says so instead of "the row has no answer label"."""
+    line = build(tmp_path, YES_NO)
+    assert "rejected as unknown_answer_key" in line
+    assert "answer True is a boolean, not a label, index or choice text; map it" in line
+    assert "no answer label" not in line

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from pairgen.cli import main
 from pairgen.errors import PairgenError
 from pairgen.record import MESSAGE_TYPE
 from pairgen.training.loop.data import (
@@ -145,3 +147,25 @@ def test_split_keeps_the_pairs_of_one_question_together() -> None:
     questions = {p.id.rsplit("/", 1)[0] for p in held}
     assert len(held) == 6 and len(questions) == 2
     assert questions.isdisjoint(p.id.rsplit("/", 1)[0] for p in train)
+
+
+def test_a_build_of_zero_pairs_says_so_naming_its_splits(tmp_path: Path) -> None:
+    """Issue 26: a real build whose every row was rejected, kept with --allow-rejects,
+    has a manifest and no shards; training says the build holds 0 pairs, not "run
+    pairgen build first"."""
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(
+        "".join(
+            json.dumps({"question": f"Q{n}? (A) {n} (B) {n + 1}", "choices": ["A", "B"],
+                        "answer": 0}) + "\n"
+            for n in range(3)
+        )
+    )  # fmt: skip
+    out = tmp_path / "out"
+    main(["build", "--source", "choice", "--data-files", f"test={rows}",
+                 "--allow-rejects", "--out", str(out), "-q"])  # fmt: skip
+    with pytest.raises(PairgenError) as raised:
+        read_pairs(out)
+    message = str(raised.value)
+    assert "the build holds 0 pairs (manifest.json: choice/test: 3 of 3 rows (100%)" in message
+    assert "no pair shards" not in message

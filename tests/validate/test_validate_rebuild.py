@@ -73,7 +73,7 @@ def test_a_clean_build_rebuilds_byte_for_byte(
     ]
     monkeypatch.chdir(built.parent)  # not searched below the current directory ...
     assert run("validate", str(built), "--rebuild") == 1
-    assert "(--inputs DIR)" in capsys.readouterr().out
+    assert "(sub-folders are not searched: pass --inputs DIR)" in capsys.readouterr().out
     monkeypatch.chdir(inputs(built))  # ... only in it, unless --inputs names a folder
     assert run("validate", str(built), "--rebuild") == 0
     printed = capsys.readouterr().out

@@ -27,6 +27,7 @@ from tamper import edit_manifest, rewrite_shard, set_cell, with_recomputed_char_
 from pairgen.cli import main
 from pairgen.config.source_settings import SourceSettings
 from pairgen.config.spec import BuildSpec, SourceSpec
+from pairgen.errors import RowRejected
 from pairgen.output.manifest import read_manifest
 from pairgen.pipeline import build
 from pairgen.sources.choices import choice_completion
@@ -34,6 +35,7 @@ from pairgen.sources.generic.choice import GenericChoice
 from pairgen.strategies import StrategyOptions
 from pairgen.validate.run import validate_output
 from pairgen.validate.source_checks import (
+    SourceChoices,
     check_choice_pair,
     one_number_changed,
     read_choices,
@@ -340,12 +342,17 @@ def test_validate_reads_generated_choice_rows_as_the_build_does(
     row, gold, form = case
     reading = _READINGS[form]
     source = GenericChoice.configured(reading)()
-    example = source.to_example(row, config="default", split="train", row_index=0)
-    assert example.answer_index == gold
     schema, _ = raw_schema("choice", reading.to_json())
     assert schema is not None
     choices = read_choices(row, schema, clean_markup=True)
     assert not isinstance(choices, str)
+    try:
+        example = source.to_example(row, config="default", split="train", row_index=0)
+    except RowRejected as rejected:  # texts that are only labels (["a", "b"]): both refuse
+        assert rejected.reason == "label_only_choices"
+        assert "only labels" in str(check_choice_pair("", "", choices, template, False))
+        return
+    assert example.answer_index == gold
     assert choices.gold == gold and choices.texts == list(example.choices)
     assert choices.labels == list(example.choice_labels)
     written = [choice_completion(example, i, template) for i in range(len(example.choices))]
@@ -405,3 +412,26 @@ def test_exactly_one_changed_number_is_what_a_rejected_solution_may_differ_by(
     assert one_number_changed(solution, " + ".join(map(str, two)) + " = x\n#### x")
     assert one_number_changed(solution, solution.replace("+", "-", 1))
     assert one_number_changed(solution, solution) == "rejected is the source solution unchanged"
+
+
+def test_a_pair_of_choices_that_are_only_labels_fails_the_recheck() -> None:
+    """Issue 26 (MathQA's ``choices: [A, B, C, D]``): such pairs compare labels only; a
+    build refuses them, and a pair file that holds one fails validate."""
+    choices = SourceChoices(["A", "B", "C", "D"], ["A", "B", "C", "D"], 3, "answer 3 (index)")
+    reason = check_choice_pair("(D) D", "(A) A", choices, "letter", continuation=False)
+    assert reason is not None and "are only labels, not the options' texts" in reason
+    real = SourceChoices(["B", "A", "C"], ["A", "B", "C"], 0, "answer 'A' (label)")
+    assert check_choice_pair("(A) B", "(B) A", real, "letter", continuation=False) is None
+
+
+def test_without_inputs_the_note_says_sub_folders_of_the_current_directory_are_not_searched(
+    wino: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 26: the input is in ``CWD/in``, and validate looks directly in the current
+    directory only (by design); the note said it "is not under" CWD, which reads as false."""
+    monkeypatch.chdir(wino.parent)
+    (note,) = validate_output(wino).notes
+    assert note.endswith(
+        f"input validation.jsonl with the recorded checksum is not in {wino.parent} "
+        "(sub-folders are not searched: pass --inputs DIR)"
+    )

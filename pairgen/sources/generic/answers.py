@@ -24,7 +24,9 @@ One kind left, or several that name the same choice on every row: decided.  None
 readings disagree being an ``ambiguous_answer`` reject.  Kinds that disagree on some row:
 one ``error:`` line naming the column, the row and the option that decides
 (``--answer-kind``, ``--answer-base``).  A negative index, ``-1`` or an empty value is an
-unlabeled row.
+unlabeled row; a boolean (``true`` for ``["yes", "no"]``) is an answer that names no
+choice, refused as such.  An answer that is a label or a choice's text but for case is
+refused too, with a hint saying which it matches.
 """
 
 from __future__ import annotations
@@ -42,9 +44,17 @@ _MAX_DIGITS = 9  # int() of longer digit runs is slow and no index is that large
 
 
 def readings(value: object, texts: Sequence[str], labels: Sequence[str]) -> dict[str, int] | None:
-    """The choice (index) each reading of ``value`` names; ``None`` for an unlabeled row."""
-    if value is None or isinstance(value, bool):
+    """The choice (index) each reading of ``value`` names; ``None`` for an unlabeled row.
+    A boolean is refused, not unlabeled: the row has an answer, one that names no choice
+    (``True`` of ``["yes", "no"]`` might be either)."""
+    if value is None:
         return None
+    if isinstance(value, bool):
+        raise RowRejected(
+            "unknown_answer_key",
+            f"answer {value!r} is a boolean, not a label, index or choice text; map it to "
+            "one in the answer column (e.g. the text of the right choice)",
+        )
     if isinstance(value, int):
         if value < 0:
             return None
@@ -68,20 +78,34 @@ def readings(value: object, texts: Sequence[str], labels: Sequence[str]) -> dict
     return found
 
 
-def _case_hint(value: object, texts: Sequence[str]) -> str:
+def _case_hint(value: object, texts: Sequence[str], labels: Sequence[str]) -> str:
     """`` (matches choice 'no' ignoring case: ...)`` when ``value`` equals exactly one
-    choice's text but for case; pairgen still refuses it ("No" may be a different option
-    from "no" in some dataset), the hint says what to fix."""
+    choice's text but for case, `` (matches label 'A' ignoring case: ...)`` when it is one
+    label but for case (LogiQA's ``a`` of ``A``..``D``).  pairgen still refuses it ("No"
+    may be a different option from "no", ``a`` a different label from ``A``); the hint
+    says what to fix."""
     if not isinstance(value, str):
         return ""
+    text = _same_but_case(value, texts)
+    if text is not None:
+        return (
+            f" (matches choice {text!r} ignoring case: fix the case in the answer or choices "
+            "column, e.g. lower-case both, so that they match exactly)"
+        )
+    label = _same_but_case(bare_label(value), labels)
+    if label is not None:
+        return (
+            f" (matches label {label!r} ignoring case: write the answer column's labels in "
+            "the choices' case, e.g. upper-case it, so that they match exactly)"
+        )
+    return ""
+
+
+def _same_but_case(value: str, candidates: Sequence[str]) -> str | None:
+    """The one candidate equal to ``value`` ignoring case and runs of spaces, if one is."""
     folded = " ".join(value.split()).casefold()
-    same = [text for text in texts if " ".join(text.split()).casefold() == folded]
-    if len(same) != 1:
-        return ""
-    return (
-        f" (matches choice {same[0]!r} ignoring case: fix the case in the answer or choices "
-        "column, e.g. lower-case both, so that they match exactly)"
-    )
+    same = [item for item in candidates if " ".join(item.split()).casefold() == folded]
+    return same[0] if len(same) == 1 else None
 
 
 def _index_readings(number: int, count: int) -> dict[str, int]:
@@ -103,7 +127,11 @@ def kind_names(kind: str | None, base: int | None) -> tuple[str, ...]:
 
 
 def pick(
-    found: Mapping[str, int], allowed: Sequence[str], value: object, texts: Sequence[str] = ()
+    found: Mapping[str, int],
+    allowed: Sequence[str],
+    value: object,
+    texts: Sequence[str] = (),
+    labels: Sequence[str] = (),
 ) -> int:
     """The one choice the allowed readings of a value name, or the reject why not."""
     chosen = {found[kind] for kind in allowed if kind in found}
@@ -112,7 +140,7 @@ def pick(
     if not chosen:
         raise RowRejected(
             "unknown_answer_key",
-            f"answer {value!r} is no label, index or choice text{_case_hint(value, texts)}",
+            f"answer {value!r} is no label, index or choice text{_case_hint(value, texts, labels)}",
         )
     raise RowRejected(
         "ambiguous_answer", f"answer {value!r} names choices {sorted(chosen)} by different readings"

@@ -170,7 +170,7 @@ class GenericChoice(GenericSource):
         kinds = kind_names(self.answer_kind, self.answer_base)
         if self.answer_kind is None and self.answer_base is None:
             kinds = ("label", "text")  # a column of mixed kinds: never a guessed index base
-        return pick(found, kinds, value, texts)
+        return pick(found, kinds, value, texts, labels)
 
     def choice_lines(self, example: Example) -> str:
         return "\n".join(

@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from pairgen.errors import PairgenError
-from pairgen.output.manifest import DATA_DIR
+from pairgen.output.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR, read_manifest
 from pairgen.training.results import TokenizeReport
 
 TEXT_COLUMNS = ("prompt", "chosen", "rejected")
@@ -57,12 +57,36 @@ def find_shards(out_dir: Path) -> list[Path]:
     data = out_dir / DATA_DIR
     shards = sorted(data.rglob("*.parquet")) if data.is_dir() else []
     if not shards:
+        empty = _empty_build(out_dir)
+        if empty is not None:
+            raise PairgenError(empty, file=str(out_dir))
         raise PairgenError(
             "no pair shards found under data/ (expected data/<config>/<split>-*.parquet; "
             "run `pairgen build` first)",
             file=str(out_dir),
         )
     return shards
+
+
+def _empty_build(out_dir: Path) -> str | None:
+    """Why a build with a manifest has no shards: it holds 0 pairs (every row rejected,
+    kept with ``--allow-rejects``), said with each split's counts; ``None`` when there is
+    no readable manifest (then no build ran here) or it counts pairs."""
+    try:
+        manifest = read_manifest(out_dir)
+    except PairgenError:
+        return None
+    if any(info.pairs for _, _, info in manifest.splits()):
+        return None  # the shards were removed after the build: the general message
+    splits = [
+        f"{config}/{split}: {info.rejects_allowed or f'{info.rows_in:,} rows, none paired'}"
+        for config, split, info in manifest.splits()
+    ]
+    return (
+        f"the build holds 0 pairs ({MANIFEST_NAME}: {'; '.join(splits) or 'no split'}): "
+        f"nothing to train on; see {REJECTS_DIR}/ for why, fix the input or mapping and "
+        "run `pairgen build` again"
+    )
 
 
 def read_pairs(out_dir: Path, split: str | None = None) -> list[PairText]:

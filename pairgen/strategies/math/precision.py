@@ -19,7 +19,8 @@ and an edit on one of them teaches nothing about computation errors.
     ``45-45-90`` triangle's name; a unit fact (``24 hours in a day``, ``60 minutes``, ``7
     days``, ``12 months``, ``365 days``, ``1 hour = 60 minutes``); ``100%``; ``\pi \approx
     3.14``; AM-GM's term count (``\ge 4 \sqrt[4]{abcd}``); a trigonometric table value
-    (``\cos 60^\circ = \frac12``); base ten (``base 10``); a modulus (``modulo 100``).
+    (``\cos 60^\circ = \frac12``); a power of the imaginary unit (``i^2 = -1``); base
+    ten (``base 10``); a modulus (``modulo 100``).
 ``chosen_bound``
     A bound the end of a computation is compared with (``1.3 + 1.6 + 1 = 3.9 < 4``): the
     solver chose it to compare against.  A bound on an expression in a variable (``13x <
@@ -76,7 +77,7 @@ _TRIG_RE = re.compile(
     r"\\(?:sin|cos|tan|cot|sec|csc)\s*\(?\s*(?:0|30|45|60|90|180|270|360)\s*"
     r"(?:\^\s*\{?\s*\\circ\s*\}?)?\s*\)?\s*\Z"
 )
-_CONSTANT_SIDE_RE = re.compile(r"\s*(?:\\pi|e)\s*\Z")
+_CONSTANT_SIDE_RE = re.compile(r"\s*(?:\\pi|e|i\s*\^\s*(?:\{\s*-?[0-9]+\s*\}|[0-9]))\s*\Z")
 _OVERLINE_AFTER_RE = re.compile(r"\.?\s*\\overline")
 _SQUARED_VARIABLE_RE = re.compile(r"[A-Za-z]\)?\s*\^\s*\{?\s*2(?![0-9])")
 _INEQUALITY_RE = re.compile(r"[<>]|\\(?:leq?|geq?|lt|gt)(?![A-Za-z])")

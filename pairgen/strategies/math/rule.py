@@ -113,7 +113,7 @@ from fractions import Fraction
 
 from pairgen.strategies.arithmetic.results import annotated_results, annotation_spans
 from pairgen.strategies.math.carried import carried_slots
-from pairgen.strategies.math.given import problem_values
+from pairgen.strategies.math.given import problem_values, stated_values
 from pairgen.strategies.math.groups import group_slots
 from pairgen.strategies.math.precision import Refusals, numeric_computation, side_before
 from pairgen.strategies.math.standalone import standalone_slots
@@ -134,6 +134,7 @@ from pairgen.strategies.math.values import (
     math_spans,
     percent_forms,
 )
+from pairgen.strategies.math.written import written_as_one_value
 
 _EQ_SLOT_RE = re.compile(RELATION + GAP + MARKED_VALUE)
 _VERBS = r"is|are|was|were|equals|gives|giving|yields|becomes|get|gets|obtain|makes"
@@ -158,31 +159,6 @@ _ENDS_AT_RELATION_RE = re.compile(GAP + r"(?:&" + GAP + r")?" + RELATION)
 # ``x - 2 > 0``, ``(a - b)^2 \ge 0``: a zero an inequality compares with is a sign condition
 _INEQUALITY_RE = re.compile(
     GAP + r"(?:&" + GAP + r")?(?:[<>]|\\(?:leq?|geq?|lt|gt|neq?)(?![A-Za-z]))"
-)
-# The coefficient of a one-term result (``= 5\pi``, ``= 2\sqrt{3}``, ``= 3x``): the value
-# followed by one factor and then the end of the expression.
-# Spaces may stand before ``\pi``, ``\sqrt`` and a ``\mathrm{unit}`` (``= 6 \sqrt{5}``,
-# ``= 25 \pi``, ``= 13.6\,\mathrm{eV}``), not before a letter (``= 3 x`` is rare and
-# ``is 3 a`` is prose).
-_COEFFICIENT_RE = re.compile(
-    r"(?:"
-    + GAP
-    + r"(?:\\pi(?![A-Za-z])|\\sqrt\s*(?:\[[^\]]*\])?(?:\{[^{}]*\}|[0-9])|\\mathrm\s*\{[^{}]*\})"
-    r"|(?:[A-Za-z]|\\mathbf\{[A-Za-z]\})(?:\s*[\^_]\s*(?:\{[^{}]*\}|[0-9A-Za-z]))*(?![A-Za-z({]))"
-    + TERMINATOR
-)
-# The mantissa of scientific notation (``= 9.94 \times 10^{-19}``, a unit may follow) is
-# the result written in that format: the mantissa (1 <= m < 10, with decimals) is the
-# value.  An integer factor (``= 8 \cdot 10^4``) is a factorization step, an operand.
-_MANTISSA_RE = re.compile(r"[1-9]\.[0-9]+")
-_POWER_OF_TEN_RE = re.compile(
-    GAP
-    + r"(?:\\times|\\cdot)"
-    + GAP
-    + r"10\s*\^\s*(?:\{[^{}]*\}|[0-9])(?:"
-    + GAP
-    + r"\\(?:mathrm|text|mbox|textrm)\s*\{[^{}]*\})?"
-    + TERMINATOR
 )
 _PROSE_TERM_RE = re.compile(r"\s*\$?\s*(?:[.,;:]|\n|\Z)")
 
@@ -222,6 +198,7 @@ def analyse(
         return [], drops
     asy = asy_spans(solution)
     given = problem_values(problem)
+    quantities = stated_values(problem)  # for a whole side of a relation (given.py)
     # a single value restates a one-value answer; a group element, any element of the answer
     listed = [] if answer_value_ok else final_answer_values(solution)
     stated = [] if answer_value_ok or not answer else answer_values(answer)
@@ -246,9 +223,12 @@ def analyse(
         excluded: set[Fraction] = answer_set,
         group: int = 0,
         computed: bool = False,
+        whole_side: bool = False,
     ) -> None:
         """``group``: 1/2 for an element of a tier-1/2 group; ``computed``: the value is
-        the right side of an operation on numbers, so it counts even if the problem has it."""
+        the right side of an operation on numbers, so it counts even if the problem has it;
+        ``whole_side``: the value is a whole side of a relation, so an exponent of the
+        problem's symbols (``x^2``) is no stated quantity for it."""
         vm = VALUE_RE.match(solution, start)
         assert vm is not None and vm.end() == end, (solution[start:end], vm)
         value, kind, usable = match_value(vm)
@@ -256,7 +236,7 @@ def analyse(
             drops["in_annotation"] += 1
         elif not usable:
             drops["fraction_not_reduced"] += 1
-        elif value in given and not computed:
+        elif value in (quantities if whole_side else given) and not computed:
             drops["in_problem"] += 1
         elif value in excluded:
             drops["equals_final_answer"] += 1
@@ -277,12 +257,16 @@ def analyse(
     ]
     for m, term in slots:
         start, end = m.span("v")
+        whole = term.match(solution, m.end()) is not None  # the value ends the expression
         if end > cut:
             drops["in_final_answer"] += 1
         elif inside(start, end, asy):
             drops["in_asy"] += 1
-        elif term.match(solution, m.end()) is None and not (
-            term is _TERM_RE and _ends_as_coefficient(solution, m)
+        elif not whole and not (
+            term is _TERM_RE
+            and written_as_one_value(
+                solution, m.group("v"), m.end(), m.start(), inside(start, end, maths)
+            )
         ):
             drops["operand"] += 1
         elif _is_zero(m.group("v")) and _INEQUALITY_RE.match(
@@ -295,7 +279,8 @@ def analyse(
                 and _INEQUALITY_RE.match(solution, m.start()) is None
                 and numeric_computation(side_before(solution, m.start()))
             )
-            consider(start, end, 1, computed=computed)
+            whole_side = whole and term is not _PROSE_TERM_RE
+            consider(start, end, 1, computed=computed, whole_side=whole_side)
     for start, end, _, _ in linked.values():
         vm = VALUE_RE.match(solution, start)
         if vm is None or vm.end() != end:
@@ -317,17 +302,6 @@ def analyse(
             if start not in seen:
                 consider(start, end, 3)
     return [seen[k] for k in sorted(seen)], drops
-
-
-def _ends_as_coefficient(solution: str, m: re.Match[str]) -> bool:
-    """Whether the value of slot ``m`` is the coefficient of a one-term result or the
-    mantissa of a result in scientific notation."""
-    if _COEFFICIENT_RE.match(solution, m.end()) is not None:
-        return True
-    return (
-        _MANTISSA_RE.fullmatch(m.group("v")) is not None
-        and _POWER_OF_TEN_RE.match(solution, m.end()) is not None
-    )
 
 
 def find_candidates(

@@ -12,7 +12,8 @@ the numerator or denominator on its own) such that
 
 * the same value occurs earlier in the same solution (it was computed before it is used),
   or the token is a number a numeric rewrite brings (``= 648+72+30+4`` after ``3\cdot6^3
-  + ..``: :mod:`pairgen.strategies.math.rewrites`);
+  + ..``: :mod:`pairgen.strategies.math.rewrites`) or an equation step brings (``2x + 3x
+  = 90`` so ``5x = 90``: :mod:`pairgen.strategies.math.steps`);
 * it is none of the noise a naive "value seen before" rule picks up: never 0 or 1; never
   the exponent 2 or 3 of a symbol (``BC^2``, ``(x+1)^3``); never a factorial or binomial
   argument (``5!``, ``\binom{8}{2}``, ``{8 \choose 2}``); never the base of a power (the
@@ -37,6 +38,7 @@ from fractions import Fraction
 
 from pairgen.strategies.math.rewrites import rewrite_slots
 from pairgen.strategies.math.standalone import LABEL_WORDS
+from pairgen.strategies.math.steps import step_slots
 from pairgen.strategies.math.values import (
     NUMBER_TOKEN_RE,
     VALUE_RE,
@@ -105,7 +107,7 @@ def carried_slots(
         value = number_value(m.group())
         computed.setdefault(value, m.end())
     binomials = [m.span() for m in _BINOMIAL_RE.finditer(text, 0, cut)]
-    rewritten = set(rewrite_slots(text, cut))
+    rewritten = set(rewrite_slots(text, cut)) | set(step_slots(text, cut))
     out = []
     for m in NUMBER_TOKEN_RE.finditer(text, 0, cut):
         start, end = m.span()

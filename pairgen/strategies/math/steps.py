@@ -22,6 +22,8 @@ $10x = ..$`` is no step: ``then`` introduces a choice.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
+from itertools import pairwise
 
 from pairgen.strategies.math.precision import side_after, side_before
 from pairgen.strategies.math.values import NUMBER_TOKEN_RE, number_value
@@ -53,11 +55,11 @@ def _equations(text: str, cut: int) -> list[tuple[int, int, int]]:
 def step_slots(text: str, cut: int) -> list[tuple[int, int]]:
     """Spans of the numbers an equation step before ``cut`` brings (module doc)."""
     out: list[tuple[int, int]] = []
-    first: dict[object, int] = {}
+    first: dict[Fraction, int] = {}
     for m in NUMBER_TOKEN_RE.finditer(text, 0, cut):
         first.setdefault(number_value(m.group()), m.start())
     equations = _equations(text, cut)
-    for (s1, _, e1), (s2, r2, e2) in zip(equations, equations[1:], strict=False):
+    for (s1, _, e1), (s2, _, e2) in pairwise(equations):
         if s2 < e1:
             continue  # a chain ``a = b = c``: a rewrite (rewrites.py), not a step
         join = " ".join(_MARKUP_RE.sub(" ", text[e1:s2]).split())

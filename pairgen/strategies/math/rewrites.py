@@ -75,6 +75,7 @@ def _old_side(text: str, rel: int) -> tuple[str, bool]:
 
 def rewrite_slots(text: str, cut: int) -> list[tuple[int, int]]:
     """Spans of the numbers a rewrite before ``cut`` brings (module doc)."""
+    text = text.replace("\\$", "  ")  # a currency sign is no maths delimiter; same length
     out: list[tuple[int, int]] = []
     for rel in _REWRITE_RE.finditer(text, 0, cut):
         old, chained = _old_side(text, rel.start())

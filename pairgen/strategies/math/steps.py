@@ -54,6 +54,7 @@ def _equations(text: str, cut: int) -> list[tuple[int, int, int]]:
 
 def step_slots(text: str, cut: int) -> list[tuple[int, int]]:
     """Spans of the numbers an equation step before ``cut`` brings (module doc)."""
+    text = text.replace("\\$", "  ")  # a currency sign is no maths delimiter; same length
     out: list[tuple[int, int]] = []
     first: dict[Fraction, int] = {}
     for m in NUMBER_TOKEN_RE.finditer(text, 0, cut):

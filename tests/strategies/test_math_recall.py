@@ -217,3 +217,21 @@ def test_property_exponent_relaxation_only_for_a_whole_side(a, b, seed):
     row = pair_row(STRICT, problem, solution, seed)
     assert row["edit_start"] == solution.index(f"z = {a}") + 4
     assert STRICT.check_pair(row) is None
+
+
+# --- precision found reading 100 fresh strict pairs -----------------------------------------
+
+
+def test_a_supposition_in_words_is_a_hypothesis():
+    solution = r"None of the sides can be even.  Now, suppose one side is 3.  Then $\boxed{23}$"
+    assert texts(solution) == []
+    assert rule.reject_reason("", solution) == "only_hypothesis_values"
+    assert texts(r"Let the smaller number be 5.  Then $\boxed{8}$") == []
+    assert texts(r"The smaller side is 3.  Then $\boxed{8}$") == ["3"]  # a statement
+
+
+def test_a_coefficient_after_an_operation_on_numbers_is_not_its_result():
+    problem = r"Find $x$ such that $\log_{12}3x=2$."
+    solution = r"In exponential form, $12^2=3x$. Since $3x=144$, $x=\boxed{48}$."
+    assert texts(solution, problem) == ["144"]  # the 3 of 3x restates the problem
+    assert texts(r"The area is $3 \times 4 = 12$, so $\boxed{5}$.", "A 12 by 3 box.") == ["12"]

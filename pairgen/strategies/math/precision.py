@@ -28,7 +28,8 @@ and an edit on one of them teaches nothing about computation errors.
 ``hypothesis_value``
     A value the solver supposes or tries, not derives: the value of ``If $k = 5$``,
     ``Suppose``, ``Let $x = 2$``, ``Setting $x = 1$``, ``Trying $x = 1$, $x = 2$``,
-    ``Plugging in $n = 8$``, ``for example``, a sentence-initial ``When $n = 3$``.
+    ``Plugging in $n = 8$``, ``for example``, a sentence-initial ``When $n = 3$``, and in
+    prose ``suppose one side is 3``, ``let the number be 5``.
 ``label``
     A label or index: the elements of a list before an ellipsis (the start of a range
     ``0, 1, 2, \dots, 7``), an enumeration (``person 1 ... person 2``: a word followed by
@@ -154,6 +155,8 @@ _HYPOTHESIS_RE = re.compile(
 _PROSE_HYPOTHESIS_RE = re.compile(
     r"\b(?:[Ii]f|[Ss]uppose|[Aa]ssume|[Cc]onsider|[Ll]et|[Ww]hen|[Ss]ay)\b[^.!?\n=]{0,60}?"
     r"\b[A-Za-z]\s*=\s*-?(?:[0-9.]+\s*(?:,|and|or)\s*[A-Za-z]\s*=\s*-?)*\Z"
+    # or a supposition in words: "suppose one side is 3", "let the number be 5"
+    r"|\b(?:[Ss]uppose|[Aa]ssume|[Ss]ay|[Ll]et)\b[^.!?\n=$]{0,60}?\b(?:is|are|be)\s*\Z"
 )
 _SYMBOL = r"(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[A-Za-z0-9]+\}?)?(?:\([A-Za-z0-9]\))?"
 _ASSIGNED_RE = re.compile(

@@ -274,8 +274,11 @@ def analyse(
         ):
             drops["zero_bound"] += 1
         else:
+            # the result of an operation on numbers (``3 \times 4 = 12``), a whole side:
+            # a coefficient after it (``12^2 = 3x``) restates the problem's ``3x``
             computed = (
                 term is _TERM_RE
+                and whole
                 and _INEQUALITY_RE.match(solution, m.start()) is None
                 and numeric_computation(side_before(solution, m.start()))
             )

@@ -25,16 +25,18 @@ another relation (``= < > \le \ge \leq \geq \ne \neq \approx \equiv \Rightarrow
 only punctuation, a line break or the end of text may follow (optionally after a closing
 ``$``), so in "is 3 times" and "there are 24 hours" nothing is a tier-1 result.
 Anything else after the value -- an operator ``+ - * / ^ _ ! \cdot \times \div``, a
-brace or parenthesis -- makes it an operand; except the coefficient of a one-term
-result: one factor (a letter with optional powers/subscripts ``a^2``, ``a_n``,
-``\mathbf{v}``, ``\pi``, ``\sqrt{..}``) then a terminator (``= 25\pi$``, ``= 3\sqrt{2}.``,
-``= 4a^2,``), while ``= 2\sqrt{3} + 1`` stays an operand.  So in ``323 = 14\cdot 23 + 1``
-nothing is a result (``14`` is followed by ``\cdot``; ``23`` and ``1`` do not follow a
-relation), in ``= 2^5`` and ``= 121_3`` nothing is, in ``= 144^\circ``, ``= 25\%`` and
-``=\$12.50`` the number is.  A value that is a whole side of a relation at the start of
-a maths expression (after ``$``, ``\[``, ``&``, ``\\``, ``\quad``, ``\Rightarrow``, a line
-break: ``\[5 = x - 1\]``) is a result too.  A zero an inequality compares with (``x - 2 >
-0``, ``(a-b)^2 \ge 0``) is a sign condition, not a result (``only_zero_bounds``).
+brace or parenthesis -- makes it an operand; except where the value is still the one
+result (:mod:`pairgen.strategies.math.written`): the coefficient of a one-term result
+(``= 25\pi$``, ``= 3\sqrt{2}.``, ``= 4a^2,``; a product ``= 64\pi h`` only when the side
+before holds its numbers and letters), the mantissa of scientific notation, a numeral
+marked base ten (``= 1024_{10}``); ``= 2\sqrt{3} + 1`` stays an operand.  So in ``323 =
+14\cdot 23 + 1`` nothing is a result (``14`` is followed by ``\cdot``; ``23`` and ``1`` do
+not follow a relation), in ``= 2^5`` and ``= 121_3`` nothing is, in ``= 144^\circ``,
+``= 25\%`` and ``=\$12.50`` the number is.  A value that is a whole side of a relation
+at the start of a maths expression (after ``$``, ``\[``, ``&``, ``\\``, ``\quad``,
+``\Rightarrow``, a line break: ``\[5 = x - 1\]``) is a result too.  A zero an inequality
+compares with (``x - 2 > 0``, ``(a-b)^2 \ge 0``) is a sign condition, not a result
+(``only_zero_bounds``).
 Every element of a group of plain values right after a relation (``(m,n) = (16,13)``,
 ``= \begin{pmatrix} 27 \\ 9 \end{pmatrix}``) is a result
 (:mod:`pairgen.strategies.math.groups`).
@@ -62,7 +64,10 @@ For every tier:
   problem: not as a number token (anywhere, ``[asy]`` code included, since its labels
   carry given data; glued to a currency or unit, ``Rs.6000``, ``5kg``), not as a
   fraction or fraction part, not as a number word (``five``, ``twenty-five``,
-  ``dozen``): :mod:`pairgen.strategies.math.given` says what a problem states.
+  ``dozen``): :mod:`pairgen.strategies.math.given` says what a problem states.  For a
+  value that is a whole side of a relation the exponents of the problem's symbols do not
+  count (``x^2 = 3`` when the problem has only ``x^4`` and ``x^2``:
+  :func:`~pairgen.strategies.math.given.stated_values`).
 * **Not the final answer.**  The value differs from the final answer's value (when the
   final answer is a single value; a group element differs from every element of a
   tuple/list answer), so the last line's restatement of the answer (``360/24 = 15``
@@ -94,9 +99,12 @@ still refused when it is a zero stating a condition (``x^2 - 9 = 0``), a convent
 constant (``180^\circ``, ``24 hours in a day``), a hypothesis value (``If $k = 5$``), a
 label or range start (``0, 1, 2, \dots``), the integer part of a repeating decimal, or a
 bound the solver chose; a tier-1 value the problem states is a site all the same when it
-is the result of an operation on numbers (``3 \times 4 = 12``).  Tier 3, a **carried**
-value (opt-in, :mod:`pairgen.strategies.math.carried`): a value computed earlier, at a
-later use as an operand, exponent or fraction part, for a row without tier-1/2 sites.
+is the whole result of an operation on numbers (``3 \times 4 = 12``, not the ``3`` of
+``12^2 = 3x``).  Tier 3, a **carried** value (opt-in,
+:mod:`pairgen.strategies.math.carried`): a value computed earlier, at a later use as an
+operand, exponent or fraction part, or a number a numeric rewrite or an equation step
+brings (:mod:`pairgen.strategies.math.rewrites`, :mod:`pairgen.strategies.math.steps`),
+for a row without tier-1/2 sites.
 
 Reject reasons for a row without candidates (:func:`reject_reason`), the furthest stage a
 slot reached: ``no_final_answer``, ``results_all_in_problem``,

@@ -235,3 +235,10 @@ def test_a_coefficient_after_an_operation_on_numbers_is_not_its_result():
     solution = r"In exponential form, $12^2=3x$. Since $3x=144$, $x=\boxed{48}$."
     assert texts(solution, problem) == ["144"]  # the 3 of 3x restates the problem
     assert texts(r"The area is $3 \times 4 = 12$, so $\boxed{5}$.", "A 12 by 3 box.") == ["12"]
+
+
+def test_a_case_on_an_absolute_value_is_a_hypothesis():
+    solution = r"Hence $|z| = 0$ or $|z| = 1$.  If $|z| = 0,$ then $z = 0.$  So $\boxed{5}$"
+    starts = [c.start for c in rule.find_candidates("", solution)]
+    assert solution.index("If $|z| = 0") + 10 not in starts  # the case value
+    assert solution.index("$|z| = 0$") + 7 in starts  # the result it restates

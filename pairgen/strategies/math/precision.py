@@ -158,7 +158,10 @@ _PROSE_HYPOTHESIS_RE = re.compile(
     # or a supposition in words: "suppose one side is 3", "let the number be 5"
     r"|\b(?:[Ss]uppose|[Aa]ssume|[Ss]ay|[Ll]et)\b[^.!?\n=$]{0,60}?\b(?:is|are|be)\s*\Z"
 )
-_SYMBOL = r"(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[A-Za-z0-9]+\}?)?(?:\([A-Za-z0-9]\))?"
+# a symbol, its subscript or argument, or its absolute value (``If $|z| = 0$``)
+_SYMBOL = (
+    r"(?:\|\s*)?(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[A-Za-z0-9]+\}?)?(?:\([A-Za-z0-9]\))?(?:\s*\|)?"
+)
 _ASSIGNED_RE = re.compile(
     r"(?:\$|\\\()\s*" + _SYMBOL + r"\s*(?:=\s*" + _SYMBOL + r"\s*)*=\s*(?:-|\\pm)?\s*\Z"
 )

@@ -99,7 +99,11 @@ def _edited(chosen: str, start: int, whole: bool = True) -> tuple[Fraction | Non
 # An operand: an arithmetic operator right after the value (a degree sign and the power of
 # ten of a decimal mantissa ``9.94 \times 10^{-19}`` excepted) or right before it (a
 # leading minus is a sign).  Spaces allowed.
-_OPERATOR_AFTER = re.compile(r"\s*(?:[-+*/_!]|\^(?!\s*\{?\s*\\circ)|\\cdot|\\times|\\div)")
+# (a numeral marked as base ten, ``= 1024_{10}``, is one value, not a subscripted operand)
+_OPERATOR_AFTER = re.compile(
+    r"\s*(?:[-+*/!]|_(?!\s*(?:\{\s*10\s*\}|10(?![0-9])))|\^(?!\s*\{?\s*\\circ)"
+    r"|\\cdot|\\times|\\div)"
+)
 _POWER_OF_TEN_AFTER = re.compile(r"\s*(?:\\cdot|\\times)\s*10\s*\^")
 _OPERATOR_BEFORE = re.compile(r"(?:[+*/^_]|\\cdot|\\times|\\div)\s*\Z")
 
@@ -130,6 +134,30 @@ def _computed_result(chosen: str, value_start: int) -> bool:
     return operation and has_digit and re.search(r"[A-Za-z]", left) is None
 
 
+# A number of the problem that is only the exponent of a symbol (``x^2``, ``(x + 1)^3``,
+# ``\omega^7``) states no quantity: a value equal to it may be edited where it is a whole
+# side of a relation (right after ``=``, ``\equiv``, an inequality, or right before one).
+_EXPONENT_OF_SYMBOL = re.compile(r"[A-Za-z)]\s*\^\s*(?:\{[^{}]*\}|-?[0-9]+)")
+_AFTER_RELATION = re.compile(
+    r"(?:=|\\equiv|\\approx|<|>|\\[lg]eq?|\\neq?|\\[lg]t)\s*(?:-|\\pm)?\s*\Z"
+)
+_BEFORE_RELATION = re.compile(r"\s*&?\s*(?:=|\\equiv|\\approx|<|>|\\[lg]eq?|\\neq?)")
+
+
+def _only_exponent(problem: str, value: Fraction | None) -> bool:
+    """Whether every token of ``problem`` with this value is in the exponent of a symbol."""
+    exponents = [m.span() for m in _EXPONENT_OF_SYMBOL.finditer(problem)]
+    found = [m for m in _TOKEN.finditer(problem) if _number(m.group()) == value]
+    return bool(found) and all(any(s <= m.start() < e for s, e in exponents) for m in found)
+
+
+def _whole_side(chosen: str, start: int, end: int) -> bool:
+    return bool(
+        _AFTER_RELATION.search(chosen, max(0, start - 12), start)
+        or _BEFORE_RELATION.match(chosen, end)
+    )
+
+
 def invariant_problems(
     problem: str, chosen: str, rejected: str, operands_allowed: bool = False
 ) -> list[str]:
@@ -151,7 +179,13 @@ def invariant_problems(
     given = {_number(t) for t in _TOKEN.findall(problem)}
     given |= {_fraction(m) for m in _FRACTION.finditer(problem)}
     value, value_start, value_end = _edited(chosen, start, whole=not operands_allowed)
-    if value in given and not _computed_result(chosen, value_start):
+    exponent_only = (
+        not operands_allowed
+        and _only_exponent(problem, value)
+        and not any(_fraction(m) == value for m in _FRACTION.finditer(problem))
+        and _whole_side(chosen, value_start, value_end)
+    )
+    if value in given and not _computed_result(chosen, value_start) and not exponent_only:
         found.append("edit_on_problem_number")
     if (
         not operands_allowed

@@ -16,7 +16,7 @@ from typing import Any
 
 from pairgen.config.source_settings import SourceSettings
 from pairgen.errors import PairgenError
-from pairgen.hub.card_rows import EXAMPLE_TEXT_CHARS, data_fields, example_rows
+from pairgen.hub.card_rows import EXAMPLE_TEXT_CHARS, data_fields, edit_kind_rows, example_rows
 from pairgen.hub.reproduce import ordered_splits, out_name_of, public_name, reproduce
 from pairgen.output.manifest import ConfigEntry, Manifest
 from pairgen.output.plots import plot_files
@@ -136,6 +136,7 @@ def template_context(out: Path, manifest: Manifest, repo_id: str | None) -> dict
         "examples": example_rows(out, manifest, declared),
         "fields": data_fields(out, manifest, declared, _registry_values(manifest)),
         "stats": _stats(out, manifest),
+        "edit_kinds": edit_kind_rows(out, manifest),
         "rejects": [
             {"config": config, "split": split, "reason": reason, "rows": rows}
             for config, split, info in manifest.splits()

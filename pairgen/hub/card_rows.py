@@ -1,10 +1,14 @@
-"""What a card shows of the data itself: an example instance and the data-fields table.
+"""What a card shows of the data itself: an example instance, the data-fields table and the
+distribution of ``edit_kind``.
 
 The example is a real row, the first pair of each source's first declared split, read
 back from its shard (one batch, not the whole file); long texts are cut in the middle so
 that a few-shot prompt does not fill the page.  The fields table takes each column's type from
 the shard's own schema and its meaning from :data:`pairgen.record.COLUMN_DESCRIPTIONS`,
-so the card cannot describe a column the shards do not have.
+so the card cannot describe a column the shards do not have.  The ``edit_kind`` counts
+(which kind of site each pair edits: ``result``, ``standalone``, ``carried`` for the math
+strategy, ``result`` for the arithmetic one, ``choice``) are read from every shard of
+every split, so a reader sees how many pairs of a carried-tier build edit an operand.
 """
 
 from __future__ import annotations
@@ -16,12 +20,17 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pairgen.hub.reproduce import ordered_splits
 from pairgen.output.files import listed_file
 from pairgen.output.manifest import Manifest
 from pairgen.record import COLUMN_DESCRIPTIONS, MESSAGE_TYPE
 
 # Characters of a text cell the example shows before cutting it.
 EXAMPLE_TEXT_CHARS = 300
+# The order the card lists the kinds in (pairgen's own first, then others by name); a pair
+# of a plugin strategy that names no kind is counted as ``none``.
+EDIT_KIND_ORDER = ("result", "standalone", "carried", "choice")
+NO_KIND = "none"
 
 
 def example_rows(
@@ -65,6 +74,42 @@ def data_fields(
     ]
 
 
+def edit_kind_rows(out: Path, manifest: Manifest) -> list[dict[str, Any]]:
+    """``config``, ``split``, ``kind``, ``pairs`` and ``share`` of every kind of edit in
+    every split with pairs, in the card's config and split order and
+    :data:`EDIT_KIND_ORDER`; none for a build whose shards have no ``edit_kind`` column."""
+    rows: list[dict[str, Any]] = []
+    for config, entry in manifest.configs.items():
+        for split in ordered_splits(entry):
+            info = entry.splits[split]
+            counts: dict[str, int] = {}
+            for shard in info.shards:
+                path = listed_file(out, shard.path)
+                if "edit_kind" not in pq.read_schema(path).names:
+                    return []
+                column = pq.read_table(path, columns=["edit_kind"]).column("edit_kind")
+                for kind in column.to_pylist():
+                    key = NO_KIND if kind is None else str(kind)
+                    counts[key] = counts.get(key, 0) + 1
+            total = sum(counts.values())
+            for kind in sorted(counts, key=_kind_order):
+                rows.append(
+                    {
+                        "config": config,
+                        "split": split,
+                        "kind": kind,
+                        "pairs": counts[kind],
+                        "share": f"{counts[kind] / total:.1%}",
+                    }
+                )
+    return rows
+
+
+def _kind_order(kind: str) -> tuple[int, str]:
+    known = EDIT_KIND_ORDER.index(kind) if kind in EDIT_KIND_ORDER else len(EDIT_KIND_ORDER)
+    return known, kind
+
+
 def _first_row(path: Path) -> dict[str, Any]:
     parquet = pq.ParquetFile(path)
     batch = next(parquet.iter_batches(batch_size=1))
@@ -95,4 +140,11 @@ def _type_name(kind: pa.DataType) -> str:
     return "string" if pa.types.is_string(kind) or pa.types.is_large_string(kind) else str(kind)
 
 
-__all__ = ["EXAMPLE_TEXT_CHARS", "data_fields", "example_rows"]
+__all__ = [
+    "EDIT_KIND_ORDER",
+    "EXAMPLE_TEXT_CHARS",
+    "NO_KIND",
+    "data_fields",
+    "edit_kind_rows",
+    "example_rows",
+]

@@ -10,9 +10,10 @@ opt-in (``--math-tier carried``) and used only for a row without any strict site
 A carried site is a number token (the digits of an integer or decimal; inside a fraction
 the numerator or denominator on its own) such that
 
-* the same value is a strict site (a result or standalone value,
-  :mod:`pairgen.strategies.math.rule`) that ends before the token: it was computed
-  earlier in the same solution;
+* the same value occurs earlier in the same solution (it was computed before it is used),
+  or the token is a number a numeric rewrite brings (``= 648+72+30+4`` after ``3\cdot6^3
+  + ..``: :mod:`pairgen.strategies.math.rewrites`) or an equation step brings (``2x + 3x
+  = 90`` so ``5x = 90``: :mod:`pairgen.strategies.math.steps`);
 * it is none of the noise a naive "value seen before" rule picks up: never 0 or 1; never
   the exponent 2 or 3 of a symbol (``BC^2``, ``(x+1)^3``); never a factorial or binomial
   argument (``5!``, ``\binom{8}{2}``, ``{8 \choose 2}``); never the base of a power (the
@@ -35,11 +36,17 @@ import re
 from collections.abc import Iterable
 from fractions import Fraction
 
+from pairgen.strategies.math.rewrites import rewrite_slots
 from pairgen.strategies.math.standalone import LABEL_WORDS
-from pairgen.strategies.math.values import NUMBER, VALUE_RE, Candidate, inside, number_value
+from pairgen.strategies.math.steps import step_slots
+from pairgen.strategies.math.values import (
+    NUMBER_TOKEN_RE,
+    VALUE_RE,
+    Candidate,
+    inside,
+    number_value,
+)
 
-# a bare number token: the digits of an integer or decimal, also inside a fraction
-NUMBER_TOKEN_RE = re.compile(r"(?<![0-9.A-Za-z_])(?:" + NUMBER + r")(?![0-9]|\.[0-9])")
 _SMALL_POWER_RE = re.compile(r"(?:[A-Za-z)}\]|]|\\[A-Za-z]+)\s*\^\s*\{?\s*\Z")
 _SUBSCRIPT_RE = re.compile(r"_\s*(?:\{[^{}]{0,8})?\Z")
 _ROOT_INDEX_RE = re.compile(r"\\sqrt\s*\[\s*\Z")
@@ -100,12 +107,14 @@ def carried_slots(
         value = number_value(m.group())
         computed.setdefault(value, m.end())
     binomials = [m.span() for m in _BINOMIAL_RE.finditer(text, 0, cut)]
+    rewritten = set(rewrite_slots(text, cut)) | set(step_slots(text, cut))
     out = []
     for m in NUMBER_TOKEN_RE.finditer(text, 0, cut):
         start, end = m.span()
         value = number_value(m.group())
         since = computed.get(value)
-        if since is None or since > start or value in (0, 1):
+        earlier = since is not None and since <= start
+        if not (earlier or (start, end) in rewritten) or value in (0, 1):
             continue
         whole = VALUE_RE.match(text, start)
         if whole is None or whole.end() != end or whole.group("num") is None:

@@ -20,6 +20,17 @@ A problem states, besides every value token and fraction of the MATH vocabulary
 * number words: ``zero``..``twenty``, the tens, ``hundred``, ``thousand``, ``million``,
   compounds (``twenty-five``, ``twenty five``: 25; ``three hundred``: 300; ``five
   thousand``: 5000), ``dozen`` (12), ``half`` (1/2) and ``quarter`` (1/4), any case.
+
+:func:`problem_values` reads every digit of the problem.  :func:`stated_values` leaves
+out the exponents of symbols (``x^2``, ``t^{3}``, ``(x + 1)^4`` inside maths): such a digit
+says how an expression is written, not a quantity, so a solution's ``x^2 = 2``, ``a = -3``
+or ``= 4`` is a computed result even when the problem only has ``x^2``, ``t^3`` or
+``(x + 1)^4`` (issue 20).  The rule asks it only for a value that is a whole side of a
+relation (:mod:`pairgen.strategies.math.rule`): anywhere else -- a coefficient, a prose
+statement (``the degree is 2``), a standalone value, a carried operand -- a value equal to
+an exponent of the problem mostly restates it, and :func:`problem_values` decides.  An
+exponent of a number (``2^{16}``), a coefficient (``3t``) and a subscript (``z_{2002}``,
+the index a problem asks about) stay stated.
 """
 
 from __future__ import annotations
@@ -31,6 +42,7 @@ from pairgen.strategies.math.values import (
     NUMBER,
     VALUE_RE,
     match_value,
+    math_spans,
     number_value,
     percentages,
 )
@@ -111,4 +123,40 @@ def problem_values(problem: str) -> set[Fraction]:
     return values
 
 
-__all__ = ["NUMBER_WORDS", "problem_values"]
+# The exponent of a symbol: a letter that is no command's (``x^2``, ``3t^{3}``), a command
+# (``\\omega^7``), or a bracket whose content has a variable (``(x + 1)^4``; not
+# ``(2 + 3)^2``, ``\\left(\\frac{1}{2}\\right)^3``).
+_SYMBOL_POWER_RE = re.compile(
+    r"(?:(?<![\\A-Za-z])[A-Za-z]|\\[A-Za-z]+|(?P<bracket>\)))\s*\^\s*"
+    r"(?:\{(?P<braced>[^{}]*)\}|(?P<bare>[0-9]+))"
+)
+_COMMAND_RE = re.compile(r"\\[A-Za-z]+")
+_DIGITS_RE = re.compile(r"[0-9]+")
+
+
+def _exponent_digits(problem: str) -> list[tuple[int, int]]:
+    """Spans of the digit runs that are the exponent of a symbol inside maths."""
+    spans: list[tuple[int, int]] = []
+    for start, end in math_spans(problem):
+        for m in _SYMBOL_POWER_RE.finditer(problem, start, end):
+            if m.group("bracket"):
+                opened = problem.rfind("(", start, m.start())
+                inner = _COMMAND_RE.sub(" ", problem[opened + 1 : m.start()])
+                if opened < 0 or re.search(r"[A-Za-z]", inner) is None:
+                    continue
+            group = "braced" if m.group("braced") is not None else "bare"
+            at = m.start(group)
+            spans += [(at + d.start(), at + d.end()) for d in _DIGITS_RE.finditer(m.group(group))]
+    return spans
+
+
+def stated_values(problem: str) -> set[Fraction]:
+    """The values the problem states as quantities (module doc): :func:`problem_values` of
+    the problem without the exponents of its symbols."""
+    masked = list(problem)
+    for start, end in _exponent_digits(problem):
+        masked[start:end] = "#" * (end - start)
+    return problem_values("".join(masked))
+
+
+__all__ = ["NUMBER_WORDS", "problem_values", "stated_values"]

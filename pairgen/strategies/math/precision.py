@@ -19,7 +19,8 @@ and an edit on one of them teaches nothing about computation errors.
     ``45-45-90`` triangle's name; a unit fact (``24 hours in a day``, ``60 minutes``, ``7
     days``, ``12 months``, ``365 days``, ``1 hour = 60 minutes``); ``100%``; ``\pi \approx
     3.14``; AM-GM's term count (``\ge 4 \sqrt[4]{abcd}``); a trigonometric table value
-    (``\cos 60^\circ = \frac12``); base ten (``base 10``); a modulus (``modulo 100``).
+    (``\cos 60^\circ = \frac12``); a power of the imaginary unit (``i^2 = -1``); base
+    ten (``base 10``); a modulus (``modulo 100``).
 ``chosen_bound``
     A bound the end of a computation is compared with (``1.3 + 1.6 + 1 = 3.9 < 4``): the
     solver chose it to compare against.  A bound on an expression in a variable (``13x <
@@ -27,7 +28,8 @@ and an edit on one of them teaches nothing about computation errors.
 ``hypothesis_value``
     A value the solver supposes or tries, not derives: the value of ``If $k = 5$``,
     ``Suppose``, ``Let $x = 2$``, ``Setting $x = 1$``, ``Trying $x = 1$, $x = 2$``,
-    ``Plugging in $n = 8$``, ``for example``, a sentence-initial ``When $n = 3$``.
+    ``Plugging in $n = 8$``, ``for example``, a sentence-initial ``When $n = 3$``, and in
+    prose ``suppose one side is 3``, ``let the number be 5``.
 ``label``
     A label or index: the elements of a list before an ellipsis (the start of a range
     ``0, 1, 2, \dots, 7``), an enumeration (``person 1 ... person 2``: a word followed by
@@ -76,7 +78,7 @@ _TRIG_RE = re.compile(
     r"\\(?:sin|cos|tan|cot|sec|csc)\s*\(?\s*(?:0|30|45|60|90|180|270|360)\s*"
     r"(?:\^\s*\{?\s*\\circ\s*\}?)?\s*\)?\s*\Z"
 )
-_CONSTANT_SIDE_RE = re.compile(r"\s*(?:\\pi|e)\s*\Z")
+_CONSTANT_SIDE_RE = re.compile(r"\s*(?:\\pi|e|i\s*\^\s*(?:\{\s*-?[0-9]+\s*\}|[0-9]))\s*\Z")
 _OVERLINE_AFTER_RE = re.compile(r"\.?\s*\\overline")
 _SQUARED_VARIABLE_RE = re.compile(r"[A-Za-z]\)?\s*\^\s*\{?\s*2(?![0-9])")
 _INEQUALITY_RE = re.compile(r"[<>]|\\(?:leq?|geq?|lt|gt)(?![A-Za-z])")
@@ -153,8 +155,13 @@ _HYPOTHESIS_RE = re.compile(
 _PROSE_HYPOTHESIS_RE = re.compile(
     r"\b(?:[Ii]f|[Ss]uppose|[Aa]ssume|[Cc]onsider|[Ll]et|[Ww]hen|[Ss]ay)\b[^.!?\n=]{0,60}?"
     r"\b[A-Za-z]\s*=\s*-?(?:[0-9.]+\s*(?:,|and|or)\s*[A-Za-z]\s*=\s*-?)*\Z"
+    # or a supposition in words: "suppose one side is 3", "let the number be 5"
+    r"|\b(?:[Ss]uppose|[Aa]ssume|[Ss]ay|[Ll]et)\b[^.!?\n=$]{0,60}?\b(?:is|are|be)\s*\Z"
 )
-_SYMBOL = r"(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[A-Za-z0-9]+\}?)?(?:\([A-Za-z0-9]\))?"
+# a symbol, its subscript or argument, or its absolute value (``If $|z| = 0$``)
+_SYMBOL = (
+    r"(?:\|\s*)?(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[A-Za-z0-9]+\}?)?(?:\([A-Za-z0-9]\))?(?:\s*\|)?"
+)
 _ASSIGNED_RE = re.compile(
     r"(?:\$|\\\()\s*" + _SYMBOL + r"\s*(?:=\s*" + _SYMBOL + r"\s*)*=\s*(?:-|\\pm)?\s*\Z"
 )

@@ -25,16 +25,18 @@ another relation (``= < > \le \ge \leq \geq \ne \neq \approx \equiv \Rightarrow
 only punctuation, a line break or the end of text may follow (optionally after a closing
 ``$``), so in "is 3 times" and "there are 24 hours" nothing is a tier-1 result.
 Anything else after the value -- an operator ``+ - * / ^ _ ! \cdot \times \div``, a
-brace or parenthesis -- makes it an operand; except the coefficient of a one-term
-result: one factor (a letter with optional powers/subscripts ``a^2``, ``a_n``,
-``\mathbf{v}``, ``\pi``, ``\sqrt{..}``) then a terminator (``= 25\pi$``, ``= 3\sqrt{2}.``,
-``= 4a^2,``), while ``= 2\sqrt{3} + 1`` stays an operand.  So in ``323 = 14\cdot 23 + 1``
-nothing is a result (``14`` is followed by ``\cdot``; ``23`` and ``1`` do not follow a
-relation), in ``= 2^5`` and ``= 121_3`` nothing is, in ``= 144^\circ``, ``= 25\%`` and
-``=\$12.50`` the number is.  A value that is a whole side of a relation at the start of
-a maths expression (after ``$``, ``\[``, ``&``, ``\\``, ``\quad``, ``\Rightarrow``, a line
-break: ``\[5 = x - 1\]``) is a result too.  A zero an inequality compares with (``x - 2 >
-0``, ``(a-b)^2 \ge 0``) is a sign condition, not a result (``only_zero_bounds``).
+brace or parenthesis -- makes it an operand; except where the value is still the one
+result (:mod:`pairgen.strategies.math.written`): the coefficient of a one-term result
+(``= 25\pi$``, ``= 3\sqrt{2}.``, ``= 4a^2,``; a product ``= 64\pi h`` only when the side
+before holds its numbers and letters), the mantissa of scientific notation, a numeral
+marked base ten (``= 1024_{10}``); ``= 2\sqrt{3} + 1`` stays an operand.  So in ``323 =
+14\cdot 23 + 1`` nothing is a result (``14`` is followed by ``\cdot``; ``23`` and ``1`` do
+not follow a relation), in ``= 2^5`` and ``= 121_3`` nothing is, in ``= 144^\circ``,
+``= 25\%`` and ``=\$12.50`` the number is.  A value that is a whole side of a relation
+at the start of a maths expression (after ``$``, ``\[``, ``&``, ``\\``, ``\quad``,
+``\Rightarrow``, a line break: ``\[5 = x - 1\]``) is a result too.  A zero an inequality
+compares with (``x - 2 > 0``, ``(a-b)^2 \ge 0``) is a sign condition, not a result
+(``only_zero_bounds``).
 Every element of a group of plain values right after a relation (``(m,n) = (16,13)``,
 ``= \begin{pmatrix} 27 \\ 9 \end{pmatrix}``) is a result
 (:mod:`pairgen.strategies.math.groups`).
@@ -62,7 +64,10 @@ For every tier:
   problem: not as a number token (anywhere, ``[asy]`` code included, since its labels
   carry given data; glued to a currency or unit, ``Rs.6000``, ``5kg``), not as a
   fraction or fraction part, not as a number word (``five``, ``twenty-five``,
-  ``dozen``): :mod:`pairgen.strategies.math.given` says what a problem states.
+  ``dozen``): :mod:`pairgen.strategies.math.given` says what a problem states.  For a
+  value that is a whole side of a relation the exponents of the problem's symbols do not
+  count (``x^2 = 3`` when the problem has only ``x^4`` and ``x^2``:
+  :func:`~pairgen.strategies.math.given.stated_values`).
 * **Not the final answer.**  The value differs from the final answer's value (when the
   final answer is a single value; a group element differs from every element of a
   tuple/list answer), so the last line's restatement of the answer (``360/24 = 15``
@@ -94,9 +99,12 @@ still refused when it is a zero stating a condition (``x^2 - 9 = 0``), a convent
 constant (``180^\circ``, ``24 hours in a day``), a hypothesis value (``If $k = 5$``), a
 label or range start (``0, 1, 2, \dots``), the integer part of a repeating decimal, or a
 bound the solver chose; a tier-1 value the problem states is a site all the same when it
-is the result of an operation on numbers (``3 \times 4 = 12``).  Tier 3, a **carried**
-value (opt-in, :mod:`pairgen.strategies.math.carried`): a value computed earlier, at a
-later use as an operand, exponent or fraction part, for a row without tier-1/2 sites.
+is the whole result of an operation on numbers (``3 \times 4 = 12``, not the ``3`` of
+``12^2 = 3x``).  Tier 3, a **carried** value (opt-in,
+:mod:`pairgen.strategies.math.carried`): a value computed earlier, at a later use as an
+operand, exponent or fraction part, or a number a numeric rewrite or an equation step
+brings (:mod:`pairgen.strategies.math.rewrites`, :mod:`pairgen.strategies.math.steps`),
+for a row without tier-1/2 sites.
 
 Reject reasons for a row without candidates (:func:`reject_reason`), the furthest stage a
 slot reached: ``no_final_answer``, ``results_all_in_problem``,
@@ -113,7 +121,7 @@ from fractions import Fraction
 
 from pairgen.strategies.arithmetic.results import annotated_results, annotation_spans
 from pairgen.strategies.math.carried import carried_slots
-from pairgen.strategies.math.given import problem_values
+from pairgen.strategies.math.given import problem_values, stated_values
 from pairgen.strategies.math.groups import group_slots
 from pairgen.strategies.math.precision import Refusals, numeric_computation, side_before
 from pairgen.strategies.math.standalone import standalone_slots
@@ -134,6 +142,7 @@ from pairgen.strategies.math.values import (
     math_spans,
     percent_forms,
 )
+from pairgen.strategies.math.written import written_as_one_value
 
 _EQ_SLOT_RE = re.compile(RELATION + GAP + MARKED_VALUE)
 _VERBS = r"is|are|was|were|equals|gives|giving|yields|becomes|get|gets|obtain|makes"
@@ -158,31 +167,6 @@ _ENDS_AT_RELATION_RE = re.compile(GAP + r"(?:&" + GAP + r")?" + RELATION)
 # ``x - 2 > 0``, ``(a - b)^2 \ge 0``: a zero an inequality compares with is a sign condition
 _INEQUALITY_RE = re.compile(
     GAP + r"(?:&" + GAP + r")?(?:[<>]|\\(?:leq?|geq?|lt|gt|neq?)(?![A-Za-z]))"
-)
-# The coefficient of a one-term result (``= 5\pi``, ``= 2\sqrt{3}``, ``= 3x``): the value
-# followed by one factor and then the end of the expression.
-# Spaces may stand before ``\pi``, ``\sqrt`` and a ``\mathrm{unit}`` (``= 6 \sqrt{5}``,
-# ``= 25 \pi``, ``= 13.6\,\mathrm{eV}``), not before a letter (``= 3 x`` is rare and
-# ``is 3 a`` is prose).
-_COEFFICIENT_RE = re.compile(
-    r"(?:"
-    + GAP
-    + r"(?:\\pi(?![A-Za-z])|\\sqrt\s*(?:\[[^\]]*\])?(?:\{[^{}]*\}|[0-9])|\\mathrm\s*\{[^{}]*\})"
-    r"|(?:[A-Za-z]|\\mathbf\{[A-Za-z]\})(?:\s*[\^_]\s*(?:\{[^{}]*\}|[0-9A-Za-z]))*(?![A-Za-z({]))"
-    + TERMINATOR
-)
-# The mantissa of scientific notation (``= 9.94 \times 10^{-19}``, a unit may follow) is
-# the result written in that format: the mantissa (1 <= m < 10, with decimals) is the
-# value.  An integer factor (``= 8 \cdot 10^4``) is a factorization step, an operand.
-_MANTISSA_RE = re.compile(r"[1-9]\.[0-9]+")
-_POWER_OF_TEN_RE = re.compile(
-    GAP
-    + r"(?:\\times|\\cdot)"
-    + GAP
-    + r"10\s*\^\s*(?:\{[^{}]*\}|[0-9])(?:"
-    + GAP
-    + r"\\(?:mathrm|text|mbox|textrm)\s*\{[^{}]*\})?"
-    + TERMINATOR
 )
 _PROSE_TERM_RE = re.compile(r"\s*\$?\s*(?:[.,;:]|\n|\Z)")
 
@@ -222,6 +206,7 @@ def analyse(
         return [], drops
     asy = asy_spans(solution)
     given = problem_values(problem)
+    quantities = stated_values(problem)  # for a whole side of a relation (given.py)
     # a single value restates a one-value answer; a group element, any element of the answer
     listed = [] if answer_value_ok else final_answer_values(solution)
     stated = [] if answer_value_ok or not answer else answer_values(answer)
@@ -246,9 +231,12 @@ def analyse(
         excluded: set[Fraction] = answer_set,
         group: int = 0,
         computed: bool = False,
+        whole_side: bool = False,
     ) -> None:
         """``group``: 1/2 for an element of a tier-1/2 group; ``computed``: the value is
-        the right side of an operation on numbers, so it counts even if the problem has it."""
+        the right side of an operation on numbers, so it counts even if the problem has it;
+        ``whole_side``: the value is a whole side of a relation, so an exponent of the
+        problem's symbols (``x^2``) is no stated quantity for it."""
         vm = VALUE_RE.match(solution, start)
         assert vm is not None and vm.end() == end, (solution[start:end], vm)
         value, kind, usable = match_value(vm)
@@ -256,7 +244,7 @@ def analyse(
             drops["in_annotation"] += 1
         elif not usable:
             drops["fraction_not_reduced"] += 1
-        elif value in given and not computed:
+        elif value in (quantities if whole_side else given) and not computed:
             drops["in_problem"] += 1
         elif value in excluded:
             drops["equals_final_answer"] += 1
@@ -277,12 +265,16 @@ def analyse(
     ]
     for m, term in slots:
         start, end = m.span("v")
+        whole = term.match(solution, m.end()) is not None  # the value ends the expression
         if end > cut:
             drops["in_final_answer"] += 1
         elif inside(start, end, asy):
             drops["in_asy"] += 1
-        elif term.match(solution, m.end()) is None and not (
-            term is _TERM_RE and _ends_as_coefficient(solution, m)
+        elif not whole and not (
+            term is _TERM_RE
+            and written_as_one_value(
+                solution, m.group("v"), m.end(), m.start(), inside(start, end, maths)
+            )
         ):
             drops["operand"] += 1
         elif _is_zero(m.group("v")) and _INEQUALITY_RE.match(
@@ -290,12 +282,16 @@ def analyse(
         ):
             drops["zero_bound"] += 1
         else:
+            # the result of an operation on numbers (``3 \times 4 = 12``), a whole side:
+            # a coefficient after it (``12^2 = 3x``) restates the problem's ``3x``
             computed = (
                 term is _TERM_RE
+                and whole
                 and _INEQUALITY_RE.match(solution, m.start()) is None
                 and numeric_computation(side_before(solution, m.start()))
             )
-            consider(start, end, 1, computed=computed)
+            whole_side = whole and term is not _PROSE_TERM_RE
+            consider(start, end, 1, computed=computed, whole_side=whole_side)
     for start, end, _, _ in linked.values():
         vm = VALUE_RE.match(solution, start)
         if vm is None or vm.end() != end:
@@ -317,17 +313,6 @@ def analyse(
             if start not in seen:
                 consider(start, end, 3)
     return [seen[k] for k in sorted(seen)], drops
-
-
-def _ends_as_coefficient(solution: str, m: re.Match[str]) -> bool:
-    """Whether the value of slot ``m`` is the coefficient of a one-term result or the
-    mantissa of a result in scientific notation."""
-    if _COEFFICIENT_RE.match(solution, m.end()) is not None:
-        return True
-    return (
-        _MANTISSA_RE.fullmatch(m.group("v")) is not None
-        and _POWER_OF_TEN_RE.match(solution, m.end()) is not None
-    )
 
 
 def find_candidates(

@@ -30,8 +30,18 @@ _FRAC = (
 _SLASH = r"(?P<sn>[0-9]+)/(?P<sd>[0-9]+)"
 # A value: fraction first (so "1/3" is not read as "1"), then a number.  The number must
 # not run on into more digits / a decimal point (the greedy token already ate them).
-VALUE = rf"(?P<frac>{_FRAC})|(?P<slash>{_SLASH})(?![0-9.])|(?P<num>{NUMBER})(?![0-9]|\.[0-9])"
+_NOT_RUN_ON = r"(?![0-9]|\.[0-9])"  # a full stop after the value ends a sentence
+VALUE = rf"(?P<frac>{_FRAC})|(?P<slash>{_SLASH}){_NOT_RUN_ON}|(?P<num>{NUMBER}){_NOT_RUN_ON}"
 VALUE_RE = re.compile(VALUE)
+
+# A bare number token: the digits of an integer or decimal, also inside a fraction, not
+# glued to a letter (``x2``, ``a_2``) unless the letter ends an operator command
+# (``19\cdot200``); the carried tier's unit of editing.
+NUMBER_TOKEN_RE = re.compile(
+    r"(?:(?<![0-9.A-Za-z_])|(?<=\\cdot)|(?<=\\times)|(?<=\\div))(?:"
+    + NUMBER
+    + r")(?![0-9]|\.[0-9])"
+)
 
 GAP = r"(?:\s|\\[,;:! ]|~)*"
 SIGN = r"(?:(?:-|\\pm|\\mp)" + GAP + r")?"
@@ -229,6 +239,7 @@ __all__ = [
     "GAP",
     "MARKED_VALUE",
     "NUMBER",
+    "NUMBER_TOKEN_RE",
     "PERCENT_RE",
     "RELATION",
     "SEP",

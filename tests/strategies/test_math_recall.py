@@ -19,6 +19,8 @@ from pairgen.strategies.math.given import problem_values, stated_values
 from pairgen.strategies.math.rewrites import rewrite_slots
 from pairgen.strategies.math.steps import step_slots
 
+from pairgen_rows import edit_start
+
 STRICT = build_strategy("math", StrategyOptions())
 CARRIED = build_strategy("math", StrategyOptions(math_tier="carried"))
 
@@ -41,7 +43,7 @@ def pair_row(strategy, problem: str, solution: str, seed: int) -> dict[str, obje
         "pair_index": 0,
         "chosen": pair.chosen,
         "rejected": pair.rejected,
-        "edit_start": pair.edit_start,
+        "edit_start": edit_start(pair),
         "chosen_value": pair.chosen_value,
         "rejected_value": pair.rejected_value,
         "edit_kind": pair.edit_kind,

@@ -39,7 +39,6 @@ from pairgen.strategies.choice.check import (
     check_choice_group,
     check_choice_pair,
     check_question,
-    common_prefix_length,
     question_summary,
 )
 from pairgen.strategies.choice.options import CHOICE_TEMPLATES, ChoiceOptions
@@ -141,5 +140,4 @@ __all__ = [
     "ChoiceStrategy",
     "check_choice_group",
     "check_choice_pair",
-    "common_prefix_length",
 ]

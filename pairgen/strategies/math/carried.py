@@ -24,17 +24,20 @@ the numerator or denominator on its own) such that
   (``\sqrt[3]``, ``3\sqrt[3]{..}``), a subscript (``x_{10}``); never a label (``Step
   2``, ``(1)``, a year);
 * it is no notation that merely repeats (:mod:`pairgen.strategies.math.notation`): never
-  an exponent or a letter's coefficient whose value was never a result before
-  (``97^2 c`` after ``19^2 c``, ``2m`` from ``(2m+1)``, ``2x`` for "twice as many") --
-  an exponent worked out on the new side of a relation between numbers (``10\cdot 9
-  \cdots 1 = 2^8\cdot 3^4``) is a site; never a term of a written-out series (``\frac{11}
-  {2^4} + \dotsb``), a table cell, a place-value power of ten (``100a + 10b + c``), or a
-  token misread across ``^2,100``;
+  the exponent 2 or 3 of a number that was never computed (``97^2 c`` after ``19^2 c``,
+  ``(2^3 - 2 - 1)``, ``\pi(3^2)(10)``) -- a prime power in a product of numbers or one
+  worked out on the new side of a relation between numbers (``10\cdot 9 \cdots 1 = 2^8
+  \cdot 3^4\cdot 5^2\cdot 7``) is a site; never the exponent 2 or 3 of a subscripted
+  symbol (``a_1^2``); never a term of a written-out series (``\frac{11}{2^4} +
+  \dotsb``), a table's index column, a place-value power of ten (``100a + 10b + c``), or
+  a token misread across ``^2,100``;
 * it is no constant recalled from an identity or formula
   (:mod:`pairgen.strategies.math.formulas`): the ``2`` of ``2\sin x\cos x``, a known
-  trigonometric value (``\frac{\sqrt{3}}{2}``), a special triangle's ``1:\sqrt{3}:2``,
-  the ``2`` of a midpoint ``\frac{3+9}{2}``, the ``3`` of a centroid's ``BM/3``, the
-  ``2`` of ``180(n-2)``, the ``4`` of ``\frac{\sqrt{3}}{4}s^2``;
+  trigonometric value where it is recalled (``\sin 60^\circ = \frac{\sqrt{3}}{2}``), a
+  special triangle's ``1:\sqrt{3}:2``, the ``2`` of a midpoint ``\frac{3+9}{2}``, the
+  ``3`` of a centroid's ``BM/3``, the ``2`` of ``180(n-2)``, the ``4`` of
+  ``\frac{\sqrt{3}}{4}s^2`` or of a discriminant ``1 - 4k``, the ``2`` of a generic odd
+  number ``2m + 1``;
 * and, as for every tier, it is derived (not in the problem), not the final answer's
   value, before the final answer, outside ``[asy]``, and none of the values
   :mod:`pairgen.strategies.math.precision` refuses (conventions, hypotheses, labels).
@@ -53,11 +56,12 @@ from pairgen.strategies.math.formulas import Formulas
 from pairgen.strategies.math.notation import (
     computed_in_kind,
     earlier_results,
-    is_coefficient,
     is_exponent,
     misread_thousands,
     place_value,
     series_term,
+    square_of_number,
+    table_index,
     table_spans,
     worked_out_power,
 )
@@ -73,7 +77,8 @@ from pairgen.strategies.math.values import (
     number_value,
 )
 
-_SMALL_POWER_RE = re.compile(r"(?:[A-Za-z)}\]|]|\\[A-Za-z]+)\s*\^\s*\{?\s*\Z")
+# (a subscripted symbol too: ``a_1^2``, ``z_1^3``)
+_SMALL_POWER_RE = re.compile(r"(?:[A-Za-z)}\]|]|\\[A-Za-z]+|_\s*[0-9]+)\s*\^\s*\{?\s*\Z")
 _SUBSCRIPT_RE = re.compile(r"_\s*(?:\{[^{}]{0,8})?\Z")
 _ROOT_INDEX_RE = re.compile(r"\\sqrt\s*\[\s*\Z")
 _BEFORE_ROOT_RE = re.compile(r"\s*\\sqrt\s*\[")
@@ -88,7 +93,8 @@ _BINOMIAL_RE = re.compile(
 _BRACKET_AFTER_RE = re.compile(r"\s*(?:\\left\s*)?\(([^()]{0,240})\)")
 _PREV_WORD_RE = re.compile(r"([A-Za-z]+)\W*\Z")
 # the names of the carried tier's refusals (``carried_<name>`` in the rule's drops):
-# kept from before issue 20's reading, then those of notation.py and formulas.py
+# kept from before issue 20's reading (``small_power`` now also of ``a_1^2``,
+# ``chosen_factor`` of a bracket up to 240 characters), then notation.py and formulas.py
 REFUSALS = (
     "binomial",
     "small_power",
@@ -99,15 +105,15 @@ REFUSALS = (
     "chosen_factor",
     "label",
     "misread_thousands",
-    "table_entry",
+    "table_index",
     "series_term",
     "place_value",
     "trig_coefficient",
     "trig_value",
     "special_triangle",
     "formula_constant",
+    "generic_form",
     "exponent_not_computed",
-    "coefficient_not_computed",
 )
 
 
@@ -176,9 +182,9 @@ class _Refusals:
         self._tables: list[tuple[int, int]] = []
         self._formulas: Formulas | None = None
 
-    def _computed_before(self, start: int, end: int, value: Fraction, exponent: bool) -> bool:
-        """A number a rewrite or a step brings, a value that was a result before, or one
-        worked out before as an exponent (a coefficient) when it is one."""
+    def _computed_before(self, start: int, end: int, value: Fraction) -> bool:
+        """A number a rewrite or a step brings, a value that was a result before, or an
+        exponent of the value worked out before."""
         if (start, end) in self.computed:
             return True
         if self._results is None:
@@ -186,7 +192,7 @@ class _Refusals:
         first = self._results.get(value)
         if first is not None and first < start:
             return True
-        return computed_in_kind(self.text, start, value, self.computed, exponent)
+        return computed_in_kind(self.text, start, value, self.computed)
 
     def reason(self, start: int, end: int) -> str | None:
         text = self.text
@@ -202,8 +208,8 @@ class _Refusals:
             self._formulas = Formulas(text)
         if misread_thousands(text, start, end):
             return "misread_thousands"
-        if inside(start, end, self._tables):
-            return "table_entry"
+        if table_index(text, start, self._tables):
+            return "table_index"
         if series_term(text, start, end):
             return "series_term"
         if place_value(text, start, end):
@@ -213,12 +219,11 @@ class _Refusals:
             return formula
         if (
             is_exponent(text, start)
+            and square_of_number(text, start, end)
             and not worked_out_power(text, start)
-            and not self._computed_before(start, end, value, exponent=True)
+            and not self._computed_before(start, end, value)
         ):
             return "exponent_not_computed"
-        if is_coefficient(text, end) and not self._computed_before(start, end, value, False):
-            return "coefficient_not_computed"
         return None
 
 

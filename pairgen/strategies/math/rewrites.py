@@ -95,4 +95,20 @@ def rewrite_slots(text: str, cut: int) -> list[tuple[int, int]]:
     return out
 
 
-__all__ = ["REWRITE_RE", "old_side", "rewrite_slots"]
+def sides_around(text: str, at: int) -> tuple[str, str] | None:
+    """(old side, new side) of the relation whose new side holds position ``at`` -- the
+    last ``=``, ``\\equiv`` or ``\\approx`` before it whose side runs past it (for a continued
+    ``align`` row the old side is the right side of the row before) -- or None."""
+    last = None
+    for m in REWRITE_RE.finditer(text, max(0, at - 240), at):
+        last = m
+    if last is None:
+        return None
+    new = side_after(text, last.end())
+    where = text.find(new, last.end())
+    if not new or where < 0 or where + len(new) <= at:
+        return None  # the relation's side ends before ``at``
+    return old_side(text, last.start())[0], new
+
+
+__all__ = ["REWRITE_RE", "old_side", "rewrite_slots", "sides_around"]

@@ -51,9 +51,16 @@ def describe(cmp: Comparison, both: list[tuple[QuestionOutcome, QuestionOutcome]
     """The comparison in words: per metric, both accuracies, the paired difference with its
     SE and 95% interval, the discordant counts and McNemar's p, and the unpaired SE."""
     n = len(both)
-    left = f" ({cmp.only_a} only in A, {cmp.only_b} only in B, left out)" if cmp.only_a or cmp.only_b else ""
+    left = (
+        f" ({cmp.only_a} only in A, {cmp.only_b} only in B, left out)"
+        if cmp.only_a or cmp.only_b
+        else ""
+    )
     lines = [f"B = {cmp.b} against A = {cmp.a}: {n} shared questions{left}"]
-    for kind, change, flag in (("acc", cmp.acc, "correct"), ("acc_norm", cmp.acc_norm, "correct_norm")):
+    for kind, change, flag in (
+        ("acc", cmp.acc, "correct"),
+        ("acc_norm", cmp.acc_norm, "correct_norm"),
+    ):
         acc_a = sum(getattr(x, flag) for x, _ in both) / n
         acc_b = sum(getattr(y, flag) for _, y in both) / n
         low, high = change.difference - 1.96 * change.se, change.difference + 1.96 * change.se
@@ -66,7 +73,9 @@ def describe(cmp: Comparison, both: list[tuple[QuestionOutcome, QuestionOutcome]
     return lines
 
 
-def comparisons(runs: list[str]) -> list[tuple[tuple[str, list[QuestionOutcome]], tuple[str, list[QuestionOutcome]]]]:
+def comparisons(
+    runs: list[str],
+) -> list[tuple[tuple[str, list[QuestionOutcome]], tuple[str, list[QuestionOutcome]]]]:
     """The sides to compare: two ``RUN[:MODEL]``, or every pair of models in one run."""
     if len(runs) == 2:
         return [(outcomes_of(runs[0]), outcomes_of(runs[1]))]
@@ -78,7 +87,9 @@ def comparisons(runs: list[str]) -> list[tuple[tuple[str, list[QuestionOutcome]]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("runs", nargs="+", help="RUN (every pair of its models), or RUN[:MODEL] RUN[:MODEL]")
+    parser.add_argument(
+        "runs", nargs="+", help="RUN (every pair of its models), or RUN[:MODEL] RUN[:MODEL]"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON line per comparison")
     args = parser.parse_args(argv)
     if len(args.runs) > 2 or (len(args.runs) == 1 and ":" in args.runs[0]):
@@ -86,7 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for (name_a, a), (name_b, b) in comparisons(args.runs):
             cmp = compare(a, b, name_a, name_b)
-            print(json.dumps(without_nan(plain(cmp))) if args.json else "\n".join(describe(cmp, shared_outcomes(a, b))))
+            print(
+                json.dumps(without_nan(plain(cmp)))
+                if args.json
+                else "\n".join(describe(cmp, shared_outcomes(a, b)))
+            )
     except PairgenError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -245,7 +245,9 @@ def print_arc(runs: list[dict[str, Any]], run_dirs: list[Path]) -> None:
         outcomes = read_outcomes(run_dir)
         models = ["reference", *LOSSES]
         by_model = {m: [o for o in outcomes if o.model == m] for m in models}
-        print("paired: B - A on the same questions, paired SE, B right/A wrong, the reverse, McNemar p")
+        print(
+            "paired: B - A on the same questions, paired SE, B right/A wrong, the reverse, McNemar p"
+        )
         for a, b in [(x, y) for i, x in enumerate(models) for y in models[i + 1 :]]:
             cmp = compare(by_model[a], by_model[b], a, b)
             cells = [

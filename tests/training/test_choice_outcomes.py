@@ -134,10 +134,12 @@ def test_acc_norm_divides_by_the_bytes_of_the_choice_text(arc_run: Path) -> None
         completions = [f"({label}) {text}" for label, text in zip(LABELS, texts, strict=True)]
         lls = plain_logliks(prompts[o.question], completions)
         assert o.loglik == pytest.approx(lls, abs=1e-3)
-        assert o.predicted_norm == argmax([ll / len(t.encode()) for ll, t in zip(lls, texts)])
+        assert o.predicted_norm == argmax(
+            [ll / len(t.encode()) for ll, t in zip(lls, texts, strict=True)]
+        )
         assert o.predicted == argmax(lls) and o.correct == (o.predicted == o.answer)
-        whole = argmax([ll / len(c.encode()) for ll, c in zip(lls, completions)])
-        chars = argmax([ll / len(t) for ll, t in zip(lls, texts)])
+        whole = argmax([ll / len(c.encode()) for ll, c in zip(lls, completions, strict=True)])
+        chars = argmax([ll / len(t) for ll, t in zip(lls, texts, strict=True)])
         disagree["whole completion"] += whole != o.predicted_norm
         disagree["characters"] += chars != o.predicted_norm
     # the right definition gets every question right; each wrong one misses some
@@ -167,7 +169,9 @@ def test_report_records_the_attention_auto_resolved_to(arc_run: Path) -> None:
     assert (attention["asked"], attention["used"], attention["device"]) == ("auto", "sdpa", "cpu")
     assert "AUTO_FLEX_DEVICES" in attention["why"]
     assert list(report).index("attention") == list(report).index("prefix_sharing") + 1
-    assert "Attention: sdpa (--attention auto on cpu: " in (arc_run / "run" / "report.md").read_text()
+    assert (
+        "Attention: sdpa (--attention auto on cpu: " in (arc_run / "run" / "report.md").read_text()
+    )
 
 
 @pytest.mark.parametrize("template", ["letter", "sentence"])
@@ -181,7 +185,10 @@ def test_the_choice_text_of_every_arc_completion_is_the_listed_choice(
     pairs = read_pairs(out)
     assert pairs
     for pair in pairs:
-        for label, completion in ((pair.chosen_value, pair.chosen), (pair.rejected_value, pair.rejected)):
+        for label, completion in (
+            (pair.chosen_value, pair.chosen),
+            (pair.rejected_value, pair.rejected),
+        ):
             assert label is not None
             text = choice_text(completion, label, pair.prompt)
             assert f"\n({label}) {text}\n" in pair.prompt, (completion, text)

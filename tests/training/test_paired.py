@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pairgen.errors import PairgenError
@@ -29,6 +29,7 @@ def test_the_paired_change_is_the_difference_of_accuracies(rows: list[tuple[bool
     assert change.se == pytest.approx(math.sqrt(sum((v - mean) ** 2 for v in d) / (n - 1) / n))
 
 
+@settings(deadline=None)  # the first example imports scipy
 @given(st.integers(0, 80), st.integers(0, 80))
 def test_mcnemar_is_the_exact_binomial_test(better: int, worse: int) -> None:
     stats = pytest.importorskip("scipy.stats")

@@ -56,7 +56,9 @@ def question_outcomes(
         choices = [(first.chosen_value, first.chosen, float(scores.chosen[indices[0]][:-1].sum()))]
         for i in indices:
             wrong = texts[pairs[i].id]
-            choices.append((wrong.rejected_value, wrong.rejected, float(scores.rejected[i][:-1].sum())))
+            choices.append(
+                (wrong.rejected_value, wrong.rejected, float(scores.rejected[i][:-1].sum()))
+            )
         out.append(question_outcome(key, first, choices, model, seed))
     return out
 
@@ -78,7 +80,9 @@ def question_outcome(
     texts = [choice_text(text_of(c), label, prompt) for label, c, _ in choices]
     labels = [label if label is not None else str(n) for n, (label, _, _) in enumerate(choices)]
     order = list(range(len(choices)))
-    listed = [prompt.rfind(format_choice_line(lab, t)) for lab, t in zip(labels, texts, strict=True)]
+    listed = [
+        prompt.rfind(format_choice_line(lab, t)) for lab, t in zip(labels, texts, strict=True)
+    ]
     if all(choices[n][0] is not None for n in order) and min(listed) >= 0:
         order.sort(key=lambda n: listed[n])
     elif all(lab.isdigit() for lab in labels):

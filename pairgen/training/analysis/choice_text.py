@@ -56,9 +56,9 @@ def choice_text(completion: str, label: str | None, prompt: str) -> str:
 def sentence_body(body: str, label: str, prompt: str) -> str:
     """The choice text of a sentence-template body ``text.`` : the full stop is the
     template's unless the prompt lists the choice with it (``(B) Paris.``)."""
-    if body.endswith(".") and listed_span(prompt, label, body) is None:
-        if listed_span(prompt, label, body[:-1]) is not None:
-            return body[:-1]
+    added = body.endswith(".") and listed_span(prompt, label, body) is None
+    if added and listed_span(prompt, label, body[:-1]) is not None:
+        return body[:-1]
     return body
 
 

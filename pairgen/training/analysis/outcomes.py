@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pairgen.errors import PairgenError
 from pairgen.training.measurements import QuestionOutcome
-from pairgen.training.results import plain
+from pairgen.training.results import plain, without_nan
 
 OUTCOMES_NAME = "choices.jsonl"
 
@@ -28,7 +28,7 @@ def write_outcomes(run_dir: Path, rows: Iterable[QuestionOutcome]) -> Path | Non
     """Write ``rows`` to ``run_dir/choices.jsonl``; with no row, remove a file an earlier
     run left there (a run folder describes its last run only).  The path, or None."""
     path = run_dir / OUTCOMES_NAME
-    lines = [json.dumps(plain(row)) + "\n" for row in rows]
+    lines = [json.dumps(without_nan(plain(row))) + "\n" for row in rows]
     if not lines:
         path.unlink(missing_ok=True)
         return None
@@ -53,7 +53,9 @@ def read_outcomes(run_dir: Path) -> list[QuestionOutcome]:
         try:
             rows.append(QuestionOutcome.from_dict(json.loads(line)))
         except (KeyError, TypeError, ValueError) as exc:
-            raise PairgenError(f"not a question outcome ({exc})", file=str(path), row=number) from exc
+            raise PairgenError(
+                f"not a question outcome ({exc})", file=str(path), row=number
+            ) from exc
     return rows
 
 

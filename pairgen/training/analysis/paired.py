@@ -33,7 +33,9 @@ def mcnemar_exact(better: int, worse: int) -> float:
     n = better + worse
     if n == 0:
         return 1.0
-    tail = sum(Fraction(math.comb(n, k), 2**n) for k in range(min(better, worse) + 1))
+    tail = sum(
+        (Fraction(math.comb(n, k), 2**n) for k in range(min(better, worse) + 1)), Fraction(0)
+    )
     return float(min(Fraction(1), 2 * tail))
 
 
@@ -49,8 +51,6 @@ def paired_change(a: Sequence[bool], b: Sequence[bool]) -> PairedChange:
     mean = sum(diffs) / n
     se = math.sqrt(sum((d - mean) ** 2 for d in diffs) / (n - 1) / n) if n > 1 else math.nan
     return PairedChange(n, mean, se, better, worse, mcnemar_exact(better, worse))
-
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,5 +100,6 @@ def compare(
         only_a=len(a) - len(shared),
         only_b=len(b) - len(shared),
     )
+
 
 __all__ = ["Comparison", "compare", "mcnemar_exact", "paired_change", "shared_outcomes"]

@@ -79,11 +79,25 @@ def choice_lines(report: TrainResult) -> list[str]:
             continue
         definition = definition or with_choice[0][1].acc_norm_by
         reference = with_choice[0][1].reference
-        body.append([f"reference{seed}", str(reference.questions), fmt(reference.acc),
-                     fmt(reference.acc_norm), "", ""])
+        body.append(
+            [
+                f"reference{seed}",
+                str(reference.questions),
+                fmt(reference.acc),
+                fmt(reference.acc_norm),
+                "",
+                "",
+            ]
+        )
         body += [
-            [f"{name}{seed}", str(c.trained.questions), fmt(c.trained.acc),
-             fmt(c.trained.acc_norm), change(c.acc_change), change(c.acc_norm_change)]
+            [
+                f"{name}{seed}",
+                str(c.trained.questions),
+                fmt(c.trained.acc),
+                fmt(c.trained.acc_norm),
+                change(c.acc_change),
+                change(c.acc_norm_change),
+            ]
             for name, c in with_choice
         ]
     if not body:

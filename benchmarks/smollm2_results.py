@@ -11,8 +11,10 @@ Two measurements of ``pairgen train --model smollm2-135m`` (issue 24):
 - **ARC-Challenge** (test questions with all their choices): acc and acc_norm of the
   held-out questions before (the reference) and after DPO and DPOP, as
   lm-evaluation-harness computes them on pairgen's prompts
-  (:mod:`pairgen.training.choice_accuracy`), with the number of questions and the
-  binomial standard error sqrt(p(1-p)/n).
+  (:mod:`pairgen.training.analysis.choice_accuracy`), with the number of questions and the
+  binomial standard error sqrt(p(1-p)/n); then every two models (reference, DPO, DPOP)
+  compared question by question from the run's ``choices.jsonl``: the paired difference,
+  its standard error and the exact McNemar p-value (:mod:`pairgen.training.analysis.paired`).
 
 The ARC file may be in the Hub schema (``id``, ``question``, ``choices {text, label}``,
 ``answerKey``), in AI2's original JSONL (``question {stem, choices [{text, label}]}``) or
@@ -216,10 +218,15 @@ def total_change_rho(points: list[list[float]]) -> tuple[float, float, int]:
     return float(result.statistic), float(result.pvalue), len(points)
 
 
-def print_arc(runs: list[dict[str, Any]]) -> None:
-    """acc and acc_norm before and after each loss, with n and the binomial SE."""
+def print_arc(runs: list[dict[str, Any]], run_dirs: list[Path]) -> None:
+    """acc and acc_norm before and after each loss, with n and the binomial SE; then each
+    pair of models compared question by question (``choices.jsonl``: the paired
+    difference, its SE and the exact McNemar p; ``benchmarks/paired_choices.py``)."""
+    from pairgen.training.analysis.outcomes import read_outcomes
+    from pairgen.training.analysis.paired import compare
+
     print("\nARC-Challenge held-out questions: acc / acc_norm (binomial SE)")
-    for seed in runs:
+    for seed, run_dir in zip(runs, run_dirs, strict=True):
         first = seed["losses"][LOSSES[0]]["choice"]["reference"]
         rows = [("reference", first)]
         rows += [(name, seed["losses"][name]["choice"]["trained"]) for name in LOSSES]
@@ -232,6 +239,22 @@ def print_arc(runs: list[dict[str, Any]]) -> None:
             print(
                 f"seed {seed['config']['seed']} {name}: n {n}, acc {cells[0]}, acc_norm {cells[1]}"
             )
+        print(f"acc_norm: {seed['losses'][LOSSES[0]]['choice'].get('acc_norm_by') or 'characters'}")
+        if not (run_dir / "choices.jsonl").is_file():
+            continue  # a run from before choices.jsonl
+        outcomes = read_outcomes(run_dir)
+        models = ["reference", *LOSSES]
+        by_model = {m: [o for o in outcomes if o.model == m] for m in models}
+        print(
+            "paired: B - A on the same questions, paired SE, B right/A wrong, the reverse, McNemar p"
+        )
+        for a, b in [(x, y) for i, x in enumerate(models) for y in models[i + 1 :]]:
+            cmp = compare(by_model[a], by_model[b], a, b)
+            cells = [
+                f"{kind} {c.difference:+.3f} ({c.se:.3f}) +{c.better}/-{c.worse} p {c.mcnemar_p:.3g}"
+                for kind, c in (("acc", cmp.acc), ("acc_norm", cmp.acc_norm))
+            ]
+            print(f"{b} - {a}: n {cmp.acc.questions}; " + "; ".join(cells))
 
 
 def main() -> None:
@@ -266,7 +289,7 @@ def main() -> None:
     if gsm8k:
         print_gsm8k(gsm8k)
     if runs / "arc" in reports:
-        print_arc([reports[runs / "arc"]])
+        print_arc([reports[runs / "arc"]], [runs / "arc"])
     print(f"\nload average (1, 5, 15 min) at the start {load}, at the end {os.getloadavg()}")
     for run_dir, wall in walls.items():
         seconds = reports[run_dir]["seconds"]

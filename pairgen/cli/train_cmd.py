@@ -181,6 +181,8 @@ def print_report(report: TrainResult, quiet: bool = False) -> None:
         table.add_row(cell(name), *(fmt(value) for value in cells))
     if not quiet:
         show(table)
+        if report.attention is not None:
+            say(f"attention: {report.attention.sentence()}")
     warning = tokenize_warning(report)
     if warning:
         say(warning)

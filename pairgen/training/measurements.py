@@ -4,7 +4,8 @@
   reference's own row), the columns of the report's table; :class:`MetricRow` is one
   line of ``metrics.jsonl``.
 - :class:`SuffixEffect`, :class:`ChoiceEffect`, :class:`GradCosine`: what the analysis
-  (:mod:`pairgen.training.analysis`) measures on a trained model beyond the table.
+  (:mod:`pairgen.training.analysis`) measures on a trained model beyond the table;
+  :class:`QuestionOutcome` is one line of ``choices.jsonl``.
 
 Each record is written to JSON field by field in declaration order
 (:func:`pairgen.training.results.plain`), so the field order below *is* the key order
@@ -147,15 +148,90 @@ class ChoiceAccuracy:
 
 
 @dataclass(frozen=True, slots=True)
+class QuestionOutcome:
+    """One held-out question as one model scored it: a line of ``choices.jsonl``.
+
+    ``labels`` are the question's choice labels (see
+    :func:`pairgen.training.analysis.choice_accuracy.question_outcome` for their order);
+    ``answer``, ``predicted`` (acc) and ``predicted_norm`` (acc_norm) index them, as do
+    ``loglik`` (each choice's log-likelihood) and ``bytes`` (the UTF-8 length acc_norm
+    divides by), so any other normalisation can be recomputed from the file.
+    """
+
+    model: str  # "reference" or a loss
+    seed: int
+    question: str  # the pairs' id less the pair index: config/split/source_id
+    source_id: str
+    labels: list[str]
+    answer: int
+    predicted: int
+    predicted_norm: int
+    correct: bool
+    correct_norm: bool
+    loglik: list[float]
+    bytes: list[int]
+
+    @classmethod
+    def from_dict(cls, values: JsonObject) -> QuestionOutcome:
+        return cls(**{f.name: values[f.name] for f in fields(cls)})
+
+
+@dataclass(frozen=True, slots=True)
+class PairedChange:
+    """Accuracy of model B minus model A on the same questions, paired question by question.
+
+    ``better``: questions B gets right and A wrong; ``worse``: the reverse (the discordant
+    counts).  ``se`` is the standard error of the mean per-question difference;
+    ``mcnemar_p`` the exact two-sided McNemar p-value (a binomial test of ``better``
+    against ``better + worse`` at 1/2).
+    """
+
+    questions: int
+    difference: float
+    se: float
+    better: int
+    worse: int
+    mcnemar_p: float
+
+    @classmethod
+    def from_dict(cls, values: JsonObject) -> PairedChange:
+        return cls(
+            int(values["questions"]),
+            number(values.get("difference")),
+            number(values.get("se")),
+            int(values["better"]),
+            int(values["worse"]),
+            number(values.get("mcnemar_p")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class ChoiceEffect:
-    """Multiple-choice accuracy of the reference and of the trained model, same questions."""
+    """Multiple-choice accuracy of the reference and of the trained model, same questions;
+    the trained model's change in acc and acc_norm, paired; how acc_norm normalises and
+    the file of per-question outcomes (both empty in a report.json from before they
+    were recorded)."""
 
     reference: ChoiceAccuracy
     trained: ChoiceAccuracy
+    acc_change: PairedChange | None = None
+    acc_norm_change: PairedChange | None = None
+    acc_norm_by: str = ""
+    outcomes: str = ""
 
     @classmethod
     def from_dict(cls, values: JsonObject) -> ChoiceEffect:
-        return cls(ChoiceAccuracy(**values["reference"]), ChoiceAccuracy(**values["trained"]))
+        def change(name: str) -> PairedChange | None:
+            return PairedChange.from_dict(values[name]) if values.get(name) else None
+
+        return cls(
+            ChoiceAccuracy(**values["reference"]),
+            ChoiceAccuracy(**values["trained"]),
+            change("acc_change"),
+            change("acc_norm_change"),
+            str(values.get("acc_norm_by", "")),
+            str(values.get("outcomes", "")),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +280,8 @@ __all__ = [
     "Measurement",
     "MetricRow",
     "PairGradient",
+    "PairedChange",
+    "QuestionOutcome",
     "SuffixBin",
     "SuffixEffect",
     "measurement_dict",

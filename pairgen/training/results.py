@@ -142,6 +142,26 @@ class ModelInfo:
     dtype: str = "float32"
 
 
+@dataclass(frozen=True, slots=True)
+class Attention:
+    """The attention implementation the run trained with, and why (``--attention``).
+
+    ``asked`` is the flag (``auto``, ``sdpa`` or ``flex``); ``used`` transformers' name of
+    what the model ran (``sdpa``, ``eager``, ``flex_attention``); ``why`` says in words
+    how ``asked`` became ``used`` on ``device`` (for ``auto``: the devices it picks
+    FlexAttention on, ``AUTO_FLEX_DEVICES`` in :mod:`pairgen.training.loop.attention`).
+    """
+
+    asked: str
+    used: str
+    device: str
+    why: str
+
+    def sentence(self) -> str:
+        """The record in one line, as the report and the console show it."""
+        return f"{self.used} (--attention {self.asked} on {self.device}: {self.why})"
+
+
 @dataclass(slots=True)
 class DataInfo:
     """What tokenization kept and how the pairs were split."""
@@ -245,6 +265,7 @@ class TrainResult:
     reference: References
     losses: dict[str, LossResult]
     prefix_sharing: bool = True
+    attention: Attention | None = None  # None in a report.json from before it was recorded
     max_length: MaxLength | None = None
     cost: RunCost | None = None
     seconds: float = math.nan
@@ -260,6 +281,7 @@ class TrainResult:
     def as_dict(self) -> JsonObject:
         """The record as plain JSON-able values (report.json)."""
         out = fields_dict(self)
+        out["attention"] = {} if self.attention is None else fields_dict(self.attention)
         out["max_length"] = {} if self.max_length is None else fields_dict(self.max_length)
         out["verdict"] = {} if self.verdict is None else self.verdict.as_dict()
         return out
@@ -279,6 +301,9 @@ class TrainResult:
             reference=References.from_dict(data.get("reference") or {}),
             losses=losses_of(data.get("losses") or {}),
             prefix_sharing=bool(data.get("prefix_sharing", True)),
+            attention=Attention(**known(Attention, data["attention"]))
+            if data.get("attention")
+            else None,
             max_length=MaxLength(**data["max_length"]) if data.get("max_length") else None,
             cost=RunCost(**known(RunCost, data["cost"])) if data.get("cost") else None,
             seconds=float(data.get("seconds") or math.nan),
@@ -288,6 +313,7 @@ class TrainResult:
 
 
 __all__ = [
+    "Attention",
     "DataInfo",
     "LossResult",
     "MaxLength",

@@ -28,7 +28,6 @@ KNOWN: dict[int, str] = {
     121: "a given amount in other units ($1.82 -> 182 cents)",
     201: "10 = 2*5 as the base of trailing zeros",
     261: "ten digits, stated in the problem as 0-9",
-    284: "the domain endpoint of arcsin, [-1, 1]",
     395: "a given 50% restated as 1/2",
     454: "a given number glued to a log base (\\log_264)",
     43: "carried: 12 inches per foot",

@@ -39,7 +39,7 @@ from test_train_sharing import ALL, ATOL, grads, logprobs, max_diff, model_for
 from pairgen.errors import PairgenError
 from pairgen.training.config import TrainConfig
 from pairgen.training.loop import flex, masks
-from pairgen.training.loop.attention import choose_attention, implementation
+from pairgen.training.loop.attention import choose_attention, implementation, resolve_attention
 from pairgen.training.loop.device import Precision
 from pairgen.training.loop.forward import Logprobs, forward_packed
 from pairgen.training.loop.models import LoadedModel
@@ -48,6 +48,7 @@ from pairgen.training.loop.session import start_run
 from pairgen.training.loop.sharing import check_sharing
 from pairgen.training.loop.tiny import tiny_tokenizer
 from pairgen.training.progress import Phases
+from pairgen.training.results import Attention
 from pairgen.training.run import train
 
 CUDA = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU")
@@ -206,6 +207,8 @@ def test_flex_for_a_model_transformers_cannot_run_with_it_is_one_line() -> None:
         choose_attention(bloom, "flex", torch.device("cuda"))
     assert "\n" not in str(refused.value)
     assert choose_attention(bloom, "auto", torch.device("cuda")) == "eager"  # auto: as loaded
+    sdpa = resolve_attention(bloom, "sdpa", torch.device("cuda"))
+    assert sdpa == Attention("sdpa", "eager", "cuda", "the model's own implementation, as loaded")
 
 
 def test_auto_keeps_the_dense_path_on_cpu(tmp_path: Path) -> None:
@@ -214,6 +217,13 @@ def test_auto_keeps_the_dense_path_on_cpu(tmp_path: Path) -> None:
     assert cfg.attention == "auto"
     run = start_run(loaded, cfg, Precision(torch.device("cpu")), Phases(False))
     assert implementation(run.model) == "sdpa" and run.shared
+    assert run.attention == Attention(
+        "auto",
+        "sdpa",
+        "cpu",
+        "auto picks FlexAttention on no device until its CUDA path has run on a GPU "
+        "(AUTO_FLEX_DEVICES is empty); the model's own implementation, as loaded",
+    )
 
 
 @pytest.mark.usefixtures("eager_flex")
@@ -235,6 +245,8 @@ def test_auto_goes_back_to_sdpa_when_the_probe_finds_flex_inexact(
     run = start_run(loaded, cfg, Precision(torch.device("cpu")), Phases(True))
     assert implementation(run.model) == "sdpa" and run.shared
     assert "FlexAttention off: shared and unshared log-probs differ" in capsys.readouterr().err
+    assert run.attention is not None and run.attention.used == "sdpa"
+    assert run.attention.why.startswith("FlexAttention off (shared and unshared log-probs differ")
 
 
 # ------------------------------------------------------------------------------- CUDA

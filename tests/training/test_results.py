@@ -13,11 +13,13 @@ from pairgen.training.measurements import (
     GradCosine,
     Measurement,
     MetricRow,
+    PairedChange,
     PairGradient,
     SuffixBin,
     SuffixEffect,
 )
 from pairgen.training.results import (
+    Attention,
     DataInfo,
     LossResult,
     MaxLength,
@@ -43,7 +45,14 @@ def full_result() -> TrainResult:
         suffix=SuffixEffect(
             2, -1.0, 0.5, "permutation test", [SuffixBin("1-8", 2, -0.2)], [(3, -0.1), (5, -0.3)]
         ),
-        choice=ChoiceEffect(ChoiceAccuracy(4, 0.25, 0.5), ChoiceAccuracy(4, 0.5, 0.75)),
+        choice=ChoiceEffect(
+            ChoiceAccuracy(4, 0.25, 0.5),
+            ChoiceAccuracy(4, 0.5, 0.75),
+            PairedChange(4, 0.25, 0.25, 1, 0, 1.0),
+            PairedChange(4, 0.25, 0.25, 2, 1, 1.0),
+            "bytes of the choice text",
+            "choices.jsonl",
+        ),
         grad_cosine_start=GradCosine(
             1, 0.9, {"case2": 1}, [PairGradient("q/0", 0.9, 1.0, 2.0, 1.8, 0.5, 0.5, "case2")]
         ),
@@ -55,6 +64,7 @@ def full_result() -> TrainResult:
         data=DataInfo(TokenizeReport(5, 4, 1), 3, 1, {"pairs": 4}),
         reference=References(MEASURED, MEASURED),
         losses={"dpop": loss},
+        attention=Attention("auto", "sdpa", "cpu", "auto picks FlexAttention only on cuda"),
         max_length=MaxLength(64, "set by --max-length"),
         cost=RunCost(3, 4, 0, 0.02, 4096, 1),
         seconds=9.0,
@@ -80,6 +90,7 @@ def test_report_json_keys_keep_their_order() -> None:
         "reference",
         "losses",
         "prefix_sharing",
+        "attention",
         "max_length",
         "cost",
         "seconds",
@@ -124,3 +135,23 @@ def test_undefined_numbers_are_null_and_read_back_as_nan() -> None:
     measured = Measurement.from_dict(stored)
     assert isinstance(measured.pairs, int) and math.isnan(measured.loss)
     assert math.isnan(measured.after)  # a column the stored row lacks
+
+
+def test_a_report_from_before_attention_and_paired_choices_reads_back() -> None:
+    """report.json of an earlier version: no attention, a choice section of accuracies
+    alone; the report says acc_norm was the older length and shows no change."""
+    from pairgen.training.analysis.report import markdown
+    from pairgen.training.analysis.report_effects import OLD_ACC_NORM
+
+    stored = json.loads(full_result().to_json())
+    del stored["attention"]
+    for run in (stored["losses"], stored["per_seed"][0]["losses"]):
+        choice = run["dpop"]["choice"]
+        for key in ("acc_change", "acc_norm_change", "acc_norm_by", "outcomes"):
+            del choice[key]
+    back = TrainResult.from_dict(stored)
+    choice = back.losses["dpop"].choice
+    assert back.attention is None and choice is not None
+    assert (choice.acc_change, choice.acc_norm_change, choice.acc_norm_by) == (None, None, "")
+    text = markdown(back)
+    assert OLD_ACC_NORM in text and "Attention:" not in text

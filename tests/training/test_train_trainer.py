@@ -168,6 +168,7 @@ def test_cli_train_then_report(
     main([*args, "--loss", "dpo", "--loss", "simpo", "--beta", "0.2"])
     printed = capsys.readouterr().out
     assert "simpo" in printed and "verdict: not evaluated" in printed
+    assert "attention: sdpa (--attention auto on cpu: auto picks FlexAttention" in printed
     report = json.loads((run / "report.json").read_text())
     assert report["losses"]["simpo"]["hyper"]["beta"] == 0.2
     assert (report["model"]["device"], report["model"]["dtype"]) == ("cpu", "bfloat16")

@@ -31,7 +31,7 @@ from typing import Any
 
 from pairgen.strategies.arithmetic.results import annotation_spans, replace_result
 from pairgen.strategies.math.carried import NUMBER_TOKEN_RE
-from pairgen.strategies.math.given import problem_values
+from pairgen.strategies.math.given import given_values
 from pairgen.strategies.math.lists import list_siblings
 from pairgen.strategies.math.rule import analyse
 from pairgen.strategies.math.tiers import EDIT_KINDS, MAX_TIER
@@ -119,7 +119,7 @@ def check_math_pair(row: Mapping[str, Any], carried_tier: bool = False) -> str |
     )
     if site is None:
         # a given value is a site only as the result of an operation on numbers
-        if problem and value(token) in problem_values(problem):
+        if problem and value(token) in given_values(problem):
             return "edit_on_problem_number"
         return "not_intermediate_result"
     if linked or site.linked:

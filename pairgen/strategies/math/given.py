@@ -3,7 +3,7 @@ r"""The numbers a problem states, read the ways problems write them.
 A value the problem gives is never an intermediate result: editing it makes the rejected
 solution disagree with the problem, not compute wrongly.  Both the ``math`` strategy
 (:mod:`pairgen.strategies.math.rule`) and ``pairgen validate``
-(:mod:`pairgen.strategies.math.check`) ask :func:`problem_values`, so the two agree.
+(:mod:`pairgen.strategies.math.check`) ask :func:`given_values`, so the two agree.
 Values are exact and unsigned (``-5`` gives 5: a sign is never part of a value).
 
 A problem states, besides every value token and fraction of the MATH vocabulary
@@ -21,14 +21,29 @@ A problem states, besides every value token and fraction of the MATH vocabulary
   compounds (``twenty-five``, ``twenty five``: 25; ``three hundred``: 300; ``five
   thousand``: 5000), ``dozen`` (12), ``half`` (1/2) and ``quarter`` (1/4), any case.
 
-:func:`problem_values` reads every digit of the problem.  :func:`stated_values` leaves
+A competition-maths problem gives more, read by :func:`given_values` (the ``math`` rule and
+its check; the ``arithmetic`` strategy keeps :func:`problem_values`, so GSM8K pairs stay as
+they were):
+
+* ordinals and multiplicatives: ``every sixth school day`` (6), ``a sixth``,
+  ``sixths`` (1/6), ``two-thirds`` (2/3), ``twice``/``double``/``doubled`` (2),
+  ``thrice``/``tripled`` (3), ``quadrupled`` (4), ``halves``, ``quarters`` (issue 20:
+  ``the least common multiple of $3$, $4$, $6$, and $7$`` restates ``every sixth school
+  day``).  An ordinal that only orders (``the fourth term``, ``the third side``) states
+  no quantity, and ``first``/``second`` are never read;
+* in a problem that asks to round (``round``, ``nearest``; not a floor or ceiling
+  problem), every shorter cut of a decimal it gives that differs from the rounding at
+  that place (``563.5097``: 563): ``yields either $563$ or $564$`` restates the given
+  digits; a rounded value (564, and ``25.23 = 25.2``) stays a result.
+
+:func:`given_values` reads every digit of the problem.  :func:`stated_values` leaves
 out the exponents of symbols (``x^2``, ``t^{3}``, ``(x + 1)^4`` inside maths): such a digit
 says how an expression is written, not a quantity, so a solution's ``x^2 = 2``, ``a = -3``
 or ``= 4`` is a computed result even when the problem only has ``x^2``, ``t^3`` or
 ``(x + 1)^4`` (issue 20).  The rule asks it only for a value that is a whole side of a
 relation (:mod:`pairgen.strategies.math.rule`): anywhere else -- a coefficient, a prose
 statement (``the degree is 2``), a standalone value, a carried operand -- a value equal to
-an exponent of the problem mostly restates it, and :func:`problem_values` decides.  An
+an exponent of the problem mostly restates it, and :func:`given_values` decides.  An
 exponent of a number (``2^{16}``), a coefficient (``3t``) and a subscript (``z_{2002}``,
 the index a problem asks about) stay stated.
 """
@@ -36,11 +51,14 @@ the index a problem asks about) stay stated.
 from __future__ import annotations
 
 import re
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from pairgen.strategies.math.values import (
     NUMBER,
+    SEP,
     VALUE_RE,
+    asy_spans,
     match_value,
     math_spans,
     number_value,
@@ -150,13 +168,109 @@ def _exponent_digits(problem: str) -> list[tuple[int, int]]:
     return spans
 
 
+# -- what a competition-maths problem gives besides its tokens ----------------------------
+_ORDINALS = [
+    "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+    "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+    "eighteenth", "nineteenth", "twentieth",
+]  # fmt: skip
+ORDINAL_WORDS: dict[str, int] = {w: i + 3 for i, w in enumerate(_ORDINALS)}
+ORDINAL_WORDS.update({"thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60})
+ORDINAL_WORDS.update({"hundredth": 100, "thousandth": 1000})
+MULTIPLICATIVE_WORDS: dict[str, Fraction] = {
+    "twice": Fraction(2),
+    "double": Fraction(2),
+    "doubled": Fraction(2),
+    "doubles": Fraction(2),
+    "thrice": Fraction(3),
+    "tripled": Fraction(3),
+    "quadrupled": Fraction(4),
+    "halves": Fraction(1, 2),
+    "quarters": Fraction(1, 4),
+}  # not "triple", "quadruple": an ordered triple or quadruple is a noun
+_ORDINAL_RE = re.compile(
+    r"\b(?:(?P<before>[A-Za-z]+)[\s-]+)?(?P<ordinal>" + "|".join(ORDINAL_WORDS) + r")"
+    r"(?P<plural>s)?\b(?P<of>\s+of\b)?",
+    re.IGNORECASE,
+)
+_MULTIPLICATIVE_RE = re.compile(r"\b(?:" + "|".join(MULTIPLICATIVE_WORDS) + r")\b", re.IGNORECASE)
+_ONE_WORDS = frozenset(["a", "an", "one"])
+_DECIMAL_RE = re.compile(r"(?<![0-9.])(" + NUMBER + r")")
+_ROUNDING_RE = re.compile(r"\bround|\bnearest\b", re.IGNORECASE)
+_FLOOR_RE = re.compile(
+    r"\\[lr](?:floor|ceil)|\bgreatest\s+integer|\bfloor|\bceiling", re.IGNORECASE
+)
+
+
+def _ordinal_values(problem: str) -> set[Fraction]:
+    """The numbers ordinals and multiplicatives state: ``every sixth day`` (6), ``a sixth
+    of`` / ``sixths`` (1/6), ``two-thirds`` (2/3), ``twice`` (2).  An ordinal that orders
+    (``the fourth term``, ``the third side``, ``eighth-grade``) states no quantity: read by
+    hand on the MATH rows, the solution's 4, 3 or 8 there is mostly computed.  ``first``
+    and ``second`` are no ordinals here at all."""
+    values: set[Fraction] = set()
+    for m in _ORDINAL_RE.finditer(problem):
+        n = ORDINAL_WORDS[m.group("ordinal").lower()]
+        before = (m.group("before") or "").lower()
+        count = Fraction(1) if before in _ONE_WORDS else NUMBER_WORDS.get(before)
+        if before == "every":
+            values.add(Fraction(n))
+        elif count is not None and count.denominator == 1 and count:
+            values.add(count / n)
+        elif m.group("plural") or m.group("of"):
+            values.add(Fraction(1, n))
+    for m in _MULTIPLICATIVE_RE.finditer(problem):
+        values.add(MULTIPLICATIVE_WORDS[m.group().lower()])
+    return values
+
+
+def _decimal_parts(problem: str) -> set[Fraction]:
+    """Every shorter cut of each decimal a rounding problem gives, where the cut and the
+    rounding at that place differ (``Round 563.5097 to the nearest integer``: 563, 563.50,
+    563.509): the solution's ``between 563 and 564`` restates the given digits, but
+    ``25.23 = 25.2`` is the rounding asked for.  Only when the problem asks to round and
+    is no floor or ceiling problem: there ``\\lfloor 14.6 \\rfloor = 14`` is the
+    computation asked for."""
+    if _ROUNDING_RE.search(problem) is None or _FLOOR_RE.search(problem) is not None:
+        return set()
+    values: set[Fraction] = set()
+    for start, end in reversed(asy_spans(problem)):  # a drawing's coordinates are no data
+        problem = problem[:start] + " " + problem[end:]
+    for m in _DECIMAL_RE.finditer(problem):
+        token = re.sub(SEP, "", m.group(1))
+        if "." not in token:
+            continue
+        number = Decimal(token)
+        for places in range(len(token.split(".", 1)[1])):
+            step = Decimal(1).scaleb(-places)
+            cut = number.quantize(step, ROUND_DOWN)
+            if cut != number.quantize(step, ROUND_HALF_UP):  # else the cut is the rounding
+                values.add(Fraction(cut))
+    return values
+
+
+def given_values(problem: str) -> set[Fraction]:
+    """Every value a competition-maths problem gives (module doc): :func:`problem_values`,
+    the numbers its ordinals and multiplicatives state (``every sixth school day``,
+    ``twice as many``) and the cuts of its decimals (``563.5097``: 563).  The ``math``
+    rule and its check ask this; the ``arithmetic`` strategy keeps :func:`problem_values`."""
+    return problem_values(problem) | _ordinal_values(problem) | _decimal_parts(problem)
+
+
 def stated_values(problem: str) -> set[Fraction]:
-    """The values the problem states as quantities (module doc): :func:`problem_values` of
+    """The values the problem states as quantities (module doc): :func:`given_values` of
     the problem without the exponents of its symbols."""
     masked = list(problem)
     for start, end in _exponent_digits(problem):
         masked[start:end] = "#" * (end - start)
-    return problem_values("".join(masked))
+    return given_values("".join(masked))
 
 
-__all__ = ["NUMBER_WORDS", "problem_values", "stated_values"]
+__all__ = [
+    "MULTIPLICATIVE_WORDS",
+    "NUMBER_WORDS",
+    "ORDINAL_WORDS",
+    "given_values",
+    "problem_values",
+    "stated_values",
+]

@@ -6,7 +6,10 @@ stands in:
 
 * an edit must not make one element of a list equal another (``(2, 3, and 5)`` ->
   ``(2, 3, and 2)``): a wrong value that duplicates a sibling reads as a typo, not as a
-  computation error (:func:`list_siblings`, used by the strategy and by the check);
+  computation error (:func:`list_siblings`, used by the strategy and by the check); nor
+  make it equal a value the same words name elsewhere in its sentence (``zero or one
+  power of 2, zero or one power of 3, and zero or one power of 5``: 5 -> 2 repeats the
+  first; :func:`parallel_values`);
 * the elements before an ellipsis (``1, 3, \dots, 2N - 1``, ``0, 1, 2, \ldots, 7``) show
   the pattern of a range, they are not results (:func:`before_ellipsis`).
 
@@ -45,7 +48,7 @@ _ELLIPSIS_AFTER_RE = re.compile(
 )
 
 
-def _run(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def run_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans of the values in the run holding ``text[start:end]`` (itself included)."""
     lo = max(0, start - _WINDOW)
     tokens = [m for m in VALUE_RE.finditer(text, lo, min(len(text), end + _WINDOW))]
@@ -63,19 +66,50 @@ def _run(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def list_siblings(text: str, start: int, end: int) -> frozenset[Fraction]:
-    """Values of the other elements of the list ``text[start:end]`` stands in (unsigned)."""
-    values = set()
-    for s, _ in _run(text, start, end):
+    """Values of the other elements of the list ``text[start:end]`` stands in (unsigned):
+    its run, and the values the same words name in its sentence (:func:`parallel_values`)."""
+    values = set(parallel_values(text, start))
+    for s, _ in run_spans(text, start, end):
         m = VALUE_RE.match(text, s)
         if s != start and m is not None:
             values.add(match_value(m)[0])
     return frozenset(values)
 
 
+# the two words before a value (``$`` and LaTeX spacing may sit between)
+_PHRASE_BEFORE_RE = re.compile(r"\b([A-Za-z]+)\s+([A-Za-z]+)(?:\s|\$|\\[,;! ]|~)*\Z")
+_SENTENCE_END_RE = re.compile(r"[.!?](?=\s)|\n\s*\n")
+
+
+def _phrase(text: str, lo: int, at: int) -> tuple[str, str] | None:
+    m = _PHRASE_BEFORE_RE.search(text, max(lo, at - 40), at)
+    return None if m is None else (m.group(1).lower(), m.group(2).lower())
+
+
+def parallel_values(text: str, start: int) -> frozenset[Fraction]:
+    """Values of the other places of the sentence holding the value at ``start`` that the
+    same two words name: in ``zero or one power of 2, zero or one power of 3, and zero or
+    one power of 5`` the 2 and 3, for the 5."""
+    lo = max(
+        (m.end() for m in _SENTENCE_END_RE.finditer(text, max(0, start - _WINDOW), start)),
+        default=max(0, start - _WINDOW),
+    )
+    phrase = _phrase(text, lo, start)
+    if phrase is None:
+        return frozenset()
+    stop = _SENTENCE_END_RE.search(text, start, min(len(text), start + _WINDOW))
+    hi = stop.start() if stop else min(len(text), start + _WINDOW)
+    return frozenset(
+        match_value(m)[0]
+        for m in VALUE_RE.finditer(text, lo, hi)
+        if m.start() != start and _phrase(text, lo, m.start()) == phrase
+    )
+
+
 def list_values(text: str, start: int, end: int) -> list[Fraction]:
     """Values of the whole run, in order (the value itself included)."""
     out = []
-    for s, _ in _run(text, start, end):
+    for s, _ in run_spans(text, start, end):
         m = VALUE_RE.match(text, s)
         if m is not None:
             out.append(match_value(m)[0])
@@ -87,4 +121,4 @@ def before_ellipsis(text: str, end: int) -> bool:
     return _ELLIPSIS_AFTER_RE.match(text, end) is not None
 
 
-__all__ = ["before_ellipsis", "list_siblings", "list_values"]
+__all__ = ["before_ellipsis", "list_siblings", "list_values", "parallel_values", "run_spans"]

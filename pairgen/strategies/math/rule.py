@@ -121,9 +121,9 @@ from fractions import Fraction
 
 from pairgen.strategies.arithmetic.results import annotated_results, annotation_spans
 from pairgen.strategies.math.carried import carried_slots
-from pairgen.strategies.math.given import problem_values, stated_values
+from pairgen.strategies.math.given import given_values, stated_values
 from pairgen.strategies.math.groups import group_slots
-from pairgen.strategies.math.precision import Refusals, numeric_computation, side_before
+from pairgen.strategies.math.precision import REFUSED, Refusals, numeric_computation, side_before
 from pairgen.strategies.math.standalone import standalone_slots
 from pairgen.strategies.math.values import (
     GAP,
@@ -171,17 +171,6 @@ _INEQUALITY_RE = re.compile(
 _PROSE_TERM_RE = re.compile(r"\s*\$?\s*(?:[.,;:]|\n|\Z)")
 
 
-# reject reasons of a row whose every site :class:`Refusals` refused, by refusal
-REFUSED = {
-    "zero_condition": "only_zero_conditions",
-    "chosen_bound": "only_chosen_bounds",
-    "convention_constant": "only_convention_constants",
-    "hypothesis_value": "only_hypothesis_values",
-    "label": "only_labels",
-    "repeating_decimal": "only_repeating_decimals",
-}
-
-
 def _is_zero(token: str) -> bool:
     return re.fullmatch(r"[0.]+", token) is not None
 
@@ -205,7 +194,7 @@ def analyse(
         drops["no_final_answer"] += 1
         return [], drops
     asy = asy_spans(solution)
-    given = problem_values(problem)
+    given = given_values(problem)
     quantities = stated_values(problem)  # for a whole side of a relation (given.py)
     # a single value restates a one-value answer; a group element, any element of the answer
     listed = [] if answer_value_ok else final_answer_values(solution)

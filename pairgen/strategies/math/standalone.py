@@ -3,9 +3,10 @@ r"""Tier-2 sites of the MATH rule: a value standing alone in an inline maths spa
 Rows whose working has no ``= value`` result still state derived values on their own:
 ``$8$ sides``, ``$-16$ and $-8$``, ``the primes are $2,$ $3,$ $5$``, ``the remaining 8
 people``.  Such a value is a site only when nothing makes it an operand or a label: no
-operator or operator word next to it (``4 + 5``, ``3 times``, ``from 5``), no label word
-before it (``Step 2``), not an equation number ``(1)``, not a year.  The rule that uses
-these sites is :mod:`pairgen.strategies.math.rule`.
+operator or operator word next to it (``4 + 5``, ``3 times``, ``from 5``), no bracket
+right after it (``$\frac{1}{2}$(base)(height)``: a factor of a product written half in
+words), no label word before it (``Step 2``), not an equation number ``(1)``, not a year.
+The rule that uses these sites is :mod:`pairgen.strategies.math.rule`.
 """
 
 from __future__ import annotations
@@ -103,10 +104,13 @@ _OPERATOR_AFTER_RE = re.compile(r"\s*[-+*/=<>^_!\u00d7\u00f7]")
 
 
 def touches_operator(text: str, start: int, end: int) -> bool:
-    """Whether an operator sits next to ``start:end``, spaces allowed (``4 + 5``, ``7 =``)."""
+    """Whether an operator sits next to ``start:end``, spaces allowed (``4 + 5``, ``7 =``),
+    or a bracket right after it multiplies it (``$\\frac{1}{2}$(base)(height)``: a
+    formula's coefficient, written half in words)."""
     return bool(
         _OPERATOR_BEFORE_RE.search(text, max(0, start - 4), start)
         or _OPERATOR_AFTER_RE.match(text, end, end + 4)
+        or text.startswith("(", end)
     )
 
 

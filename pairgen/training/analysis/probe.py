@@ -2,7 +2,9 @@
 
 At the start weights: the gradient cosine (``--grad-cosine``).  At the trained weights:
 the suffix-length effect and, for choice builds, multiple-choice accuracy
-(:mod:`pairgen.training.analysis.effects`), then the gradient cosine again.
+(:mod:`pairgen.training.analysis.effects`), then the gradient cosine again.  The
+per-question outcomes of a choice build are kept in :attr:`HeldOutAnalysis.outcomes`
+(the reference's once, then each loss's) for ``choices.jsonl``.
 """
 
 from __future__ import annotations
@@ -13,12 +15,15 @@ from pairgen.training.loop.forward import Reference
 from pairgen.training.loop.losses import Hyper, MarginLoss
 from pairgen.training.loop.session import Session
 from pairgen.training.loop.trainer import Probe
-from pairgen.training.measurements import GradCosine
+from pairgen.training.measurements import GradCosine, QuestionOutcome
 from pairgen.training.results import LossResult
 
 
 class HeldOutAnalysis(Probe):
     """Gradient cosine before and after, the held-out effects after."""
+
+    def __init__(self) -> None:
+        self.outcomes: list[QuestionOutcome] = []
 
     def before(self, session: Session, loss: MarginLoss, hp: Hyper, result: LossResult) -> None:
         if session.cfg.grad_cosine:
@@ -33,8 +38,13 @@ class HeldOutAnalysis(Probe):
         result: LossResult,
     ) -> None:
         held_out = session.held_out
-        effects = held_out_effects(session.texts, held_out.pairs, held_out.ref, trained)
+        effects = held_out_effects(
+            session.texts, held_out.pairs, held_out.ref, trained, loss.name, session.cfg.seed
+        )
         result.suffix, result.choice = effects.suffix, effects.choice
+        if not self.outcomes:  # the reference's answers are the same for every loss
+            self.outcomes += effects.reference_outcomes
+        self.outcomes += effects.trained_outcomes
         if session.cfg.grad_cosine:
             result.grad_cosine_end = gradient_cosine(session, loss, hp, "end")
 

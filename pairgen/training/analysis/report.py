@@ -71,6 +71,7 @@ def markdown(report: TrainResult) -> str:
         f"max length {max_length(report)[0]} tokens{max_length_note(report)}, "
         f"{'seed' if len(runs) == 1 else f'{len(runs)} seeds:'} {seeds}; "
         f"{report.seconds:.0f} s in all.",
+        *attention_lines(report),
         "",
         "Mean per-token log-prob of the chosen completion before, at and after the first "
         f"differing token, on the held-out pairs, as in {SMAUG} (on MetaMath: DPO -1.82, "
@@ -100,6 +101,13 @@ def markdown(report: TrainResult) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def attention_lines(report: TrainResult) -> list[str]:
+    """The attention implementation the run used and why (none in an older report.json)."""
+    if report.attention is None:
+        return []
+    return [f"Attention: {report.attention.sentence()}."]
 
 
 def max_length(report: TrainResult) -> tuple[int | None, str | None]:

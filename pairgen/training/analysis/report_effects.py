@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pairgen.training.analysis.report_text import fmt, table
+from pairgen.training.measurements import PairedChange
 from pairgen.training.results import TrainResult
 
 
@@ -70,15 +71,34 @@ def bin_start(label: str) -> int:
 def choice_lines(report: TrainResult) -> list[str]:
     runs = report.runs()
     body = []
+    definition = ""
     for run in runs:
         seed = f" (seed {run.seed})" if len(runs) > 1 else ""
         with_choice = [(n, r.choice) for n, r in run.losses.items() if r.choice is not None]
         if not with_choice:
             continue
-        rows = [("reference", with_choice[0][1].reference)]
-        rows += [(name, c.trained) for name, c in with_choice]
+        definition = definition or with_choice[0][1].acc_norm_by
+        reference = with_choice[0][1].reference
+        body.append(
+            [
+                f"reference{seed}",
+                str(reference.questions),
+                fmt(reference.acc),
+                fmt(reference.acc_norm),
+                "",
+                "",
+            ]
+        )
         body += [
-            [f"{name}{seed}", str(a.questions), fmt(a.acc), fmt(a.acc_norm)] for name, a in rows
+            [
+                f"{name}{seed}",
+                str(c.trained.questions),
+                fmt(c.trained.acc),
+                fmt(c.trained.acc_norm),
+                change(c.acc_change),
+                change(c.acc_norm_change),
+            ]
+            for name, c in with_choice
         ]
     if not body:
         return []
@@ -88,10 +108,28 @@ def choice_lines(report: TrainResult) -> list[str]:
         "",
         "Held-out questions scored as lm-evaluation-harness scores multiple-choice tasks: "
         "acc picks the choice with the highest log-likelihood given the prompt, acc_norm the "
-        "highest log-likelihood divided by the choice's length in characters.",
+        f"highest {definition or OLD_ACC_NORM}. The change is the trained model's minus the "
+        "reference's on the same questions, paired question by question: the difference, "
+        "its standard error, the questions it got right that the reference got wrong "
+        "(+) and the reverse (-), and the exact McNemar p-value; each question's outcome "
+        "is in choices.jsonl.",
         "",
-        *table(["model", "questions", "acc", "acc_norm"], body),
+        *table(["model", "questions", "acc", "acc_norm", "acc change", "acc_norm change"], body),
     ]
+
+
+# what acc_norm divided by before report.json recorded its definition
+OLD_ACC_NORM = "log-likelihood divided by the whole completion's length in characters"
+
+
+def change(paired: PairedChange | None) -> str:
+    """A paired change as a cell: ``+0.020 ± 0.010 (+5/-1, p 0.22)``."""
+    if paired is None:
+        return "–"
+    return (
+        f"{paired.difference:+.3f} ± {fmt(paired.se)} "
+        f"(+{paired.better}/-{paired.worse}, p {paired.mcnemar_p:.3g})"
+    )
 
 
 def plot_suffix(run_dir: Path, report: TrainResult) -> Path | None:

@@ -6,7 +6,8 @@ batch order; every loss from that seed's same start) written to ``RUN/seed-<s>/`
 with ``--save-model DIR``, its models to ``DIR/seed-<s>/<loss>/``: one seed's models must
 not overwrite another's); the report in ``RUN`` keeps each seed's numbers
 (``per_seed``), shows the mean and the min-max range, and validates only if the ordering
-holds in every seed (:func:`pairgen.training.analysis.verdict.verdict`).
+holds in every seed (:func:`pairgen.training.analysis.verdict.verdict`).  The seeds'
+choices.jsonl lines (choice builds) are gathered in ``RUN/choices.jsonl``, each naming its seed.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ import math
 import time
 from dataclasses import fields, replace
 
+from pairgen.training.analysis.outcomes import OUTCOMES_NAME, read_outcomes, write_outcomes
 from pairgen.training.analysis.report import read_metrics, write_outputs
 from pairgen.training.config import TrainConfig
 from pairgen.training.loop.reference import ReferenceCache
-from pairgen.training.measurements import Measurement, MetricRow
+from pairgen.training.measurements import Measurement, MetricRow, QuestionOutcome
 from pairgen.training.results import References, SeedRun, TrainResult
 from pairgen.training.run import train
 
@@ -49,6 +51,7 @@ def train_seeds(cfg: TrainConfig) -> TrainResult:
     started = time.perf_counter()
     reports: list[TrainResult] = []
     metrics: list[MetricRow] = []
+    outcomes: list[QuestionOutcome] = []
     cache = ReferenceCache()  # the seeds share reference log-probs when their start does
     for seed in range(cfg.seed, cfg.seed + cfg.seeds):
         one = replace(
@@ -60,6 +63,8 @@ def train_seeds(cfg: TrainConfig) -> TrainResult:
         )
         reports.append(train(one, cache))
         metrics += [replace(m, seed=seed) for m in read_metrics(one.run_dir)]
+        if (one.run_dir / OUTCOMES_NAME).is_file():  # each line names its seed
+            outcomes += read_outcomes(one.run_dir)
     first = reports[0]
     report = replace(
         first,
@@ -77,6 +82,7 @@ def train_seeds(cfg: TrainConfig) -> TrainResult:
     )
     with open(cfg.run_dir / "metrics.jsonl", "w", encoding="utf-8") as log:
         log.writelines(json.dumps(m.as_dict()) + "\n" for m in metrics)
+    write_outcomes(cfg.run_dir, outcomes)
     write_outputs(cfg.run_dir, report)
     return report
 

@@ -15,6 +15,9 @@
     the model support it, else ``sdpa``: CPU runs, their numbers and their timings stay
     what they were.  Should the sharing probe find the flex path inexact on the run's
     device, ``auto`` goes back to ``sdpa`` with a notice (``session.start_run``).
+
+What a run asked for, what it got and why is its :class:`~pairgen.training.results.Attention`
+(``report.json``'s ``attention``, a line of report.md and of the printed summary).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import torch
 
 from pairgen.errors import PairgenError
 from pairgen.training.loop.flex import FLEX_ATTENTION
+from pairgen.training.results import Attention
 
 FLEX_DEVICES = ("cuda",)  # where FlexAttention has a backward pass (torch 2.13)
 # where ``--attention auto`` picks flex: nowhere until ``benchmarks/gpu_check.sh`` has
@@ -65,11 +69,21 @@ def flex_unavailable(model: Any, device: torch.device) -> str | None:
     return None
 
 
-def choose_attention(model: Any, choice: str, device: torch.device) -> str:
+def resolve_attention(model: Any, choice: str, device: torch.device) -> Attention:
     """Set ``model`` up for ``--attention choice`` on ``device`` (before LoRA wraps it);
-    the implementation it now runs.  ``flex`` where it cannot run: one-line error."""
-    if choice == "sdpa" or (choice == "auto" and device.type not in AUTO_FLEX_DEVICES):
-        return implementation(model)
+    what it now runs and why, for report.json.  ``flex`` where it cannot run: one-line
+    error."""
+    loaded = implementation(model)
+    if choice == "sdpa":
+        return Attention(choice, loaded, device.type, "the model's own implementation, as loaded")
+    if choice == "auto" and device.type not in AUTO_FLEX_DEVICES:
+        where = (
+            f"only on {', '.join(AUTO_FLEX_DEVICES)} (AUTO_FLEX_DEVICES)"
+            if AUTO_FLEX_DEVICES
+            else "on no device until its CUDA path has run on a GPU (AUTO_FLEX_DEVICES is empty)"
+        )
+        why = f"auto picks FlexAttention {where}; the model's own implementation, as loaded"
+        return Attention(choice, loaded, device.type, why)
     reason = flex_unavailable(model, device)
     if reason is None:
         try:
@@ -79,7 +93,14 @@ def choose_attention(model: Any, choice: str, device: torch.device) -> str:
             reason = f"transformers cannot switch {type(model).__name__} to it ({first})"
     if reason is not None and choice == "flex":
         raise PairgenError(f"--attention flex: {reason}; use --attention sdpa or auto")
-    return implementation(model)
+    if reason is not None:
+        return Attention(choice, implementation(model), device.type, f"no FlexAttention: {reason}")
+    return Attention(choice, implementation(model), device.type, "FlexAttention with a block mask")
+
+
+def choose_attention(model: Any, choice: str, device: torch.device) -> str:
+    """:func:`resolve_attention`'s implementation alone."""
+    return resolve_attention(model, choice, device).used
 
 
 __all__ = [
@@ -88,5 +109,6 @@ __all__ = [
     "choose_attention",
     "flex_unavailable",
     "implementation",
+    "resolve_attention",
     "set_implementation",
 ]

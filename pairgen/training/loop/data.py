@@ -23,16 +23,24 @@ from pairgen.output.manifest import DATA_DIR, MANIFEST_NAME, REJECTS_DIR, read_m
 from pairgen.training.results import TokenizeReport
 
 TEXT_COLUMNS = ("prompt", "chosen", "rejected")
+LABEL_COLUMNS = ("chosen_value", "rejected_value", "source_id")  # read where present
 
 
 @dataclass(frozen=True, slots=True)
 class PairText:
-    """One pair as read from a shard; the text fields are strings or message lists."""
+    """One pair as read from a shard; the text fields are strings or message lists.
+
+    ``chosen_value``/``rejected_value`` and ``source_id``: the build's columns where the
+    shard has them (a choice build's labels, which multiple-choice accuracy reads).
+    """
 
     id: str
     prompt: Any
     chosen: Any
     rejected: Any
+    chosen_value: str | None = None
+    rejected_value: str | None = None
+    source_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +116,14 @@ def read_pairs(out_dir: Path, split: str | None = None) -> list[PairText]:
             raise PairgenError(f"missing column(s) {', '.join(missing)}", file=str(shard))
         ids = table.column("id").to_pylist() if "id" in table.column_names else None
         columns = [table.column(c).to_pylist() for c in TEXT_COLUMNS]
+        labels = [
+            table.column(c).to_pylist() if c in table.column_names else [None] * table.num_rows
+            for c in LABEL_COLUMNS
+        ]
         for row, (prompt, chosen, rejected) in enumerate(zip(*columns, strict=True)):
             pair_id = str(ids[row]) if ids is not None else f"{shard.stem}:{row}"
-            pairs.append(PairText(pair_id, prompt, chosen, rejected))
+            extra = [None if c[row] is None else str(c[row]) for c in labels]
+            pairs.append(PairText(pair_id, prompt, chosen, rejected, *extra))
     if not pairs:
         where = f" in split {split!r}" if split else ""
         raise PairgenError(f"the shards hold no pairs{where}", file=str(out_dir))

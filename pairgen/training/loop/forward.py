@@ -31,6 +31,7 @@ from pairgen.training.loop.head import decoder_and_head, gather_logprobs, logit_
 from pairgen.training.loop.losses import Hyper, MarginLoss, PairContext, make_context
 from pairgen.training.loop.masks import shared_attention_mask
 from pairgen.training.loop.packing import Layout, Packed, pack_shared, pack_unshared
+from pairgen.training.results import Attention
 
 
 def ignore(done: int) -> None:
@@ -222,6 +223,7 @@ class Run:
     precision: Precision
     shared: bool
     chunk_size: int
+    attention: Attention | None = None  # what --attention resolved to (report.json)
 
     @property
     def device(self) -> torch.device:

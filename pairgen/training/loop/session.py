@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from pairgen.training.config import TrainConfig
-from pairgen.training.loop.attention import choose_attention, implementation, set_implementation
+from pairgen.training.loop.attention import implementation, resolve_attention, set_implementation
 from pairgen.training.loop.batches import first_seen, schedule
 from pairgen.training.loop.budget import forward_tokens
 from pairgen.training.loop.data import (
@@ -102,7 +102,8 @@ def start_run(
         )
     model = loaded.model.to(precision.device)
     loaded_with = implementation(model)
-    used = choose_attention(model, cfg.attention, precision.device)
+    attention = resolve_attention(model, cfg.attention, precision.device)
+    used = attention.used
     if used == FLEX_ATTENTION:
         phases.notice(
             "attention: FlexAttention with a block mask (--attention sdpa: the dense mask); "
@@ -118,6 +119,8 @@ def start_run(
         if not check.ok and used != loaded_with and cfg.attention == "auto":
             phases.notice(f"FlexAttention off: {check.reason}; back to {loaded_with}")
             set_implementation(model, loaded_with)
+            why = f"FlexAttention off ({check.reason}), back to the model's own"
+            attention = replace(attention, used=loaded_with, why=why)
             check = check_sharing(model)
         shared = check.ok
         if not shared:
@@ -126,7 +129,7 @@ def start_run(
                 "chosen and rejected are forwarded as two sequences"
             )
     tokens = cfg.forward_tokens or forward_tokens(model, precision.device, width)
-    return Run(model, loaded.pad_id, tokens, precision, shared, cfg.logit_chunk)
+    return Run(model, loaded.pad_id, tokens, precision, shared, cfg.logit_chunk, attention)
 
 
 def start_key(cfg: TrainConfig, run: Run) -> Hashable:
@@ -228,6 +231,7 @@ def open_session(
             curve_pairs=len(session.curve),
         ),
         prefix_sharing=run.shared,
+        attention=run.attention,
         max_length=MaxLength(max_length, how),
         reference=reference_rows(session),
         losses={},

@@ -22,7 +22,7 @@ from pairgen.training.loop.evaluation import due, evaluate_now, evaluation_plan,
 from pairgen.training.loop.forward import Reference, score
 from pairgen.training.loop.losses import Hyper, MarginLoss, get_loss
 from pairgen.training.loop.measure import summarize
-from pairgen.training.loop.memory import return_freed_memory
+from pairgen.training.loop.memory import KEEP_FREED_MEMORY, return_freed_memory
 from pairgen.training.loop.reference import ReferenceCache
 from pairgen.training.loop.session import Session, open_session
 from pairgen.training.loop.weights import restore, save_model, snapshot, trainable
@@ -73,7 +73,8 @@ def train(
     )
     if precision.device.type == "cpu":
         torch.use_deterministic_algorithms(True)
-        return_freed_memory()  # activations of one batch shape are not kept for the next
+        if cfg.model not in KEEP_FREED_MEMORY:  # see memory.py: tiny keeps glibc's settings
+            return_freed_memory()  # activations of one batch shape are not kept for the next
     threads = cfg.threads or DEFAULT_THREADS.get(cfg.model)
     if threads:
         torch.set_num_threads(threads)

@@ -44,8 +44,6 @@ KNOWN: dict[int, str] = {
     337: "carried: a candidate divisor being checked",
     372: "carried: a decimal bound the solver chose",
     385: "carried: a number the solver chooses to subtract",
-    425: "carried: the 4 of a sphere's area 4 pi r^2",
-    486: "carried: the 2 of (n - 2) in the polygon formula",
 }
 
 

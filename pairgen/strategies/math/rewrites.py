@@ -35,7 +35,7 @@ from pairgen.strategies.math.precision import has_variable, side_after, side_bef
 from pairgen.strategies.math.values import NUMBER_TOKEN_RE, number_value
 
 # a relation a rewrite follows: ``=``, ``\equiv``, ``\approx`` (not an inequality)
-_REWRITE_RE = re.compile(r"(?<![<>!:=\\])=(?!=)|\\(?:equiv|approx)(?![A-Za-z])")
+REWRITE_RE = re.compile(r"(?<![<>!:=\\])=(?!=)|\\(?:equiv|approx)(?![A-Za-z])")
 # what a side that expands a definition holds: a numeral with a base, ``n!``, a binomial
 _DEFINITION_RE = re.compile(r"[0-9]\s*_\s*\{?\s*[0-9]|!|\\[dt]?binom|\\choose")
 # an align row that continues the one before: ``\\`` then ``&`` right before the relation
@@ -54,7 +54,7 @@ def _numbers(side: str) -> set[Fraction]:
     return {number_value(m.group()) for m in NUMBER_TOKEN_RE.finditer(side)}
 
 
-def _old_side(text: str, rel: int) -> tuple[str, bool]:
+def old_side(text: str, rel: int) -> tuple[str, bool]:
     """The side a rewrite starting at ``rel`` rewrites -- the side before it, or for a
     continued ``align`` row the right side of the row before -- and whether the relation
     continues a chain."""
@@ -66,7 +66,7 @@ def _old_side(text: str, rel: int) -> tuple[str, bool]:
         return "", False
     row = text.rfind("\\\\", 0, rel)
     previous = None
-    for m in _REWRITE_RE.finditer(text, max(0, row - 240), row):
+    for m in REWRITE_RE.finditer(text, max(0, row - 240), row):
         previous = m
     if previous is None:
         return "", False
@@ -77,8 +77,8 @@ def rewrite_slots(text: str, cut: int) -> list[tuple[int, int]]:
     """Spans of the numbers a rewrite before ``cut`` brings (module doc)."""
     text = text.replace("\\$", "  ")  # a currency sign is no maths delimiter; same length
     out: list[tuple[int, int]] = []
-    for rel in _REWRITE_RE.finditer(text, 0, cut):
-        old, chained = _old_side(text, rel.start())
+    for rel in REWRITE_RE.finditer(text, 0, cut):
+        old, chained = old_side(text, rel.start())
         new = side_after(text, rel.end())
         if not old or not new or _DEFINITION_RE.search(old):
             continue
@@ -95,4 +95,20 @@ def rewrite_slots(text: str, cut: int) -> list[tuple[int, int]]:
     return out
 
 
-__all__ = ["rewrite_slots"]
+def sides_around(text: str, at: int) -> tuple[str, str] | None:
+    """(old side, new side) of the relation whose new side holds position ``at`` -- the
+    last ``=``, ``\\equiv`` or ``\\approx`` before it whose side runs past it (for a continued
+    ``align`` row the old side is the right side of the row before) -- or None."""
+    last = None
+    for m in REWRITE_RE.finditer(text, max(0, at - 240), at):
+        last = m
+    if last is None:
+        return None
+    new = side_after(text, last.end())
+    where = text.find(new, last.end())
+    if not new or where < 0 or where + len(new) <= at:
+        return None  # the relation's side ends before ``at``
+    return old_side(text, last.start())[0], new
+
+
+__all__ = ["REWRITE_RE", "old_side", "rewrite_slots", "sides_around"]

@@ -298,7 +298,7 @@ def analyse(
             if start not in seen:
                 consider(start, end, 2)
     if max_tier >= 3:
-        for start, end in carried_slots(solution, cut, asy, list(seen.values())):
+        for start, end in carried_slots(solution, cut, asy, list(seen.values()), drops):
             if start not in seen:
                 consider(start, end, 3)
     return [seen[k] for k in sorted(seen)], drops

@@ -4,6 +4,8 @@ opt-in carried tier, the ``edit_kind`` each pair records and what validate check
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
 from fractions import Fraction
 
 import pytest
@@ -258,3 +260,23 @@ def test_property_carried_pairs_always_validate(a, b, c, seed):
     row = _pair_row(CARRIED, "Count.", sol, seed)
     assert row["rejected"] == pair.rejected
     assert CARRIED.check_pair(row) is None
+
+
+def test_a_long_list_without_an_ellipsis_is_read_in_linear_time():
+    # MathQA's "odd prime numbers less than 100": 24 items with " , " between them once took
+    # ~4^n regex steps in the ellipsis check (a build hung); run in a child process so a
+    # regression fails on the timeout instead of hanging the suite
+    primes = [p for p in range(3, 100) if all(p % d for d in range(2, p))]
+    rationale = (
+        "odd prime number less than 100 : "
+        + " , ".join(map(str, primes))
+        + " there is 24 the odd prime number answer is 24"
+    )
+    code = (
+        "import sys; from pairgen.strategies.math.rule import find_candidates; "
+        "print(len(find_candidates('how many odd primes below 100 ?', sys.argv[1], 3)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, rationale], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr

@@ -41,7 +41,10 @@ _JOIN_RE = re.compile(
 )
 _WINDOW = 240
 # ``v, item, item, \dots``: the items before an ellipsis (numbers or symbols: ``p^2``)
-_SEP = r"\s*\$?\s*,\s*\$?\s*"
+# one way to read each separator: with ``\s*\$?\s*`` a run of spaces could be split between
+# the two ``\s*`` in as many ways as it is long, and a list of n items that is *not*
+# followed by an ellipsis was retried in ~4^n ways (a 24-prime list hung a build)
+_SEP = r"\s*(?:\$\s*)?,\s*(?:\$\s*)?"
 _ITEM = r"-?[0-9A-Za-z][\w^{}-]{0,12}"
 _ELLIPSIS_AFTER_RE = re.compile(
     r"(?:" + _SEP + _ITEM + r")*" + _SEP + r"(?:\\[lcv]?dots(?![A-Za-z])|\.\.\.|\u2026)"

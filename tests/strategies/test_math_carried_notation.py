@@ -13,6 +13,7 @@ that turns it down is named; a neighbour that *was* computed stays a site.
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -22,7 +23,7 @@ from pairgen.record import Example
 from pairgen.strategies import StrategyOptions, build_strategy
 from pairgen.strategies.math import rule
 from pairgen.strategies.math.carried import REFUSALS, refusal
-from pairgen.strategies.math.notation import place_value, series_term
+from pairgen.strategies.math.notation import place_value, series_term, worked_out_exponents
 
 CARRIED = build_strategy("math", StrategyOptions(math_tier="carried"))
 
@@ -282,3 +283,16 @@ def test_property_prime_factorisation_exponents_are_carried_sites(
         Example("math", "d", "train", "0", problem, solution), random.Random(seed)
     )
     assert pair.edit_kind == "carried"
+
+
+def test_worked_out_exponents_are_read_once_a_solution() -> None:
+    r"""The first worked-out exponent of each value, read in one pass (asked per exponent,
+    the scan was quadratic: 3,000 squares took minutes).  A later ``2^3`` is computed in
+    kind after ``72 = 2^3\cdot 3^2``; the squares of numbers never worked out are not."""
+    head = r"First, $72 = 2^3 \cdot 3^2$. "
+    squares = "$" + " + ".join(f"{n}^2" for n in range(11, 3011)) + " = s$. "
+    text = head + squares + r"Then $2^3$ again, so $\boxed{12}$."
+    found = worked_out_exponents(text, text.index(r"\boxed"), set())
+    assert found == {Fraction(3): head.index("^3") + 1, Fraction(2): head.index("^2") + 1}
+    last = text.rindex("2^3") + 2
+    assert site(text[:last] + "⟦3⟧" + text[last + 1 :], "How many divisors does 72 have?")

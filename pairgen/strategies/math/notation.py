@@ -92,7 +92,7 @@ _SIDE_END_RE = re.compile(
 _TERM_SPLIT_RE = re.compile(r"[-+,]|\\(?:left|right|[Bb]igg?[lr]?)(?![A-Za-z])|[()&]")
 
 # -- tables ----------------------------------------------------------------------------
-_TABLE_RE = re.compile(r"\\begin\{(tabular|array)\}\s*\{([^{}]*)\}(.*?)\\end\{\1\}", re.DOTALL)
+_TABLE_START_RE = re.compile(r"\\begin\{(tabular|array)\}\s*\{[^{}]*\}")
 
 # -- place value -----------------------------------------------------------------------
 _POWER_OF_TEN = r"10+"
@@ -219,12 +219,26 @@ def series_term(text: str, start: int, end: int) -> bool:
 
 
 def table_spans(text: str) -> list[tuple[int, int]]:
-    r"""The bodies of the tables: every ``tabular``; an ``array`` ruled with ``\hline``."""
-    return [
-        m.span(3)
-        for m in _TABLE_RE.finditer(text)
-        if m.group(1) == "tabular" or "\\hline" in m.group(3)
-    ]
+    r"""The bodies of the tables: every ``tabular``; an ``array`` ruled with ``\hline``.
+
+    Each kind's next ``\end`` is looked up once and kept while it lies ahead: a regex
+    ``begin .*? end`` rescans to the text's end from every unclosed ``\begin``."""
+    out = []
+    ends: dict[str, int] = {}
+    pos = 0
+    while (m := _TABLE_START_RE.search(text, pos)) is not None:
+        kind = m.group(1)
+        tag = "\\end{" + kind + "}"
+        end = ends.get(kind, -2)
+        if end != -1 and end < m.end():
+            end = ends[kind] = text.find(tag, m.end())
+        if end < 0:
+            pos = m.end()
+            continue
+        if kind == "tabular" or "\\hline" in text[m.end() : end]:
+            out.append((m.end(), end))
+        pos = end + len(tag)
+    return out
 
 
 def table_index(text: str, start: int, tables: list[tuple[int, int]]) -> bool:

@@ -43,7 +43,7 @@ import re
 from fractions import Fraction
 
 from pairgen.strategies.math.precision import has_variable
-from pairgen.strategies.math.rewrites import sides_around
+from pairgen.strategies.math.rewrites import REWRITE_RE, sides_around
 from pairgen.strategies.math.standalone import standalone_slots
 from pairgen.strategies.math.values import (
     GAP,
@@ -84,10 +84,9 @@ _INDEX_BEFORE_RE = re.compile(r"[\^_]\s*\{?\s*\Z")
 
 # -- written-out series ----------------------------------------------------------------
 _DOTS_RE = re.compile(r"\\(?:dotsb|dotsc|cdots|ldots|dots)(?![A-Za-z])|\.\.\.")
-# what ends a side of a display: a relation, a row break, a maths delimiter, a paragraph
-_SIDE_END_RE = re.compile(
-    r"(?<![<>!:=\\])=(?!=)|\\(?:approx|equiv)(?![A-Za-z])|\\\\|\$|\\\[|\\\]|\n\s*\n"
-)
+# what ends a side of a display: a relation (the rewrites' own), a row break, a maths
+# delimiter, a paragraph
+_SIDE_END_RE = re.compile(REWRITE_RE.pattern + r"|\\\\|\$|\\\[|\\\]|\n\s*\n")
 # what separates the terms of a side
 _TERM_SPLIT_RE = re.compile(r"[-+,]|\\(?:left|right|[Bb]igg?[lr]?)(?![A-Za-z])|[()&]")
 

@@ -78,6 +78,17 @@ def test_property_every_cut_and_rounding_of_a_constant_is_refused(name, places, 
     assert constant_approximation("", off, Fraction(off)) == (Decimal(off) in others)
 
 
+def test_a_quote_longer_than_the_table_is_no_claim_and_no_crash():
+    """The table holds 15 places; a longer decimal (any user's data) once made Decimal's
+    28-digit context raise InvalidOperation inside the build."""
+    long_pi = "3.141592653589793238462643383279"
+    assert not constant_approximation("", long_pi, Fraction(long_pi))
+    assert texts(rf"We get $x = {long_pi}$ and $y = 2 + 5 = 7$, so $\boxed{{8}}$.") == [
+        long_pi,
+        "7",
+    ]
+
+
 # --- known_range -------------------------------------------------------------------------
 
 
@@ -245,6 +256,16 @@ def test_cuts_of_a_given_decimal():
     assert Fraction(564) not in given_values(problem)  # the rounding is the result
     assert Fraction(563) not in given_values("It weighs 563.5097 grams.")  # no rounding
     assert Fraction(14) not in given_values(r"Round $\lfloor 14.6 \rfloor$ to the nearest 1.")
+
+
+def test_cuts_of_a_decimal_longer_than_decimals_default_precision():
+    """A 37-digit decimal in a rounding problem once raised InvalidOperation (quantize past
+    Decimal's default 28 digits) and crashed the build."""
+    digits = "2.718281828459045235360287471352662497"
+    values = given_values(f"Round {digits} to the nearest integer.")
+    assert Fraction(2) in values  # the integer cut: 2.7... rounds to 3
+    assert Fraction("2.71828182845904523536028747135266249") in values
+    assert Fraction(3) not in values  # the rounding is the result
 
 
 # --- a wrong value never repeats a value the same words name ------------------------------

@@ -39,7 +39,7 @@ from test_train_sharing import ALL, ATOL, grads, logprobs, max_diff, model_for
 from pairgen.errors import PairgenError
 from pairgen.training.config import TrainConfig
 from pairgen.training.loop import flex, masks
-from pairgen.training.loop.attention import choose_attention, implementation, resolve_attention
+from pairgen.training.loop.attention import implementation, resolve_attention
 from pairgen.training.loop.device import Precision
 from pairgen.training.loop.forward import Logprobs, forward_packed
 from pairgen.training.loop.models import LoadedModel
@@ -183,7 +183,7 @@ def test_flex_has_no_backward_on_cpu_so_training_with_it_is_refused(tmp_path: Pa
         flex_attention(q, q, q)
     model = copy.deepcopy(model_for("tiny"))
     with pytest.raises(PairgenError, match="no backward pass on cpu") as refused:
-        choose_attention(model, "flex", torch.device("cpu"))
+        resolve_attention(model, "flex", torch.device("cpu"))
     assert "\n" not in str(refused.value)
     assert implementation(model) == "sdpa"
 
@@ -204,9 +204,9 @@ def test_flex_for_a_model_transformers_cannot_run_with_it_is_one_line() -> None:
 
     bloom = build("bloom", "eager")
     with pytest.raises(PairgenError, match="cannot run BloomForCausalLM with flex") as refused:
-        choose_attention(bloom, "flex", torch.device("cuda"))
+        resolve_attention(bloom, "flex", torch.device("cuda"))
     assert "\n" not in str(refused.value)
-    assert choose_attention(bloom, "auto", torch.device("cuda")) == "eager"  # auto: as loaded
+    assert resolve_attention(bloom, "auto", torch.device("cuda")).used == "eager"  # auto: as loaded
     sdpa = resolve_attention(bloom, "sdpa", torch.device("cuda"))
     assert sdpa == Attention("sdpa", "eager", "cuda", "the model's own implementation, as loaded")
 

@@ -64,3 +64,13 @@ def test_compare_refuses_other_questions_under_the_same_ids() -> None:
         compare([outcome("a", "q1", True)], [outcome("b", "q2", True)], "a", "b")
     with pytest.raises(PairgenError, match="not the same build"):
         compare([outcome("a", "q1", True)], [outcome("b", "q1", True, answer=1)], "a", "b")
+
+
+def test_compare_refuses_a_question_twice_on_one_side() -> None:
+    """Two models' outcomes in one list once paired silently (the last of B, every A
+    counted): which one to pair is a guess."""
+    twice = [outcome("a", "q1", True), outcome("c", "q1", False)]
+    with pytest.raises(PairgenError, match="twice"):
+        compare(twice, [outcome("b", "q1", True)], "a", "b")
+    with pytest.raises(PairgenError, match="twice"):
+        compare([outcome("b", "q1", True)], twice, "b", "a")

@@ -54,7 +54,6 @@ from fractions import Fraction
 
 from pairgen.strategies.math.formulas import Formulas
 from pairgen.strategies.math.notation import (
-    computed_in_kind,
     earlier_results,
     is_exponent,
     misread_thousands,
@@ -63,6 +62,7 @@ from pairgen.strategies.math.notation import (
     square_of_number,
     table_index,
     table_spans,
+    worked_out_exponents,
     worked_out_power,
 )
 from pairgen.strategies.math.rewrites import rewrite_slots
@@ -179,6 +179,7 @@ class _Refusals:
         self.computed = computed
         self.binomials = [m.span() for m in _BINOMIAL_RE.finditer(text, 0, cut)]
         self._results: dict[Fraction, int] | None = None
+        self._exponents: dict[Fraction, int] | None = None
         self._tables: list[tuple[int, int]] = []
         self._formulas: Formulas | None = None
 
@@ -192,7 +193,10 @@ class _Refusals:
         first = self._results.get(value)
         if first is not None and first < start:
             return True
-        return computed_in_kind(self.text, start, value, self.computed)
+        if self._exponents is None:
+            self._exponents = worked_out_exponents(self.text, self.cut, self.computed)
+        first = self._exponents.get(value)
+        return first is not None and first < start
 
     def reason(self, start: int, end: int) -> str | None:
         text = self.text

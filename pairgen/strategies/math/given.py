@@ -51,7 +51,7 @@ the index a problem asks about) stay stated.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
 from pairgen.strategies.math.values import (
@@ -241,11 +241,13 @@ def _decimal_parts(problem: str) -> set[Fraction]:
         if "." not in token:
             continue
         number = Decimal(token)
-        for places in range(len(token.split(".", 1)[1])):
-            step = Decimal(1).scaleb(-places)
-            cut = number.quantize(step, ROUND_DOWN)
-            if cut != number.quantize(step, ROUND_HALF_UP):  # else the cut is the rounding
-                values.add(Fraction(cut))
+        with localcontext() as exact:  # a decimal of any length: quantize must not overflow
+            exact.prec = len(token) + 1
+            for places in range(len(token.split(".", 1)[1])):
+                step = Decimal(1).scaleb(-places)
+                cut = number.quantize(step, ROUND_DOWN)
+                if cut != number.quantize(step, ROUND_HALF_UP):  # else the cut is the rounding
+                    values.add(Fraction(cut))
     return values
 
 

@@ -39,6 +39,7 @@ from fractions import Fraction
 from pairgen.strategies.math.values import VALUE_RE
 
 # famous constants, to 15 places: their roundings and cuts are what solutions quote
+_PLACES = 15
 CONSTANTS: dict[str, Decimal] = {
     "pi": Decimal("3.141592653589793"),
     "e": Decimal("2.718281828459045"),
@@ -70,8 +71,8 @@ def constant_approximation(text: str, token: str, value: Fraction) -> bool:
     if value in _PI_FRACTIONS:
         return _PI_RE.search(text) is not None
     places = _places(token)
-    if places is None:
-        return False
+    if places is None or places > _PLACES:
+        return False  # a longer quote cannot be checked against the table's places
     quoted = Decimal(value.numerator) / Decimal(value.denominator)
     step = Decimal(1).scaleb(-places)
     return any(

@@ -43,7 +43,7 @@ import re
 from fractions import Fraction
 
 from pairgen.strategies.math.precision import has_variable
-from pairgen.strategies.math.rewrites import sides_around
+from pairgen.strategies.math.rewrites import REWRITE_RE, sides_around
 from pairgen.strategies.math.standalone import standalone_slots
 from pairgen.strategies.math.values import (
     GAP,
@@ -84,15 +84,14 @@ _INDEX_BEFORE_RE = re.compile(r"[\^_]\s*\{?\s*\Z")
 
 # -- written-out series ----------------------------------------------------------------
 _DOTS_RE = re.compile(r"\\(?:dotsb|dotsc|cdots|ldots|dots)(?![A-Za-z])|\.\.\.")
-# what ends a side of a display: a relation, a row break, a maths delimiter, a paragraph
-_SIDE_END_RE = re.compile(
-    r"(?<![<>!:=\\])=(?!=)|\\(?:approx|equiv)(?![A-Za-z])|\\\\|\$|\\\[|\\\]|\n\s*\n"
-)
+# what ends a side of a display: a relation (the rewrites' own), a row break, a maths
+# delimiter, a paragraph
+_SIDE_END_RE = re.compile(REWRITE_RE.pattern + r"|\\\\|\$|\\\[|\\\]|\n\s*\n")
 # what separates the terms of a side
 _TERM_SPLIT_RE = re.compile(r"[-+,]|\\(?:left|right|[Bb]igg?[lr]?)(?![A-Za-z])|[()&]")
 
 # -- tables ----------------------------------------------------------------------------
-_TABLE_RE = re.compile(r"\\begin\{(tabular|array)\}\s*\{([^{}]*)\}(.*?)\\end\{\1\}", re.DOTALL)
+_TABLE_START_RE = re.compile(r"\\begin\{(tabular|array)\}\s*\{[^{}]*\}")
 
 # -- place value -----------------------------------------------------------------------
 _POWER_OF_TEN = r"10+"
@@ -109,7 +108,7 @@ def earlier_results(text: str, cut: int) -> dict[Fraction, int]:
     relation or a result verb and ending the expression (alone or as the coefficient of a
     one-term result, ``= 5x$``), or a standalone value.  A number
     a rewrite brings is no result for another token of its value: the ``2`` of ``12 =
-    2\\cdot 6`` does not make the ``2`` of a later ``2m`` computed (:func:`computed_in_kind`
+    2\\cdot 6`` does not make the ``2`` of a later ``2m`` computed (:func:`worked_out_exponents`
     says when an earlier number of the same kind does)."""
     starts: list[tuple[int, Fraction]] = []
     for regex in (_RESULT_RE, _ONE_TERM_RESULT_RE, _PROSE_RESULT_RE):
@@ -167,22 +166,25 @@ def _is_prime(n: int) -> bool:
     return n > 1 and all(n % d for d in range(2, int(n**0.5) + 1))
 
 
-def computed_in_kind(
-    text: str, start: int, value: Fraction, computed: set[tuple[int, int]]
-) -> bool:
-    r"""Whether an exponent of ``value`` on a number before ``start`` was worked out where
-    it stands: a number a rewrite or a step brings (``computed``), or the exponent of a
-    worked-out power (``72 = 2^3\cdot 3^2``, then ``2^3`` again).  A symbol's exponent a
-    rewrite brings (the ``3`` of ``x^2(x^3 - 1)``) is notation, not a computed power."""
-    for m in NUMBER_TOKEN_RE.finditer(text, 0, start):
+def worked_out_exponents(
+    text: str, cut: int, computed: set[tuple[int, int]]
+) -> dict[Fraction, int]:
+    r"""The value -> start of its first exponent on a number before ``cut`` that was worked
+    out where it stands: a number a rewrite or a step brings (``computed``), or the exponent
+    of a worked-out power (``72 = 2^3\cdot 3^2``, so a later ``2^3`` is computed in kind).
+    A symbol's exponent a rewrite brings (the ``3`` of ``x^2(x^3 - 1)``) is notation, not a
+    computed power.  Read once a solution: asked per exponent, the scan was quadratic."""
+    first: dict[Fraction, int] = {}
+    for m in NUMBER_TOKEN_RE.finditer(text, 0, cut):
         s, e = m.span()
+        value = number_value(m.group())
         if (
-            number_value(m.group()) == value
+            value not in first
             and _NUMBER_BASE_RE.search(text, max(0, s - 24), s) is not None
             and ((s, e) in computed or worked_out_power(text, s))
         ):
-            return True
-    return False
+            first[value] = s
+    return first
 
 
 def _side(text: str, start: int, end: int) -> tuple[int, int]:
@@ -216,12 +218,26 @@ def series_term(text: str, start: int, end: int) -> bool:
 
 
 def table_spans(text: str) -> list[tuple[int, int]]:
-    r"""The bodies of the tables: every ``tabular``; an ``array`` ruled with ``\hline``."""
-    return [
-        m.span(3)
-        for m in _TABLE_RE.finditer(text)
-        if m.group(1) == "tabular" or "\\hline" in m.group(3)
-    ]
+    r"""The bodies of the tables: every ``tabular``; an ``array`` ruled with ``\hline``.
+
+    Each kind's next ``\end`` is looked up once and kept while it lies ahead: a regex
+    ``begin .*? end`` rescans to the text's end from every unclosed ``\begin``."""
+    out = []
+    ends: dict[str, int] = {}
+    pos = 0
+    while (m := _TABLE_START_RE.search(text, pos)) is not None:
+        kind = m.group(1)
+        tag = "\\end{" + kind + "}"
+        end = ends.get(kind, -2)
+        if end != -1 and end < m.end():
+            end = ends[kind] = text.find(tag, m.end())
+        if end < 0:
+            pos = m.end()
+            continue
+        if kind == "tabular" or "\\hline" in text[m.end() : end]:
+            out.append((m.end(), end))
+        pos = end + len(tag)
+    return out
 
 
 def table_index(text: str, start: int, tables: list[tuple[int, int]]) -> bool:
@@ -258,7 +274,6 @@ def misread_thousands(text: str, start: int, end: int) -> bool:
 
 
 __all__ = [
-    "computed_in_kind",
     "earlier_results",
     "is_exponent",
     "misread_thousands",
@@ -267,5 +282,6 @@ __all__ = [
     "square_of_number",
     "table_index",
     "table_spans",
+    "worked_out_exponents",
     "worked_out_power",
 ]

@@ -19,6 +19,7 @@ that two models can be compared question by question.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -109,8 +110,13 @@ def question_outcome(
 
 
 def best(scores: list[float], answer: int) -> int:
-    """The highest-scoring choice; a tie with ``answer`` goes to the other choice."""
-    return max(range(len(scores)), key=lambda i: (scores[i], i != answer))
+    """The highest-scoring choice; a tie with ``answer`` goes to the other choice, and a
+    NaN score (a half-precision overflow) ranks lowest: NaN compares false both ways, so
+    ``max`` would keep whichever choice came first -- the answer, when it is listed first."""
+    return max(
+        range(len(scores)),
+        key=lambda i: (-math.inf if math.isnan(scores[i]) else scores[i], i != answer),
+    )
 
 
 def accuracy(outcomes: list[QuestionOutcome]) -> ChoiceAccuracy | None:

@@ -80,8 +80,19 @@ def compare(
 ) -> Comparison:
     """Pair the outcomes of two models by (seed, question) and compare them.
 
-    Refuses (one line) when no question is shared, and when a shared question has other
-    choices or another answer in ``b`` (two different builds under the same ids)."""
+    Refuses (one line) when a side holds a question twice (two models or two runs in
+    one list: which to pair would be a guess), when no question is shared, and when a
+    shared question has other choices or another answer in ``b`` (two different builds
+    under the same ids)."""
+    for name, side in ((name_a, a), (name_b, b)):
+        seen: set[tuple[int, str]] = set()
+        for o in side:
+            if (o.seed, o.question) in seen:
+                raise PairgenError(
+                    f"{name} holds question {o.question} (seed {o.seed}) twice: "
+                    "one model's outcomes of one run per side"
+                )
+            seen.add((o.seed, o.question))
     shared = shared_outcomes(a, b)
     if not shared:
         raise PairgenError(f"{name_a} and {name_b} share no question (seed and question id)")

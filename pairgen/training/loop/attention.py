@@ -98,15 +98,9 @@ def resolve_attention(model: Any, choice: str, device: torch.device) -> Attentio
     return Attention(choice, implementation(model), device.type, "FlexAttention with a block mask")
 
 
-def choose_attention(model: Any, choice: str, device: torch.device) -> str:
-    """:func:`resolve_attention`'s implementation alone."""
-    return resolve_attention(model, choice, device).used
-
-
 __all__ = [
     "AUTO_FLEX_DEVICES",
     "FLEX_DEVICES",
-    "choose_attention",
     "flex_unavailable",
     "implementation",
     "resolve_attention",

@@ -15,7 +15,7 @@ gigabyte.  The ``tiny`` model's activations are small (its peak RSS is ~650 MB e
 way) while its steps allocate and free many mid-sized blocks: with the fixed threshold a
 20-step run spent 17 s of 53 s in the kernel (10.4 million faults), with glibc's own
 settings 1 s of 36 s, 7% more peak RSS.  So the threshold is fixed for every model but
-those of :data:`KEEP_FREED_MEMORY` (docs/training-27.md has the measurements).
+those of :data:`KEEP_FREED_MEMORY` (docs/training-cost.md has the measurements).
 
 It is a setting of this process's allocator (``mallopt``), made when a CPU run starts;
 nothing is set in the environment, so no other process sees it.  It stays for the rest of

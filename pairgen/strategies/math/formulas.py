@@ -35,6 +35,9 @@ from __future__ import annotations
 
 import re
 
+from pairgen.strategies.math.facts import ROOT2 as _ROOT2
+from pairgen.strategies.math.facts import ROOT3 as _ROOT3
+from pairgen.strategies.math.facts import SPECIAL_TRIANGLE_RE as _SPECIAL_TRIANGLE_RE
 from pairgen.strategies.math.rewrites import sides_around
 
 _TRIG = r"\\(?:sin|cos|tan|cot|sec|csc)(?![A-Za-z])"
@@ -47,7 +50,6 @@ _PRODUCT_END_RE = re.compile(r"[-+=&]|\\\\|(?<!\\circ)\}")
 _TRIG_SIDE_RE = re.compile(_TRIG + r"|\\operatorname\s*\{\s*cis\s*\}|\\cis(?![A-Za-z])")
 _TRIG_CONTEXT_RE = re.compile(_TRIG + r"|\^\s*\{?\s*\\circ|\bdegrees?\b")
 
-_ROOT2, _ROOT3 = r"\\sqrt\s*\{?\s*2\s*\}?", r"\\sqrt\s*\{?\s*3\s*\}?"
 _FRAC = r"\\[dt]?frac\s*"
 
 
@@ -65,10 +67,6 @@ _TRIG_VALUE_RE = re.compile(
             r"(?<![0-9])1\s*/\s*(?:" + _ROOT2 + "|" + _ROOT3 + ")",
         ]
     )
-)
-_SPECIAL_TRIANGLE_RE = re.compile(
-    r"(?<![0-9])1\s*:\s*" + _ROOT3 + r"\s*:\s*2(?![0-9])"
-    r"|(?<![0-9])1\s*:\s*1\s*:\s*" + _ROOT2
 )
 
 # (regex, group holding the constant)

@@ -115,7 +115,7 @@ def test_each_reject_reason_has_its_own_detail() -> None:
 
     reasons = {
         "no_final_answer", "results_all_in_problem", "results_all_equal_final_answer",
-        "only_unreduced_fractions", "only_operands", "only_zero_bounds", "only_in_asy",
+        "only_unreduced_fractions", "only_operands", "only_zero_bounds", "only_in_asy", "only_in_layout",
         "only_in_annotations", "results_only_in_final_answer", "no_result_slot",
     }  # fmt: skip
     assert set(REJECT_DETAILS) == reasons

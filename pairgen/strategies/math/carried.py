@@ -114,6 +114,7 @@ REFUSALS = (
     "formula_constant",
     "generic_form",
     "exponent_not_computed",
+    "decimal_digits",
 )
 
 

@@ -24,6 +24,13 @@ carried-over slip.  Issue 20's reader called these constants:
   an equilateral triangle's area ``\frac{\sqrt{3}}{4}s^2``, the ``4`` and ``3`` of a
   sphere's ``4\pi r^2`` and ``\frac43\pi r^3``, the ``4`` of a discriminant ``b^2 - 4ac``
   written out (``(c+1)^2 - 4c``, ``1 - 4k`` after the word "discriminant");
+* ``formula_constant`` also, where the solution names the formula: the ``2`` of a
+  midpoint's half (``AE = \frac{AD}{2}``, ``CD = BC/2 = 20\sqrt{3}/2``, in a solution saying
+  "midpoint"), of a circumference ``2\pi r`` (saying "circumference"), and of a triangle's
+  area ``\frac{bh}{2}``, ``(5\cdot 12)/2`` (saying "triangle");
+* ``decimal_digits`` -- the digits of a given decimal written as an integer times a power
+  of ten (``0.2 = 2\times 0.1``, then ``2.4\times 2\times 0.1``; ``\frac{24\cdot
+  0.1}{6}`` for ``\frac{2.4}{6}``): given, nothing computed;
 * ``generic_form`` -- the ``2`` of a generic odd or even number (``(2l+1)+(2m+1)+(2n+1) =
   2l + 2m + 2n + 3`` in a solution about odd or even numbers).
 
@@ -34,7 +41,11 @@ some other way; these refusals look at the form, and the forms above are the rec
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
+from pairgen.strategies.math.facts import ROOT2 as _ROOT2
+from pairgen.strategies.math.facts import ROOT3 as _ROOT3
+from pairgen.strategies.math.facts import SPECIAL_TRIANGLE_RE as _SPECIAL_TRIANGLE_RE
 from pairgen.strategies.math.rewrites import sides_around
 
 _TRIG = r"\\(?:sin|cos|tan|cot|sec|csc)(?![A-Za-z])"
@@ -47,7 +58,6 @@ _PRODUCT_END_RE = re.compile(r"[-+=&]|\\\\|(?<!\\circ)\}")
 _TRIG_SIDE_RE = re.compile(_TRIG + r"|\\operatorname\s*\{\s*cis\s*\}|\\cis(?![A-Za-z])")
 _TRIG_CONTEXT_RE = re.compile(_TRIG + r"|\^\s*\{?\s*\\circ|\bdegrees?\b")
 
-_ROOT2, _ROOT3 = r"\\sqrt\s*\{?\s*2\s*\}?", r"\\sqrt\s*\{?\s*3\s*\}?"
 _FRAC = r"\\[dt]?frac\s*"
 
 
@@ -65,10 +75,6 @@ _TRIG_VALUE_RE = re.compile(
             r"(?<![0-9])1\s*/\s*(?:" + _ROOT2 + "|" + _ROOT3 + ")",
         ]
     )
-)
-_SPECIAL_TRIANGLE_RE = re.compile(
-    r"(?<![0-9])1\s*:\s*" + _ROOT3 + r"\s*:\s*2(?![0-9])"
-    r"|(?<![0-9])1\s*:\s*1\s*:\s*" + _ROOT2
 )
 
 # (regex, group holding the constant)
@@ -89,6 +95,39 @@ _FORMULAS = [
     re.compile(r"(?<![0-9.])(4)\s*\\pi\s*[a-z]\s*\^\s*\{?\s*2"),
     re.compile(_FRAC + r"(?:\{\s*(4)\s*\}|(4))\s*(?:\{\s*(3)\s*\}|(3))\s*\\pi\s*[a-z]\s*\^"),
 ]
+
+# (word the solution must say, regex, group holding the constant)
+_NAMED_FORMULAS = [
+    # half a segment at a midpoint: AD/2, \frac{AD}{2}, and the next side's /2 of a chain
+    ("midpoint", re.compile(r"(?<![A-Za-z])[A-Z]{2}\s*/\s*(2)(?![0-9])")),
+    ("midpoint", re.compile(r"\\[dt]?frac\s*\{\s*[A-Z]{2}\s*\}\s*\{\s*(2)\s*\}")),
+    ("midpoint", re.compile(r"[A-Z]{2}\s*/\s*2\s*=\s*[^=$/]{1,30}/\s*(2)(?![0-9])")),
+    # a circumference: 2\pi r, 2\pi(r + 5)
+    ("circumference", re.compile(r"(?<![0-9.])(2)\s*\\pi\s*(?:[a-z](?![a-z])|\()")),
+    # a triangle's area: \frac{bh}{2}, (5\cdot 12)/2, \frac{5\cdot 12}{2}
+    ("triangle", re.compile(r"\\[dt]?frac\s*\{\s*[a-z]\s*[a-z]\s*\}\s*\{\s*(2)\s*\}")),
+    ("triangle", re.compile(r"\(\s*[0-9]+\s*(?:\\cdot|\\times)\s*[0-9]+\s*\)\s*/\s*(2)(?![0-9])")),
+    (
+        "triangle",
+        re.compile(r"\\[dt]?frac\s*\{\s*[0-9]+\s*(?:\\cdot|\\times)\s*[0-9]+\s*\}\s*\{\s*(2)\s*\}"),
+    ),
+]
+# an integer times a power of ten below one: 2\times 0.1, 24\cdot 0.1, 5\times 10^{-2}
+_SCALED_RE = re.compile(
+    r"(?<![0-9.])([0-9]+)\s*(?:\\times|\\cdot)\s*(?:(0\.0*1)|10\s*\^\s*\{\s*-\s*([0-9])\s*\})(?![0-9])"
+)
+
+
+def _decimal_digits(text: str) -> set[tuple[int, int]]:
+    """Spans of the integers of ``_SCALED_RE`` whose value is a decimal written before."""
+    spans = set()
+    for m in _SCALED_RE.finditer(text):
+        scale = Fraction(m.group(2)) if m.group(2) else Fraction(1, 10 ** int(m.group(3)))
+        # a decimal written before is given; ``29 + 11\cdot 10^{-1}`` before ``1.1`` is worked out
+        before = re.findall(r"(?<![0-9])[0-9]*\.[0-9]+", text[: m.start()])
+        if int(m.group(1)) * scale in {Fraction(t) for t in before}:
+            spans.add(m.span(1))
+    return spans
 
 
 # the ``4`` of a discriminant ``b^2 - 4ac`` written out (``(c+1)^2 - 4c``, ``1 - 4k``)
@@ -144,6 +183,11 @@ class Formulas:
                 for group in range(1, (regex.groups or 0) + 1):
                     if m.group(group) is not None:
                         self.constants.add(m.span(group))
+        lowered = text.lower()
+        for word, regex in _NAMED_FORMULAS:
+            if word in lowered:
+                self.constants.update(m.span(1) for m in regex.finditer(text))
+        self.scaled = _decimal_digits(text) if "0." in text or "10^" in text else set()
         for m in _DISCRIMINANT_RE.finditer(text):
             for four in _DISCRIMINANT_FOUR_RE.finditer(text, m.end(), m.end() + 300):
                 self.constants.add(four.span(1))
@@ -164,6 +208,8 @@ class Formulas:
             return "formula_constant"
         if (start, end) in self.generic:
             return "generic_form"
+        if (start, end) in self.scaled:
+            return "decimal_digits"
         return None
 
 

@@ -51,18 +51,30 @@ _ELLIPSIS_AFTER_RE = re.compile(
 )
 
 
-def run_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Spans of the values in the run holding ``text[start:end]`` (itself included)."""
+# inside one element written as a power or a product (``2^2``, ``2\cdot 3``, ``3^{2}``)
+_PART_RE = re.compile(r"(?:\s|\{|\})*(?:\^|\\cdot(?![A-Za-z])|\\times(?![A-Za-z]))(?:\s|\{)*\Z")
+
+
+def _joined(gap: str, parts: bool) -> bool:
+    if parts:
+        return _PART_RE.match(gap) is not None or _JOIN_RE.match(gap.lstrip("}")) is not None
+    return _JOIN_RE.match(gap) is not None
+
+
+def run_spans(text: str, start: int, end: int, parts: bool = False) -> list[tuple[int, int]]:
+    r"""Spans of the values in the run holding ``text[start:end]`` (itself included);
+    with ``parts``, elements written as powers or products (``2, 3, 2^2, 5, 2\cdot 3``)
+    join the run too, with every number they hold."""
     lo = max(0, start - _WINDOW)
     tokens = [m for m in VALUE_RE.finditer(text, lo, min(len(text), end + _WINDOW))]
     at = next((i for i, m in enumerate(tokens) if m.start() == start), None)
     if at is None:
         return [(start, end)]
     first = last = at
-    while first > 0 and _JOIN_RE.match(text[tokens[first - 1].end() : tokens[first].start()]):
+    while first > 0 and _joined(text[tokens[first - 1].end() : tokens[first].start()], parts):
         first -= 1
-    while last + 1 < len(tokens) and _JOIN_RE.match(
-        text[tokens[last].end() : tokens[last + 1].start()]
+    while last + 1 < len(tokens) and _joined(
+        text[tokens[last].end() : tokens[last + 1].start()], parts
     ):
         last += 1
     return [tokens[i].span() for i in range(first, last + 1)]
@@ -72,7 +84,7 @@ def list_siblings(text: str, start: int, end: int) -> frozenset[Fraction]:
     """Values of the other elements of the list ``text[start:end]`` stands in (unsigned):
     its run, and the values the same words name in its sentence (:func:`parallel_values`)."""
     values = set(parallel_values(text, start))
-    for s, _ in run_spans(text, start, end):
+    for s, _ in run_spans(text, start, end, parts=True):
         m = VALUE_RE.match(text, s)
         if s != start and m is not None:
             values.add(match_value(m)[0])

@@ -14,6 +14,9 @@ sentence talks about, not a computation (issue 20's hand reading of 100 strict p
     (``divisible by 9 and 2``).  What two numbers *share* is a result, not a name: ``24
     and 36 have a common factor of 12``, ``the least common multiple ... is 84``, ``10
     and 8 share a factor of 2``; and ``by a factor of 4`` (a ratio) is none either.
+    Also a prime or factor named by ``one more``, ``another``, ``an extra`` with nothing
+    counted after it (``at least one more $5$, and one more $7$``, ``another $3$``, ``an
+    extra factor of 2``): ``another 3 balls`` counts balls and stays a value.
     Read by hand on all 12,500 MATH rows, three in four of the phrase's numbers without
     these exceptions were computed common factors and multiples.
 ``option_value``
@@ -21,7 +24,9 @@ sentence talks about, not a computation (issue 20's hand reading of 100 strict p
     range: three or more values after ``<symbol> =`` that step evenly from 0 (``$b = 0,$
     $2,$ $4,$ $6,$ or $8.$``, ``$a = 0$, $3$, or $6$``: the even or the multiple-of-3
     exponents).  Values found by a test (``$x = 2$, $5$, or $8$`` make a digit sum
-    divisible by 3; ``$n = 1, 9, 10,$ or $18$``) are results.
+    divisible by 3; ``$n = 1, 9, 10,$ or $18$``) are results.  Likewise an enumeration
+    counting down by one to 0 (``We can put 5, 4, 3, 2, 1, or 0 balls in Box 1``); one
+    counting up from 0 or 1 is a ``label`` already.
 """
 
 from __future__ import annotations
@@ -40,6 +45,13 @@ _SHARED_BEFORE_RE = re.compile(
     r"\b(?:common|shares?(?:\s+an?)?|by\s+an?|additional)(?:\s+prime)?\s*\Z", re.IGNORECASE
 )
 _TO_VALUE_RE = re.compile(r"(?:\s|\$|\\[,;! ]|~)*\Z")
+# ``one more 5``, ``another $3$``, ``an extra factor of 2``: then nothing counted after it
+_ONE_MORE_RE = re.compile(
+    r"(?:\bone\s+more|\banother|\ban?\s+extra)(?:\s+(?:factors?|powers?|copy|copies)\s+of)?"
+    r"(?:\s|\$|\\[,;! ]|~)*\Z",
+    re.IGNORECASE,
+)
+_NOTHING_COUNTED_RE = re.compile(r"(?:\s|\$|\\[,;! ]|~)*(?:[,.;:)]|\b(?:and|or|to|in|into)\b|\Z)")
 _AND_JOIN_RE = re.compile(r"(?:\s|\$|\\[,;! ]|~)*and(?:\s|\$|\\[,;! ]|~)*")
 
 
@@ -58,6 +70,10 @@ def named_number(text: str, start: int, end: int) -> bool:
     second of two numbers joined by ``and`` (``divisible by 9 and 2``)."""
     if _named_at(text, start):
         return True
+    if _ONE_MORE_RE.search(text, max(0, start - 40), start) and _NOTHING_COUNTED_RE.match(
+        text, end
+    ):
+        return True
     run = run_spans(text, start, end)
     return (
         len(run) == 2
@@ -74,6 +90,10 @@ _SYMBOL_EQUALS_RE = re.compile(r"(?<![A-Za-z\\])[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?
 def option_value(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is one of a variable's options (module doc)."""
     values = list_values(text, start, end)
+    if len(values) >= 3 and values == [
+        values[-1] + len(values) - 1 - i for i in range(len(values))
+    ]:
+        return values[-1] == 0  # counting down to 0: ``5, 4, 3, 2, 1, or 0 balls``
     if len(values) < 3 or values[0] != 0 or values[1] <= 0:
         return False
     step = values[1]

@@ -46,6 +46,10 @@ more kinds; each is a reason of its own, written in the module that knows the ki
     ``[-1, 1]`` of ``\cos\theta``; the ``\frac{1}{2}`` a one-term result passes on from
     the product before it (``\frac{1}{2}(x)(x) = \frac{1}{2}x^2``); ``0! = 1``, ``x^0 =
     1`` and the value of a pattern's index 0 (``the $0$th row, which has $1$ number``).
+``known_fact``
+    A fact of geometry (:mod:`pairgen.strategies.math.facts`): a special triangle's ratio
+    ``1:\sqrt{3}:2``, the product ``-1`` of perpendicular slopes, the origin ``(0,0)``,
+    ``x = 0`` as what a y-intercept is.
 ``named_number``, ``option_value``
     Numbers that name rather than state (:mod:`pairgen.strategies.math.naming`): ``zero or
     one power of $5$``, ``a multiple of 7``; an element of the options a variable ranges
@@ -63,6 +67,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
+from pairgen.strategies.math.facts import known_fact
 from pairgen.strategies.math.known import (
     base_index_value,
     constant_approximation,
@@ -209,6 +214,7 @@ REFUSED = {
     "base_case": "only_base_cases",
     "named_number": "only_named_numbers",
     "option_value": "only_option_values",
+    "known_fact": "only_known_facts",
 }
 
 # words a number follows without being indexed by them (verbs, function words)
@@ -268,6 +274,8 @@ class Refusals:
         text = self.text
         if constant_approximation(text, text[start:end], value):
             return "constant_approximation"
+        if known_fact(text, start, end, value):
+            return "known_fact"
         before = _RELATION_END_RE.search(text, max(0, start - 40), start)
         side = side_before(text, before.start()) if before is not None else None
         inequality = before is not None and _INEQUALITY_RE.match(text, before.start()) is not None

@@ -89,6 +89,9 @@ For every tier:
   (:func:`pairgen.strategies.arithmetic.results.replace_result`).
 * **Never in Asymptote.**  Nothing inside ``[asy] ... [/asy]`` (an unclosed ``[asy]`` runs
   to the end of the text).
+* **Never in layout.**  Nothing inside an argument of a LaTeX layout command
+  (``\cline{2-3}``, ``\multicolumn{2}{r}``, ``\hspace{2mm}``, ``\\[2pt]``, an array's
+  column spec: :mod:`pairgen.strategies.math.layout`).
 * **No labels.**  A tier-2 number after ``Step Case Part Line Equation Row Column
   Figure Problem Rule Method Condition Page Chapter Section Lemma Claim Round Stage
   Option Choice Number``, in parentheses ``(1)``, or a 4-digit year 1900-2099, is not a
@@ -109,7 +112,7 @@ for a row without tier-1/2 sites.
 Reject reasons for a row without candidates (:func:`reject_reason`), the furthest stage a
 slot reached: ``no_final_answer``, ``results_all_in_problem``,
 ``results_all_equal_final_answer``, ``only_unreduced_fractions``, ``only_operands``,
-``only_zero_bounds``, ``only_in_asy``, ``only_in_annotations``,
+``only_zero_bounds``, ``only_in_asy``, ``only_in_layout``, ``only_in_annotations``,
 ``results_only_in_final_answer``, ``no_result_slot``, and one per refusal (:data:`REFUSED`).
 """
 
@@ -123,6 +126,7 @@ from pairgen.strategies.arithmetic.results import annotated_results, annotation_
 from pairgen.strategies.math.carried import carried_slots
 from pairgen.strategies.math.given import given_values, stated_values
 from pairgen.strategies.math.groups import group_slots
+from pairgen.strategies.math.layout import layout_spans
 from pairgen.strategies.math.precision import REFUSED, Refusals, numeric_computation, side_before
 from pairgen.strategies.math.standalone import standalone_slots
 from pairgen.strategies.math.values import (
@@ -212,6 +216,7 @@ def analyse(
     hidden = annotation_spans(solution)
     linked = {r[0]: r for r in annotated_results(solution, cut)[0] if r[2] >= 0}
     refusals = Refusals(solution)
+    layout = layout_spans(solution)  # \cline{2-3}, \hspace{2mm}: never a value
 
     def consider(
         start: int,
@@ -231,6 +236,8 @@ def analyse(
         value, kind, usable = match_value(vm)
         if hidden and inside(start, end, hidden):
             drops["in_annotation"] += 1
+        elif layout and inside(start, end, layout):
+            drops["in_layout"] += 1
         elif not usable:
             drops["fraction_not_reduced"] += 1
         elif value in (quantities if whole_side else given) and not computed:
@@ -342,6 +349,7 @@ def reject_reason(
         "operand",
         "zero_bound",
         "in_asy",
+        "in_layout",
         "in_annotation",
     ):
         if drops[reason]:
@@ -350,6 +358,7 @@ def reject_reason(
                 "operand": "only_operands",
                 "equals_final_answer": "results_all_equal_final_answer",
                 "in_asy": "only_in_asy",
+                "in_layout": "only_in_layout",
                 "fraction_not_reduced": "only_unreduced_fractions",
                 "zero_bound": "only_zero_bounds",
                 "in_annotation": "only_in_annotations",

@@ -61,6 +61,7 @@ REJECT_DETAILS: dict[str, str] = {
     "only_operands": "every number is an operand, none a result after a relation",
     "only_zero_bounds": "the only results are zero bounds (x > 0)",
     "only_in_asy": "the only results are inside [asy] drawings",
+    "only_in_layout": "the only results are arguments of layout commands (\\cline{2-3})",
     "only_in_annotations": "the only results are inside <<...>> calculator annotations",
     "results_only_in_final_answer": "the only results are in the final answer, never edited",
     "no_result_slot": "no result after a relation or standing alone before the final answer",

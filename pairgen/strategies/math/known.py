@@ -10,8 +10,10 @@ asks these checks, each a reason of its own:
     A decimal approximation of a famous constant, in any wording (``\pi \approx 3.14``,
     ``\pi is approximately 3.14``, ``e \approx 2.718``, ``\sqrt{3} \approx 1.732``): a
     decimal with at least three significant digits whose digits are the constant
-    rounded or cut at its last place (:data:`CONSTANTS`), and ``22/7`` or ``355/113``
-    where the solution names ``\pi``.
+    rounded or cut at its last place (:data:`CONSTANTS`), in a solution that names the
+    constant (``\pi``, ``e^``, ``\sqrt{2}``, ``\ln 2``, ...: a computed ``2.30`` in a
+    solution about neither ``\ln 10`` nor logarithms is a result), and ``22/7`` or
+    ``355/113`` where the solution names ``\pi``.
 ``known_range``
     An endpoint of the range of sine or cosine: an interval ``[-1, 1]`` in a solution
     that names ``\sin``/``\cos``, the bound of ``-1 \le \cos x \le 1`` or ``|\sin x| \le
@@ -38,24 +40,37 @@ from fractions import Fraction
 
 from pairgen.strategies.math.values import VALUE_RE
 
-# famous constants, to 15 places: their roundings and cuts are what solutions quote
+# famous constants, to 15 places: their roundings and cuts are what solutions quote, each
+# with how a solution names it -- a quote is refused only where its constant is named, so
+# a computed 2.30 or 1.41 in a solution about neither ln 10 nor the square root of 2 stays
+_PI = r"\\pi(?![A-Za-z])|\bpi\b"
+_SQRT = r"\\sqrt\s*\{?\s*{n}(?![0-9])|\u221a\s*{n}(?![0-9])|\bsquare root of {n}\b"
+_LOG = r"\\(?:ln|log)(?:_\{?\s*10\s*\}?)?\s*\(?\s*{n}(?![0-9])|\blog(?:arithm)?s? (?:of )?{n}\b"
 _PLACES = 15
-CONSTANTS: dict[str, Decimal] = {
-    "pi": Decimal("3.141592653589793"),
-    "e": Decimal("2.718281828459045"),
-    "sqrt2": Decimal("1.414213562373095"),
-    "sqrt3": Decimal("1.732050807568877"),
-    "sqrt5": Decimal("2.236067977499790"),
-    "golden ratio": Decimal("1.618033988749895"),
-    "ln 2": Decimal("0.693147180559945"),
-    "ln 10": Decimal("2.302585092994046"),
-    "log10 2": Decimal("0.301029995663981"),
-    "log10 3": Decimal("0.477121254719662"),
-    "sqrt2 / 2": Decimal("0.707106781186548"),
-    "sqrt3 / 2": Decimal("0.866025403784439"),
+CONSTANTS: dict[str, tuple[Decimal, re.Pattern[str]]] = {
+    name: (Decimal(digits), re.compile(named))
+    for name, digits, named in (
+        ("pi", "3.141592653589793", _PI),
+        (
+            "e",
+            "2.718281828459045",
+            r"(?<![A-Za-z\\])e\s*\^|\$\s*e\s*\$|\\exp\b|\bEuler|\\mathrm\{e\}"
+            r"|(?<![A-Za-z\\])e\s*(?:\\approx|\\sim)",
+        ),
+        ("sqrt2", "1.414213562373095", _SQRT.replace("{n}", "2")),
+        ("sqrt3", "1.732050807568877", _SQRT.replace("{n}", "3")),
+        ("sqrt5", "2.236067977499790", _SQRT.replace("{n}", "5")),
+        ("golden ratio", "1.618033988749895", r"\\(?:var)?phi(?![A-Za-z])|\bgolden\b"),
+        ("ln 2", "0.693147180559945", _LOG.replace("{n}", "2")),
+        ("ln 10", "2.302585092994046", _LOG.replace("{n}", "10")),
+        ("log10 2", "0.301029995663981", _LOG.replace("{n}", "2")),
+        ("log10 3", "0.477121254719662", _LOG.replace("{n}", "3")),
+        ("sqrt2 / 2", "0.707106781186548", _SQRT.replace("{n}", "2")),
+        ("sqrt3 / 2", "0.866025403784439", _SQRT.replace("{n}", "3")),
+    )
 }
 _PI_FRACTIONS = frozenset([Fraction(22, 7), Fraction(355, 113)])
-_PI_RE = re.compile(r"\\pi(?![A-Za-z])|\bpi\b")
+_PI_RE = CONSTANTS["pi"][1]
 
 
 def _places(token: str) -> int | None:
@@ -77,7 +92,8 @@ def constant_approximation(text: str, token: str, value: Fraction) -> bool:
     step = Decimal(1).scaleb(-places)
     return any(
         quoted in (c.quantize(step, ROUND_DOWN), c.quantize(step, ROUND_HALF_UP))
-        for c in CONSTANTS.values()
+        and named.search(text) is not None
+        for c, named in CONSTANTS.values()
     )
 
 

@@ -296,6 +296,44 @@ def stated_answer(row: Mapping[str, Any], schema: RawSchema) -> str | None:
     return str(answer).strip()
 
 
+# an answer that names an option: a letter A to J in either case, bare, ``(c)`` or ``c)``
+_ANSWER_LETTER_RE = re.compile(r"\(?([A-Ja-j])\)?")
+# an option's own label before its text: ``D)50``, ``(d) 50``, MathQA's ``d ) 50``
+_OPTION_LABEL_RE = re.compile(r"\s*(?:\(\s*([A-Za-z])\s*\)|([A-Za-z])\s*\))\s*")
+
+
+def option_answer(row: Mapping[str, Any], schema: RawSchema, answer: str) -> str | None:
+    """What a maths row's answer says when its options are mapped: an option letter (either
+    case) is the text of that option -- the option labelled with it (``d ) 50``, ``D)50``),
+    else the one at its position -- and ``None`` when the options give none (then the
+    build should have refused the row); any other answer is itself."""
+    letter = _ANSWER_LETTER_RE.fullmatch(answer)
+    if letter is None:
+        return answer
+    raw = row.get(schema.choices[0]) if len(schema.choices) == 1 else None
+    read = _text_list(raw) if isinstance(raw, str) else raw
+    if not isinstance(read, list) or not _texts(read):
+        return None
+    options = [str(option) for option in read]
+    wanted = letter.group(1).casefold()
+    for option in options:
+        label = _OPTION_LABEL_RE.match(option)
+        if label is not None and (label.group(1) or label.group(2)).casefold() == wanted:
+            return option[label.end() :].strip() or None
+    index = ord(wanted) - ord("a")
+    return options[index].strip() or None if index < len(options) else None
+
+
+def unread_option(row: Mapping[str, Any], schema: RawSchema) -> str:
+    """Why a pair of a maths row whose answer letter names no readable option fails."""
+    column = schema.choices[0]
+    return (
+        f"the row's answer {_short(row.get(schema.final_answer or ''))} is an option letter "
+        f"and column {column!r} holds {_short(row.get(column))}, no such option: the "
+        "answer's value is unknown, so the build must refuse the row, not pair it"
+    )
+
+
 def check_maths_pair(
     chosen: str, rejected: str, solution: str, column: str, answer: str | None = None
 ) -> str | None:
@@ -403,7 +441,9 @@ __all__ = [
     "check_choice_pair",
     "check_maths_pair",
     "one_number_changed",
+    "option_answer",
     "read_choices",
     "source_solution",
     "stated_answer",
+    "unread_option",
 ]

@@ -47,9 +47,11 @@ from pairgen.validate.input_finder import InputFinder
 from pairgen.validate.source_checks import (
     check_choice_pair,
     check_maths_pair,
+    option_answer,
     read_choices,
     source_solution,
     stated_answer,
+    unread_option,
 )
 from pairgen.validate.source_reader import SourceUnreadable, iter_raw_rows
 from pairgen.validate.source_schemas import CHOICES, SOLUTION, RawSchema, raw_schema, row_key
@@ -138,6 +140,10 @@ def _pair_check(schema: RawSchema, entry: ConfigEntry, options: Mapping[str, Any
         except ValueError as exc:
             return str(exc)
         answer = stated_answer(row, schema)
+        if answer is not None and schema.choices:
+            answer = option_answer(row, schema, answer)
+            if answer is None:
+                return unread_option(row, schema)
         return check_maths_pair(chosen, rejected, solution, schema.solution, answer)
 
     return check_solution

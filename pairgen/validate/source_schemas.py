@@ -45,6 +45,7 @@ class RawSchema:
     id_column: str | None = None  # None: the row's index within its split is its id
     solution: str = ""  # the worked solution's column
     final_answer: str | None = None  # generic math: the answer column appended when unstated
+    # the choices; for generic math, the options an answer letter names
     choices: tuple[str, ...] = ()
     answer: str = ""
     # how the answer reads: "label", "index" or "text" (None: a label or a text, per row)
@@ -135,7 +136,7 @@ def _mapped(schema: RawSchema, role: str, column: str) -> RawSchema:
         return replace(schema, solution=column.strip())
     if schema.kind == SOLUTION and role == "answer":
         return replace(schema, final_answer=column.strip())
-    if schema.kind == CHOICES and role == "choices":
+    if role == "choices":  # a maths answer letter's options, or the choices themselves
         return replace(schema, choices=names)
     if schema.kind == CHOICES and role == "answer":
         return replace(schema, answer=column.strip())

@@ -18,10 +18,17 @@ to it is never edited either.
 
 A solution that is a program or only an expression is rejected as
 ``not_a_worked_solution`` (:mod:`pairgen.sources.worked_solution`), naming the column.
-An answer that is an option letter (``D``, ``(B)``) whose option neither a ``choices``
-column nor the problem text states (``(D) 42``) is rejected as ``option_letter_answer``:
-without the option's value the strategy could not keep a pair off the answer's own value
-(AQuA-RAT rationales end ``Answer: D`` after computing it).
+An answer that is an option letter in either case (``D``, ``(B)``, ``c``, ``c)``) is
+resolved to its option's text through the ``choices`` column; when no ``choices`` column
+is mapped and the problem text does not list the option (``(D) 42``), or the mapped column
+does not give that option (options stored as one string such as MathQA's
+``"a ) 78 , b ) 5 , ..."``, or a list without that letter), the row is rejected as
+``option_letter_answer``: without the option's value the strategy could not keep a pair
+off the answer's own value (AQuA-RAT and MathQA rationales end ``answer : d`` after
+computing it).  A ``choices`` value that is text is read only when it is a list written
+as text (:func:`pairgen.sources.choice_rows.parse_text_list`); any other text is never
+split on guessed separators, and a row holding one is rejected as ``unread_options``
+whatever its answer, so a mapped column is never silently ignored.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from typing import Any
 from pairgen.errors import RowRejected
 from pairgen.record import Example
 from pairgen.sources.base import require_text
+from pairgen.sources.choice_rows import parse_text_list
 from pairgen.sources.final_answer import final_answer_start
 from pairgen.sources.generic.base import GenericSource, role_columns
 from pairgen.sources.generic.template import PromptTemplate
@@ -41,17 +49,29 @@ from pairgen.sources.worked_solution import not_worked
 
 ANSWER_LINE = "\nThe answer is: {answer}"
 STATED_ANSWER_KEY = "stated_answer"
-# an option letter as an answer column writes it: "C", "(C)", "C)"; upper case, A to J (a
-# lone "x" is a value, not an option)
-_OPTION_LETTER_RE = re.compile(r"\s*\(?([A-J])\)?\s*")
+# an option letter as an answer column writes it: "C", "(C)", "C)", "c"; A to J in either
+# case (MathQA writes "c"; a lone "x" is a value, not an option)
+_OPTION_LETTER_RE = re.compile(r"\s*\(?([A-Ja-j])\)?\s*")
 _OPTION_LABEL_RE = re.compile(r"\s*\(?([A-Za-z])\s*\)\s*")
 
 
+def option_list(options: object) -> list[str] | None:
+    """``options`` as a list of strings: a list, or a list written as text (JSON or a
+    Python literal); ``None`` for anything else (one string of options is never split)."""
+    if isinstance(options, str):
+        return parse_text_list(options)
+    if isinstance(options, (list, tuple)) and all(isinstance(o, str) for o in options):
+        return [str(o) for o in options]
+    return None
+
+
 def option_text(options: object, letter: str) -> str | None:
-    """The text of the option ``letter`` names in ``options`` (a list of strings):
-    the option whose own label is that letter (``"D)8"``), else the one at that letter's
-    position (A the first); ``None`` when there is none."""
-    if not isinstance(options, (list, tuple)) or not all(isinstance(o, str) for o in options):
+    """The text of the option ``letter`` (either case) names in ``options`` (a list of
+    strings, :func:`option_list`): the option whose own label is that letter (``"D)8"``,
+    ``"d ) 8"``), else the one at that letter's position (A the first); ``None`` when
+    there is none."""
+    options = option_list(options)
+    if options is None:
         return None
     wanted = letter.upper()
     for option in options:
@@ -97,18 +117,11 @@ class GenericMath(GenericSource):
         meta = self.example_meta(row)
         answer = self.stated_answer(row)
         question = require_text(row, self.columns["question"])
-        if answer is not None and self.unknown_option(answer, question):
-            raise RowRejected(
-                "option_letter_answer",
-                f"column {self.columns['answer']!r} is the option letter {answer!r}, and "
-                "neither the problem nor a --column choices= mapping states that option, "
-                "so the answer's value is unknown and a pair could edit it: map --column "
-                "choices=COLUMN to the column listing the options",
-            )
+        self.check_options(row)
         if answer is not None:
             if final_answer_start(solution) is None:
                 solution = solution.rstrip() + ANSWER_LINE.format(answer=answer)
-            meta[STATED_ANSWER_KEY] = self.answer_text(row, answer)
+            meta[STATED_ANSWER_KEY] = self.answer_text(row, answer, question)
         return Example(
             source=self.name,
             config=config,
@@ -129,24 +142,60 @@ class GenericMath(GenericSource):
             return None
         return str(answer).strip()
 
-    def unknown_option(self, answer: str, question: str) -> bool:
-        """Whether ``answer`` is an option letter whose option nobody states: no
-        ``choices`` column is mapped and the problem does not list it (``(C)``, ``C)``)."""
-        letter = _OPTION_LETTER_RE.fullmatch(answer)
-        if letter is None or self.columns.get("choices") is not None:
-            return False
-        listed = re.compile(rf"\({letter.group(1)}\)|(?m:^[ \t]*{letter.group(1)}\))")
-        return listed.search(question) is None
+    def check_options(self, row: Mapping[str, Any]) -> None:
+        """Reject a row whose mapped ``choices`` value is text that is no list: it is
+        never split on guessed separators, nor silently ignored (module doc)."""
+        column = self.columns.get("choices")
+        value = None if column is None else row.get(column)
+        if isinstance(value, str) and value.strip() and option_list(value) is None:
+            raise RowRejected(
+                "unread_options",
+                f"column {column!r} holds one string, not a list of options: "
+                f"{_shown(value)}; store the options as a list (JSON Lines, Parquet: "
+                '["a ) 78", "b ) 5", ...]) or as a JSON list of strings, and map '
+                "--column choices=COLUMN to it",
+            )
 
-    def answer_text(self, row: Mapping[str, Any], answer: str) -> str:
-        """What the answer says: an option letter's option text when ``choices`` is
-        mapped and has it, else the answer itself."""
-        choices_column = self.columns.get("choices")
+    def answer_text(self, row: Mapping[str, Any], answer: str, question: str) -> str:
+        """What the answer says: an option letter's option text (the ``choices`` column's
+        option with that letter); the answer itself when it is no option letter, or when
+        no ``choices`` column is mapped and the problem lists the option (``(D) 42``).
+        Rejects an option letter whose option nobody states (module doc)."""
         letter = _OPTION_LETTER_RE.fullmatch(answer)
-        if choices_column is None or letter is None:
+        if letter is None:
             return answer
-        text = option_text(row.get(choices_column), letter.group(1))
-        return answer if text is None else text
+        column = self.columns.get("choices")
+        if column is not None:
+            text = option_text(row.get(column), letter.group(1))
+            if text is not None and text.strip():
+                return text
+            seen = f"column {column!r} holds {_shown(row.get(column))}, with no option {answer!r}"
+        elif _listed(letter.group(1), question):
+            return answer
+        else:
+            seen = "neither the problem nor a --column choices= mapping states that option"
+        raise RowRejected(
+            "option_letter_answer",
+            f"column {self.columns['answer']!r} is the option letter {answer!r}, and {seen}, "
+            "so the answer's value is unknown and a pair could edit it: map --column "
+            "choices=COLUMN to the column listing the options",
+        )
 
 
-__all__ = ["ANSWER_LINE", "STATED_ANSWER_KEY", "GenericMath", "option_text"]
+def _listed(letter: str, question: str) -> bool:
+    """Whether the problem lists option ``letter`` (either case): ``(C)`` not glued to a
+    word or bracket before it (``f(c)`` and ``P(A)`` are no options), or ``C)`` starting a
+    line."""
+    listed = re.compile(
+        rf"(?<![\w)\]])\({re.escape(letter)}\)|(?m:^[ \t]*{re.escape(letter)}\))", re.IGNORECASE
+    )
+    return listed.search(question) is not None
+
+
+def _shown(value: object) -> str:
+    """A raw value for a one-line detail: its repr, cut at 60 characters."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+__all__ = ["ANSWER_LINE", "STATED_ANSWER_KEY", "GenericMath", "option_list", "option_text"]

@@ -326,3 +326,37 @@ def test_pairs_never_repeat_a_parallel_value_and_validate_says_so():
     row.update(chosen=sol, rejected=tampered, chosen_value="7", rejected_value="4", edit_start=at)
     row.update(edit_kind="standalone")
     assert STRICT.check_pair(row) == "made_list_elements_equal"
+
+
+PRIMES = "Find the least n such that n! is divisible by 1560."
+
+
+@pytest.mark.parametrize(
+    ("solution", "kept"),
+    [
+        # MATH's case splits: the bound is supposed, not derived (main edited 12, 3 and 1)
+        (
+            r"Prime factorize 1560 to find $1560=2^3\cdot 3\cdot 5 \cdot 13$.  If $n\leq 12$,"
+            r" then $n!$ does not contain a factor of 13. So $\boxed{13}$.",
+            [],
+        ),
+        (
+            r"We factor the quadratic, getting $(b+5)(b-3) \le 0$. The expression is equal to"
+            r" $0$ when $b=3 \text{ or } -5$.  When $b \le -5$ or $b \ge 3$, the quadratic is"
+            r" positive. So $\boxed{8}$.",
+            ["3"],
+        ),
+        (r"We split into cases. If $x<1$, then both factors are negative. So $\boxed{8}$.", []),
+        # OlympiadBench: a value handed in, a special case
+        (r"Using $T = 8$, we get $y = 2 + 3 = 5$, so $\boxed{10}$.", ["5"]),
+        (r"In the special case $n = 5$, we get $y = 2 + 3 = 5$, so $\boxed{10}$.", ["5"]),
+    ],
+)
+def test_a_supposed_bound_or_case_is_a_hypothesis(solution, kept):
+    found = rule.find_candidates(PRIMES, solution, 1)
+    assert [solution[c.start : c.end] for c in found] == kept
+
+
+def test_if_and_only_if_states_a_derived_condition():
+    solution = r"This holds if and only if $x > \frac{2}{3}$, so $\boxed{7}$."
+    assert texts(solution) == [r"\frac{2}{3}"]

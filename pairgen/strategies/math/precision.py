@@ -28,8 +28,12 @@ and an edit on one of them teaches nothing about computation errors.
 ``hypothesis_value``
     A value the solver supposes or tries, not derives: the value of ``If $k = 5$``,
     ``Suppose``, ``Let $x = 2$``, ``Setting $x = 1$``, ``Trying $x = 1$, $x = 2$``,
-    ``Plugging in $n = 8$``, ``for example``, a sentence-initial ``When $n = 3$``, and in
-    prose ``suppose one side is 3``, ``let the number be 5``.
+    ``Plugging in $n = 8$``, ``for example``, ``Using $T = 8$``, ``in the special case
+    $n = 5$``, a sentence-initial ``When $n = 3$``, and in prose ``suppose one side is 3``,
+    ``let the number be 5``; also a supposed bound, ``If $d \le 21$``, ``Assuming $a \ne
+    2$``, ``When $b \le 2$`` (on all 12,500 MATH rows it removed 17 strict pairs: 16 case
+    bounds, and ``if and only if $x > \frac{2}{3}$``, a derived solution -- so ``if and only
+    if`` states no supposition).
 ``label``
     A label or index: the elements of a list before an ellipsis (the start of a range
     ``0, 1, 2, \dots, 7``), an enumeration (``person 1 ... person 2``: a word followed by
@@ -179,9 +183,9 @@ def numeric_computation(side: str) -> bool:
 
 # -- hypothesis values -----------------------------------------------------------------
 _HYPOTHESIS_RE = re.compile(
-    r"(?:\b(?:[Ii]f|[Ss]uppose|[Ss]upposing|[Aa]ssume|[Aa]ssuming|[Ll]et|[Ll]etting|[Ss]etting"
+    r"(?:\b(?:(?<!only\s)[Ii]f|[Ss]uppose|[Ss]upposing|[Aa]ssume|[Aa]ssuming|[Ll]et|[Ll]etting|[Ss]etting"
     r"|[Tt]rying|[Tt]ry|[Pp]lugging\s+in|[Ss]ubstituting|[Tt]aking|[Ff]or\s+example"
-    r"|[Ff]or\s+instance|e\.g\.)|(?:\A|[.!?]\s+|\n\s*)When)"
+    r"|[Ff]or\s+instance|e\.g\.|special\s+case|[Uu]sing)|(?:\A|[.!?]\s+|\n\s*)When)"
     r"(?:\s+[a-z]+){0,2}\s*,?\s*(?:(?:\$[^$]{1,40}\$|\\\([^$]{1,40}?\\\))\s*,?\s*(?:and\s+|or\s+)?)*\Z"
 )
 # the same outside $...$: a hypothesis word, then within its clause only assignments of
@@ -196,8 +200,16 @@ _PROSE_HYPOTHESIS_RE = re.compile(
 _SYMBOL = (
     r"(?:\|\s*)?(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{?[A-Za-z0-9]+\}?)?(?:\([A-Za-z0-9]\))?(?:\s*\|)?"
 )
+# the last relation may be a bound: "If $d \le 21$" supposes a bound as "If $k = 5$" a value
+_RELATION = r"(?:=|<|>|\\(?:leq?|geq?|neq?|lt|gt)(?![A-Za-z]))"
 _ASSIGNED_RE = re.compile(
-    r"(?:\$|\\\()\s*" + _SYMBOL + r"\s*(?:=\s*" + _SYMBOL + r"\s*)*=\s*(?:-|\\pm)?\s*\Z"
+    r"(?:\$|\\\()\s*"
+    + _SYMBOL
+    + r"\s*(?:=\s*"
+    + _SYMBOL
+    + r"\s*)*"
+    + _RELATION
+    + r"\s*(?:-|\\pm)?\s*\Z"
 )
 
 # reject reasons of a row whose every site :class:`Refusals` refused, by refusal

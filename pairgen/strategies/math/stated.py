@@ -58,4 +58,105 @@ def stated_value_at(text: str, at: int, answer: str | None) -> str | None:
     return None
 
 
-__all__ = ["stated_value_at", "stated_values"]
+
+
+# What two writings of one expression may differ in (:func:`_normalised`): blanks, TeX
+# spacing, ``$``, ``\left``/``\right``; ``\dfrac``/``\tfrac`` are ``\frac``; braces around
+# one digit (``\frac{1}{2}`` is ``\frac12``, ``\sqrt{2}`` is ``\sqrt2``).
+_NORMALISE_RE = re.compile(
+    r"(?P<drop>\s+|\\[,;:! ]|\\(?:left|right)(?![A-Za-z])|\$)"
+    r"|(?P<frac>\\[dt]frac(?![A-Za-z]))"
+    r"|(?<!\\)\{(?P<digit>[0-9])\}"
+)
+
+
+def _normalised(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` normalised (``_NORMALISE_RE``), and for each of its characters the
+    (start, end) of the piece of ``text`` it stands for."""
+    chars: list[str] = []
+    origin: list[tuple[int, int]] = []
+    at = 0
+    for m in _NORMALISE_RE.finditer(text):
+        for i in range(at, m.start()):
+            chars.append(text[i])
+            origin.append((i, i + 1))
+        if m.group("frac") is not None:
+            chars.extend("\\frac")
+            origin.extend([m.span()] * 5)
+        elif m.group("digit") is not None:
+            chars.append(m.group("digit"))
+            origin.append(m.span())
+        at = m.end()
+    for i in range(at, len(text)):
+        chars.append(text[i])
+        origin.append((i, i + 1))
+    return "".join(chars), origin
+
+
+def _elements(answer: str) -> list[str]:
+    """The normalised answer, and each top-level element of a list answer (commas
+    outside brackets and braces: ``\\frac16\\pi,\\frac56\\pi``; a tuple ``(-1,-9)`` is
+    one element)."""
+    text = _normalised(answer)[0].rstrip(".")
+    elements, depth, start = [text], 0, 0
+    for i, char in enumerate(text):
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if char == "," and depth == 0:
+            elements.append(text[start:i])
+            start = i + 1
+    if start:
+        elements.append(text[start:])
+    return [element for element in elements if element]
+
+
+def answer_spans(text: str, answer: str | None) -> list[tuple[int, int]]:
+    """(start, end) of every place ``text`` writes the stated ``answer`` or an element of
+    a list answer, normalised as :func:`_normalised` says (``M=\\frac{9}{32}\\sqrt2`` writes
+    the answer ``\\frac{9}{32}\\sqrt{2}``), not glued to more digits: nothing inside one is
+    edited, since it is the answer as the dataset states it (an expression, a tuple or a
+    list element, which :func:`stated_values` reads no value of)."""
+    if answer is None or not answer.strip():
+        return []
+    norm, origin = _normalised(text)
+    spans = []
+    for element in _elements(answer):
+        at = norm.find(element)
+        while at >= 0:
+            end = at + len(element)
+            glued = (element[0].isdigit() and at and norm[at - 1] in "0123456789.") or (
+                element[-1].isdigit() and end < len(norm) and norm[end].isdigit()
+            )
+            if not glued:
+                spans.append((origin[at][0], origin[end - 1][1]))
+            at = norm.find(element, at + 1)
+    return sorted(set(spans))
+
+
+def answer_text_at(
+    text: str,
+    start: int,
+    end: int,
+    answer: str | None,
+    spans: list[tuple[int, int]] | None = None,
+) -> str | None:
+    """What of the stated ``answer`` ``text[start:end]`` overlaps: a value token whose
+    value is one of the answer's (a fraction ``\\frac{7}{8}`` whose denominator is the
+    span, or ``\\frac{28}{7}`` of the answer ``4``), or a place the answer is written
+    (:func:`answer_spans`); else ``None``.  The build drops such a site and ``pairgen
+    validate`` refuses a pair whose edit starts in one.  ``spans``: ``answer_spans(text,
+    answer)`` when the caller has it already."""
+    values = stated_values(answer)
+    if values:
+        for token in VALUE_RE.finditer(text):
+            if token.start() >= end:
+                break
+            if start < token.end() and match_value(token)[0] in values:
+                return token.group()
+    for s, e in answer_spans(text, answer) if spans is None else spans:
+        if s < end and start < e:
+            return text[s:e]
+    return None
+
+
+__all__ = ["answer_spans", "answer_text_at", "stated_value_at", "stated_values"]

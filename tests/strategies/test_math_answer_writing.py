@@ -44,8 +44,7 @@ SPACED = [  # (problem, solution): every spaced run in the solution is the answe
     ),
     (
         "Let $T=37$. Compute the total surface area.",
-        "The edges are $36$ and $40$, so the total surface area is "
-        "$6(36)(40)=\\mathbf{8 6 4 0}$.",
+        "The edges are $36$ and $40$, so the total surface area is $6(36)(40)=\\mathbf{8 6 4 0}$.",
     ),
     (
         "Let $T=12$. Compute $d$.",
@@ -109,7 +108,9 @@ def test_a_fraction_whose_value_is_the_answer_is_protected_in_its_parts() -> Non
     text = "the probability is $1-\\frac{1}{8}=\\frac{7}{8}$."
     eight = text.rindex("8")
     assert answer_text_at(text, eight, eight + 1, "$\\frac{7}{8}$") == "\\frac{7}{8}"
-    assert answer_text_at(text, text.index("1}{8"), text.index("1}{8") + 1, "$\\frac{7}{8}$") is None
+    assert (
+        answer_text_at(text, text.index("1}{8"), text.index("1}{8") + 1, "$\\frac{7}{8}$") is None
+    )
     sum_ = "$\\frac{4+25+1}{10}=\\frac{30}{10}=3$"
     ten = sum_.rindex("10")
     assert answer_text_at(sum_, ten, ten + 2, "3") == "\\frac{30}{10}"

@@ -58,8 +58,6 @@ def stated_value_at(text: str, at: int, answer: str | None) -> str | None:
     return None
 
 
-
-
 # What two writings of one expression may differ in (:func:`_normalised`): blanks, TeX
 # spacing, ``$``, ``\left``/``\right``; ``\dfrac``/``\tfrac`` are ``\frac``; braces around
 # one digit (``\frac{1}{2}`` is ``\frac12``, ``\sqrt{2}`` is ``\sqrt2``).
@@ -70,27 +68,27 @@ _NORMALISE_RE = re.compile(
 )
 
 
-def _normalised(text: str) -> tuple[str, list[tuple[int, int]]]:
-    """``text`` normalised (``_NORMALISE_RE``), and for each of its characters the
-    (start, end) of the piece of ``text`` it stands for."""
-    chars: list[str] = []
-    origin: list[tuple[int, int]] = []
+def _normalised(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` normalised (``_NORMALISE_RE``), and for each of its characters the start
+    and the end of the piece of ``text`` it stands for (stretches copied in slices: this
+    runs once per pair in ``pairgen validate``)."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     at = 0
     for m in _NORMALISE_RE.finditer(text):
-        for i in range(at, m.start()):
-            chars.append(text[i])
-            origin.append((i, i + 1))
-        if m.group("frac") is not None:
-            chars.extend("\\frac")
-            origin.extend([m.span()] * 5)
-        elif m.group("digit") is not None:
-            chars.append(m.group("digit"))
-            origin.append(m.span())
+        pieces.append(text[at : m.start()])
+        starts.extend(range(at, m.start()))
+        ends.extend(range(at + 1, m.start() + 1))
+        kept = "\\frac" if m.group("frac") is not None else m.group("digit") or ""
+        pieces.append(kept)
+        starts.extend([m.start()] * len(kept))
+        ends.extend([m.end()] * len(kept))
         at = m.end()
-    for i in range(at, len(text)):
-        chars.append(text[i])
-        origin.append((i, i + 1))
-    return "".join(chars), origin
+    pieces.append(text[at:])
+    starts.extend(range(at, len(text)))
+    ends.extend(range(at + 1, len(text) + 1))
+    return "".join(pieces), starts, ends
 
 
 def _elements(answer: str) -> list[str]:
@@ -118,7 +116,7 @@ def answer_spans(text: str, answer: str | None) -> list[tuple[int, int]]:
     list element, which :func:`stated_values` reads no value of)."""
     if answer is None or not answer.strip():
         return []
-    norm, origin = _normalised(text)
+    norm, starts, ends = _normalised(text)
     spans = []
     for element in _elements(answer):
         at = norm.find(element)
@@ -128,7 +126,7 @@ def answer_spans(text: str, answer: str | None) -> list[tuple[int, int]]:
                 element[-1].isdigit() and end < len(norm) and norm[end].isdigit()
             )
             if not glued:
-                spans.append((origin[at][0], origin[end - 1][1]))
+                spans.append((starts[at], ends[end - 1]))
             at = norm.find(element, at + 1)
     return sorted(set(spans))
 

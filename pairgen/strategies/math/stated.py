@@ -68,6 +68,12 @@ _NORMALISE_RE = re.compile(
 )
 
 
+_DIGIT_RE = re.compile(r"[0-9]")
+# a number runs on before/after an element's digits: ``160`` for ``60``, ``1.5`` for ``1``
+_GLUED_BEFORE_RE = re.compile(r"[0-9.]\Z")
+_GLUED_AFTER_RE = re.compile(r"\.?[0-9]")
+
+
 def _normalised(text: str) -> tuple[str, list[int], list[int]]:
     """``text`` normalised (``_NORMALISE_RE``), and for each of its characters the start
     and the end of the piece of ``text`` it stands for (stretches copied in slices: this
@@ -94,9 +100,12 @@ def _normalised(text: str) -> tuple[str, list[int], list[int]]:
 def _elements(answer: str) -> list[str]:
     """The normalised answer, and each top-level element of a list answer (commas
     outside brackets and braces: ``\\frac16\\pi,\\frac56\\pi``; a tuple ``(-1,-9)`` is
-    one element)."""
+    one element), each holding a digit.  A scalar answer that is one value (``60``,
+    ``\\frac{7}{8}``) is left to the value protection (:func:`answer_text_at`), so a row
+    with such an answer keeps the sites it had; a list's elements are all kept, as its
+    writing may hide them from the value reader (``54,108,135`` reads as one number)."""
     text = _normalised(answer)[0].rstrip(".")
-    elements, depth, start = [text], 0, 0
+    elements, depth, start = [], 0, 0
     for i, char in enumerate(text):
         depth += char in "([{"
         depth -= char in ")]}"
@@ -105,7 +114,9 @@ def _elements(answer: str) -> list[str]:
             start = i + 1
     if start:
         elements.append(text[start:])
-    return [element for element in elements if element]
+    if len(answer_values(text)) != 1:
+        elements.append(text)
+    return [element for element in elements if _DIGIT_RE.search(element)]
 
 
 def answer_spans(text: str, answer: str | None) -> list[tuple[int, int]]:
@@ -122,8 +133,8 @@ def answer_spans(text: str, answer: str | None) -> list[tuple[int, int]]:
         at = norm.find(element)
         while at >= 0:
             end = at + len(element)
-            glued = (element[0].isdigit() and at and norm[at - 1] in "0123456789.") or (
-                element[-1].isdigit() and end < len(norm) and norm[end].isdigit()
+            glued = (element[0].isdigit() and _GLUED_BEFORE_RE.search(norm, 0, at)) or (
+                element[-1].isdigit() and _GLUED_AFTER_RE.match(norm, end)
             )
             if not glued:
                 spans.append((starts[at], ends[end - 1]))

@@ -127,9 +127,12 @@ def answer_spans(text: str, answer: str | None) -> list[tuple[int, int]]:
     list element, which :func:`stated_values` reads no value of)."""
     if answer is None or not answer.strip():
         return []
+    elements = _elements(answer)
+    if not elements:  # a one-value answer: nothing to look for
+        return []
     norm, starts, ends = _normalised(text)
     spans = []
-    for element in _elements(answer):
+    for element in elements:
         at = norm.find(element)
         while at >= 0:
             end = at + len(element)

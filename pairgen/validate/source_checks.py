@@ -315,7 +315,7 @@ def check_maths_pair(
     edited = answer_text_at(solution, at, at + 1, answer)
     if edited is not None:
         return (
-            f"rejected edits {_short(edited)} at character {at}, a value or writing of the "
+            f"rejected edits {edited[:_SHOWN]} at character {at}, a value or writing of the "
             f"row's stated answer {_short(answer)}: the final answer is never edited"
         )
     return None

@@ -57,4 +57,6 @@ def test_an_edit_inside_the_written_answer_fails_against_its_source_row(tmp_path
         if v.check == CHECK
     ]
     assert len(found) == 1
-    assert "\\\\frac{9}{32}\\\\sqrt2" in found[0] and "stated answer" in found[0], found
+    assert "edits \\frac{9}{32}\\sqrt2 at character" in found[0] and "stated answer" in found[0], (
+        found
+    )

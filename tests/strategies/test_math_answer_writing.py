@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from pairgen.strategies.math.rule import analyse
 from pairgen.strategies.math.stated import answer_spans, answer_text_at
+from pairgen.strategies.math.values import math_spans, spaced_digit_spans
 from pairgen.validate.run import validate_output
 
 SPACED = [  # (problem, solution): every spaced run in the solution is the answer
@@ -87,6 +88,16 @@ def test_a_spaced_run_in_maths_is_never_edited(digits: list[int], bold: str) -> 
     for tier in (1, 2, 3):
         for c in analyse("Compute $x$.", solution, tier)[0]:
             assert c.end <= start or c.start >= start + len(run), (tier, c)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["$\\frac{1}{\\log_2 64} = \\frac16$", "$\\sin^4 20^\\circ = \\frac{1}{9}$"],
+)
+def test_a_script_or_argument_digit_is_no_part_of_a_run(text: str) -> None:
+    """``\\log_2 64`` is log base 2 of 64: the script takes one digit, so 64 is its own
+    number (MATH's row 8995 keeps its carried site)."""
+    assert spaced_digit_spans(text, math_spans(text)) == []
 
 
 def test_the_answer_written_out_normalised_is_protected() -> None:

@@ -233,6 +233,9 @@ def math_spans(text: str) -> list[tuple[int, int]]:
 
 # Digits separated by blanks only, in maths: TeX sets ``\mathbf{6 0}`` as the one number 60
 _SPACED_DIGITS_RE = re.compile(r"(?<![0-9.])[0-9]+(?:[ \t]+[0-9]+)+(?![0-9])")
+# ...unless its first digit is a script or a command's argument, which takes one digit:
+# ``\log_2 64`` is log base 2 of 64, ``\sin^4 20``, ``\frac 1 2`` is one half
+_SCRIPT_OR_ARGUMENT_RE = re.compile(r"(?:[_^]|\\[A-Za-z]+)\s*\Z")
 
 
 def spaced_digit_spans(text: str, maths: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -249,6 +252,7 @@ def spaced_digit_spans(text: str, maths: list[tuple[int, int]]) -> list[tuple[in
         m.span()
         for m in _SPACED_DIGITS_RE.finditer(text)
         if any(s <= m.start() and m.end() <= e for s, e in maths)
+        and _SCRIPT_OR_ARGUMENT_RE.search(text, max(0, m.start() - 40), m.start()) is None
     ]
 
 

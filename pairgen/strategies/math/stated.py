@@ -8,6 +8,12 @@ B-coordinate vector of x is [4, 2].`` computes both elements as results, and edi
 ``a = 4`` to ``a = 2`` edits the answer as surely as editing a scalar answer would.  So
 each element is protected as a scalar stated answer is, wherever it stands.
 
+Olympiad answers are often no value at all (``\\frac{9}{32} \\sqrt{2}``, ``(-1,-9),(4+2
+\\sqrt{2}, 8)``, ``\\frac{1}{6} \\pi, \\frac{5}{6} \\pi``): nothing inside a place the
+solution writes the answer or one of its elements is edited either (:func:`answer_spans`,
+compared normalised), nor a digit of a fraction whose value is the answer
+(``=\\frac{7}{8}`` before ``The answer is: $\\frac{7}{8}$``; :func:`answer_text_at`).
+
 The rule is written once, here: the build drops such candidates
 (:class:`pairgen.strategies.math.strategy.MathStrategy`) and ``pairgen validate``'s
 recheck against the source row refuses a pair that edits one

@@ -48,7 +48,7 @@ from pairgen.sources.final_answer import final_answer_start
 from pairgen.sources.generic.maths import ANSWER_LINE
 from pairgen.sources.markup import clean_wikihow_markup
 from pairgen.strategies.arithmetic.results import strip_annotations
-from pairgen.strategies.math.stated import stated_value_at
+from pairgen.strategies.math.stated import answer_text_at
 from pairgen.validate.source_schemas import RawSchema
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -350,11 +350,11 @@ def check_maths_pair(
     if changed is not None or answer is None:
         return changed
     at = _first_difference(solution, rejected)
-    edited = stated_value_at(solution, at, answer)
+    edited = answer_text_at(solution, at, at + 1, answer)
     if edited is not None:
         return (
-            f"rejected edits {edited} at character {at}, a value of the row's stated "
-            f"answer {_short(answer)}: the final answer is never edited"
+            f"rejected edits {edited[:_SHOWN]} at character {at}, a value or writing of the "
+            f"row's stated answer {_short(answer)}: the final answer is never edited"
         )
     return None
 

@@ -58,7 +58,9 @@ For every tier:
   integers, or a number token ``24``, ``2.5``, ``.5``, ``1,200``, ``1,\!200``,
   ``1{,}200``.  A fraction counts only in lowest terms with denominator > 1 (``5/15`` is
   a substitution, ``1/3`` a result); its span is the whole fraction.  Fraction parts,
-  exponents and subscripts are never values of their own.
+  exponents and subscripts are never values of their own, nor is a part of a digit run
+  that maths mode sets as one number (``\mathbf{6 0}`` is 60:
+  :func:`~pairgen.strategies.math.values.spaced_digit_spans`).
 * **Derived, not given.**  The value (exact rational, unsigned: ``3`` == ``3.0``,
   ``1,200`` == ``1200``, ``0.5`` == ``\frac12``, ``-8`` == ``8``) does not occur in the
   problem: not as a number token (anywhere, ``[asy]`` code included, since its labels
@@ -145,6 +147,7 @@ from pairgen.strategies.math.values import (
     match_value,
     math_spans,
     percent_forms,
+    spaced_digit_spans,
 )
 from pairgen.strategies.math.written import written_as_one_value
 
@@ -217,6 +220,8 @@ def analyse(
     linked = {r[0]: r for r in annotated_results(solution, cut)[0] if r[2] >= 0}
     refusals = Refusals(solution)
     layout = layout_spans(solution)  # \cline{2-3}, \hspace{2mm}: never a value
+    maths = math_spans(solution)
+    spaced = spaced_digit_spans(solution, maths)  # ``\mathbf{6 0}``: one number, no parts
 
     def consider(
         start: int,
@@ -234,7 +239,9 @@ def analyse(
         vm = VALUE_RE.match(solution, start)
         assert vm is not None and vm.end() == end, (solution[start:end], vm)
         value, kind, usable = match_value(vm)
-        if hidden and inside(start, end, hidden):
+        if spaced and inside(start, end, spaced):
+            drops["operand"] += 1
+        elif hidden and inside(start, end, hidden):
             drops["in_annotation"] += 1
         elif layout and inside(start, end, layout):
             drops["in_layout"] += 1
@@ -251,7 +258,6 @@ def analyse(
             ann = (link[2], link[3]) if link and link[1] == end else None
             seen[start] = Candidate(start, end, solution[start:end], value, kind, tier, ann)
 
-    maths = math_spans(solution)
     slots = [(m, _TERM_RE) for m in _EQ_SLOT_RE.finditer(solution)]
     slots += [(m, _PROSE_TERM_RE) for m in _PROSE_SLOT_RE.finditer(solution)]
     slots += [

@@ -8,6 +8,12 @@ B-coordinate vector of x is [4, 2].`` computes both elements as results, and edi
 ``a = 4`` to ``a = 2`` edits the answer as surely as editing a scalar answer would.  So
 each element is protected as a scalar stated answer is, wherever it stands.
 
+Olympiad answers are often no value at all (``\\frac{9}{32} \\sqrt{2}``, ``(-1,-9),(4+2
+\\sqrt{2}, 8)``, ``\\frac{1}{6} \\pi, \\frac{5}{6} \\pi``): nothing inside a place the
+solution writes the answer or one of its elements is edited either (:func:`answer_spans`,
+compared normalised), nor a digit of a fraction whose value is the answer
+(``=\\frac{7}{8}`` before ``The answer is: $\\frac{7}{8}$``; :func:`answer_text_at`).
+
 The rule is written once, here: the build drops such candidates
 (:class:`pairgen.strategies.math.strategy.MathStrategy`) and ``pairgen validate``'s
 recheck against the source row refuses a pair that edits one
@@ -58,4 +64,117 @@ def stated_value_at(text: str, at: int, answer: str | None) -> str | None:
     return None
 
 
-__all__ = ["stated_value_at", "stated_values"]
+# What two writings of one expression may differ in (:func:`_normalised`): blanks, TeX
+# spacing, ``$``, ``\left``/``\right``; ``\dfrac``/``\tfrac`` are ``\frac``; braces around
+# one digit (``\frac{1}{2}`` is ``\frac12``, ``\sqrt{2}`` is ``\sqrt2``).
+_NORMALISE_RE = re.compile(
+    r"(?P<drop>\s+|\\[,;:! ]|\\(?:left|right)(?![A-Za-z])|\$)"
+    r"|(?P<frac>\\[dt]frac(?![A-Za-z]))"
+    r"|(?<!\\)\{(?P<digit>[0-9])\}"
+)
+
+
+_DIGIT_RE = re.compile(r"[0-9]")
+# a number runs on before/after an element's digits: ``160`` for ``60``, ``1.5`` for ``1``
+_GLUED_BEFORE_RE = re.compile(r"[0-9.]\Z")
+_GLUED_AFTER_RE = re.compile(r"\.?[0-9]")
+
+
+def _normalised(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` normalised (``_NORMALISE_RE``), and for each of its characters the start
+    and the end of the piece of ``text`` it stands for (stretches copied in slices: this
+    runs once per pair in ``pairgen validate``)."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    at = 0
+    for m in _NORMALISE_RE.finditer(text):
+        pieces.append(text[at : m.start()])
+        starts.extend(range(at, m.start()))
+        ends.extend(range(at + 1, m.start() + 1))
+        kept = "\\frac" if m.group("frac") is not None else m.group("digit") or ""
+        pieces.append(kept)
+        starts.extend([m.start()] * len(kept))
+        ends.extend([m.end()] * len(kept))
+        at = m.end()
+    pieces.append(text[at:])
+    starts.extend(range(at, len(text)))
+    ends.extend(range(at + 1, len(text) + 1))
+    return "".join(pieces), starts, ends
+
+
+def _elements(answer: str) -> list[str]:
+    """The normalised answer, and each top-level element of a list answer (commas
+    outside brackets and braces: ``\\frac16\\pi,\\frac56\\pi``; a tuple ``(-1,-9)`` is
+    one element), each holding a digit.  A scalar answer that is one value (``60``,
+    ``\\frac{7}{8}``) is left to the value protection (:func:`answer_text_at`), so a row
+    with such an answer keeps the sites it had; a list's elements are all kept, as its
+    writing may hide them from the value reader (``54,108,135`` reads as one number)."""
+    text = _normalised(answer)[0].rstrip(".")
+    elements, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if char == "," and depth == 0:
+            elements.append(text[start:i])
+            start = i + 1
+    if start:
+        elements.append(text[start:])
+    if len(answer_values(text)) != 1:
+        elements.append(text)
+    return [element for element in elements if _DIGIT_RE.search(element)]
+
+
+def answer_spans(text: str, answer: str | None) -> list[tuple[int, int]]:
+    """(start, end) of every place ``text`` writes the stated ``answer`` or an element of
+    a list answer, normalised as :func:`_normalised` says (``M=\\frac{9}{32}\\sqrt2`` writes
+    the answer ``\\frac{9}{32}\\sqrt{2}``), not glued to more digits: nothing inside one is
+    edited, since it is the answer as the dataset states it (an expression, a tuple or a
+    list element, which :func:`stated_values` reads no value of)."""
+    if answer is None or not answer.strip():
+        return []
+    elements = _elements(answer)
+    if not elements:  # a one-value answer: nothing to look for
+        return []
+    norm, starts, ends = _normalised(text)
+    spans = []
+    for element in elements:
+        at = norm.find(element)
+        while at >= 0:
+            end = at + len(element)
+            glued = (element[0].isdigit() and _GLUED_BEFORE_RE.search(norm, 0, at)) or (
+                element[-1].isdigit() and _GLUED_AFTER_RE.match(norm, end)
+            )
+            if not glued:
+                spans.append((starts[at], ends[end - 1]))
+            at = norm.find(element, at + 1)
+    return sorted(set(spans))
+
+
+def answer_text_at(
+    text: str,
+    start: int,
+    end: int,
+    answer: str | None,
+    spans: list[tuple[int, int]] | None = None,
+) -> str | None:
+    """What of the stated ``answer`` ``text[start:end]`` overlaps: a value token whose
+    value is one of the answer's (a fraction ``\\frac{7}{8}`` whose denominator is the
+    span, or ``\\frac{28}{7}`` of the answer ``4``), or a place the answer is written
+    (:func:`answer_spans`); else ``None``.  The build drops such a site and ``pairgen
+    validate`` refuses a pair whose edit starts in one.  ``spans``: ``answer_spans(text,
+    answer)`` when the caller has it already."""
+    values = stated_values(answer)
+    if values:
+        for token in VALUE_RE.finditer(text):
+            if token.start() >= end:
+                break
+            if start < token.end() and match_value(token)[0] in values:
+                return token.group()
+    for s, e in answer_spans(text, answer) if spans is None else spans:
+        if s < end and start < e:
+            return text[s:e]
+    return None
+
+
+__all__ = ["answer_spans", "answer_text_at", "stated_value_at", "stated_values"]

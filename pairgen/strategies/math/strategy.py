@@ -40,7 +40,7 @@ from pairgen.strategies.math.check import check_math_pair
 from pairgen.strategies.math.lists import list_siblings
 from pairgen.strategies.math.options import MathOptions
 from pairgen.strategies.math.rule import find_candidates, reject_reason
-from pairgen.strategies.math.stated import stated_values
+from pairgen.strategies.math.stated import answer_spans, answer_text_at, stated_values
 from pairgen.strategies.math.tiers import EDIT_KINDS, MAX_TIER
 from pairgen.strategies.math.wrong import wrong_value_avoiding
 
@@ -112,8 +112,15 @@ class MathStrategy(Strategy):
         answer = example.meta.get(STATED_ANSWER_KEY)
         candidates = find_candidates(problem, solution, self.max_tier, answer=answer)
         stated = stated_values(answer)
-        if stated and candidates:  # each element of a list answer, like a scalar one
-            candidates = [c for c in candidates if c.value not in stated]
+        if answer and candidates:  # each element of a list answer, like a scalar one;
+            # nothing inside a value of it (``\\frac{7}{8}``) or where it is written
+            spans = answer_spans(solution, answer)
+            candidates = [
+                c
+                for c in candidates
+                if c.value not in stated
+                and answer_text_at(solution, c.start, c.end, answer, spans) is None
+            ]
             if not candidates:
                 raise RowRejected(
                     "results_all_equal_final_answer",

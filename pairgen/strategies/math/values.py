@@ -231,6 +231,31 @@ def math_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _MATH_SPAN_RE.finditer(text)]
 
 
+# Digits separated by blanks only, in maths: TeX sets ``\mathbf{6 0}`` as the one number 60
+_SPACED_DIGITS_RE = re.compile(r"(?<![0-9.])[0-9]+(?:[ \t]+[0-9]+)+(?![0-9])")
+# ...unless its first digit is a script or a command's argument, which takes one digit:
+# ``\log_2 64`` is log base 2 of 64, ``\sin^4 20``, ``\frac 1 2`` is one half
+_SCRIPT_OR_ARGUMENT_RE = re.compile(r"(?:[_^]|\\[A-Za-z]+)\s*\Z")
+
+
+def spaced_digit_spans(text: str, maths: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    r"""(start, end) of every run of digits separated by blanks only inside a maths region
+    (``19+20+21=\mathbf{6 0}``, ARML's bold answers).  Maths mode ignores the blanks, so
+    the run is ONE number and none of its parts is a value of its own: editing the ``6``
+    edits a digit of 60.  The rule skips the parts rather than reading the run as 60:
+    a reading would make the blank a number separator everywhere the vocabulary is used
+    (given values, the final answer's value, the checks), while skipping only removes
+    sites, so it can never make an edit where none was."""
+    if not maths:
+        return []
+    return [
+        m.span()
+        for m in _SPACED_DIGITS_RE.finditer(text)
+        if any(s <= m.start() and m.end() <= e for s, e in maths)
+        and _SCRIPT_OR_ARGUMENT_RE.search(text, max(0, m.start() - 40), m.start()) is None
+    ]
+
+
 # Tier 2, a *standalone value*: an inline maths span that holds nothing but one value
 
 
@@ -260,4 +285,5 @@ __all__ = [
     "number_value",
     "percent_forms",
     "percentages",
+    "spaced_digit_spans",
 ]

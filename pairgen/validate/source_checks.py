@@ -305,8 +305,9 @@ _OPTION_LABEL_RE = re.compile(r"\s*(?:\(\s*([A-Za-z])\s*\)|([A-Za-z])\s*\))\s*")
 def option_answer(row: Mapping[str, Any], schema: RawSchema, answer: str) -> str | None:
     """What a maths row's answer says when its options are mapped: an option letter (either
     case) is the text of that option -- the option labelled with it (``d ) 50``, ``D)50``),
-    else the one at its position -- and ``None`` when the options give none (then the
-    build should have refused the row); any other answer is itself."""
+    else, where no option is labelled, the one at its position -- and ``None`` when the
+    options give none (then the build should have refused the row); any other answer is
+    itself."""
     letter = _ANSWER_LETTER_RE.fullmatch(answer)
     if letter is None:
         return answer
@@ -316,10 +317,12 @@ def option_answer(row: Mapping[str, Any], schema: RawSchema, answer: str) -> str
         return None
     options = [str(option) for option in read]
     wanted = letter.group(1).casefold()
-    for option in options:
-        label = _OPTION_LABEL_RE.match(option)
+    labels = [_OPTION_LABEL_RE.match(option) for option in options]
+    for option, label in zip(options, labels, strict=True):
         if label is not None and (label.group(1) or label.group(2)).casefold() == wanted:
             return option[label.end() :].strip() or None
+    if any(labels):  # labelled options, none the letter's: no position to fall back on
+        return None
     index = ord(wanted) - ord("a")
     return options[index].strip() or None if index < len(options) else None
 

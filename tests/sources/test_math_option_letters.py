@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from pairgen.errors import RowRejected
 from pairgen.sources.generic import SourceSettings
-from pairgen.sources.generic.maths import STATED_ANSWER_KEY, GenericMath
+from pairgen.sources.generic.maths import STATED_ANSWER_KEY, GenericMath, option_text
 from pairgen.validate.source_checks import check_maths_pair, option_answer
 from pairgen.validate.source_schemas import SOLUTION, RawSchema
 
@@ -175,3 +175,34 @@ def test_a_letter_without_a_readable_option_is_rejected(letter: str, options: st
         assert exc.reason in {"option_letter_answer", "unread_options"}
     else:
         raise AssertionError(f"{row} was not rejected")
+
+
+_LABEL_FORMS = ("{l}){t}", "{l} ) {t}", "({l}) {t}", "( {l} ) {t}", "({l}){t}")
+
+
+@given(
+    st.lists(st.integers(0, 99), min_size=2, max_size=5, unique=True),
+    st.sampled_from(_LABEL_FORMS),
+    st.data(),
+)
+def test_build_and_validate_read_labelled_options_alike(values, form, data):
+    # the build (sources) and validate (its own reader) must name the same option: a label
+    # form one side could not read once made the build protect the first option instead
+    letters = "abcde"[: len(values)]
+    order = data.draw(st.permutations(list(range(len(values)))))
+    options = [form.format(l=letters[i], t=values[i]) for i in order]
+    letter = data.draw(st.sampled_from(letters))
+    wanted = str(values[letters.index(letter)])
+
+    built = option_text(options, letter)
+    assert built is not None and built.strip() == wanted
+    schema = RawSchema(SOLUTION, solution="s", final_answer="a", choices=("o",))
+    assert option_answer({"o": options}, schema, letter) == wanted
+
+
+def test_labelled_options_without_the_letter_are_not_counted_by_position():
+
+    options = ["( b ) 14", "( c ) 19"]
+    assert option_text(options, "a") is None
+    schema = RawSchema(SOLUTION, solution="s", final_answer="a", choices=("o",))
+    assert option_answer({"o": options}, schema, "a") is None

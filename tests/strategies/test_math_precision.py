@@ -280,3 +280,15 @@ def test_a_long_list_without_an_ellipsis_is_read_in_linear_time():
         [sys.executable, "-c", code, rationale], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("tier", ["strict", "carried"])
+@pytest.mark.parametrize("number", ["1" * 5000, " ".join("7" * 3000)])
+def test_a_number_too_long_to_read_is_one_reject_reason(tier, number):
+    # Python reads at most 4,300 digits as one int: such a row once crashed the build
+    strategy = build_strategy("math", StrategyOptions(math_tier=tier))
+    sol = f"We see ${number}$. Then $x = 2 + 3 = 5$, so $\\boxed{{10}}$."
+    example = Example("math", "d", "train", "0", "What is x?", sol)
+    with pytest.raises(RowRejected) as caught:
+        strategy.make_pairs(example, random.Random(0))
+    assert caught.value.reason == "number_too_long"

@@ -52,7 +52,8 @@ STATED_ANSWER_KEY = "stated_answer"
 # an option letter as an answer column writes it: "C", "(C)", "C)", "c"; A to J in either
 # case (MathQA writes "c"; a lone "x" is a value, not an option)
 _OPTION_LETTER_RE = re.compile(r"\s*\(?([A-Ja-j])\)?\s*")
-_OPTION_LABEL_RE = re.compile(r"\s*\(?([A-Za-z])\s*\)\s*")
+# an option's own label before its text: ``D)50``, ``(d) 50``, ``( a ) 19``, ``d ) 50``
+_OPTION_LABEL_RE = re.compile(r"\s*(?:\(\s*([A-Za-z])\s*\)|([A-Za-z])\s*\))\s*")
 
 
 def option_list(options: object) -> list[str] | None:
@@ -68,18 +69,22 @@ def option_list(options: object) -> list[str] | None:
 def option_text(options: object, letter: str) -> str | None:
     """The text of the option ``letter`` (either case) names in ``options`` (a list of
     strings, :func:`option_list`): the option whose own label is that letter (``"D)8"``,
-    ``"d ) 8"``), else the one at that letter's position (A the first); ``None`` when
-    there is none."""
+    ``"d ) 8"``, ``"( d ) 8"``), else -- only when no option carries a label -- the one at
+    that letter's position (A the first); ``None`` when there is none: labelled options
+    none of which is the letter's are not counted by position (that would guess)."""
     options = option_list(options)
     if options is None:
         return None
     wanted = letter.upper()
+    labelled = False
     for option in options:
         label = _OPTION_LABEL_RE.match(option)
-        if label is not None and label.group(1).upper() == wanted:
-            return str(option[label.end() :])
+        if label is not None:
+            labelled = True
+            if (label.group(1) or label.group(2)).upper() == wanted:
+                return str(option[label.end() :])
     index = ord(wanted) - ord("A")
-    return str(options[index]) if 0 <= index < len(options) else None
+    return str(options[index]) if not labelled and 0 <= index < len(options) else None
 
 
 class GenericMath(GenericSource):

@@ -26,6 +26,7 @@ the list the value stands in (:mod:`pairgen.strategies.math.lists`).
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -76,6 +77,11 @@ def problem_text(example: Example) -> str:
     return "\n".join([example.question, *(str(v) for v in fields.values())])
 
 
+# one number as the rule reads it: digits, or digits spaced one blank apart (``\mathbf{6 0}``)
+_DIGIT_RUN_RE = re.compile(r"[0-9](?: ?[0-9])*")
+MAX_NUMBER_CHARS = 2000
+
+
 class MathStrategy(Strategy):
     """One pair per example: one intermediate result replaced by a same-format wrong value."""
 
@@ -107,6 +113,13 @@ class MathStrategy(Strategy):
     def make_pairs(self, example: Example, rng: random.Random) -> list[Example]:
         problem = problem_text(example)
         solution = example.solution
+        longest = max(map(len, _DIGIT_RUN_RE.findall(problem + "\n" + solution)), default=0)
+        if longest > MAX_NUMBER_CHARS:  # Python reads at most 4,300 digits as one int
+            raise RowRejected(
+                "number_too_long",
+                f"a number {longest} characters long (digits, or digits spaced one blank "
+                f"apart): the rule reads numbers of at most {MAX_NUMBER_CHARS}",
+            )
         if self.strip:  # idempotent: a caller that skips prepare() is served too
             solution = strip_annotations(solution)
         answer = example.meta.get(STATED_ANSWER_KEY)

@@ -76,7 +76,7 @@ _NORMALISE_RE = re.compile(
 
 _DIGIT_RE = re.compile(r"[0-9]")
 # a number runs on before/after an element's digits: ``160`` for ``60``, ``1.5`` for ``1``
-_GLUED_BEFORE_RE = re.compile(r"[0-9.]\Z")
+_GLUED_BEFORE = "0123456789."
 _GLUED_AFTER_RE = re.compile(r"\.?[0-9]")
 
 
@@ -138,11 +138,12 @@ def answer_spans(text: str, answer: str | None) -> list[tuple[int, int]]:
         return []
     norm, starts, ends = _normalised(text)
     spans = []
-    for element in elements:
+    for element in dict.fromkeys(elements):  # a repeated element is one search
         at = norm.find(element)
         while at >= 0:
             end = at + len(element)
-            glued = (element[0].isdigit() and _GLUED_BEFORE_RE.search(norm, 0, at)) or (
+            # the character before, not a search from 0 (quadratic in the text's length)
+            glued = (element[0].isdigit() and at > 0 and norm[at - 1] in _GLUED_BEFORE) or (
                 element[-1].isdigit() and _GLUED_AFTER_RE.match(norm, end)
             )
             if not glued:
